@@ -1,0 +1,30 @@
+import { decryptFile } from '../../core/seal.js';
+import { displayPath } from '../../io/files.js';
+import { decryptPaths, keyOptions } from '../paths.js';
+import type { Handler } from '../spec.js';
+
+export const decrypt: Handler = async (args, context) => {
+  const paths = decryptPaths(args, context);
+  const toStdout = Boolean(args.stdout);
+  const result = decryptFile({
+    ...keyOptions(args, context),
+    input: paths.input,
+    ...(toStdout ? {} : { output: paths.output }),
+    force: Boolean(args.force),
+    now: context.now,
+  });
+  const opener = result.keyIndex === 0 ? `key ${result.fingerprint}` : `previous key ${result.fingerprint}`;
+  if (result.keyIndex > 0) {
+    context.warn(`${displayPath(paths.input)} is still sealed with a previous key (${result.fingerprint}), not your current one. Run \`envseal encrypt --rekey\` or \`envseal rotate\` to move it to the current key.`);
+  }
+  if (result.legacy) context.info(`note: ${displayPath(paths.input)} is a whole-file Fernet token; \`envseal encrypt\` will convert it to the per-value format.`);
+  if (toStdout) {
+    context.stdout.write(result.plaintext);
+  } else if (!result.written) {
+    context.info(`${displayPath(paths.output)} is up to date with ${displayPath(paths.input)} (${result.values} values).`);
+  } else {
+    context.info(`Decrypted ${result.values} values from ${displayPath(paths.input)} into ${displayPath(paths.output)} (mode 0600) with ${opener} from ${result.keySource}.`);
+    if (result.backup) context.info(`Your previous ${displayPath(paths.output)} was kept as ${displayPath(result.backup)} (mode 0600).`);
+  }
+  return 0;
+};

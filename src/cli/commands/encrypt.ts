@@ -1,0 +1,32 @@
+import { encryptFile } from '../../core/seal.js';
+import { displayPath } from '../../io/files.js';
+import { encryptPaths, keyOptions } from '../paths.js';
+import type { Handler } from '../spec.js';
+
+const list = (label: string, names: string[]): string | undefined =>
+  names.length === 0 ? undefined : `${names.length} ${label} (${names.join(', ')})`;
+
+export const encrypt: Handler = async (args, context) => {
+  const { input, output } = encryptPaths(args, context);
+  const result = encryptFile({
+    ...keyOptions(args, context),
+    input,
+    output,
+    force: Boolean(args.force),
+    rekey: Boolean(args.rekey),
+    now: context.now,
+  });
+  for (const note of result.notes) context.info(`note: ${note}`);
+  const where = `${displayPath(output)} (key ${result.fingerprint} from ${result.keySource})`;
+  if (!result.written) {
+    context.info(`${displayPath(output)} is up to date: ${result.values} values, nothing changed.`);
+  } else if (result.created) {
+    context.info(`Sealed ${result.values} values from ${displayPath(input)} into ${where}. Commit it; keep ${displayPath(input)} and the key out of git.`);
+  } else {
+    const { added, changed, removed } = result.changes;
+    const parts = [list('changed', changed), list('added', added), list('removed', removed)].filter(Boolean);
+    context.info(`Updated ${where}: ${parts.length ? parts.join(', ') : 'layout or comments changed'}. Unchanged values kept their ciphertext.`);
+  }
+  if (result.backup) context.info(`The previous file was kept as ${displayPath(result.backup)}.`);
+  return 0;
+};

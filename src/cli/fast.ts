@@ -1,0 +1,49 @@
+/**
+ * The zero-cost parser: accepts argv only when it is unambiguous under the command table (known
+ * command, declared options, valid choices, the right number of positionals). Anything else returns
+ * undefined and goes to yargs, which then owns the error message or the help text.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type Args, type CommandSpec, GLOBAL_FLAGS, findCommand } from './spec.js';
+
+export interface FastParse {
+  spec: CommandSpec;
+  args: Args;
+}
+
+export const camelCase = (name: string): string => name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+export function fastParse(argv: readonly string[]): FastParse | undefined {
+  const terminator = argv.indexOf('--');
+  const before = terminator === -1 ? argv : argv.slice(0, terminator);
+  if (before.some((word) => (GLOBAL_FLAGS as readonly string[]).includes(word))) return undefined;
+  const spec = findCommand(argv);
+  if (!spec) return undefined;
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, option] of Object.entries(spec.options)) {
+    options[name] = { type: option.type, ...(option.alias && option.alias.length === 1 ? { short: option.alias } : {}) };
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv.slice(spec.path.length), options, allowPositionals: true, strict: true, tokens: true });
+  } catch {
+    return undefined;
+  }
+  const args: Args = {};
+  for (const [name, option] of Object.entries(spec.options)) {
+    const value = (parsed.values as Record<string, unknown>)[name] ?? option.default;
+    if (Array.isArray(value)) return undefined; // repeated option: let yargs decide
+    if (value !== undefined && option.choices && !option.choices.includes(String(value))) return undefined;
+    if (value !== undefined) args[camelCase(name)] = value;
+  }
+  const words = parsed.positionals;
+  const declared = spec.positionals ?? [];
+  const variadic = declared.find((p) => p.variadic);
+  if (!variadic && words.length > declared.length) return undefined;
+  for (const [i, positional] of declared.entries()) {
+    const value = positional.variadic ? words.slice(i) : words[i];
+    if (positional.required && (value === undefined || (Array.isArray(value) && value.length === 0))) return undefined;
+    if (value !== undefined) args[camelCase(positional.name)] = value;
+  }
+  return { spec, args };
+}

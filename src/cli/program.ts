@@ -1,0 +1,98 @@
+/**
+ * The yargs program, built from the same command table as the fast parser. Loaded only for help,
+ * --version, and argv the fast parser did not accept, so usage errors get yargs' messages.
+ */
+import type { Argv } from 'yargs';
+import { EnvsealError, ExitCode } from '../errors.js';
+import { VERSION } from '../version.js';
+import { camelCase } from './fast.js';
+import { runCommand } from './main.js';
+import { type Args, COMMANDS, type CommandSpec, EXIT_CODES_EPILOGUE } from './spec.js';
+
+function commandString(spec: CommandSpec, depth: number): string {
+  const positionals = (spec.positionals ?? []).map((p) => {
+    const name = p.variadic ? `${p.name}..` : p.name;
+    return p.required ? `<${name}>` : `[${name}]`;
+  });
+  return [spec.path[depth], ...positionals].join(' ');
+}
+
+function normalize(spec: CommandSpec, raw: Record<string, unknown>): Args {
+  const args: Args = {};
+  for (const name of Object.keys(spec.options)) {
+    const value = raw[name];
+    if (value !== undefined) args[camelCase(name)] = value;
+  }
+  for (const positional of spec.positionals ?? []) {
+    let value = raw[positional.name];
+    if (positional.variadic) {
+      const rest = (raw['--'] as unknown[] | undefined) ?? [];
+      value = [...((value as unknown[] | undefined) ?? []), ...rest].map(String);
+    }
+    if (value !== undefined) args[camelCase(positional.name)] = value;
+  }
+  return args;
+}
+
+export async function runProgram(argv: readonly string[]): Promise<number> {
+  const { default: yargs } = await import('yargs');
+  let exitCode: number = ExitCode.ok;
+
+  const register = (y: Argv, spec: CommandSpec, depth: number): Argv =>
+    y.command(
+      commandString(spec, depth),
+      spec.describe,
+      (builder: Argv) => {
+        for (const [name, option] of Object.entries(spec.options)) {
+          builder.option(name, {
+            type: option.type,
+            describe: option.describe,
+            ...(option.alias ? { alias: option.alias } : {}),
+            ...(option.default !== undefined ? { default: option.default } : {}),
+            ...(option.choices ? { choices: [...option.choices] } : {}),
+          });
+        }
+        for (const [command, description] of spec.examples) builder.example(command, description);
+        return builder;
+      },
+      async (raw: Record<string, unknown>) => {
+        exitCode = await runCommand(spec, normalize(spec, raw));
+      },
+    );
+
+  let program = yargs([...argv])
+    .scriptName('envseal')
+    .parserConfiguration({ 'populate--': true })
+    .version(VERSION)
+    .help()
+    .alias('h', 'help')
+    .strict()
+    .recommendCommands()
+    .demandCommand(1, 'Choose a command.')
+    .epilogue(EXIT_CODES_EPILOGUE)
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message: string | undefined, error: Error | undefined) => {
+      if (error) throw error;
+      throw new EnvsealError('E_USAGE', ExitCode.usage, message ?? 'invalid usage', 'Run `envseal --help` or `envseal <command> --help`.');
+    });
+
+  const groups = new Map<string, CommandSpec[]>();
+  for (const spec of COMMANDS) {
+    if (spec.path.length === 1) program = register(program, spec, 0);
+    else groups.set(spec.path[0]!, [...(groups.get(spec.path[0]!) ?? []), spec]);
+  }
+  for (const [group, specs] of groups) {
+    program = program.command(`${group} <command>`, GROUP_DESCRIPTIONS[group] ?? group, (builder: Argv) => {
+      for (const spec of specs) register(builder, spec, 1);
+      return builder.demandCommand(1, `Choose a ${group} command.`);
+    });
+  }
+  await program.parseAsync();
+  return exitCode;
+}
+
+const GROUP_DESCRIPTIONS: Record<string, string> = {
+  hooks: 'Install, inspect and run the git hooks that block plaintext and key material',
+  git: 'Set up git diff and merge drivers for sealed files',
+};

@@ -1,0 +1,101 @@
+/**
+ * `envseal init`: make a directory ready to seal. Creates a key file only when no key exists anywhere
+ * envseal looks and no sealed file is waiting for someone else's key; makes .gitignore keep plaintext,
+ * keys and backups out of git. Idempotent: a second run changes nothing.
+ */
+import * as path from 'node:path';
+import { MasterKey } from '../crypto/master-key.js';
+import { keyFileName, plainFileName, sealedFileName } from '../env-files.js';
+import { isLegacySealed, parseSealedStructure } from '../format/sealed.js';
+import { exists, readText, writeFileAtomic } from '../io/files.js';
+import { findRepoRoot } from '../io/repo.js';
+import { createKeyFile } from '../keys/key-store.js';
+import { tryResolveKeys } from '../keys/key-sources.js';
+
+export interface InitRequest {
+  dir: string;
+  envName?: string;
+  keyFile?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface InitResult {
+  /** A key file this run created. */
+  createdKeyFile?: string;
+  /** Where the existing key was found, when one was. */
+  existingKeySource?: string;
+  fingerprint?: string;
+  /** A sealed file exists but no key for it was found: the user must get it from the team. */
+  awaitingKey?: { sealedFile: string; fingerprint?: string; keyFile: string };
+  gitignore: { file: string; added: string[] };
+}
+
+/** What .gitignore must say. Order matters: the negations re-include sealed files and examples. */
+export const GITIGNORE_RULES = [
+  '.env',
+  '.env.*',
+  '!.env.example',
+  '!.env.*.example',
+  '!.env.sample',
+  '!.env.template',
+  '!.env.encrypted',
+  '!.env.*.encrypted',
+  '.env.local',
+  '.env.*.local',
+  '.env.key',
+  '.env.*.key',
+  '*.backup_*',
+  '.envseal/',
+] as const;
+
+const GITIGNORE_HEADER = '# envseal: plaintext env files, master keys and backups stay local; sealed files and examples are committed';
+
+export function initProject(request: InitRequest): InitResult {
+  const dir = path.resolve(request.dir);
+  const sealed = path.join(dir, sealedFileName(request.envName));
+  const lookup = { envFile: path.join(dir, plainFileName(request.envName)), env: request.env, ...pick(request) };
+  const keys = tryResolveKeys(lookup);
+  const result: InitResult = { gitignore: updateGitignore(dir) };
+  if (keys) {
+    result.existingKeySource = keys.source;
+    result.fingerprint = keys.current.fingerprint;
+  } else if (exists(sealed)) {
+    result.awaitingKey = { sealedFile: sealed, keyFile: path.join(dir, keyFileName(request.envName)), ...sealedFingerprint(sealed) };
+  } else {
+    const keyFile = request.keyFile ? path.resolve(request.keyFile) : path.join(dir, keyFileName(request.envName));
+    const key = MasterKey.generate();
+    createKeyFile(keyFile, { current: key, previous: [] }, plainFileName(request.envName));
+    result.createdKeyFile = keyFile;
+    result.fingerprint = key.fingerprint;
+  }
+  return result;
+}
+
+function pick(request: InitRequest): { envName?: string; keyFile?: string } {
+  return { ...(request.envName ? { envName: request.envName } : {}), ...(request.keyFile ? { keyFile: request.keyFile } : {}) };
+}
+
+function sealedFingerprint(file: string): { fingerprint?: string } {
+  try {
+    const { text } = readText(file);
+    return isLegacySealed(text) ? {} : { fingerprint: parseSealedStructure(text, file).fingerprint };
+  } catch {
+    return {};
+  }
+}
+
+function updateGitignore(dir: string): { file: string; added: string[] } {
+  const file = path.join(findRepoRoot(dir) ?? dir, '.gitignore');
+  const current = exists(file) ? readText(file).text : '';
+  const present = new Set(current.split('\n').map((line) => line.trim()));
+  const missing = GITIGNORE_RULES.filter((rule) => !present.has(rule));
+  // A newly added ignore rule would override negations written above it, so those are repeated below it.
+  const reinclude = missing.some((rule) => !rule.startsWith('!'));
+  const added = GITIGNORE_RULES.filter((rule) => missing.includes(rule) || (reinclude && rule.startsWith('!')));
+  if (added.length > 0) {
+    const separator = current === '' || current.endsWith('\n') ? '' : '\n';
+    const block = [...(present.has(GITIGNORE_HEADER) ? [] : [GITIGNORE_HEADER]), ...added].join('\n');
+    writeFileAtomic(file, `${current}${separator}${current === '' ? '' : '\n'}${block}\n`, { mode: 0o644 });
+  }
+  return { file, added };
+}

@@ -1,0 +1,202 @@
+/**
+ * Fernet (https://github.com/fernet/spec), version 0x80: AES-128-CBC with PKCS#7 padding for
+ * confidentiality, HMAC-SHA256 over version ‖ timestamp ‖ IV ‖ ciphertext for integrity.
+ * A key is 32 bytes: the first 16 sign, the last 16 encrypt. Tokens and keys are base64url.
+ *
+ * Decoding is strict where other implementations are lenient (the npm `fernet` package and Python's
+ * urlsafe_b64decode both skip characters outside the alphabet): a token either is the canonical
+ * base64url of a well-formed token, or it is rejected. Strictness keeps the set of accepted tokens
+ * equal to the set this module can produce.
+ */
+import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { EnvsealError, ExitCode } from '../errors.js';
+
+const VERSION = 0x80;
+const HEADER_BYTES = 1 + 8 + 16;
+const HMAC_BYTES = 32;
+const BLOCK = 16;
+/** Tokens stamped further than this in the future are refused when a TTL applies, as in the spec. */
+const MAX_CLOCK_SKEW_SEC = 60;
+
+export type InvalidTokenReason =
+  | 'encoding'
+  | 'length'
+  | 'version'
+  | 'expired'
+  | 'future'
+  | 'mac'
+  | 'padding';
+
+/** A token that is not valid under any of the given keys. The reason never includes token bytes. */
+export class InvalidTokenError extends EnvsealError {
+  readonly reason: InvalidTokenReason;
+  constructor(reason: InvalidTokenReason) {
+    super(`E_FERNET_${reason.toUpperCase()}`, ExitCode.integrity, `invalid Fernet token (${reason})`);
+    this.reason = reason;
+  }
+}
+
+export class InvalidKeyError extends EnvsealError {
+  constructor(detail: string) {
+    super('E_FERNET_KEY', ExitCode.key, `invalid Fernet key: ${detail}`);
+  }
+}
+
+const BASE64URL_PADDED = /^[A-Za-z0-9_-]*={0,2}$/;
+
+/** Canonical, padded base64url; rejects anything `encodeBase64Url` would not have produced. */
+export function decodeBase64Url(text: string): Buffer | undefined {
+  if (text.length % 4 !== 0 || !BASE64URL_PADDED.test(text)) return undefined;
+  const bytes = Buffer.from(text, 'base64url');
+  return encodeBase64Url(bytes) === text ? bytes : undefined;
+}
+
+/** Padded base64url, the form the Fernet spec and Python's cryptography use. */
+export function encodeBase64Url(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+/** A parsed Fernet key. Holds key bytes: never log it; inspecting it shows nothing secret. */
+export class FernetKey {
+  readonly #signing: Buffer;
+  readonly #encryption: Buffer;
+
+  private constructor(bytes: Buffer) {
+    this.#signing = bytes.subarray(0, 16);
+    this.#encryption = bytes.subarray(16, 32);
+  }
+
+  static fromBytes(bytes: Uint8Array): FernetKey {
+    if (bytes.length !== 32) throw new InvalidKeyError(`expected 32 bytes, got ${bytes.length}`);
+    return new FernetKey(Buffer.from(bytes));
+  }
+
+  static fromString(text: string): FernetKey {
+    const bytes = decodeBase64Url(text);
+    if (!bytes) throw new InvalidKeyError('not canonical base64url');
+    return FernetKey.fromBytes(bytes);
+  }
+
+  static generate(): FernetKey {
+    return new FernetKey(randomBytes(32));
+  }
+
+  /** The key in its interchange form (44 characters). This is secret material. */
+  export(): string {
+    return encodeBase64Url(Buffer.concat([this.#signing, this.#encryption]));
+  }
+
+  /** @internal */
+  sign(data: Uint8Array): Buffer {
+    return createHmac('sha256', this.#signing).update(data).digest();
+  }
+
+  /** @internal */
+  get encryptionKey(): Buffer {
+    return this.#encryption;
+  }
+
+  toJSON(): string {
+    return '[FernetKey]';
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return '[FernetKey]';
+  }
+}
+
+export interface EncryptOptions {
+  /** Seconds since the epoch to stamp into the token (default: now). */
+  now?: number;
+  /** 16-byte IV; only for reproducing spec vectors. Never reuse an IV in real use. */
+  iv?: Uint8Array;
+}
+
+export interface DecryptOptions {
+  /** Maximum token age in seconds. Without it, age and clock skew are not checked (as in the spec). */
+  ttl?: number;
+  /** Seconds since the epoch to check the TTL against (default: now). */
+  now?: number;
+}
+
+const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+
+export function encrypt(key: FernetKey, message: Uint8Array | string, options: EncryptOptions = {}): string {
+  const plaintext = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
+  const iv = options.iv ?? randomBytes(16);
+  if (iv.length !== 16) throw new RangeError('Fernet IV must be 16 bytes');
+  const cipher = createCipheriv('aes-128-cbc', key.encryptionKey, iv);
+  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+  const body = Buffer.allocUnsafe(HEADER_BYTES + ciphertext.length);
+  body[0] = VERSION;
+  body.writeBigUInt64BE(BigInt(options.now ?? nowSeconds()), 1);
+  body.set(iv, 9);
+  body.set(ciphertext, HEADER_BYTES);
+  return encodeBase64Url(Buffer.concat([body, key.sign(body)]));
+}
+
+interface ParsedToken {
+  bytes: Buffer;
+  timestamp: number;
+}
+
+function parseToken(token: string): ParsedToken {
+  const bytes = decodeBase64Url(token);
+  if (!bytes) throw new InvalidTokenError('encoding');
+  const ciphertextBytes = bytes.length - HEADER_BYTES - HMAC_BYTES;
+  if (ciphertextBytes < BLOCK || ciphertextBytes % BLOCK !== 0) throw new InvalidTokenError('length');
+  if (bytes[0] !== VERSION) throw new InvalidTokenError('version');
+  return { bytes, timestamp: Number(bytes.readBigUInt64BE(1)) };
+}
+
+function checkAge(timestamp: number, options: DecryptOptions): void {
+  if (options.ttl === undefined) return;
+  const now = options.now ?? nowSeconds();
+  if (timestamp + options.ttl < now) throw new InvalidTokenError('expired');
+  if (timestamp > now + MAX_CLOCK_SKEW_SEC) throw new InvalidTokenError('future');
+}
+
+function verifyMac(key: FernetKey, bytes: Buffer): boolean {
+  const macStart = bytes.length - HMAC_BYTES;
+  return timingSafeEqual(key.sign(bytes.subarray(0, macStart)), bytes.subarray(macStart));
+}
+
+function decipher(key: FernetKey, bytes: Buffer): Buffer {
+  const iv = bytes.subarray(9, HEADER_BYTES);
+  const ciphertext = bytes.subarray(HEADER_BYTES, bytes.length - HMAC_BYTES);
+  try {
+    const d = createDecipheriv('aes-128-cbc', key.encryptionKey, iv);
+    return Buffer.concat([d.update(ciphertext), d.final()]);
+  } catch {
+    throw new InvalidTokenError('padding');
+  }
+}
+
+export interface Decrypted {
+  plaintext: Buffer;
+  /** Index into the key list of the key that verified the token. */
+  keyIndex: number;
+  /** Seconds since the epoch at which the token was made. */
+  timestamp: number;
+}
+
+/**
+ * Verifies and decrypts a token with the first key whose HMAC matches, like Python's MultiFernet:
+ * pass the current key first, then previous keys.
+ */
+export function decryptWithKeys(keys: readonly FernetKey[], token: string, options: DecryptOptions = {}): Decrypted {
+  const { bytes, timestamp } = parseToken(token);
+  checkAge(timestamp, options);
+  const keyIndex = keys.findIndex((key) => verifyMac(key, bytes));
+  if (keyIndex < 0) throw new InvalidTokenError('mac');
+  return { plaintext: decipher(keys[keyIndex]!, bytes), keyIndex, timestamp };
+}
+
+export function decrypt(key: FernetKey, token: string, options: DecryptOptions = {}): Buffer {
+  return decryptWithKeys([key], token, options).plaintext;
+}
+
+/** Seconds since the epoch stamped into a token, without verifying it. */
+export function tokenTimestamp(token: string): number {
+  return parseToken(token).timestamp;
+}

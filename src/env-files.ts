@@ -1,0 +1,43 @@
+/**
+ * Which files an environment means. Pure naming, no I/O:
+ *   (default)          .env   .env.encrypted              .env.key
+ *   --env production   .env.production   .env.production.encrypted   .env.production.key
+ */
+import { EnvsealError, ExitCode } from './errors.js';
+
+const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+export const SEALED_SUFFIX = '.encrypted';
+
+export function validateEnvName(envName: string | undefined): void {
+  if (envName !== undefined && !ENV_NAME.test(envName)) {
+    throw new EnvsealError('E_USAGE_ENV', ExitCode.usage, `--env "${envName}" is not a valid environment name`, 'Use letters, digits, ".", "_" and "-", e.g. --env production.');
+  }
+}
+
+export function plainFileName(envName?: string): string {
+  validateEnvName(envName);
+  return envName ? `.env.${envName}` : '.env';
+}
+
+export function sealedFileName(envName?: string): string {
+  return `${plainFileName(envName)}${SEALED_SUFFIX}`;
+}
+
+export function keyFileName(envName?: string): string {
+  return `${plainFileName(envName)}.key`;
+}
+
+/** The plaintext file a sealed file opens into: `.env.production.encrypted` → `.env.production`. */
+export function plainNameFor(sealedPath: string): string {
+  return sealedPath.endsWith(SEALED_SUFFIX) ? sealedPath.slice(0, -SEALED_SUFFIX.length) : `${sealedPath}.decrypted`;
+}
+
+/** Environment variables that may hold the master key, in the order they are tried. */
+export function keyVariableNames(envName?: string): string[] {
+  const specific = envName ? [`ENVSEAL_MASTER_KEY_${envName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] : [];
+  return [...specific, 'ENVSEAL_MASTER_KEY', 'SECRETS_MASTER_KEY'];
+}
+
+export const KEY_COMMAND_VARIABLE = 'ENVSEAL_KEY_COMMAND';
+export const PREVIOUS_KEYS_VARIABLE = 'ENVSEAL_MASTER_KEY_PREVIOUS';

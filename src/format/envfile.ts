@@ -1,0 +1,200 @@
+/**
+ * A layout-preserving model of a .env file: entries, comments and blank lines in order, so a file can
+ * be sealed and opened again without losing its shape.
+ *
+ * Entries are found with dotenv's own line grammar (the LINE expression of dotenv's parser) and values
+ * get dotenv's semantics (trim, strip matching quotes, expand \n and \r inside double quotes). Callers
+ * that need a guarantee compare `toRecord(parseEnv(text))` with `dotenv.parse(text)`
+ * (see `assertDotenvEquivalent`), so a file whose meaning envseal cannot reproduce is refused rather
+ * than silently changed.
+ */
+import { createRequire } from 'node:module';
+import { EnvsealError, ExitCode } from '../errors.js';
+
+export type Quote = '' | "'" | '"' | '`';
+
+export interface EnvEntry {
+  kind: 'entry';
+  name: string;
+  value: string;
+  exported: boolean;
+  /** Quote style of the value in the source, reused when the value is written back. */
+  quote: Quote;
+  /** Whatever followed the value on its last line (spaces and an inline `# comment`), verbatim. */
+  comment: string;
+  /** 1-based line of the entry's first line in the source. */
+  line: number;
+}
+
+export interface EnvTrivia {
+  kind: 'trivia';
+  /** A blank line or a comment line, without its newline. */
+  text: string;
+  line: number;
+}
+
+export type EnvLine = EnvEntry | EnvTrivia;
+
+// dotenv's LINE grammar, with the `d` flag so the value's position is known.
+const LINE =
+  /(?:^|^)\s*(?:export\s+)?([\w.-]+)(?:\s*=\s*?|:\s+?)(\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)/dgm;
+
+const INLINE_TAIL = /^[^\S\n]*(?:#.*)?$/;
+
+/** The value dotenv assigns to a raw value as matched by LINE. */
+export function dotenvValue(raw: string): { value: string; quote: Quote } {
+  let value = raw.trim();
+  const first = value[0];
+  const stripped = value.replace(/^(['"`])([\s\S]*)\1$/gm, '$2');
+  const quote: Quote = stripped !== value && (first === "'" || first === '"' || first === '`') ? first : '';
+  value = stripped;
+  if (first === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+  return { value, quote };
+}
+
+const lineNumberAt = (text: string, index: number, from = 0, base = 1): number => {
+  let line = base;
+  for (let i = text.indexOf('\n', from); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+};
+
+/**
+ * Parses LF-normalized text. Lines that are neither entries, comments nor blank are refused: dotenv
+ * ignores them, but envseal would otherwise carry them into a committed file in plaintext.
+ */
+export function parseEnv(text: string, label: string): EnvLine[] {
+  const lines: EnvLine[] = [];
+  let cursor = 0;
+  let cursorLine = 1;
+
+  const takeTrivia = (end: number): void => {
+    if (end <= cursor) return;
+    const chunk = text.slice(cursor, end);
+    const parts = chunk.split('\n');
+    if (chunk.endsWith('\n')) parts.pop();
+    for (const part of parts) {
+      const trimmed = part.trim();
+      if (trimmed !== '' && !trimmed.startsWith('#')) {
+        throw new EnvsealError(
+          'E_ENV_SYNTAX',
+          ExitCode.integrity,
+          `${label} line ${cursorLine} is not NAME=value, a comment or a blank line`,
+          'Fix the line or comment it out with "#". (dotenv ignores such lines; envseal refuses them rather than copy them into a sealed file in plaintext.)',
+        );
+      }
+      lines.push({ kind: 'trivia', text: part, line: cursorLine });
+      cursorLine++;
+    }
+  };
+
+  LINE.lastIndex = 0;
+  for (let m = LINE.exec(text); m !== null; m = LINE.exec(text)) {
+    if (m[0].length === 0) {
+      LINE.lastIndex++;
+      continue;
+    }
+    const indices = m.indices!;
+    const leading = /^\s*/.exec(m[0])![0].length;
+    const start = m.index + leading;
+    // Trivia before the entry ends at the start of the entry's own line.
+    const entryLineStart = text.lastIndexOf('\n', start - 1) + 1;
+    if (text.slice(entryLineStart, start).trim() !== '') {
+      throw new EnvsealError('E_ENV_SYNTAX', ExitCode.integrity, `${label} line ${lineNumberAt(text, start, cursor, cursorLine)} could not be parsed`, 'Put each NAME=value on its own line.');
+    }
+    takeTrivia(entryLineStart);
+    const valueSpan = indices[2];
+    const valueEnd = valueSpan ? valueSpan[1] : indices[1]![1] + (/^\s*[=:]/.exec(text.slice(indices[1]![1]))?.[0].length ?? 0);
+    let lineEnd = text.indexOf('\n', valueEnd);
+    if (lineEnd === -1) lineEnd = text.length;
+    const tail = text.slice(valueEnd, lineEnd);
+    if (!INLINE_TAIL.test(tail)) {
+      throw new EnvsealError('E_ENV_SYNTAX', ExitCode.integrity, `${label} line ${cursorLine} has text after its value that is not a comment`, 'Quote the value or start the trailing text with " #".');
+    }
+    const { value, quote } = dotenvValue(m[2] ?? '');
+    const head = text.slice(start, indices[1]![0]);
+    lines.push({
+      kind: 'entry',
+      name: m[1]!,
+      value,
+      exported: head.startsWith('export'),
+      quote,
+      comment: tail,
+      line: cursorLine,
+    });
+    cursorLine = lineNumberAt(text, lineEnd, entryLineStart, cursorLine) + 1;
+    cursor = Math.min(lineEnd + 1, text.length);
+    if (LINE.lastIndex < cursor) LINE.lastIndex = cursor;
+  }
+  takeTrivia(text.length);
+  return lines;
+}
+
+/** The values a dotenv loader would see: the last entry of a name wins. */
+export function toRecord(lines: readonly EnvLine[]): Record<string, string> {
+  const record: Record<string, string> = {};
+  for (const line of lines) if (line.kind === 'entry') record[line.name] = line.value;
+  return record;
+}
+
+const QUOTE_ORDER: readonly Quote[] = ['', '"', "'", '`'];
+
+function quoted(value: string, quote: Quote): string {
+  return `${quote}${value}${quote}`;
+}
+
+/**
+ * Writes `value` so dotenv reads it back exactly, preferring the quote style it had. Returns undefined
+ * for a value no dotenv quoting can carry (possible only for values made outside a .env file).
+ */
+export function renderValue(value: string, preferred: Quote): string | undefined {
+  const candidates = [preferred, ...QUOTE_ORDER.filter((q) => q !== preferred)].map((q) => quoted(value, q));
+  // Double quotes can also carry CR and literal newlines as escapes.
+  if (!value.includes('\\n') && !value.includes('\\r')) {
+    candidates.push(quoted(value.replace(/\n/g, '\\n').replace(/\r/g, '\\r'), '"'));
+  }
+  return candidates.find((candidate) => readsBackAs(candidate, value));
+}
+
+function readsBackAs(rendered: string, value: string): boolean {
+  if (value === '') return rendered.length <= 2;
+  const source = `X=${rendered}\n`;
+  LINE.lastIndex = 0;
+  const m = LINE.exec(source);
+  LINE.lastIndex = 0;
+  if (!m || m.index !== 0 || m[1] !== 'X') return false;
+  const end = m.indices![2]?.[1] ?? -1;
+  return end === source.length - 1 && dotenvValue(m[2] ?? '').value === value;
+}
+
+export function renderEntry(entry: Pick<EnvEntry, 'name' | 'exported' | 'comment'>, renderedValue: string): string {
+  return `${entry.exported ? 'export ' : ''}${entry.name}=${renderedValue}${entry.comment}`;
+}
+
+/** Joins lines into file text: LF line endings, a final newline. */
+export function joinLines(lines: readonly string[]): string {
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+type DotenvParse = (src: string) => Record<string, string>;
+let dotenvParse: DotenvParse | undefined;
+
+/**
+ * Refuses text whose meaning to dotenv differs from envseal's reading of it, so sealing and opening
+ * never change what an application loads. dotenv is loaded on first use only (start-up matters).
+ */
+export function assertDotenvEquivalent(text: string, lines: readonly EnvLine[], label: string): void {
+  dotenvParse ??= (createRequire(import.meta.url)('dotenv') as { parse: DotenvParse }).parse;
+  const expected = dotenvParse(text);
+  const actual = toRecord(lines);
+  const names = new Set([...Object.keys(expected), ...Object.keys(actual)]);
+  for (const name of names) {
+    if (expected[name] !== actual[name]) {
+      throw new EnvsealError(
+        'E_ENV_AMBIGUOUS',
+        ExitCode.integrity,
+        `${label}: envseal reads ${name} differently from dotenv`,
+        `Quote the value of ${name} (or split the line) so its meaning is unambiguous, then retry.`,
+      );
+    }
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * The sealed file format, version 1 (specified in docs/FORMAT.md). Pure: text in, text out.
+ *
+ *   #envseal:v1 key=<fingerprint>
+ *   #envseal:history {"date":...}          zero or more, oldest first
+ *   <the .env's lines, each value replaced by fernet:<token>; comments and blank lines verbatim>
+ *   #envseal:mac <hex HMAC-SHA256 of every byte above, under HKDF(master key, "envseal/v1/file-mac")>
+ *
+ * The file is itself a dotenv file: metadata lines are comments, values are `fernet:` strings.
+ */
+import { EnvsealError, ExitCode } from '../errors.js';
+import { InvalidTokenError, decryptWithKeys, encrypt as fernetEncrypt } from '../crypto/fernet.js';
+import type { MasterKey } from '../crypto/master-key.js';
+import { decodeUtf8, normalizeNewlines } from '../text.js';
+import { type EnvEntry, type EnvLine, joinLines, parseEnv, renderEntry, renderValue } from './envfile.js';
+import { timingSafeEqual } from 'node:crypto';
+
+export const FORMAT_VERSION = 1;
+export const VALUE_PREFIX = 'fernet:';
+const META = '#envseal:';
+const HEADER = /^#envseal:v(\d+) key=([0-9a-f]{16})$/;
+const HISTORY_PREFIX = '#envseal:history ';
+const MAC_LINE = /^#envseal:mac ([0-9a-f]{64})$/;
+/** A whole-file Fernet token: how teams commonly sealed .env before envseal (migration input). */
+const LEGACY_TOKEN = /^gAAAAA[A-Za-z0-9_-]+={0,2}$/;
+
+export interface HistoryEntry {
+  /** ISO 8601, UTC, seconds precision. */
+  date: string;
+  event: 'created' | 'rotated' | 'rekeyed';
+  /** Fingerprint of the key the file is sealed with from this event on. */
+  key: string;
+  /** Fingerprint of the key it replaced (rotated, rekeyed). */
+  previousKey?: string;
+  reason?: string;
+  /** git user.name of whoever ran it, when known. */
+  by?: string;
+  envseal: string;
+  /** Whether the re-sealed file was decrypted and compared with the plaintext before it replaced the old one. */
+  verified?: boolean;
+}
+
+export interface SealedEntry extends EnvEntry {
+  token: string;
+}
+
+export type SealedLine = SealedEntry | Exclude<EnvLine, EnvEntry>;
+
+/** A sealed file whose MAC and every token have been verified. Holds plaintext values: keep it in memory only. */
+export interface OpenedFile {
+  lines: SealedLine[];
+  fingerprint: string;
+  history: HistoryEntry[];
+  /** Index into the key list of the key that opened the file (0 = current). */
+  keyIndex: number;
+  /** True for a whole-file Fernet token (no per-value tokens, no history, no file MAC). */
+  legacy: boolean;
+}
+
+interface SealedStructure {
+  version: number;
+  fingerprint: string;
+  history: HistoryEntry[];
+  body: EnvLine[];
+  signed: string;
+  mac: string;
+}
+
+const integrity = (code: string, message: string, hint: string): EnvsealError =>
+  new EnvsealError(code, ExitCode.integrity, message, hint);
+
+const RESTORE_HINT =
+  'Restore it from git (`git checkout -- <file>`) or a backup, or re-create it from the plaintext with `envseal encrypt --force`.';
+
+export function isLegacySealed(text: string): boolean {
+  return LEGACY_TOKEN.test(text.trim());
+}
+
+/** Reads header, history, body and MAC without any key. Throws when the file is not a v1 sealed file. */
+export function parseSealedStructure(text: string, label: string): SealedStructure {
+  const firstBreak = text.indexOf('\n');
+  const header = HEADER.exec(firstBreak === -1 ? text : text.slice(0, firstBreak));
+  if (!header) {
+    throw integrity(
+      'E_NOT_SEALED',
+      `${label} is not an envseal sealed file (its first line is not an "#envseal:v1" header)`,
+      `Seal a plaintext file with \`envseal encrypt --in <file>\`; to open it, pass the sealed file with --in.`,
+    );
+  }
+  const version = Number(header[1]);
+  if (version !== FORMAT_VERSION) {
+    throw integrity('E_SEALED_VERSION', `${label} uses sealed format v${version}; this envseal reads v${FORMAT_VERSION}`, 'Upgrade envseal.');
+  }
+  const trimmedEnd = text.endsWith('\n') ? text.length - 1 : text.length;
+  const macStart = text.lastIndexOf('\n', trimmedEnd - 1) + 1;
+  const mac = MAC_LINE.exec(text.slice(macStart, trimmedEnd));
+  if (!mac || macStart === 0) {
+    throw integrity('E_SEALED_TRUNCATED', `${label} has no "#envseal:mac" line at its end: it is truncated or was edited by hand`, RESTORE_HINT);
+  }
+  const signed = text.slice(0, macStart);
+  const rest = signed.slice(firstBreak + 1);
+  const lines = rest === '' ? [] : rest.slice(0, -1).split('\n');
+  const history: HistoryEntry[] = [];
+  let bodyStart = 0;
+  while (bodyStart < lines.length && lines[bodyStart]!.startsWith(HISTORY_PREFIX)) {
+    history.push(parseHistory(lines[bodyStart]!.slice(HISTORY_PREFIX.length), label));
+    bodyStart++;
+  }
+  const bodyText = joinLines(lines.slice(bodyStart));
+  const body = parseEnv(bodyText, label).map((line) => ({ ...line, line: line.line + bodyStart + 1 }));
+  const stray = body.find((line) => line.kind === 'trivia' && line.text.startsWith(META));
+  if (stray) {
+    throw integrity('E_SEALED_CORRUPT', `${label} line ${stray.line} is envseal metadata out of place`, RESTORE_HINT);
+  }
+  return { version, fingerprint: header[2]!, history, body, signed, mac: mac[1]! };
+}
+
+function parseHistory(json: string, label: string): HistoryEntry {
+  try {
+    const entry = JSON.parse(json) as HistoryEntry;
+    if (typeof entry.date === 'string' && typeof entry.key === 'string' && typeof entry.event === 'string') return entry;
+  } catch {
+    // reported below
+  }
+  throw integrity('E_SEALED_CORRUPT', `${label} has a malformed history line`, RESTORE_HINT);
+}
+
+export function fileMac(key: MasterKey, signed: string): string {
+  return key.mac('file-mac', signed).toString('hex');
+}
+
+function macMatches(key: MasterKey, structure: SealedStructure): boolean {
+  return timingSafeEqual(Buffer.from(fileMac(key, structure.signed), 'hex'), Buffer.from(structure.mac, 'hex'));
+}
+
+export class WrongKeyError extends EnvsealError {
+  readonly sealedWith: string;
+  constructor(label: string, sealedWith: string, tried: readonly MasterKey[], source: string) {
+    const triedList = tried.map((k) => k.fingerprint).join(', ');
+    super(
+      'E_KEY_WRONG',
+      ExitCode.key,
+      `${label} was sealed with key ${sealedWith}, but the key from ${source} is ${triedList}`,
+      'Get the key with that fingerprint from your team (password manager or vault). If the key was rotated, ask for the new one; `envseal status` shows which key each file needs.',
+    );
+    this.sealedWith = sealedWith;
+  }
+}
+
+/**
+ * Verifies and decrypts a sealed file (v1 or a legacy whole-file token) with the first of `keys` that
+ * opens it. `keySource` names where the keys came from, for messages.
+ */
+export function openSealed(text: string, keys: readonly MasterKey[], label: string, keySource: string): OpenedFile {
+  if (isLegacySealed(text)) return openLegacy(text.trim(), keys, label, keySource);
+  const structure = parseSealedStructure(text, label);
+  const keyIndex = keys.findIndex((k) => k.fingerprint === structure.fingerprint);
+  if (keyIndex < 0) throw new WrongKeyError(label, structure.fingerprint, keys, keySource);
+  const key = keys[keyIndex]!;
+  if (!macMatches(key, structure)) {
+    throw integrity(
+      'E_SEALED_TAMPERED',
+      `${label} failed its integrity check: the file MAC does not match, so it was changed after it was sealed`,
+      RESTORE_HINT,
+    );
+  }
+  const lines = structure.body.map((line): SealedLine => {
+    if (line.kind !== 'entry') return line;
+    if (!line.value.startsWith(VALUE_PREFIX)) {
+      throw integrity('E_SEALED_PLAINTEXT', `${label} line ${line.line}: ${line.name} is not sealed (its value does not start with "fernet:")`, RESTORE_HINT);
+    }
+    const token = line.value.slice(VALUE_PREFIX.length);
+    return { ...line, token, value: decryptValue(key, token, `${label} line ${line.line} (${line.name})`) };
+  });
+  return { lines, fingerprint: structure.fingerprint, history: structure.history, keyIndex, legacy: false };
+}
+
+function decryptValue(key: MasterKey, token: string, where: string): string {
+  try {
+    const text = decodeUtf8(decryptWithKeys([key.fernet], token).plaintext);
+    if (text !== undefined) return text;
+  } catch (e) {
+    if (!(e instanceof InvalidTokenError)) throw e;
+  }
+  throw integrity('E_SEALED_CORRUPT', `${where} holds a token that does not decrypt to UTF-8 text under the file's key`, RESTORE_HINT);
+}
+
+function openLegacy(token: string, keys: readonly MasterKey[], label: string, keySource: string): OpenedFile {
+  let decrypted;
+  try {
+    decrypted = decryptWithKeys(keys.map((k) => k.fernet), token);
+  } catch (e) {
+    if (e instanceof InvalidTokenError && e.reason === 'mac') {
+      throw new EnvsealError(
+        'E_KEY_WRONG',
+        ExitCode.key,
+        `${label} is a whole-file Fernet token that the key from ${keySource} (${keys.map((k) => k.fingerprint).join(', ')}) does not open: wrong key, or the file was changed`,
+        'Use the key the file was sealed with. After opening it once, `envseal encrypt` converts it to the per-value format.',
+      );
+    }
+    throw integrity('E_SEALED_CORRUPT', `${label} looks like a whole-file Fernet token but is not a valid one (${(e as Error).message})`, RESTORE_HINT);
+  }
+  const text = decodeUtf8(decrypted.plaintext);
+  if (text === undefined) throw integrity('E_SEALED_CORRUPT', `${label} decrypts to bytes that are not UTF-8 text`, RESTORE_HINT);
+  const lines = parseEnv(normalizeNewlines(text).text, `${label} (decrypted)`).map(
+    (line): SealedLine => (line.kind === 'entry' ? { ...line, token: '' } : line),
+  );
+  return { lines, fingerprint: keys[decrypted.keyIndex]!.fingerprint, history: [], keyIndex: decrypted.keyIndex, legacy: true };
+}
+
+export interface SealOptions {
+  history: readonly HistoryEntry[];
+  /** The file as it was, opened with `key`: tokens of unchanged values are kept so diffs stay small. */
+  previous?: OpenedFile;
+  label: string;
+}
+
+/** Seals plaintext lines under `key`. Values get a Fernet token each; everything else stays as written. */
+export function sealLines(lines: readonly EnvLine[], key: MasterKey, options: SealOptions): string {
+  const reusable = reusableTokens(options.previous, key);
+  const seen = new Map<string, number>();
+  const out: string[] = [`${META}v${FORMAT_VERSION} key=${key.fingerprint}`];
+  for (const entry of options.history) out.push(`${HISTORY_PREFIX}${JSON.stringify(entry)}`);
+  for (const line of lines) {
+    if (line.kind === 'trivia') {
+      if (line.text.trimStart().startsWith(META)) {
+        throw integrity('E_ENV_RESERVED', `${options.label} line ${line.line} starts with "${META}", which envseal reserves for its own metadata`, 'Reword the comment.');
+      }
+      out.push(line.text);
+      continue;
+    }
+    const occurrence = (seen.get(line.name) ?? 0) + 1;
+    seen.set(line.name, occurrence);
+    const prior = reusable.get(`${line.name}\0${occurrence}`);
+    const token = prior && prior.value === line.value ? prior.token : fernetEncrypt(key.fernet, line.value);
+    if (renderValue(line.value, line.quote) === undefined) {
+      throw integrity('E_ENV_UNREPRESENTABLE', `${options.label} line ${line.line}: the value of ${line.name} cannot be written back in any dotenv quoting`, 'Remove the mix of quotes and escaped newlines from the value.');
+    }
+    out.push(renderEntry(line, `${line.quote}${VALUE_PREFIX}${token}${line.quote}`));
+  }
+  const signed = joinLines(out);
+  return `${signed}${META}mac ${fileMac(key, signed)}\n`;
+}
+
+function reusableTokens(previous: OpenedFile | undefined, key: MasterKey): Map<string, SealedEntry> {
+  const map = new Map<string, SealedEntry>();
+  if (!previous || previous.legacy || previous.fingerprint !== key.fingerprint) return map;
+  const seen = new Map<string, number>();
+  for (const line of previous.lines) {
+    if (line.kind !== 'entry') continue;
+    const occurrence = (seen.get(line.name) ?? 0) + 1;
+    seen.set(line.name, occurrence);
+    map.set(`${line.name}\0${occurrence}`, line);
+  }
+  return map;
+}
+
+/** The plaintext .env text of an opened file: entries re-quoted as they were, comments verbatim. */
+export function renderPlaintext(opened: OpenedFile, label: string): string {
+  return joinLines(
+    opened.lines.map((line) => {
+      if (line.kind === 'trivia') return line.text;
+      const rendered = renderValue(line.value, line.quote);
+      if (rendered === undefined) {
+        throw integrity('E_ENV_UNREPRESENTABLE', `${label} line ${line.line}: the value of ${line.name} cannot be written as a dotenv value`, 'Use `envseal run` or the library to load it instead of a .env file.');
+      }
+      return renderEntry(line, rendered);
+    }),
+  );
+}

@@ -1,0 +1,166 @@
+/**
+ * Every file envseal reads or writes goes through here, so every failure has one wording and one exit
+ * code, and every write is atomic: temp file in the same directory, fsync, rename, fsync the directory.
+ * A failed write leaves the previous file exactly as it was.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { EnvsealError, ExitCode } from '../errors.js';
+import { decodeUtf8, normalizeNewlines, type NormalizedText } from '../text.js';
+
+export const PRIVATE_MODE = 0o600;
+export const PUBLIC_MODE = 0o644;
+
+/** Turns a Node fs error into a message that names the path and the fix. */
+export function ioError(error: unknown, action: 'read' | 'write' | 'create' | 'replace', file: string): EnvsealError {
+  const code = (error as NodeJS.ErrnoException)?.code ?? 'EUNKNOWN';
+  const where = displayPath(file);
+  switch (code) {
+    case 'ENOENT':
+      return action === 'read'
+        ? new EnvsealError('E_FILE_MISSING', ExitCode.io, `${where} does not exist`, 'Check the path (or --in/--out), or run the command from the directory that holds it.')
+        : new EnvsealError('E_DIR_MISSING', ExitCode.io, `cannot ${action} ${where}: its directory does not exist`, 'Create the directory first or choose another path.');
+    case 'EISDIR':
+      return new EnvsealError('E_IS_DIRECTORY', ExitCode.io, `${where} is a directory, not a file`, 'Pass the path of a file.');
+    case 'ENOTDIR':
+      return new EnvsealError('E_NOT_DIRECTORY', ExitCode.io, `cannot ${action} ${where}: a parent of it is a file, not a directory`, 'Check the path.');
+    case 'EACCES':
+    case 'EPERM':
+      return new EnvsealError('E_PERMISSION', ExitCode.io, `permission denied: cannot ${action} ${where}`, action === 'read' ? `Check the file's permissions (ls -l ${where}).` : `Check the permissions of the file and its directory (ls -ld ${path.dirname(where)}).`);
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new EnvsealError('E_DISK_FULL', ExitCode.io, `cannot ${action} ${where}: the disk is full`, 'Free some space and retry; the existing file was not changed.');
+    case 'EROFS':
+      return new EnvsealError('E_READ_ONLY', ExitCode.io, `cannot ${action} ${where}: the file system is read-only`, 'Write somewhere else (--out).');
+    default:
+      return new EnvsealError('E_IO', ExitCode.io, `cannot ${action} ${where} (${code})`, 'Check the path and retry.');
+  }
+}
+
+/** Paths in messages: relative to the working directory when that is shorter. */
+export function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative !== '' && !relative.startsWith('..') && relative.length < file.length ? relative : file;
+}
+
+export function readBytes(file: string): Buffer {
+  try {
+    return fs.readFileSync(file);
+  } catch (e) {
+    throw ioError(e, 'read', file);
+  }
+}
+
+/** Reads a text file as strict UTF-8 with BOM and CRLF normalized away. */
+export function readText(file: string): NormalizedText {
+  const text = decodeUtf8(readBytes(file));
+  if (text === undefined) {
+    throw new EnvsealError('E_NOT_UTF8', ExitCode.integrity, `${displayPath(file)} is not UTF-8 text`, 'Convert it to UTF-8 (e.g. `iconv -f latin1 -t utf-8`), or check that you passed the right file.');
+  }
+  return normalizeNewlines(text);
+}
+
+export function exists(file: string): boolean {
+  return fs.existsSync(file);
+}
+
+export interface WriteOptions {
+  /** File mode for a new file. An existing file keeps its mode unless `forceMode` is set. */
+  mode: number;
+  forceMode?: boolean;
+}
+
+/**
+ * Atomically replaces (or creates) `file` with `data`. Readers see the old content or the new one,
+ * never a mix; on any failure the temp file is removed and the old content is untouched.
+ */
+export function writeFileAtomic(file: string, data: string | Uint8Array, options: WriteOptions): void {
+  const dir = path.dirname(file);
+  let mode = options.mode;
+  try {
+    const stat = fs.statSync(file);
+    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    if (!options.forceMode) mode = stat.mode & 0o777;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(e, 'replace', file);
+  }
+  const temp = path.join(dir, `.${path.basename(file)}.envseal-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
+    fs.fchmodSync(fd, mode); // the umask may have narrowed or (for group-writable umasks) widened it
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(temp, file);
+  } catch (e) {
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
+    throw ioError(e, exists(file) ? 'replace' : 'create', file);
+  }
+  syncDirectory(dir);
+}
+
+function syncDirectory(dir: string): void {
+  try {
+    const fd = fs.openSync(dir, 'r');
+    try {
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // Some file systems refuse fsync on directories; the rename itself already happened.
+  }
+}
+
+/** `20261123T120000Z`: sortable, no characters that need quoting in a shell. */
+export function compactTimestamp(date: Date): string {
+  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/**
+ * Copies `file` to `<file>.backup_<UTC timestamp>` and returns the backup's path. The backup keeps the
+ * file's mode, or gets 0600 when `privateCopy` (plaintext must not become more readable by being
+ * backed up). Never overwrites an existing backup.
+ */
+export function backupFile(file: string, now: Date, privateCopy = false): string {
+  const base = `${file}.backup_${compactTimestamp(now)}`;
+  for (let n = 0; ; n++) {
+    const target = n === 0 ? base : `${base}.${n}`;
+    try {
+      fs.copyFileSync(file, target, fs.constants.COPYFILE_EXCL);
+      fs.chmodSync(target, privateCopy ? PRIVATE_MODE : fs.statSync(file).mode & 0o777);
+      return target;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw ioError(e, 'create', target);
+    }
+  }
+}
+
+/** Creates a file that must not exist yet (keys are never overwritten), with `mode` from the first byte. */
+export function createFileExclusive(file: string, content: string, mode: number): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
+      throw new EnvsealError('E_FILE_EXISTS', ExitCode.usage, `${displayPath(file)} already exists; not overwriting it`, 'Choose another path, or move the existing file away first.');
+    }
+    throw ioError(e, 'create', file);
+  }
+  try {
+    fs.fchmodSync(fd, mode);
+    fs.writeFileSync(fd, content);
+    fs.fsyncSync(fd);
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+    throw ioError(e, 'write', file);
+  }
+  fs.closeSync(fd);
+  syncDirectory(path.dirname(file));
+}

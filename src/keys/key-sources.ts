@@ -1,0 +1,139 @@
+/**
+ * Where the master key comes from. First match wins:
+ *   1. --key-file PATH
+ *   2. ENVSEAL_MASTER_KEY_<ENV> (with --env), ENVSEAL_MASTER_KEY, SECRETS_MASTER_KEY
+ *   3. ENVSEAL_KEY_COMMAND: a shell command whose stdout is the key (Vault, AWS Secrets Manager, pass...)
+ *   4. the key file (.env.key, .env.<env>.key) in the env file's directory or any parent up to the
+ *      repository root
+ * Previous keys (tried after the current one when opening) come from the key file or key command
+ * output and from ENVSEAL_MASTER_KEY_PREVIOUS.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { MasterKey } from '../crypto/master-key.js';
+import { EnvsealError, ExitCode } from '../errors.js';
+import { KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE, keyFileName, keyVariableNames } from '../env-files.js';
+import { displayPath } from '../io/files.js';
+import { directoriesUpToRoot } from '../io/repo.js';
+import { type PreviousKey, parseKeyFile } from './key-file.js';
+import { readKeyFile } from './key-store.js';
+
+export interface KeyLookup {
+  /** The env file (plaintext or sealed) the key is for; key files are looked up from its directory. */
+  envFile: string;
+  envName?: string;
+  keyFile?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+export type KeySourceKind = 'key-file-flag' | 'variable' | 'command' | 'key-file';
+
+export interface ResolvedKeys {
+  current: MasterKey;
+  previous: PreviousKey[];
+  kind: KeySourceKind;
+  /** Human description of the source, for messages: never the key. */
+  source: string;
+  /** Set when the keys came from a file envseal may rewrite (rotation). */
+  keyFilePath?: string;
+}
+
+const KEY_COMMAND_TIMEOUT_MS = 120_000;
+
+/** All keys to try when opening, current first. */
+export function keyList(keys: ResolvedKeys): MasterKey[] {
+  return [keys.current, ...keys.previous.map((p) => p.key)];
+}
+
+export function resolveKeys(lookup: KeyLookup): ResolvedKeys {
+  const found = findCurrent(lookup);
+  if (!found) throw missingKeyError(lookup);
+  const extra = previousFromVariable(lookup.env);
+  const seen = new Set([found.current.fingerprint, ...found.previous.map((p) => p.key.fingerprint)]);
+  return { ...found, previous: [...found.previous, ...extra.filter((p) => !seen.has(p.key.fingerprint))] };
+}
+
+/** Like resolveKeys, but undefined instead of an error when no source holds a key. */
+export function tryResolveKeys(lookup: KeyLookup): ResolvedKeys | undefined {
+  return findCurrent(lookup) ? resolveKeys(lookup) : undefined;
+}
+
+function findCurrent(lookup: KeyLookup): ResolvedKeys | undefined {
+  if (lookup.keyFile) {
+    const file = path.resolve(lookup.keyFile);
+    return { ...readKeyFile(file), kind: 'key-file-flag', source: `key file ${displayPath(file)}`, keyFilePath: file };
+  }
+  for (const name of keyVariableNames(lookup.envName)) {
+    const value = lookup.env[name];
+    if (value !== undefined && value.trim() !== '') {
+      return { current: MasterKey.parse(value, name), previous: [], kind: 'variable', source: name };
+    }
+  }
+  const command = lookup.env[KEY_COMMAND_VARIABLE];
+  if (command !== undefined && command.trim() !== '') {
+    return { ...parseKeyFile(runKeyCommand(command), KEY_COMMAND_VARIABLE), kind: 'command', source: KEY_COMMAND_VARIABLE };
+  }
+  const file = findKeyFile(lookup);
+  if (file) return { ...readKeyFile(file), kind: 'key-file', source: `key file ${displayPath(file)}`, keyFilePath: file };
+  return undefined;
+}
+
+/** The nearest existing key file for this env, from the env file's directory up to the repository root. */
+export function findKeyFile(lookup: Pick<KeyLookup, 'envFile' | 'envName'>): string | undefined {
+  const name = keyFileName(lookup.envName);
+  for (const dir of directoriesUpToRoot(path.dirname(path.resolve(lookup.envFile)))) {
+    const candidate = path.join(dir, name);
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+function runKeyCommand(command: string): string {
+  // stdin and stderr stay on the terminal so the command can prompt (1Password, pass, gpg).
+  const result = spawnSync('/bin/sh', ['-c', command], {
+    stdio: ['inherit', 'pipe', 'inherit'],
+    timeout: KEY_COMMAND_TIMEOUT_MS,
+    encoding: 'utf8',
+  });
+  if (result.error || result.status !== 0) {
+    const why = result.error
+      ? (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT'
+        ? `timed out after ${KEY_COMMAND_TIMEOUT_MS / 1000} s`
+        : result.error.message
+      : result.signal
+        ? `was killed by ${result.signal}`
+        : `exited with status ${result.status}`;
+    throw new EnvsealError('E_KEY_COMMAND', ExitCode.key, `${KEY_COMMAND_VARIABLE} ${why}`, `Run the command yourself to see why; its stdout must be the key.`);
+  }
+  return result.stdout;
+}
+
+function previousFromVariable(env: NodeJS.ProcessEnv): PreviousKey[] {
+  const value = env[PREVIOUS_KEYS_VARIABLE];
+  if (!value) return [];
+  return value
+    .split(/[\s,]+/)
+    .filter((part) => part !== '')
+    .map((part, i) => ({ key: MasterKey.parse(part, `${PREVIOUS_KEYS_VARIABLE} (entry ${i + 1})`) }));
+}
+
+function missingKeyError(lookup: KeyLookup): EnvsealError {
+  const variables = keyVariableNames(lookup.envName);
+  const name = keyFileName(lookup.envName);
+  const dirs = directoriesUpToRoot(path.dirname(path.resolve(lookup.envFile)));
+  const nearest = path.join(dirs[dirs.length - 1]!, name);
+  const envFlag = lookup.envName ? ` --env ${lookup.envName}` : '';
+  return new EnvsealError(
+    'E_KEY_MISSING',
+    ExitCode.key,
+    `no master key found for ${displayPath(lookup.envFile)}. Looked in: ${variables.join(', ')}, ${KEY_COMMAND_VARIABLE}, and ${name} in ${dirs.map(displayDir).join(', ')}`,
+    `Set ${variables[0]} (in CI: a secret with that name), or save the key in ${displayPath(nearest)} (chmod 600). ` +
+      `Starting a new project? Run \`envseal init${envFlag}\`.`,
+  );
+}
+
+const displayDir = (dir: string): string => {
+  const shown = displayPath(dir);
+  return shown === dir && dir === process.cwd() ? '.' : shown;
+};
