@@ -1,3 +1,4 @@
+import { plural } from '../render.js';
 import { decryptFile } from '../../core/seal.js';
 import { displayPath } from '../../io/files.js';
 import { decryptPaths, keyOptions } from '../paths.js';
@@ -21,9 +22,9 @@ export const decrypt: Handler = async (args, context) => {
   if (toStdout) {
     context.stdout.write(result.plaintext);
   } else if (!result.written) {
-    context.info(`${displayPath(paths.output)} is up to date with ${displayPath(paths.input)} (${result.values} values).`);
+    context.info(`${displayPath(paths.output)} is up to date with ${displayPath(paths.input)} (${plural(result.values, 'value')}).`);
   } else {
-    context.info(`Decrypted ${result.values} values from ${displayPath(paths.input)} into ${displayPath(paths.output)} (mode 0600) with ${opener} from ${result.keySource}.`);
+    context.info(`Decrypted ${plural(result.values, 'value')} from ${displayPath(paths.input)} into ${displayPath(paths.output)} (mode 0600) with ${opener} from ${result.keySource}.`);
     if (result.backup) context.info(`Your previous ${displayPath(paths.output)} was kept as ${displayPath(result.backup)} (mode 0600).`);
   }
   return 0;

@@ -1,3 +1,4 @@
+import { plural } from '../render.js';
 import { encryptFile } from '../../core/seal.js';
 import { displayPath } from '../../io/files.js';
 import { encryptPaths, keyOptions } from '../paths.js';
@@ -19,9 +20,9 @@ export const encrypt: Handler = async (args, context) => {
   for (const note of result.notes) context.info(`note: ${note}`);
   const where = `${displayPath(output)} (key ${result.fingerprint} from ${result.keySource})`;
   if (!result.written) {
-    context.info(`${displayPath(output)} is up to date: ${result.values} values, nothing changed.`);
+    context.info(`${displayPath(output)} is up to date: ${plural(result.values, 'value')}, nothing changed.`);
   } else if (result.created) {
-    context.info(`Sealed ${result.values} values from ${displayPath(input)} into ${where}. Commit it; keep ${displayPath(input)} and the key out of git.`);
+    context.info(`Sealed ${plural(result.values, 'value')} from ${displayPath(input)} into ${where}. Commit it; keep ${displayPath(input)} and the key out of git.`);
   } else {
     const { added, changed, removed } = result.changes;
     const parts = [list('changed', changed), list('added', added), list('removed', removed)].filter(Boolean);
