@@ -102,6 +102,46 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     load: async () => (await import('./commands/keygen.js')).keygen,
   },
+  {
+    path: ['rotate'],
+    describe: 'Replace the master key: re-seal under a new key, verify, back up, record it (safe to interrupt)',
+    options: {
+      in: { type: 'string', describe: 'Sealed file (default: .env.encrypted, or .env.<env>.encrypted)' },
+      env: envOption,
+      'key-file': keyFileOption,
+      reason: { type: 'string', describe: 'Why: recorded in the file\'s history and the audit log', default: 'scheduled' },
+      backup: { type: 'boolean', describe: 'Keep the old sealed file as <file>.backup_<UTC time> (--no-backup to skip)', default: true },
+      'dry-run': { type: 'boolean', describe: 'Re-seal and verify in memory only; change nothing', default: false },
+      'new-key-out': { type: 'string', describe: 'When the key comes from a variable or key command: write the new key to this new 0600 file' },
+      force: forceOption('Do not ask for confirmation after showing a new key'),
+      quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success (a new key is still printed)', default: false },
+    },
+    examples: [
+      ['envseal rotate', 'Rotate the key in .env.key and re-seal .env.encrypted'],
+      ['envseal rotate --env production --reason "offboarding"', 'Rotate production at once, with a reason'],
+      ['envseal rotate --dry-run', 'Show what would happen'],
+      ['ENVSEAL_MASTER_KEY=... envseal rotate --new-key-out new.key', 'Key in a variable: write the new one to a file'],
+    ],
+    load: async () => (await import('./commands/rotate.js')).rotate,
+  },
+  {
+    path: ['status'],
+    describe: 'Show each sealed file\'s key, last rotation, next due date, and whether .env has drifted',
+    options: {
+      env: envOption,
+      all: { type: 'boolean', describe: 'Every sealed file under the current directory', default: false },
+      'key-file': keyFileOption,
+      json: { type: 'boolean', describe: 'Machine-readable output', default: false },
+      check: { type: 'boolean', describe: 'Exit 1 when any file is overdue, stale, or still sealed with a previous key (for CI)', default: false },
+      'max-age': { type: 'string', describe: 'Rotation policy in days (default: .envseal.json rotation.maxAgeDays, else 90)' },
+    },
+    examples: [
+      ['envseal status', 'Status of .env.encrypted'],
+      ['envseal status --all --check', 'CI: fail when a rotation is overdue or a sealed file is stale'],
+      ['envseal status --env production --json', 'Machine-readable'],
+    ],
+    load: async () => (await import('./commands/status.js')).status,
+  },
 ];
 
 /** Global flags handled before any command. */

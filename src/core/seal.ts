@@ -3,9 +3,7 @@
  * not ask to replace. Returns what happened; never prints.
  */
 import { EnvsealError, ExitCode } from '../errors.js';
-import { VERSION } from '../version.js';
-import type { MasterKey } from '../crypto/master-key.js';
-import { type EnvLine, assertDotenvEquivalent, parseEnv, toRecord } from '../format/envfile.js';
+import { assertDotenvEquivalent, parseEnv } from '../format/envfile.js';
 import {
   type HistoryEntry,
   type OpenedFile,
@@ -16,7 +14,8 @@ import {
 } from '../format/sealed.js';
 import { PRIVATE_MODE, PUBLIC_MODE, backupFile, displayPath, exists, readBytes, readText, writeFileAtomic } from '../io/files.js';
 import { type ResolvedKeys, keyList, resolveKeys } from '../keys/key-sources.js';
-import { gitUserName } from '../io/git-user.js';
+import { historyEntry } from './history.js';
+import { type ChangeSummary, summarizeChanges } from './changes.js';
 
 export interface KeyOptions {
   envName?: string;
@@ -32,12 +31,6 @@ export interface EncryptRequest extends KeyOptions {
   /** Re-seal an output sealed with another key under the current key, deliberately. */
   rekey?: boolean;
   now: Date;
-}
-
-export interface ChangeSummary {
-  added: string[];
-  changed: string[];
-  removed: string[];
 }
 
 export interface EncryptResult {
@@ -66,10 +59,10 @@ export function encryptFile(request: EncryptRequest): EncryptResult {
   if (existing.opened && !existing.opened.legacy && existing.opened.keyIndex === 0) {
     history = existing.opened.history;
   } else if (existing.opened && !existing.opened.legacy) {
-    history = [...existing.opened.history, historyEntry('rekeyed', keys.current, request.now, existing.opened.fingerprint)];
+    history = [...existing.opened.history, historyEntry('rekeyed', keys.current, request.now, { previousKey: existing.opened.fingerprint })];
   } else if (existing.sealedWith) {
     // Re-sealed without being able to open it: its old history cannot be verified, so it is not carried over.
-    history = [historyEntry('rekeyed', keys.current, request.now, existing.sealedWith)];
+    history = [historyEntry('rekeyed', keys.current, request.now, { previousKey: existing.sealedWith })];
   } else {
     history = [historyEntry('created', keys.current, request.now)];
   }
@@ -134,28 +127,6 @@ function rotatedKeyError(label: string, sealedWith: string, keys: ResolvedKeys):
     `${label} is sealed with key ${sealedWith}, not with your current key ${keys.current.fingerprint} (from ${keys.source}); envseal never seals with any other key than the current one`,
     `If the team rotated the key, get the new one and retry. If you mean to re-seal ${label} under your current key, add --rekey (everyone will then need your key).`,
   );
-}
-
-function historyEntry(event: HistoryEntry['event'], key: MasterKey, now: Date, previousKey?: string): HistoryEntry {
-  const by = gitUserName();
-  return {
-    date: now.toISOString().replace(/\.\d+Z$/, 'Z'),
-    event,
-    key: key.fingerprint,
-    ...(previousKey ? { previousKey } : {}),
-    ...(by ? { by } : {}),
-    envseal: VERSION,
-  };
-}
-
-function summarizeChanges(before: readonly EnvLine[] | undefined, after: readonly EnvLine[]): ChangeSummary {
-  const old = before ? toRecord(before) : {};
-  const now = toRecord(after);
-  return {
-    added: Object.keys(now).filter((name) => !(name in old)),
-    changed: Object.keys(now).filter((name) => name in old && old[name] !== now[name]),
-    removed: Object.keys(old).filter((name) => !(name in now)),
-  };
 }
 
 function inputNotes(source: { hadBom: boolean; hadCrlf: boolean }, label: string): string[] {

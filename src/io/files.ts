@@ -72,11 +72,42 @@ export interface WriteOptions {
 }
 
 /**
+ * Writes `data` to a new temp file beside `file` (same directory, so a rename is atomic) and fsyncs it.
+ * Returns the temp path; on failure nothing is left behind.
+ */
+export function writeTempBeside(file: string, data: string | Uint8Array, mode: number): string {
+  const temp = path.join(path.dirname(file), `.${path.basename(file)}.envseal-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
+    fs.fchmodSync(fd, mode); // the umask may have narrowed it
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    return temp;
+  } catch (e) {
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
+    throw ioError(e, exists(file) ? 'replace' : 'create', file);
+  }
+}
+
+/** Moves a finished temp file over `file` atomically and makes the rename durable. */
+export function renameDurable(temp: string, file: string): void {
+  try {
+    fs.renameSync(temp, file);
+  } catch (e) {
+    fs.rmSync(temp, { force: true });
+    throw ioError(e, exists(file) ? 'replace' : 'create', file);
+  }
+  syncDirectory(path.dirname(file));
+}
+
+/**
  * Atomically replaces (or creates) `file` with `data`. Readers see the old content or the new one,
  * never a mix; on any failure the temp file is removed and the old content is untouched.
  */
 export function writeFileAtomic(file: string, data: string | Uint8Array, options: WriteOptions): void {
-  const dir = path.dirname(file);
   let mode = options.mode;
   try {
     const stat = fs.statSync(file);
@@ -85,22 +116,7 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, options
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(e, 'replace', file);
   }
-  const temp = path.join(dir, `.${path.basename(file)}.envseal-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = fs.openSync(temp, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
-    fs.fchmodSync(fd, mode); // the umask may have narrowed or (for group-writable umasks) widened it
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fd = undefined;
-    fs.renameSync(temp, file);
-  } catch (e) {
-    if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(temp, { force: true });
-    throw ioError(e, exists(file) ? 'replace' : 'create', file);
-  }
-  syncDirectory(dir);
+  renameDurable(writeTempBeside(file, data, mode), file);
 }
 
 function syncDirectory(dir: string): void {
@@ -124,20 +140,31 @@ export function compactTimestamp(date: Date): string {
 /**
  * Copies `file` to `<file>.backup_<UTC timestamp>` and returns the backup's path. The backup keeps the
  * file's mode, or gets 0600 when `privateCopy` (plaintext must not become more readable by being
- * backed up). Never overwrites an existing backup.
+ * backed up). The copy is complete before it gets its name (temp file, then a hard link, which never
+ * replaces an existing backup).
  */
 export function backupFile(file: string, now: Date, privateCopy = false): string {
+  let mode: number;
+  try {
+    mode = privateCopy ? PRIVATE_MODE : fs.statSync(file).mode & 0o777;
+  } catch (e) {
+    throw ioError(e, 'read', file);
+  }
+  const temp = writeTempBeside(file, readBytes(file), mode);
   const base = `${file}.backup_${compactTimestamp(now)}`;
-  for (let n = 0; ; n++) {
-    const target = n === 0 ? base : `${base}.${n}`;
-    try {
-      fs.copyFileSync(file, target, fs.constants.COPYFILE_EXCL);
-      fs.chmodSync(target, privateCopy ? PRIVATE_MODE : fs.statSync(file).mode & 0o777);
-      return target;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw ioError(e, 'create', target);
+  try {
+    for (let n = 0; ; n++) {
+      const target = n === 0 ? base : `${base}.${n}`;
+      try {
+        fs.linkSync(temp, target);
+        syncDirectory(path.dirname(file));
+        return target;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(e, 'create', target);
+      }
     }
+  } finally {
+    fs.rmSync(temp, { force: true });
   }
 }
 

@@ -1,7 +1,7 @@
 /** Reading and writing key files: private (0600) or refused, never overwritten by accident. */
 import * as fs from 'node:fs';
 import { EnvsealError, ExitCode } from '../errors.js';
-import { PRIVATE_MODE, createFileExclusive, displayPath, ioError } from '../io/files.js';
+import { PRIVATE_MODE, createFileExclusive, displayPath, ioError, writeFileAtomic } from '../io/files.js';
 import { type KeyFileContent, parseKeyFile, serializeKeyFile } from './key-file.js';
 
 export function readKeyFile(file: string): KeyFileContent {
@@ -31,4 +31,9 @@ export function readKeyFile(file: string): KeyFileContent {
 
 export function createKeyFile(file: string, content: KeyFileContent, envLabel: string): void {
   createFileExclusive(file, serializeKeyFile(content, envLabel), PRIVATE_MODE);
+}
+
+/** Atomically replaces a key file (rotation): old content or new, never a torn file; always 0600. */
+export function replaceKeyFile(file: string, content: KeyFileContent, envLabel: string): void {
+  writeFileAtomic(file, serializeKeyFile(content, envLabel), { mode: PRIVATE_MODE, forceMode: true });
 }

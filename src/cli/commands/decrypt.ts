@@ -1,5 +1,6 @@
 import { plural } from '../render.js';
 import { decryptFile } from '../../core/seal.js';
+import { audited } from '../audit.js';
 import { displayPath } from '../../io/files.js';
 import { decryptPaths, keyOptions } from '../paths.js';
 import type { Handler } from '../spec.js';
@@ -7,13 +8,15 @@ import type { Handler } from '../spec.js';
 export const decrypt: Handler = async (args, context) => {
   const paths = decryptPaths(args, context);
   const toStdout = Boolean(args.stdout);
-  const result = decryptFile({
-    ...keyOptions(args, context),
-    input: paths.input,
-    ...(toStdout ? {} : { output: paths.output }),
-    force: Boolean(args.force),
-    now: context.now,
-  });
+  const result = await audited(context, toStdout ? 'decrypt --stdout' : 'decrypt', paths.input, () =>
+    decryptFile({
+      ...keyOptions(args, context),
+      input: paths.input,
+      ...(toStdout ? {} : { output: paths.output }),
+      force: Boolean(args.force),
+      now: context.now,
+    }),
+  );
   const opener = result.keyIndex === 0 ? `key ${result.fingerprint}` : `previous key ${result.fingerprint}`;
   if (result.keyIndex > 0) {
     context.warn(`${displayPath(paths.input)} is still sealed with a previous key (${result.fingerprint}), not your current one. Run \`envseal encrypt --rekey\` or \`envseal rotate\` to move it to the current key.`);

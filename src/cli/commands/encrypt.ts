@@ -1,5 +1,6 @@
 import { plural } from '../render.js';
 import { encryptFile } from '../../core/seal.js';
+import { audited } from '../audit.js';
 import { displayPath } from '../../io/files.js';
 import { encryptPaths, keyOptions } from '../paths.js';
 import type { Handler } from '../spec.js';
@@ -9,14 +10,16 @@ const list = (label: string, names: string[]): string | undefined =>
 
 export const encrypt: Handler = async (args, context) => {
   const { input, output } = encryptPaths(args, context);
-  const result = encryptFile({
-    ...keyOptions(args, context),
-    input,
-    output,
-    force: Boolean(args.force),
-    rekey: Boolean(args.rekey),
-    now: context.now,
-  });
+  const result = await audited(context, 'encrypt', output, () =>
+    encryptFile({
+      ...keyOptions(args, context),
+      input,
+      output,
+      force: Boolean(args.force),
+      rekey: Boolean(args.rekey),
+      now: context.now,
+    }),
+  );
   for (const note of result.notes) context.info(`note: ${note}`);
   const where = `${displayPath(output)} (key ${result.fingerprint} from ${result.keySource})`;
   if (!result.written) {

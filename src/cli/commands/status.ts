@@ -1,0 +1,63 @@
+import * as path from 'node:path';
+import { DEFAULT_MAX_AGE_DAYS, type FileStatus, fileStatuses, findSealedFiles, statusExitCode } from '../../core/status.js';
+import { EnvsealError, ExitCode } from '../../errors.js';
+import { sealedFileName } from '../../env-files.js';
+import { displayPath } from '../../io/files.js';
+import type { Context } from '../context.js';
+import { keyOptions } from '../paths.js';
+import type { Args, Handler } from '../spec.js';
+
+export const status: Handler = async (args, context) => {
+  const maxAgeDays = maxAge(args);
+  const files = args.all ? findSealedFiles(context.cwd) : [path.resolve(context.cwd, sealedFileName(typeof args.env === 'string' ? args.env : undefined))];
+  if (files.length === 0) {
+    context.info('No sealed files (*.encrypted) under this directory. Create one with `envseal init` and `envseal encrypt`.');
+    return ExitCode.ok;
+  }
+  const { env, keyFile } = keyOptions(args, context);
+  const statuses = fileStatuses({ files, env, ...(keyFile ? { keyFile } : {}), now: context.now, maxAgeDays });
+  if (args.json) context.out(JSON.stringify({ maxAgeDays, files: statuses.map((s) => ({ ...s, file: path.relative(context.cwd, s.file) || s.file })) }, null, 2));
+  else for (const s of statuses) printStatus(s, context, maxAgeDays);
+  return statusExitCode(statuses, Boolean(args.check));
+};
+
+function maxAge(args: Args): number {
+  if (args.maxAge === undefined) return DEFAULT_MAX_AGE_DAYS;
+  const days = Number(args.maxAge);
+  if (!Number.isInteger(days) || days <= 0) {
+    throw new EnvsealError('E_USAGE', ExitCode.usage, `--max-age ${String(args.maxAge)} is not a positive number of days`, 'For example: --max-age 90');
+  }
+  return days;
+}
+
+const day = (iso: string): string => iso.slice(0, 10);
+
+function printStatus(s: FileStatus, context: Context, maxAgeDays: number): void {
+  const rows: [string, string][] = [];
+  if (s.values !== undefined) rows.push(['values', String(s.values)]);
+  if (s.sealedWith) {
+    const which = s.currentKey === s.sealedWith ? `your current key, from ${s.keySource}` : s.sealedWithPrevious ? `a PREVIOUS key from ${s.keySource}; your current key is ${s.currentKey}` : s.currentKey ? `NOT your key (${s.currentKey}, from ${s.keySource})` : 'no key for it found here';
+    rows.push(['sealed with', `key ${s.sealedWith} (${which})`]);
+  }
+  if (!s.verified && !s.problem && s.sealedWith) rows.push(['integrity', 'not verified (no key here)']);
+  if (s.lastRotation) {
+    rows.push(['last rotation', `${day(s.lastRotation.date)} (${s.lastRotation.event}, ${s.ageDays} days ago)`]);
+    rows.push(['next due', `${day(s.nextDue!)}${s.overdue ? ` — OVERDUE (policy: every ${maxAgeDays} days): run \`envseal rotate${s.envName ? ` --env ${s.envName}` : ''}\`` : ` (policy: every ${maxAgeDays} days)`}`]);
+  } else if (s.states.includes('legacy')) {
+    rows.push(['last rotation', 'unknown: a whole-file token has no history; `envseal encrypt` converts it']);
+  }
+  if (s.sealedWithPrevious) {
+    rows.push(['rotation', `unfinished: the key was replaced but this file is still sealed with the previous one (an interrupted \`envseal rotate\`, or a file not yet rotated). Run \`envseal rotate${s.envName ? ` --env ${s.envName}` : ''}\` to finish; no new key will be generated.`]);
+  }
+  if (s.stale) {
+    const { added, changed, removed } = s.stale;
+    const parts = [changed.length ? `changed: ${changed.join(', ')}` : '', added.length ? `only in ${displayPath(s.plaintextFile!)}: ${added.join(', ')}` : '', removed.length ? `missing from ${displayPath(s.plaintextFile!)}: ${removed.join(', ')}` : ''].filter(Boolean);
+    rows.push(['plaintext', `${displayPath(s.plaintextFile!)} differs (${parts.join('; ') || 'unreadable'}): run \`envseal encrypt\` (or \`envseal decrypt --force\` to take the sealed values)`]);
+  } else if (s.plaintextFile) {
+    rows.push(['plaintext', `${displayPath(s.plaintextFile)} matches`]);
+  }
+  for (const leftover of s.leftovers) rows.push(['leftover', `${displayPath(leftover)}: a temp file from an interrupted write; safe to delete`]);
+  if (s.problem) rows.push(['problem', `${s.problem.message}${s.problem.hint ? `\n${' '.repeat(17)}fix: ${s.problem.hint}` : ''}`]);
+  rows.push(['state', s.states.length ? s.states.join(', ') : 'ok']);
+  context.out(`${displayPath(s.file)}\n${rows.map(([k, v]) => `  ${k.padEnd(14)} ${v}`).join('\n')}`);
+}

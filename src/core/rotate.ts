@@ -1,0 +1,158 @@
+/**
+ * Master key rotation as a sequence of durable steps. At every instant, one of these holds, so
+ * `envseal decrypt` always recovers every value (docs/ROTATION.md walks through each state):
+ *
+ *   A. key file (old, ...)         sealed file under old       nothing happened yet
+ *   B. key file (new, old, ...)    sealed file under old       opens with the previous key; `rotate` resumes
+ *   C. key file (new, old, ...)    sealed file under new       done (a verified temp copy replaced it)
+ *
+ * The new key is stored (step B) before any ciphertext depends on it, the re-sealed file is verified
+ * from disk before it replaces the old one, and the old one is backed up first. When the key lives in
+ * a variable or a key command, envseal cannot store it: it is handed to `deliverNewKey` (the CLI
+ * prints it once and asks for confirmation) or written to `newKeyOut`, before anything else changes.
+ */
+import * as fs from 'node:fs';
+import { MasterKey } from '../crypto/master-key.js';
+import { EnvsealError, ExitCode } from '../errors.js';
+import { type EnvLine, toRecord } from '../format/envfile.js';
+import { type OpenedFile, openSealed, sealLines } from '../format/sealed.js';
+import { PUBLIC_MODE, backupFile, displayPath, readText, renameDurable, writeTempBeside } from '../io/files.js';
+import { type ResolvedKeys, keyList, resolveKeys } from '../keys/key-sources.js';
+import { createKeyFile, replaceKeyFile } from '../keys/key-store.js';
+import { historyEntry, isoSeconds } from './history.js';
+import type { KeyOptions } from './seal.js';
+
+/** Named points between durable steps; tests stop the process at each one. */
+export const ROTATE_STEPS = ['opened', 'key-stored', 'temp-written', 'verified', 'backed-up', 'replaced'] as const;
+export type RotateStep = (typeof ROTATE_STEPS)[number];
+
+export interface RotateRequest extends KeyOptions {
+  /** The sealed file. */
+  input: string;
+  reason: string;
+  backup: boolean;
+  dryRun: boolean;
+  /** Write the new key (and the old one as previous) to this new file, mode 0600. */
+  newKeyOut?: string;
+  /** Makes the new key durable when envseal cannot store it; throws to abort before anything changes. */
+  deliverNewKey?: (key: MasterKey) => Promise<void>;
+  /** Called after each durable step. */
+  checkpoint?: (step: RotateStep) => void;
+  now: Date;
+  /** Label for the key file's comment, e.g. ".env.production". */
+  envLabel: string;
+}
+
+export interface RotateResult {
+  file: string;
+  oldFingerprint: string;
+  newFingerprint: string;
+  values: number;
+  /** Where the new key now lives. */
+  keyStoredIn: { kind: 'key-file' | 'new-key-out' | 'delivered'; path?: string };
+  backup?: string;
+  /** The file was still sealed with a previous key: the rotation was finished without a new key. */
+  resumed: boolean;
+  dryRun: boolean;
+}
+
+export async function rotateFile(request: RotateRequest): Promise<RotateResult> {
+  const label = displayPath(request.input);
+  const { text } = readText(request.input);
+  const keys = resolveKeys({ ...request, envFile: request.input });
+  const opened = openSealed(text, keyList(keys), label, keys.source);
+  const values = opened.lines.filter((l) => l.kind === 'entry').length;
+  const checkpoint = request.checkpoint ?? (() => {});
+  checkpoint('opened');
+
+  const resumed = opened.keyIndex > 0;
+  const oldKey = keyList(keys)[opened.keyIndex]!;
+  const newKey = resumed ? keys.current : MasterKey.generate();
+  const base: Omit<RotateResult, 'keyStoredIn'> = {
+    file: request.input,
+    oldFingerprint: oldKey.fingerprint,
+    newFingerprint: newKey.fingerprint,
+    values,
+    resumed,
+    dryRun: request.dryRun,
+  };
+  const history = [
+    ...opened.history,
+    historyEntry('rotated', newKey, request.now, { previousKey: oldKey.fingerprint, reason: request.reason, verified: true }),
+  ];
+  const sealed = sealLines(opened.lines, newKey, { history, label });
+
+  if (request.dryRun) {
+    verify(sealed, newKey, opened, label);
+    return { ...base, keyStoredIn: plannedKeyStore(keys, request) };
+  }
+  const keyStoredIn = resumed ? currentKeyStore(keys) : await storeNewKey(keys, newKey, oldKey, request);
+  checkpoint('key-stored');
+
+  const temp = writeTempBeside(request.input, sealed, fileMode(request.input));
+  try {
+    checkpoint('temp-written');
+    verify(readText(temp).text, newKey, opened, label);
+    checkpoint('verified');
+    const result: RotateResult = { ...base, keyStoredIn };
+    if (request.backup) result.backup = backupFile(request.input, request.now);
+    checkpoint('backed-up');
+    renameDurable(temp, request.input);
+    checkpoint('replaced');
+    return result;
+  } finally {
+    fs.rmSync(temp, { force: true });
+  }
+}
+
+function fileMode(file: string): number {
+  try {
+    return fs.statSync(file).mode & 0o777;
+  } catch {
+    return PUBLIC_MODE;
+  }
+}
+
+/** Opens the re-sealed text with the new key alone and compares every entry with the plaintext. */
+function verify(sealedText: string, newKey: MasterKey, original: OpenedFile, label: string): void {
+  const reopened = openSealed(sealedText, [newKey], `${label} (re-sealed)`, 'the new key');
+  const names = (lines: readonly EnvLine[]): string[] => lines.flatMap((l) => (l.kind === 'entry' ? [l.name] : []));
+  const same =
+    JSON.stringify(names(reopened.lines)) === JSON.stringify(names(original.lines)) &&
+    JSON.stringify(toRecord(reopened.lines)) === JSON.stringify(toRecord(original.lines));
+  if (!same) {
+    throw new EnvsealError('E_ROTATE_VERIFY', ExitCode.integrity, `verification of the re-sealed ${label} failed; nothing was replaced`, 'This is a bug in envseal: please report it. Your file and key are unchanged or still open with the previous key.');
+  }
+}
+
+function currentKeyStore(keys: ResolvedKeys): RotateResult['keyStoredIn'] {
+  return keys.keyFilePath ? { kind: 'key-file', path: keys.keyFilePath } : { kind: 'delivered' };
+}
+
+function plannedKeyStore(keys: ResolvedKeys, request: RotateRequest): RotateResult['keyStoredIn'] {
+  if (keys.keyFilePath) return { kind: 'key-file', path: keys.keyFilePath };
+  return request.newKeyOut ? { kind: 'new-key-out', path: request.newKeyOut } : { kind: 'delivered' };
+}
+
+async function storeNewKey(keys: ResolvedKeys, newKey: MasterKey, oldKey: MasterKey, request: RotateRequest): Promise<RotateResult['keyStoredIn']> {
+  const retired = { key: oldKey, retired: isoSeconds(request.now) };
+  const previous = [retired, ...keys.previous.filter((p) => !p.key.equals(oldKey))];
+  if (keys.keyFilePath) {
+    replaceKeyFile(keys.keyFilePath, { current: newKey, previous }, request.envLabel);
+    return { kind: 'key-file', path: keys.keyFilePath };
+  }
+  if (request.newKeyOut) {
+    createKeyFile(request.newKeyOut, { current: newKey, previous }, request.envLabel);
+    return { kind: 'new-key-out', path: request.newKeyOut };
+  }
+  if (!request.deliverNewKey) {
+    throw new EnvsealError(
+      'E_ROTATE_KEY_UNSTORED',
+      ExitCode.usage,
+      `the master key comes from ${keys.source}, which envseal cannot update, and there is no terminal to show the new key on`,
+      'Add --new-key-out FILE to write the new key to a 0600 file, or --force to print it (store it before the next deploy).',
+    );
+  }
+  await request.deliverNewKey(newKey);
+  return { kind: 'delivered' };
+}

@@ -1,0 +1,200 @@
+/**
+ * `envseal status`: for each sealed file, which key it needs and whether that key is here, when it
+ * was last rotated and when the next rotation is due, whether the local plaintext disagrees with it,
+ * and which state an interrupted rotation left it in. Reports problems per file instead of stopping
+ * at the first, so one broken file does not hide the others.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EnvsealError, ExitCode } from '../errors.js';
+import { SEALED_SUFFIX, plainNameFor } from '../env-files.js';
+import { parseEnv } from '../format/envfile.js';
+import { type HistoryEntry, type OpenedFile, isLegacySealed, openSealed, parseSealedStructure } from '../format/sealed.js';
+import { displayPath, exists, readText } from '../io/files.js';
+import { type ResolvedKeys, keyList, tryResolveKeys } from '../keys/key-sources.js';
+import type { KeyOptions } from './seal.js';
+import { type ChangeSummary, summarizeChanges } from './changes.js';
+
+export const DEFAULT_MAX_AGE_DAYS = 90;
+const DAY_MS = 86_400_000;
+
+export type FileState =
+  | 'ok'
+  | 'overdue'
+  | 'stale'
+  | 'rotation-unfinished'
+  | 'key-missing'
+  | 'wrong-key'
+  | 'integrity'
+  | 'legacy';
+
+export interface FileStatus {
+  file: string;
+  envName?: string;
+  state: FileState;
+  /** Every state that applies (a file can be both overdue and stale). */
+  states: FileState[];
+  values?: number;
+  /** Key the file is sealed with (from its header; verified when `verified`). */
+  sealedWith?: string;
+  /** Current key found on this machine and where. */
+  currentKey?: string;
+  keySource?: string;
+  /** The MAC was checked with a key found here. */
+  verified: boolean;
+  sealedWithPrevious: boolean;
+  lastRotation?: { date: string; event: HistoryEntry['event'] };
+  ageDays?: number;
+  nextDue?: string;
+  overdue: boolean;
+  plaintextFile?: string;
+  stale?: ChangeSummary;
+  /** Temp files an interrupted write left behind: safe to delete. */
+  leftovers: string[];
+  problem?: { code: string; message: string; hint?: string };
+}
+
+export interface StatusRequest extends Omit<KeyOptions, 'envName'> {
+  files: string[];
+  now: Date;
+  maxAgeDays: number;
+}
+
+export function fileStatuses(request: StatusRequest): FileStatus[] {
+  return request.files.map((file) => fileStatus(file, request));
+}
+
+/** `.env.production.encrypted` → production; `.env.encrypted` → undefined. */
+export function envNameOf(sealedFile: string): string | undefined {
+  const match = /^\.env\.(.+)\.encrypted$/.exec(path.basename(sealedFile));
+  return match?.[1];
+}
+
+function fileStatus(file: string, request: StatusRequest): FileStatus {
+  const envName = envNameOf(file);
+  const label = displayPath(file);
+  const status: FileStatus = { file, ...(envName ? { envName } : {}), state: 'ok', states: [], verified: false, sealedWithPrevious: false, overdue: false, leftovers: leftovers(file) };
+  const { text } = readText(file);
+  let keys: ResolvedKeys | undefined;
+  let opened: OpenedFile | undefined;
+  try {
+    keys = tryResolveKeys({ env: request.env, envFile: file, ...(envName ? { envName } : {}), ...(request.keyFile ? { keyFile: request.keyFile } : {}) });
+    if (keys) {
+      status.currentKey = keys.current.fingerprint;
+      status.keySource = keys.source;
+      opened = openSealed(text, keyList(keys), label, keys.source);
+    }
+  } catch (e) {
+    if (!(e instanceof EnvsealError)) throw e;
+    status.problem = { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+  }
+
+  let history: HistoryEntry[] = [];
+  if (opened) {
+    status.verified = !opened.legacy;
+    status.values = opened.lines.filter((l) => l.kind === 'entry').length;
+    status.sealedWith = opened.fingerprint;
+    status.sealedWithPrevious = opened.keyIndex > 0;
+    history = opened.history;
+    if (opened.legacy) status.states.push('legacy');
+    if (status.sealedWithPrevious) status.states.push('rotation-unfinished');
+    checkStale(status, opened);
+  } else if (!isLegacySealed(text)) {
+    // Without the key the structure is still readable, unverified: enough for the rotation policy.
+    try {
+      const structure = parseSealedStructure(text, label);
+      status.sealedWith = structure.fingerprint;
+      status.values = structure.body.filter((l) => l.kind === 'entry').length;
+      history = structure.history;
+    } catch (e) {
+      if (!(e instanceof EnvsealError)) throw e;
+      status.problem ??= { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+    }
+  }
+  if (status.problem) status.states.push(problemState(status.problem.code));
+  else if (!keys) status.states.push('key-missing');
+
+  const last = [...history].reverse().find((h) => h.event === 'created' || h.event === 'rotated' || h.event === 'rekeyed');
+  if (last) {
+    const at = Date.parse(last.date);
+    status.lastRotation = { date: last.date, event: last.event };
+    status.ageDays = Math.floor((request.now.getTime() - at) / DAY_MS);
+    status.nextDue = new Date(at + request.maxAgeDays * DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z');
+    status.overdue = status.ageDays >= request.maxAgeDays;
+    if (status.overdue) status.states.push('overdue');
+  }
+  status.state = STATE_PRIORITY.find((s) => status.states.includes(s)) ?? 'ok';
+  return status;
+}
+
+const STATE_PRIORITY: readonly FileState[] = ['integrity', 'wrong-key', 'key-missing', 'rotation-unfinished', 'stale', 'overdue', 'legacy'];
+
+function problemState(code: string): FileState {
+  if (code === 'E_KEY_WRONG' || code === 'E_KEY_MALFORMED' || code === 'E_KEY_FILE_PERMISSIONS' || code === 'E_KEY_COMMAND' || code === 'E_KEY_FILE_SYNTAX') return 'wrong-key';
+  return 'integrity';
+}
+
+function checkStale(status: FileStatus, opened: OpenedFile): void {
+  const plain = plainNameFor(status.file);
+  if (!status.file.endsWith(SEALED_SUFFIX) || !exists(plain)) return;
+  status.plaintextFile = plain;
+  try {
+    const lines = parseEnv(readText(plain).text, displayPath(plain));
+    const changes = summarizeChanges(opened.lines, lines);
+    if (changes.added.length + changes.changed.length + changes.removed.length > 0) {
+      status.stale = changes;
+      status.states.push('stale');
+    }
+  } catch (e) {
+    if (!(e instanceof EnvsealError)) throw e;
+    status.stale = { added: [], changed: [], removed: [] };
+    status.states.push('stale');
+  }
+}
+
+function leftovers(file: string): string[] {
+  const dir = path.dirname(file);
+  const prefix = `.${path.basename(file)}.envseal-`;
+  try {
+    return fs.readdirSync(dir).filter((name) => name.startsWith(prefix) && name.endsWith('.tmp')).map((name) => path.join(dir, name));
+  } catch {
+    return [];
+  }
+}
+
+/** Sealed files under `dir` (not inside node_modules, .git or other dot-directories). */
+export function findSealedFiles(dir: string): string[] {
+  const found: string[] = [];
+  const walk = (current: string): void => {
+    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+      const full = path.join(current, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+        walk(full);
+      } else if (entry.isFile() && entry.name.endsWith(SEALED_SUFFIX) && isSealedFile(full)) {
+        found.push(full);
+      }
+    }
+  };
+  walk(dir);
+  return found.sort();
+}
+
+function isSealedFile(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(12);
+    fs.readSync(fd, head, 0, 12, 0);
+    return head.toString('latin1').startsWith('#envseal:v') || head.toString('latin1').startsWith('gAAAAA');
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Exit code for a set of statuses: integrity problems first, then key problems, then (with --check) policy. */
+export function statusExitCode(statuses: readonly FileStatus[], check: boolean): number {
+  if (statuses.some((s) => s.states.includes('integrity'))) return ExitCode.integrity;
+  if (statuses.some((s) => s.states.includes('wrong-key'))) return ExitCode.key;
+  if (check && statuses.some((s) => s.overdue || s.stale || s.sealedWithPrevious)) return ExitCode.findings;
+  return ExitCode.ok;
+}
