@@ -43,17 +43,25 @@ export class InvalidKeyError extends EnvsealError {
 }
 
 const BASE64URL_PADDED = /^[A-Za-z0-9_-]*={0,2}$/;
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 
 /** Canonical, padded base64url; rejects anything `encodeBase64Url` would not have produced. */
 export function decodeBase64Url(text: string): Buffer | undefined {
   if (text.length % 4 !== 0 || !BASE64URL_PADDED.test(text)) return undefined;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  if (padding > 0) {
+    // The last data character carries 2 (one '=') or 4 (two '=') unused bits, which must be zero.
+    const bits = ALPHABET.indexOf(text[text.length - 1 - padding]!);
+    if ((bits & (padding === 1 ? 0b11 : 0b1111)) !== 0) return undefined;
+  }
   const bytes = Buffer.from(text, 'base64url');
-  return encodeBase64Url(bytes) === text ? bytes : undefined;
+  return bytes.length === (text.length / 4) * 3 - padding ? bytes : undefined;
 }
 
 /** Padded base64url, the form the Fernet spec and Python's cryptography use. */
 export function encodeBase64Url(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('base64').replace(/\+/g, '-').replace(/\//g, '_');
+  const unpadded = (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('base64url');
+  return unpadded + '='.repeat((4 - (unpadded.length % 4)) % 4);
 }
 
 /** A parsed Fernet key. Holds key bytes: never log it; inspecting it shows nothing secret. */

@@ -1,0 +1,69 @@
+// Shared benchmark helpers: run whole processes several times, report the median wall time, the
+// spread and the peak resident memory (GNU time's %M when /usr/bin/time exists).
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const ENVSEAL = path.join(ROOT, 'bin/envseal.js');
+export const DOTENVX = path.join(ROOT, 'node_modules/.bin/dotenvx');
+const GNU_TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
+
+export const RUNS = Number(process.env.BENCH_RUNS ?? 7);
+export const PEER_RUNS = Number(process.env.BENCH_PEER_RUNS ?? 3);
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/**
+ * Runs `command args` `runs` times (after one warm-up) and returns milliseconds and kilobytes.
+ * `before` runs before each timed run (e.g. to restore an input file) and is not timed.
+ */
+export function measure(command, args, { cwd, env = process.env, runs = RUNS, before, expect = 0 } = {}) {
+  const times = [];
+  const rss = [];
+  for (let i = -1; i < runs; i++) {
+    before?.();
+    const argv = GNU_TIME ? [GNU_TIME, '-f', '%M', command, ...args] : [command, ...args];
+    const start = process.hrtime.bigint();
+    const r = spawnSync(argv[0], argv.slice(1), { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    if (r.status !== expect) throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
+    if (i < 0) continue;
+    times.push(ms);
+    if (GNU_TIME) rss.push(Number(r.stderr.trim().split('\n').pop()));
+  }
+  return { median: median(times), min: Math.min(...times), max: Math.max(...times), runs, peakKB: rss.length ? median(rss) : undefined };
+}
+
+export function nodeFloor() {
+  return measure(process.execPath, ['-e', '0']);
+}
+
+export function tempDir(prefix) {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A realistic .env: secret-looking and plain names, URLs, a multi-line value. */
+export function envFile(names) {
+  const lines = ['# benchmark env'];
+  for (let i = 0; i < names; i++) {
+    const kind = i % 5;
+    if (kind === 0) lines.push(`SECRET_KEY_${i}=${Buffer.from(`secret-${i}-`.repeat(4)).toString('base64url')}`);
+    else if (kind === 1) lines.push(`DATABASE_URL_${i}=postgres://app:pw${i}x@db-${i}.internal:5432/app`);
+    else if (kind === 2) lines.push(`PORT_${i}=${3000 + i}`);
+    else if (kind === 3) lines.push(`API_TOKEN_${i}="tok_${i}_${'a1b2c3d4'.repeat(3)}"`);
+    else lines.push(`FEATURE_FLAG_${i}=true # inline comment`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function envsealEnv(extra = {}) {
+  const env = { ...process.env, NO_COLOR: '1', ...extra };
+  for (const k of Object.keys(env)) if (k.startsWith('ENVSEAL_') && !(k in extra)) delete env[k];
+  return env;
+}
