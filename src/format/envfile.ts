@@ -103,7 +103,8 @@ export function parseEnv(text: string, label: string): EnvLine[] {
     }
     takeTrivia(entryLineStart);
     const valueSpan = indices[2];
-    const valueEnd = valueSpan ? valueSpan[1] : indices[1]![1] + (/^\s*[=:]/.exec(text.slice(indices[1]![1]))?.[0].length ?? 0);
+    // An unquoted value's match includes the spaces before an inline comment; they belong to the comment.
+    const valueEnd = valueSpan ? valueSpan[0] + m[2]!.trimEnd().length : indices[1]![1] + (/^\s*[=:]/.exec(text.slice(indices[1]![1]))?.[0].length ?? 0);
     let lineEnd = text.indexOf('\n', valueEnd);
     if (lineEnd === -1) lineEnd = text.length;
     const tail = text.slice(valueEnd, lineEnd);
@@ -142,28 +143,86 @@ function quoted(value: string, quote: Quote): string {
   return `${quote}${value}${quote}`;
 }
 
-/**
- * Writes `value` so dotenv reads it back exactly, preferring the quote style it had. Returns undefined
- * for a value no dotenv quoting can carry (possible only for values made outside a .env file).
- */
-export function renderValue(value: string, preferred: Quote): string | undefined {
-  const candidates = [preferred, ...QUOTE_ORDER.filter((q) => q !== preferred)].map((q) => quoted(value, q));
+function candidates(value: string, preferred: Quote, escapeNewlines: boolean): string[] {
+  const all = [preferred, ...QUOTE_ORDER.filter((q) => q !== preferred)].map((q) => quoted(value, q));
   // Double quotes can also carry CR and literal newlines as escapes.
   if (!value.includes('\\n') && !value.includes('\\r')) {
-    candidates.push(quoted(value.replace(/\n/g, '\\n').replace(/\r/g, '\\r'), '"'));
+    const escaped = quoted(value.replace(/\n/g, '\\n').replace(/\r/g, '\\r'), '"');
+    if (escapeNewlines && /[\n\r]/.test(value)) all.unshift(escaped);
+    else all.push(escaped);
   }
-  return candidates.find((candidate) => readsBackAs(candidate, value));
+  return all;
 }
 
-function readsBackAs(rendered: string, value: string): boolean {
+/**
+ * A value that leaves a quote open (a bare `"x`, or `'x\'` whose last quote is escaped) is closed by
+ * the first later line ending in that quote, so it is tried with the worst such lines after it: a
+ * rendering that reads back here reads back whatever follows it in a file.
+ */
+const CLOSING_LINES = '\n"\n\'\n`\n';
+
+/**
+ * Writes `value` so dotenv reads it back exactly wherever it stands in a file, preferring the quote
+ * style it had (and, with `escapeNewlines`, one line with \n escapes). Returns undefined when no
+ * quoting does that (see renderEnv for the rest).
+ */
+export function renderValue(value: string, preferred: Quote, escapeNewlines = false): string | undefined {
+  return candidates(value, preferred, escapeNewlines).find((candidate) => readsBackAs(candidate, value, CLOSING_LINES));
+}
+
+/** Whether dotenv reads `X=<rendered>` followed by `after` (the rest of the line, then the next lines) as `value`. */
+function readsBackAs(rendered: string, value: string, after: string): boolean {
   if (value === '') return rendered.length <= 2;
-  const source = `X=${rendered}\n`;
+  // dotenv turns CR and CRLF into LF before parsing, so a literal CR would not survive a file.
+  const head = `X=${rendered}`.replace(/\r\n?/g, '\n');
   LINE.lastIndex = 0;
-  const m = LINE.exec(source);
+  const m = LINE.exec(`${head}${after}`);
   LINE.lastIndex = 0;
   if (!m || m.index !== 0 || m[1] !== 'X') return false;
   const end = m.indices![2]?.[1] ?? -1;
-  return end === source.length - 1 && dotenvValue(m[2] ?? '').value === value;
+  return end === head.length && dotenvValue(m[2] ?? '').value === value;
+}
+
+/**
+ * The .env text of `lines`: entries re-quoted as they were, trivia verbatim. Throws when a value
+ * cannot be written so that dotenv reads it back.
+ *
+ * A quoted value ending in a backslash has no quoting that reads back whatever follows it: a later
+ * line ending in the same quote extends it. So lines are rendered from the last one up and such a
+ * value is checked against the text that really follows it; if that text closes it, the file is
+ * rendered once more with multi-line values on one line (\n escapes), which closes nothing.
+ */
+export function renderEnv(lines: readonly EnvLine[], label: string): string {
+  const first = renderFromBottom(lines, false);
+  if (typeof first === 'string') return first;
+  const second = renderFromBottom(lines, true);
+  if (typeof second === 'string') return second;
+  throw new EnvsealError(
+    'E_ENV_UNREPRESENTABLE',
+    ExitCode.integrity,
+    `${label} line ${first.line}: the value of ${first.name} cannot be written so that dotenv reads it back unchanged`,
+    'Change the value so one quoting can hold it: no backslash at the end of a quoted value, and not all three quote characters together with a newline.',
+  );
+}
+
+/** The text, or the entry that could not be rendered. */
+function renderFromBottom(lines: readonly EnvLine[], escapeNewlines: boolean): string | EnvEntry {
+  const out: string[] = [];
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const line = lines[i]!;
+    if (line.kind === 'trivia') {
+      out.push(line.text);
+      continue;
+    }
+    let rendered = renderValue(line.value, line.quote, escapeNewlines);
+    if (rendered === undefined) {
+      const after = `${line.comment}\n${joinLines([...out].reverse())}`;
+      rendered = candidates(line.value, line.quote, escapeNewlines).find((candidate) => readsBackAs(candidate, line.value, after));
+    }
+    if (rendered === undefined) return line;
+    out.push(renderEntry(line, rendered));
+  }
+  return joinLines(out.reverse());
 }
 
 export function renderEntry(entry: Pick<EnvEntry, 'name' | 'exported' | 'comment'>, renderedValue: string): string {

@@ -12,7 +12,7 @@ import { EnvsealError, ExitCode } from '../errors.js';
 import { InvalidTokenError, decryptWithKeys, encrypt as fernetEncrypt } from '../crypto/fernet.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import { decodeUtf8, normalizeNewlines } from '../text.js';
-import { type EnvEntry, type EnvLine, joinLines, parseEnv, renderEntry, renderValue } from './envfile.js';
+import { type EnvEntry, type EnvLine, joinLines, parseEnv, renderEntry, renderEnv } from './envfile.js';
 import { timingSafeEqual } from 'node:crypto';
 
 export const FORMAT_VERSION = 1;
@@ -76,8 +76,17 @@ export function isLegacySealed(text: string): boolean {
   return LEGACY_TOKEN.test(text.trim());
 }
 
-/** Reads header, history, body and MAC without any key. Throws when the file is not a v1 sealed file. */
-export function parseSealedStructure(text: string, label: string): SealedStructure {
+/** Header, MAC and the signed bytes: what must be checked before anything in between is trusted. */
+interface Envelope {
+  version: number;
+  fingerprint: string;
+  signed: string;
+  mac: string;
+  /** Index in `signed` where the lines after the header start. */
+  innerStart: number;
+}
+
+function readEnvelope(text: string, label: string): Envelope {
   const firstBreak = text.indexOf('\n');
   const header = HEADER.exec(firstBreak === -1 ? text : text.slice(0, firstBreak));
   if (!header) {
@@ -97,8 +106,12 @@ export function parseSealedStructure(text: string, label: string): SealedStructu
   if (!mac || macStart === 0) {
     throw integrity('E_SEALED_TRUNCATED', `${label} has no "#envseal:mac" line at its end: it is truncated or was edited by hand`, RESTORE_HINT);
   }
-  const signed = text.slice(0, macStart);
-  const rest = signed.slice(firstBreak + 1);
+  return { version, fingerprint: header[2]!, signed: text.slice(0, macStart), mac: mac[1]!, innerStart: firstBreak + 1 };
+}
+
+/** History and body. Only trustworthy once the MAC has been checked (openSealed does). */
+function readContents(envelope: Envelope, label: string): Pick<SealedStructure, 'history' | 'body'> {
+  const rest = envelope.signed.slice(envelope.innerStart);
   const lines = rest === '' ? [] : rest.slice(0, -1).split('\n');
   const history: HistoryEntry[] = [];
   let bodyStart = 0;
@@ -112,7 +125,17 @@ export function parseSealedStructure(text: string, label: string): SealedStructu
   if (stray) {
     throw integrity('E_SEALED_CORRUPT', `${label} line ${stray.line} is envseal metadata out of place`, RESTORE_HINT);
   }
-  return { version, fingerprint: header[2]!, history, body, signed, mac: mac[1]! };
+  return { history, body };
+}
+
+/**
+ * Reads header, history, body and MAC without any key (unverified: for showing what a file claims).
+ * Throws when the file is not a v1 sealed file.
+ */
+export function parseSealedStructure(text: string, label: string): SealedStructure {
+  const envelope = readEnvelope(text, label);
+  const { version, fingerprint, signed, mac } = envelope;
+  return { version, fingerprint, ...readContents(envelope, label), signed, mac };
 }
 
 function parseHistory(json: string, label: string): HistoryEntry {
@@ -129,8 +152,8 @@ export function fileMac(key: MasterKey, signed: string): string {
   return key.mac('file-mac', signed).toString('hex');
 }
 
-function macMatches(key: MasterKey, structure: SealedStructure): boolean {
-  return timingSafeEqual(Buffer.from(fileMac(key, structure.signed), 'hex'), Buffer.from(structure.mac, 'hex'));
+function macMatches(key: MasterKey, envelope: Envelope): boolean {
+  return timingSafeEqual(Buffer.from(fileMac(key, envelope.signed), 'hex'), Buffer.from(envelope.mac, 'hex'));
 }
 
 export class WrongKeyError extends EnvsealError {
@@ -153,17 +176,20 @@ export class WrongKeyError extends EnvsealError {
  */
 export function openSealed(text: string, keys: readonly MasterKey[], label: string, keySource: string): OpenedFile {
   if (isLegacySealed(text)) return openLegacy(text.trim(), keys, label, keySource);
-  const structure = parseSealedStructure(text, label);
-  const keyIndex = keys.findIndex((k) => k.fingerprint === structure.fingerprint);
-  if (keyIndex < 0) throw new WrongKeyError(label, structure.fingerprint, keys, keySource);
+  // The MAC is checked before history and body are parsed, so any edit reads as tampering, not as a
+  // syntax error somewhere in the middle.
+  const envelope = readEnvelope(text, label);
+  const keyIndex = keys.findIndex((k) => k.fingerprint === envelope.fingerprint);
+  if (keyIndex < 0) throw new WrongKeyError(label, envelope.fingerprint, keys, keySource);
   const key = keys[keyIndex]!;
-  if (!macMatches(key, structure)) {
+  if (!macMatches(key, envelope)) {
     throw integrity(
       'E_SEALED_TAMPERED',
       `${label} failed its integrity check: the file MAC does not match, so it was changed after it was sealed`,
       RESTORE_HINT,
     );
   }
+  const structure = readContents(envelope, label);
   const lines = structure.body.map((line): SealedLine => {
     if (line.kind !== 'entry') return line;
     if (!line.value.startsWith(VALUE_PREFIX)) {
@@ -172,7 +198,7 @@ export function openSealed(text: string, keys: readonly MasterKey[], label: stri
     const token = line.value.slice(VALUE_PREFIX.length);
     return { ...line, token, value: decryptValue(key, token, `${label} line ${line.line} (${line.name})`) };
   });
-  return { lines, fingerprint: structure.fingerprint, history: structure.history, keyIndex, legacy: false };
+  return { lines, fingerprint: envelope.fingerprint, history: structure.history, keyIndex, legacy: false };
 }
 
 function decryptValue(key: MasterKey, token: string, where: string): string {
@@ -217,6 +243,8 @@ export interface SealOptions {
 
 /** Seals plaintext lines under `key`. Values get a Fernet token each; everything else stays as written. */
 export function sealLines(lines: readonly EnvLine[], key: MasterKey, options: SealOptions): string {
+  // Refused now rather than when someone decrypts: what cannot be written back must not be sealed.
+  renderEnv(lines, options.label);
   const reusable = reusableTokens(options.previous, key);
   const seen = new Map<string, number>();
   const out: string[] = [`${META}v${FORMAT_VERSION} key=${key.fingerprint}`];
@@ -233,9 +261,6 @@ export function sealLines(lines: readonly EnvLine[], key: MasterKey, options: Se
     seen.set(line.name, occurrence);
     const prior = reusable.get(`${line.name}\0${occurrence}`);
     const token = prior && prior.value === line.value ? prior.token : fernetEncrypt(key.fernet, line.value);
-    if (renderValue(line.value, line.quote) === undefined) {
-      throw integrity('E_ENV_UNREPRESENTABLE', `${options.label} line ${line.line}: the value of ${line.name} cannot be written back in any dotenv quoting`, 'Remove the mix of quotes and escaped newlines from the value.');
-    }
     out.push(renderEntry(line, `${line.quote}${VALUE_PREFIX}${token}${line.quote}`));
   }
   const signed = joinLines(out);
@@ -257,14 +282,5 @@ function reusableTokens(previous: OpenedFile | undefined, key: MasterKey): Map<s
 
 /** The plaintext .env text of an opened file: entries re-quoted as they were, comments verbatim. */
 export function renderPlaintext(opened: OpenedFile, label: string): string {
-  return joinLines(
-    opened.lines.map((line) => {
-      if (line.kind === 'trivia') return line.text;
-      const rendered = renderValue(line.value, line.quote);
-      if (rendered === undefined) {
-        throw integrity('E_ENV_UNREPRESENTABLE', `${label} line ${line.line}: the value of ${line.name} cannot be written as a dotenv value`, 'Use `envseal run` or the library to load it instead of a .env file.');
-      }
-      return renderEntry(line, rendered);
-    }),
-  );
+  return renderEnv(opened.lines, label);
 }

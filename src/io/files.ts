@@ -114,7 +114,9 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, options
     if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     if (!options.forceMode) mode = stat.mode & 0o777;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError(e, 'replace', file);
+    const code = (e as NodeJS.ErrnoException).code;
+    // ENOTDIR: a parent is a file, so there is nothing to replace.
+    if (code !== 'ENOENT') throw ioError(e, code === 'ENOTDIR' ? 'create' : 'replace', file);
   }
   renameDurable(writeTempBeside(file, data, mode), file);
 }
