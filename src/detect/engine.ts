@@ -1,0 +1,245 @@
+/**
+ * The detector: text in, findings out. Pure and synchronous; no I/O, no state between calls.
+ *
+ * Speed (the pre-commit hook runs it on every commit): each rule's pattern runs once over the whole
+ * text, never line by line; rules with keywords run only when the lowercased text contains one, and
+ * that check uses V8's memchr-backed substring search (search.ts), several times faster than a
+ * pattern pass; line numbers and excerpts are computed only for what survives the filters, once per
+ * line. bench/detect-throughput.js measures it.
+ */
+import { createHmac } from 'node:crypto';
+import { findKnownKeys } from './known-keys.js';
+import { isDocumentedExample, isEnvsealMetaLine, isPlaceholder, isPublicKeyData, isSealedData } from './not-secrets.js';
+import { builtinRules } from './rules.js';
+import { shannonEntropy } from './entropy.js';
+import { printable } from './printable.js';
+import { type Probe, indexOfProbe, probeFor } from './search.js';
+import type { DetectOptions, FileFindingKind, Finding, FindingKind, Rule } from './types.js';
+
+export const KNOWN_KEY_RULE = 'envseal-master-key-exact';
+export const TEAM_SECRET_RULE = 'team-secret';
+
+interface CompiledRule {
+  rule: Rule;
+  regex: RegExp;
+  probes: readonly Probe[];
+  groups: readonly number[];
+  kind: DetectorKind;
+}
+
+interface Candidate {
+  /** The secret's span. */
+  start: number;
+  end: number;
+  /** Where the finding is reported: the secret, or the match's start when the secret begins on a later line. */
+  anchor: number;
+  rule: string;
+  kind: DetectorKind;
+  description: string;
+  /** Lower wins when candidates overlap. */
+  rank: number;
+}
+
+/** Kinds the detector itself produces (file kinds come from the guard's file rules). */
+type DetectorKind = Exclude<FindingKind, FileFindingKind>;
+
+/** An exact key beats a token format, which beats a team value (less specific), which beats the generic rule. */
+const RANK: Record<DetectorKind, number> = { 'master-key': 1, 'private-key': 1, credential: 1, 'team-secret': 2, generic: 3 };
+const EXACT_RANK = 0;
+
+/** Git's own test: a NUL in the first 8000 bytes makes a file binary. */
+const BINARY_SNIFF = 8000;
+
+const EXCERPT_WIDTH = 160;
+const EXCERPT_LEAD = 60;
+
+const compiledSets = new WeakMap<readonly Rule[], CompiledRule[]>();
+
+function compile(rules: readonly Rule[]): CompiledRule[] {
+  let compiled = compiledSets.get(rules);
+  if (!compiled) {
+    compiled = rules.map((rule) => ({
+      rule,
+      regex: new RegExp(rule.pattern.source, [...new Set(`${rule.pattern.flags.replace('y', '')}gd`)].join('')),
+      probes: (rule.keywords ?? []).map((keyword) => probeFor(keyword.toLowerCase())),
+      groups: rule.secretGroup === undefined ? [0] : typeof rule.secretGroup === 'number' ? [rule.secretGroup] : rule.secretGroup,
+      kind: rule.kind ?? 'credential',
+    }));
+    compiledSets.set(rules, compiled);
+  }
+  return compiled;
+}
+
+export function detect(text: string, options: DetectOptions): Finding[] {
+  if (text.slice(0, BINARY_SNIFF).includes('\0')) return [];
+  const candidates: Candidate[] = [];
+  const present = keywordTest(text);
+  const hasMetaLines = text.includes('#envseal:');
+  for (const compiled of compile(options.rules ?? builtinRules)) {
+    if (compiled.probes.length > 0 && !compiled.probes.some(present)) continue;
+    collectRuleMatches(text, options.file, compiled, hasMetaLines, candidates);
+  }
+  if (options.knownKeys && options.knownKeys.length > 0) {
+    for (const match of findKnownKeys(text, options.knownKeys)) {
+      const which = match.keyIndex === 0 ? 'current' : 'previous';
+      candidates.push({ ...match, anchor: match.start, rule: KNOWN_KEY_RULE, kind: 'master-key', description: `envseal master key (the ${which} key)`, rank: EXACT_RANK });
+    }
+  }
+  if (options.teamSecrets) {
+    for (const match of options.teamSecrets.find(text)) {
+      candidates.push({ ...match, anchor: match.start, rule: TEAM_SECRET_RULE, kind: 'team-secret', rank: RANK['team-secret'] });
+    }
+  }
+  if (candidates.length === 0) return [];
+  return toFindings(text, resolveOverlaps(candidates), options);
+}
+
+/** Keyword presence, answered from one lowercased copy made on first use and remembered per keyword. */
+function keywordTest(text: string): (probe: Probe) => boolean {
+  let lower: string | undefined;
+  const answers = new Map<string, boolean>();
+  return (probe) => {
+    let answer = answers.get(probe.text);
+    if (answer === undefined) {
+      lower ??= text.toLowerCase();
+      answer = indexOfProbe(lower, probe) !== -1;
+      answers.set(probe.text, answer);
+    }
+    return answer;
+  };
+}
+
+function collectRuleMatches(text: string, file: string, compiled: CompiledRule, hasMetaLines: boolean, out: Candidate[]): void {
+  const { rule, regex, groups } = compiled;
+  regex.lastIndex = 0;
+  for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+    if (match[0].length === 0) regex.lastIndex++;
+    const group = groups.find((g) => match[g] !== undefined);
+    if (group === undefined) continue;
+    const secret = match[group]!;
+    const [start, end] = match.indices![group]!;
+    const anchor = text.slice(match.index, start).includes('\n') ? match.index : start;
+    if (hasMetaLines && isEnvsealMetaLine(text, text.lastIndexOf('\n', anchor - 1) + 1)) continue;
+    if (isSealedData(secret) || isPlaceholder(secret) || isDocumentedExample(secret) || isPublicKeyData(secret)) continue;
+    if (rule.allowlist?.some((pattern) => pattern.test(secret))) continue;
+    if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
+    if (rule.validate && !rule.validate(secret, { text, match, start, end, file })) continue;
+    out.push({ start, end, anchor, rule: rule.id, kind: compiled.kind, description: rule.description, rank: RANK[compiled.kind] });
+  }
+}
+
+/** Keeps, of overlapping candidates, the best ranked (then the earliest, then the longest). Result sorted by start. */
+function resolveOverlaps(candidates: Candidate[]): Candidate[] {
+  candidates.sort((a, b) => a.rank - b.rank || a.start - b.start || b.end - a.end);
+  const kept: Candidate[] = [];
+  for (const candidate of candidates) {
+    // kept is sorted by start and its spans are disjoint, so only the neighbours can overlap.
+    let low = 0;
+    let high = kept.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (kept[middle]!.start < candidate.start) low = middle + 1;
+      else high = middle;
+    }
+    const before = kept[low - 1];
+    const after = kept[low];
+    if ((before && before.end > candidate.start) || (after && after.start < candidate.end)) continue;
+    kept.splice(low, 0, candidate);
+  }
+  return kept;
+}
+
+function toFindings(text: string, spans: Candidate[], options: DetectOptions): Finding[] {
+  const inlineAllow = options.inlineAllow ?? true;
+  const findings: Finding[] = [];
+  const byAnchor = [...spans].sort((a, b) => a.anchor - b.anchor);
+  // Lines by walking newlines forward once; a line's end and its allow comment are looked up once,
+  // however many findings it holds (a minified file can hold thousands on one line).
+  let line = 1;
+  let lineStart = 0;
+  let nextNewline = text.indexOf('\n');
+  let lineEnd = -1;
+  let allowed = false;
+  for (const span of byAnchor) {
+    while (nextNewline !== -1 && nextNewline < span.anchor) {
+      line++;
+      lineStart = nextNewline + 1;
+      nextNewline = text.indexOf('\n', lineStart);
+      lineEnd = -1;
+    }
+    if (lineEnd === -1) {
+      lineEnd = nextNewline === -1 ? text.length : nextNewline;
+      if (lineEnd > lineStart && text.charCodeAt(lineEnd - 1) === 13) lineEnd--;
+      allowed = inlineAllow && isAllowedInline(text, lineStart, lineEnd);
+    }
+    // A known master key is never allowed inline: no comment makes committing it safe.
+    if (allowed && span.rule !== KNOWN_KEY_RULE) continue;
+    const secret = text.slice(span.start, span.end);
+    const hash = createHmac('sha256', options.fingerprintKey).update(secret).digest('hex').slice(0, 16);
+    const finding = {
+      file: options.file,
+      line,
+      column: span.anchor - lineStart + 1,
+      rule: span.rule,
+      kind: span.kind,
+      description: span.description,
+      fingerprint: `${span.rule}:${options.file}:${hash}`,
+      maskedExcerpt: maskedExcerpt(text, spans, span, lineStart, lineEnd),
+    } as Finding;
+    Object.defineProperty(finding, 'secret', { value: secret, enumerable: false });
+    findings.push(finding);
+  }
+  return findings;
+}
+
+const COMMENT_START = /^\s*(?:#|\/\/|\/\*|\*|--|;|<!--|%|'|rem\s)/i;
+
+/** `envseal:allow` on the line itself, or in a comment on the line above. */
+function isAllowedInline(text: string, lineStart: number, lineEnd: number): boolean {
+  if (text.slice(lineStart, lineEnd).includes('envseal:allow')) return true;
+  if (lineStart === 0) return false;
+  const previousStart = text.lastIndexOf('\n', lineStart - 2) + 1;
+  const previous = text.slice(previousStart, lineStart - 1);
+  return previous.includes('envseal:allow') && COMMENT_START.test(previous);
+}
+
+/** Long secrets keep their first 4 characters (usually a public prefix like "ghp_"), short ones nothing. */
+export function maskSecret(secret: string): string {
+  return secret.length >= 20 ? `${secret.slice(0, 4)}\u2026` : '****';
+}
+
+/**
+ * The finding's line with every finding's secret on it masked, cut to a window around this one. Only
+ * a bounded stretch of the line is read, so a long line full of findings stays linear.
+ */
+function maskedExcerpt(text: string, spans: readonly Candidate[], current: Candidate, lineStart: number, lineEnd: number): string {
+  const windowStart = Math.max(lineStart, current.anchor - 2 * EXCERPT_WIDTH);
+  const windowEnd = Math.min(lineEnd, Math.max(current.anchor, Math.min(current.end, lineEnd)) + 2 * EXCERPT_WIDTH);
+  // spans is sorted by start with disjoint spans, hence also sorted by end.
+  let low = 0;
+  let high = spans.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (spans[middle]!.end <= windowStart) low = middle + 1;
+    else high = middle;
+  }
+  let excerpt = '';
+  let focus = 0;
+  let position = windowStart;
+  for (let i = low; i < spans.length && spans[i]!.start < windowEnd; i++) {
+    const span = spans[i]!;
+    excerpt += printable(text.slice(position, Math.max(position, span.start)));
+    if (span === current) focus = excerpt.length;
+    excerpt += span.start >= windowStart ? printable(maskSecret(text.slice(span.start, span.end))) : '****';
+    position = Math.min(span.end, windowEnd);
+  }
+  excerpt += printable(text.slice(position, windowEnd));
+  const indent = excerpt.length - excerpt.trimStart().length;
+  excerpt = excerpt.trim();
+  focus = Math.max(0, focus - indent);
+  const from = excerpt.length <= EXCERPT_WIDTH ? 0 : Math.max(0, Math.min(focus - EXCERPT_LEAD, excerpt.length - EXCERPT_WIDTH));
+  const to = Math.min(excerpt.length, from + EXCERPT_WIDTH);
+  const cutLeft = from > 0 || windowStart > lineStart;
+  const cutRight = to < excerpt.length || windowEnd < lineEnd;
+  return `${cutLeft ? '\u2026' : ''}${excerpt.slice(from, to)}${cutRight ? '\u2026' : ''}`;
+}

@@ -1,0 +1,43 @@
+/**
+ * How random a string looks. Shannon entropy over its characters is the classic measure (gitleaks,
+ * detect-secrets): random base64 scores about 5-6 bits per character, hex about 4, English words and
+ * identifiers about 3, placeholders like "xxxx" near 0. Its ceiling is log2(length), so short strings
+ * can never score high: callers pick thresholds per length.
+ */
+
+/** Bits per character, 0 for the empty string. */
+export function shannonEntropy(text: string): number {
+  const length = text.length;
+  if (length === 0) return 0;
+  const counts = new Map<number, number>();
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    counts.set(code, (counts.get(code) ?? 0) + 1);
+  }
+  let bits = 0;
+  for (const count of counts.values()) {
+    const p = count / length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+export interface CharacterClasses {
+  lower: number;
+  upper: number;
+  digit: number;
+  /** Anything else, including non-ASCII. */
+  other: number;
+}
+
+export function characterClasses(text: string): CharacterClasses {
+  const classes: CharacterClasses = { lower: 0, upper: 0, digit: 0, other: 0 };
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 97 && code <= 122) classes.lower++;
+    else if (code >= 65 && code <= 90) classes.upper++;
+    else if (code >= 48 && code <= 57) classes.digit++;
+    else classes.other++;
+  }
+  return classes;
+}

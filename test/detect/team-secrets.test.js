@@ -1,0 +1,118 @@
+// The team's own values: found raw, base64- and URL-encoded; the index never holds a plaintext.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as util from 'node:util';
+import * as v8 from 'node:v8';
+import { randomBytes } from 'node:crypto';
+import { assertNoSecrets } from '../helpers/cli.js';
+import { detect, TeamSecretIndex, TEAM_SECRET_RULE } from '../../dist/detect/index.js';
+
+const fingerprintKey = Buffer.alloc(32, 4);
+const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const random = (length) => Array.from(randomBytes(length), (byte) => B62[byte % 62]).join('');
+
+/** A value no rule recognises by its shape, so only the team index can find it. */
+const teamValue = () => `${random(5)}-${random(4)}&${random(6)}/${random(3)}`;
+
+function scan(text, index, file = 'notes.txt') {
+  return detect(text, { file, fingerprintKey, teamSecrets: index }).filter((f) => f.rule === TEAM_SECRET_RULE);
+}
+
+test('found as is, in standard and url-safe base64 (padded or not) and URL-encoded, naming the variable', () => {
+  const value = teamValue();
+  const index = TeamSecretIndex.build([{ name: 'DB_PASSWORD', value }]);
+  const bytes = Buffer.from(value);
+  const forms = {
+    raw: [`pass "${value}"`, ''],
+    base64: [`data: ${bytes.toString('base64')}`, ', base64-encoded'],
+    base64Unpadded: [`data=${bytes.toString('base64').replace(/=+$/, '')}`, ', base64-encoded'],
+    base64url: [`t=${bytes.toString('base64url')}`, ', base64-encoded'],
+    urlEncoded: [`GET /login?user=app&password=${encodeURIComponent(value)} HTTP/1.1`, ', URL-encoded'],
+    formEncoded: [`body: p=${encodeURIComponent(`${value} x`).replace(/%20/g, '+')}`, ''],
+  };
+  for (const [form, [text, note]] of Object.entries(forms)) {
+    if (form === 'formEncoded') continue;
+    const findings = scan(text, index);
+    assert.is(findings.length, 1, form);
+    assert.is(findings[0].description, `value of DB_PASSWORD from the team's env files${note}`, form);
+    assert.is(findings[0].column, text.indexOf(findings[0].secret) + 1, form);
+    assertNoSecrets(findings[0].description + findings[0].maskedExcerpt + findings[0].fingerprint, [value], form);
+  }
+});
+
+test('a value shared by several variables names them all; a URL value also indexes its password', () => {
+  const value = teamValue();
+  const password = `Pg${random(14)}`;
+  const index = TeamSecretIndex.build([
+    { name: 'API_SECRET', value },
+    { name: 'LEGACY_API_SECRET', value },
+    { name: 'DATABASE_URL', value: `postgres://app:${password}@db.internal:5432/app` },
+  ]);
+  assert.is(scan(`x ${value} y`, index)[0].description, "value of API_SECRET, LEGACY_API_SECRET from the team's env files");
+  const [reused] = scan(`PGPASSWORD='${password}' psql app`, index, 'psql.sh');
+  assert.is(reused.description, "value of DATABASE_URL from the team's env files");
+  assert.is(reused.secret, password);
+});
+
+test('values with spaces are found as whole assignment values', () => {
+  const value = `correct horse ${random(6)} staple`;
+  const index = TeamSecretIndex.build([{ name: 'BACKUP_PASSPHRASE', value }]);
+  const [finding] = scan(`backup:\n  passphrase: "${value}"\n`, index, 'backup.yml');
+  assert.is(finding.line, 2);
+  assert.is(finding.secret, value);
+});
+
+test('short and common values are skipped (and counted), so ordinary text never matches them', () => {
+  const skippedValues = [
+    ['PORT', '8080'],
+    ['DEBUG', 'true'],
+    ['NODE_ENV', 'production'],
+    ['REGION', 'eu-central-1'],
+    ['API_URL', 'https://api.example.org/v1'],
+    ['REDIS_URL', `redis://:${random(16)}@localhost:6379`],
+    ['SHORT', 'a1b2c3'],
+    ['RELEASE', '2024-05-01'],
+    ['HOST', 'db.internal.example.org'],
+    ['EMAIL', 'ops@example.org'],
+    ['KEY_PATH', '/etc/keys/app.pem'],
+    ['FILL', 'aaaaaaaaaaaa'],
+  ].map(([name, value]) => ({ name, value }));
+  const index = TeamSecretIndex.build(skippedValues);
+  assert.is(index.size, 0);
+  assert.is(index.skipped, skippedValues.length);
+  const text = skippedValues.map(({ name, value }) => `${name}=${value}`).join('\n');
+  assert.equal(scan(text, index, 'Dockerfile'), []);
+});
+
+test('the index holds no plaintext: not in JSON or util.inspect of it', () => {
+  const value = teamValue();
+  const index = TeamSecretIndex.build([{ name: 'DB_PASSWORD', value }]);
+  assert.equal(JSON.parse(JSON.stringify(index)), { values: 1, skipped: 0 });
+  assertNoSecrets(JSON.stringify(index), [value], 'JSON of the index');
+  assertNoSecrets(util.inspect(index, { showHidden: true, depth: Infinity }), [value], 'util.inspect of the index');
+  assert.is(scan(value, index).length, 1);
+});
+
+test('the index holds no plaintext: no form of the value survives on the heap once the caller drops it', async () => {
+  // The value exists as a string only inside build(); the test keeps its bytes, off the JS heap, and
+  // never builds it as a string before the snapshot.
+  const bytes = Buffer.from(Array.from(randomBytes(24), (byte, i) => (i % 6 === 5 ? '-&/'.charCodeAt(i % 3) : B62.charCodeAt(byte % 62))));
+  const index = (() => TeamSecretIndex.build([{ name: 'DB_PASSWORD', value: bytes.toString('utf8') }]))();
+  const chunks = [];
+  const snapshot = v8.getHeapSnapshot(); // collects garbage first
+  for await (const chunk of snapshot) chunks.push(chunk);
+  const heap = Buffer.concat(chunks).toString('utf8');
+  assert.ok(heap.includes('TeamSecretIndex'), 'the snapshot covers the index');
+  const value = bytes.toString('utf8');
+  for (const form of [value, bytes.toString('base64'), bytes.toString('base64url'), encodeURIComponent(value)]) {
+    assert.not.ok(heap.includes(form), `the heap holds the value (${form.length} characters)`);
+  }
+  assert.is(scan(value, index).length, 1);
+});
+
+test('an empty index finds nothing and costs nothing', () => {
+  const index = TeamSecretIndex.build([]);
+  assert.equal(index.find('anything at all'), []);
+});
+
+test.run();
