@@ -1,0 +1,42 @@
+import { EnvsealError, ExitCode } from '../../errors.js';
+import { type ExportFormat, type ExportVariable, appendToGithubEnv, formatDocker, formatDotenv, formatGithub, formatJson, formatShell } from '../../core/export.js';
+import { displayPath } from '../../io/files.js';
+import { plural } from '../render.js';
+import { loadValues, maskRulesFor } from '../load-values.js';
+import type { Handler } from '../spec.js';
+
+const FORMATTERS: Record<Exclude<ExportFormat, 'github'>, (variables: readonly ExportVariable[]) => string> = {
+  shell: formatShell,
+  json: formatJson,
+  dotenv: formatDotenv,
+  docker: formatDocker,
+};
+
+export const exportValues: Handler = async (args, context) => {
+  const format = String(args.format ?? 'shell') as ExportFormat;
+  const githubEnv = context.env.GITHUB_ENV;
+  if (format === 'github' && !githubEnv) {
+    throw new EnvsealError(
+      'E_GITHUB_ENV_MISSING',
+      ExitCode.usage,
+      'GITHUB_ENV is not set, so there is no GitHub Actions environment file to add the variables to',
+      'Run this in a GitHub Actions step (the runner sets GITHUB_ENV), or use --format shell, dotenv or json elsewhere.',
+    );
+  }
+  const loaded = loadValues(args, context);
+  const variables: ExportVariable[] = Object.entries(loaded.values).map(([name, value]) => ({ name, value, quote: loaded.quotes.get(name) ?? '', secrets: [] }));
+  if (format !== 'github') {
+    context.stdout.write(FORMATTERS[format](variables));
+    return 0;
+  }
+  const [{ classify }, { secretParts }] = await Promise.all([import('../../mask/rules.js'), import('../../mask/variables.js')]);
+  const rules = await maskRulesFor(loaded);
+  for (const variable of variables) variable.secrets = secretParts(variable.value, classify(variable.name, variable.value, rules));
+  const { masks, envFile } = formatGithub(variables);
+  // Masks first: the runner must know the secrets before anything could print them.
+  context.stdout.write(masks);
+  appendToGithubEnv(githubEnv!, envFile);
+  const masked = variables.filter((v) => v.secrets.length > 0).length;
+  context.info(`Added ${plural(variables.length, 'variable')} from ${displayPath(loaded.file)} to $GITHUB_ENV for the next steps (${masked} masked in logs).`);
+  return 0;
+};

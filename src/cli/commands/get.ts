@@ -1,0 +1,22 @@
+import { EnvsealError, ExitCode } from '../../errors.js';
+import { displayPath } from '../../io/files.js';
+import { maskVariables } from '../../mask/variables.js';
+import { loadValues, maskRulesFor } from '../load-values.js';
+import type { Handler } from '../spec.js';
+
+export const get: Handler = async (args, context) => {
+  const name = String(args.name);
+  const loaded = loadValues(args, context);
+  if (!Object.hasOwn(loaded.values, name)) {
+    const near = Object.keys(loaded.values).find((other) => other.toLowerCase() === name.toLowerCase());
+    throw new EnvsealError(
+      'E_NAME_MISSING',
+      ExitCode.findings,
+      `${name} is not in ${displayPath(loaded.file)}`,
+      near ? `Names are case-sensitive: did you mean ${near}?` : `\`envseal show${args.env ? ` --env ${String(args.env)}` : ''}\` lists the names it holds.`,
+    );
+  }
+  const value = args.reveal ? loaded.values[name]! : maskVariables(loaded.values, await maskRulesFor(loaded)).find((v) => v.name === name)!.shown;
+  context.stdout.write(`${value}\n`);
+  return 0;
+};

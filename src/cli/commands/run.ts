@@ -1,0 +1,38 @@
+import { EnvsealError, ExitCode } from '../../errors.js';
+import { childEnvironment } from '../../core/child-env.js';
+import { CommandStartError, runChild } from '../../core/run.js';
+import { loadValues, maskRulesFor } from '../load-values.js';
+import { reportError } from '../main.js';
+import type { Handler } from '../spec.js';
+
+/**
+ * Exit status: the child's own. A child killed by a signal makes envseal kill itself with the same
+ * signal (its handlers removed first), so the parent shell sees "terminated by SIGTERM", not a number;
+ * for a signal that cannot end the process (Node ignores SIGPIPE) the shell's convention 128+n is used.
+ * A command that cannot be started exits 127 (not found) or 126 (not executable), as in a shell.
+ */
+export const run: Handler = async (args, context) => {
+  const [command, ...commandArgs] = (args.command as string[] | undefined) ?? [];
+  if (!command) {
+    throw new EnvsealError('E_USAGE_RUN', ExitCode.usage, 'run needs a command to run', 'Put it after --, e.g. envseal run -- node server.js');
+  }
+  const loaded = loadValues(args, context);
+  const env = childEnvironment(context.env, loaded.values, Boolean(args.override));
+  let redactor;
+  if (args.mask) {
+    const [{ sensitiveValues }, { createRedactor }] = await Promise.all([import('../../mask/variables.js'), import('../../mask/redactor.js')]);
+    redactor = createRedactor(sensitiveValues(loaded.values, await maskRulesFor(loaded)));
+  }
+  let outcome;
+  try {
+    outcome = await runChild({ command, args: commandArgs, env, ...(redactor ? { redactor, stdout: context.stdout, stderr: context.stderr } : {}) });
+  } catch (error) {
+    if (!(error instanceof CommandStartError)) throw error;
+    reportError(error);
+    return error.shellStatus;
+  }
+  if (outcome.signal === undefined) return outcome.code;
+  process.kill(process.pid, outcome.signal);
+  const { constants } = await import('node:os');
+  return 128 + (constants.signals[outcome.signal] ?? 0);
+};

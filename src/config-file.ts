@@ -1,0 +1,90 @@
+/**
+ * `.envseal.json`: the project's committed settings, shared by the whole team. Looked up from a
+ * directory (the env file's) upwards to the repository root; the nearest file wins, and without one
+ * every setting has its default. Known sections are validated strictly, so a typo ("sensitve") fails
+ * loudly instead of silently leaving a secret unmasked.
+ *
+ *   {
+ *     "mask": { "sensitive": ["STRIPE_*", "LICENSE"] },   names (or * patterns) to always mask
+ *     "rotation": { "maxAgeDays": 90 }                    rotation policy
+ *   }
+ */
+import * as path from 'node:path';
+import { EnvsealError, ExitCode } from './errors.js';
+import { displayPath, exists, readText } from './io/files.js';
+import { directoriesUpToRoot } from './io/repo.js';
+
+export const PROJECT_CONFIG_FILE = '.envseal.json';
+
+export interface ProjectConfig {
+  /** The file the settings came from; undefined when none exists and these are the defaults. */
+  file?: string;
+  mask: {
+    /** Names that are sensitive whatever they look like; `*` matches any run of characters. */
+    sensitive: string[];
+  };
+  rotation: {
+    maxAgeDays?: number;
+  };
+}
+
+const SECTIONS: Record<string, readonly string[]> = { mask: ['sensitive'], rotation: ['maxAgeDays'] };
+const TOP_LEVEL = new Set(['$schema', ...Object.keys(SECTIONS)]);
+
+export function defaultProjectConfig(): ProjectConfig {
+  return { mask: { sensitive: [] }, rotation: {} };
+}
+
+/** The nearest `.envseal.json` from `startDir` up to the repository root, parsed; defaults when there is none. */
+export function loadProjectConfig(startDir: string): ProjectConfig {
+  const file = directoriesUpToRoot(startDir)
+    .map((dir) => path.join(dir, PROJECT_CONFIG_FILE))
+    .find((candidate) => exists(candidate));
+  return file ? parseProjectConfig(readText(file).text, file) : defaultProjectConfig();
+}
+
+export function parseProjectConfig(text: string, file: string): ProjectConfig {
+  const where = displayPath(file);
+  const invalid = (what: string, fix: string): EnvsealError => new EnvsealError('E_CONFIG_INVALID', ExitCode.integrity, `${where}: ${what}`, fix);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    // The file holds names and settings, never values, so the parser's excerpt is safe to show.
+    throw invalid(`is not valid JSON (${(e as Error).message})`, 'Fix the JSON syntax.');
+  }
+  if (!isObject(json)) throw invalid('must hold a JSON object', 'Start from {"mask": {"sensitive": []}}.');
+  for (const key of Object.keys(json)) {
+    if (!TOP_LEVEL.has(key)) throw invalid(`unknown setting "${key}"`, `Known settings: ${[...TOP_LEVEL].join(', ')}.`);
+  }
+  for (const [section, keys] of Object.entries(SECTIONS)) {
+    const value = json[section];
+    if (value === undefined) continue;
+    if (!isObject(value)) throw invalid(`"${section}" must be an object`, `For example: "${section}": {}.`);
+    for (const key of Object.keys(value)) {
+      if (!keys.includes(key)) throw invalid(`unknown setting "${section}.${key}"`, `Known settings in "${section}": ${keys.join(', ')}.`);
+    }
+  }
+  const config = defaultProjectConfig();
+  config.file = file;
+  const mask = json.mask as Record<string, unknown> | undefined;
+  if (mask?.sensitive !== undefined) {
+    const names = mask.sensitive;
+    if (!Array.isArray(names) || !names.every((n): n is string => typeof n === 'string' && n.trim() !== '')) {
+      throw invalid('"mask.sensitive" must be a list of variable names', 'For example: "sensitive": ["LICENSE", "STRIPE_*"].');
+    }
+    config.mask.sensitive = names;
+  }
+  const rotation = json.rotation as Record<string, unknown> | undefined;
+  if (rotation?.maxAgeDays !== undefined) {
+    const days = rotation.maxAgeDays;
+    if (typeof days !== 'number' || !Number.isFinite(days) || days <= 0) {
+      throw invalid('"rotation.maxAgeDays" must be a positive number of days', 'For example: "maxAgeDays": 90.');
+    }
+    config.rotation.maxAgeDays = days;
+  }
+  return config;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

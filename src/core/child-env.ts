@@ -1,0 +1,44 @@
+/**
+ * The environment `envseal run` gives its child: the parent's, plus the sealed values, minus every
+ * variable that holds or fetches a master key. Pure.
+ */
+import { EnvsealError, ExitCode } from '../errors.js';
+import { KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE, keyVariableNames } from '../env-files.js';
+
+const KEY_VARIABLES = new Set([...keyVariableNames(), KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE]);
+/** ENVSEAL_MASTER_KEY_PRODUCTION, ENVSEAL_MASTER_KEY_PREVIOUS, and any other environment's key. */
+const KEY_VARIABLE_PREFIX = 'ENVSEAL_MASTER_KEY_';
+
+/** Whether a variable holds a master key or the command that prints one: a child never needs it. */
+export function isKeyVariable(name: string): boolean {
+  return KEY_VARIABLES.has(name) || name.startsWith(KEY_VARIABLE_PREFIX);
+}
+
+/** Refuses a value no environment variable can hold (the C environment is NUL-terminated strings). */
+export function assertEnvironmentValue(name: string, value: string): void {
+  if (value.includes('\0')) {
+    throw new EnvsealError(
+      'E_VALUE_NUL',
+      ExitCode.integrity,
+      `the value of ${name} contains a NUL character, which an environment variable cannot hold`,
+      `Remove the NUL character from ${name} in the plaintext file and seal it again.`,
+    );
+  }
+}
+
+/**
+ * `values` added to `parent`. Variables already set in `parent` win, as with dotenv, unless `override`.
+ * Key variables are removed afterwards, so not even a sealed value can pass a key on.
+ */
+export function childEnvironment(parent: NodeJS.ProcessEnv, values: Readonly<Record<string, string>>, override: boolean): Record<string, string> {
+  const env = new Map<string, string>();
+  for (const [name, value] of Object.entries(parent)) if (value !== undefined) env.set(name, value);
+  for (const [name, value] of Object.entries(values)) {
+    if (!override && env.has(name)) continue;
+    assertEnvironmentValue(name, value);
+    env.set(name, value);
+  }
+  for (const name of env.keys()) if (isKeyVariable(name)) env.delete(name);
+  // fromEntries defines own properties, so even a variable named __proto__ stays a variable.
+  return Object.fromEntries(env);
+}

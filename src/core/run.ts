@@ -1,0 +1,106 @@
+/**
+ * Runs a command with a prepared environment, the way a shell's `exec` would from the user's point of
+ * view: no shell (argv goes to the program as given), stdin, stdout and stderr inherited (or stdout and
+ * stderr piped through a redactor), SIGINT, SIGTERM and SIGHUP passed on to the child, and the child's
+ * fate reported back. Nothing is written to disk.
+ */
+import { spawn } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
+import { EnvsealError, ExitCode } from '../errors.js';
+import type { Redactor } from '../mask/redactor.js';
+
+export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+export interface RunRequest {
+  command: string;
+  args: readonly string[];
+  env: Record<string, string>;
+  /** Pipe the child's stdout and stderr through this redactor instead of handing it the terminal. */
+  redactor?: Redactor;
+  stdout?: Writable;
+  stderr?: Writable;
+}
+
+export type ChildOutcome = { code: number; signal?: undefined } | { code?: undefined; signal: NodeJS.Signals };
+
+/** The command could not be started. `shellStatus` is what a shell exits with in the same case. */
+export class CommandStartError extends EnvsealError {
+  readonly shellStatus: 126 | 127;
+  constructor(command: string, errno: string | undefined) {
+    const notFound = errno === 'ENOENT';
+    super(
+      notFound ? 'E_COMMAND_NOT_FOUND' : 'E_COMMAND_NOT_EXECUTABLE',
+      ExitCode.usage,
+      notFound
+        ? `command not found: ${command}`
+        : `cannot run ${command} (${errno ?? 'unknown error'})`,
+      notFound
+        ? 'Check the spelling and your PATH; for a shell built-in or a pipeline use: envseal run -- sh -c \'...\''
+        : `Check that ${command} is an executable file (chmod +x) and that its interpreter exists.`,
+    );
+    this.shellStatus = notFound ? 127 : 126;
+  }
+}
+
+export function runChild(request: RunRequest): Promise<ChildOutcome> {
+  const { redactor } = request;
+  return new Promise((resolve, reject) => {
+    const child = spawn(request.command, [...request.args], {
+      env: request.env,
+      stdio: redactor ? ['inherit', 'pipe', 'pipe'] : 'inherit',
+    });
+    // Ctrl-C in a terminal reaches the child directly too (same process group), so it may see SIGINT
+    // twice, as under npm run. Putting the child in its own group would avoid that but stop it (SIGTTIN)
+    // as soon as it read from the terminal.
+    const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
+    for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+    const stopForwarding = (): void => {
+      for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
+    };
+
+    // A reader that went away (`| head`) ends the child the way a pipe would have: with SIGPIPE.
+    const broken = (): void => void child.kill('SIGPIPE');
+    const outputs = redactor
+      ? [
+          pipeRedacted(child.stdout!, redactor, request.stdout ?? process.stdout, broken),
+          pipeRedacted(child.stderr!, redactor, request.stderr ?? process.stderr, broken),
+        ]
+      : [];
+
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      // Errors after a successful start (a failed kill) change nothing: the exit is still reported.
+      if (child.pid !== undefined) return;
+      stopForwarding();
+      reject(new CommandStartError(request.command, error.code));
+    });
+    child.once('close', (code, signal) => {
+      stopForwarding();
+      const outcome: ChildOutcome = signal ? { signal } : { code: code ?? 0 };
+      void Promise.all(outputs).then(() => resolve(outcome));
+    });
+  });
+}
+
+/**
+ * Copies `source` to `destination` through a fresh redacting stream. Resolves when everything has been
+ * written, or when the destination failed (its reader closed it): then `onBroken` is called and the
+ * child's end is closed, so a child that survives SIGPIPE gets EPIPE on its next write, as it would
+ * writing to the closed pipe directly.
+ */
+function pipeRedacted(source: Readable, redactor: Redactor, destination: Writable, onBroken: () => void): Promise<void> {
+  return new Promise((resolve) => {
+    const redacting = redactor.stream();
+    const onError = (): void => {
+      onBroken();
+      redacting.unpipe(destination);
+      source.destroy();
+      resolve();
+    };
+    destination.once('error', onError);
+    redacting.once('end', () => {
+      destination.off('error', onError);
+      resolve();
+    });
+    source.pipe(redacting).pipe(destination, { end: false });
+  });
+}

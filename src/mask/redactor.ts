@@ -1,0 +1,203 @@
+/**
+ * Replaces secrets in text and in streams with their masked forms.
+ *
+ * Each secret is looked for in every form a program is likely to print it in: as is, JSON-escaped,
+ * URL-encoded (encodeURIComponent and form encoding, upper- and lower-case hex), and base64 (standard
+ * and url-safe, padded or not, and embedded in a longer base64 text at any of the three byte
+ * alignments, e.g. inside an `Authorization: Basic` header). Every form is replaced by the secret's
+ * masked form (see mask.ts). Overlapping occurrences are merged and hidden together, so no byte of any
+ * secret form is printed.
+ *
+ * Secrets shorter than 4 characters are skipped: replacing every "abc" or "42" in the output would
+ * garble it without protecting anything worth protecting. A masked form that would itself contain
+ * another secret becomes `****`.
+ *
+ * Streaming: the scanner holds back only the bytes that may still turn out to be part of a secret
+ * form (the longest suffix of the output so far that is a prefix of some form); everything before them
+ * is written at once. So a chunk that ends in a newline is written whole (unless a secret contains a
+ * newline) and line-buffered output stays line-buffered. Held-back bytes are never flushed on a timer:
+ * if the program pauses in the middle of printing a secret, flushing would print its first half, so
+ * they wait for the next chunk (which decides) or the end of the stream. The cost is that an
+ * unterminated prompt whose last characters happen to be how some secret form begins appears when the
+ * program writes more or exits.
+ */
+import { Transform } from 'node:stream';
+import { FULL_MASK, mask } from './mask.js';
+import { PatternMatcher } from './matcher.js';
+
+export const MIN_SECRET_LENGTH = 4;
+/** Base64 fragments shorter than this (from very short secrets at shifted alignments) are not looked for. */
+const MIN_FRAGMENT_LENGTH = 8;
+
+export interface Redactor {
+  /** `text` with every secret form replaced by the secret's masked form. */
+  redact(text: string): string;
+  /** A new Transform stream that redacts bytes flowing through it; one per output stream. */
+  stream(): Transform;
+}
+
+/** Every form of `secret` to look for. */
+export function secretForms(secret: string): string[] {
+  const forms = new Set([secret, JSON.stringify(secret).slice(1, -1)]);
+  for (const encoded of [encodeURIComponent(secret), new URLSearchParams([['', secret]]).toString().slice(1)]) {
+    forms.add(encoded);
+    forms.add(encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
+  }
+  const bytes = Buffer.from(secret, 'utf8');
+  const standard = bytes.toString('base64');
+  const urlSafe = standard.replace(/\+/g, '-').replace(/\//g, '_');
+  for (const whole of [standard, urlSafe]) forms.add(whole).add(whole.replace(/=+$/, ''));
+  for (const alphabet of ['base64', 'base64url'] as const) {
+    for (let offset = 0; offset < 3; offset++) {
+      // Base64 characters that depend on the secret's bytes alone when it starts `offset` bytes into a
+      // 3-byte group: skip those mixed with preceding bytes, and the partial one at the end.
+      const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString(alphabet);
+      const fragment = encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
+      if (offset === 0 || fragment.length >= MIN_FRAGMENT_LENGTH) forms.add(fragment);
+    }
+  }
+  return [...forms];
+}
+
+interface Compiled {
+  matcher: PatternMatcher;
+  /** For each pattern, the index of the replacement to write. */
+  replacementOf: Int32Array;
+  replacements: Buffer[];
+}
+
+function compile(values: readonly string[]): Compiled {
+  const secrets = [...new Set(values.filter((v) => Array.from(v).length >= MIN_SECRET_LENGTH))];
+  const patterns: Buffer[] = [];
+  const owner: number[] = [];
+  secrets.forEach((secret, index) => {
+    for (const form of secretForms(secret)) {
+      if (form.length < MIN_SECRET_LENGTH) continue;
+      patterns.push(Buffer.from(form, 'utf8'));
+      owner.push(index);
+    }
+  });
+  const matcher = new PatternMatcher(patterns);
+  const replacements = secrets.map((secret) => Buffer.from(mask(secret), 'utf8'));
+  // The kept characters of one secret's masked form could spell out another, shorter secret.
+  for (const [i, replacement] of replacements.entries()) {
+    let state = 0;
+    for (const byte of replacement) {
+      state = matcher.step(state, byte);
+      if (matcher.firstMatch(state) >= 0) {
+        replacements[i] = Buffer.from(FULL_MASK, 'utf8');
+        break;
+      }
+    }
+  }
+  return { matcher, replacementOf: Int32Array.from(owner), replacements };
+}
+
+/** A run of input hidden behind one replacement: overlapping matches merged, the longest one naming it. */
+interface Hidden {
+  start: number;
+  end: number;
+  replacement: number;
+  longest: number;
+}
+
+/** Redacts one byte stream. Positions are absolute offsets in the stream. */
+class Scanner {
+  readonly #compiled: Compiled;
+  #state = 0;
+  #position = 0;
+  /** Input not yet written, starting at absolute offset #pendingStart. */
+  #pending: Buffer = Buffer.alloc(0);
+  #pendingStart = 0;
+  /** Pending hidden runs, in order, not overlapping. */
+  #hidden: Hidden[] = [];
+
+  constructor(compiled: Compiled) {
+    this.#compiled = compiled;
+  }
+
+  /** Reads a chunk; returns what can be written now. */
+  push(chunk: Uint8Array): Buffer {
+    const { matcher, replacementOf } = this.#compiled;
+    const input = this.#pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.#pending, chunk]);
+    let state = this.#state;
+    let position = this.#position;
+    for (let i = 0; i < chunk.length; i++) {
+      state = matcher.step(state, chunk[i]!);
+      position++;
+      for (let m = matcher.firstMatch(state); m >= 0; m = matcher.nextMatch(m)) {
+        const length = matcher.depth(m);
+        this.#hide(position - length, position, replacementOf[matcher.patternAt(m)]!, length);
+      }
+    }
+    this.#state = state;
+    this.#position = position;
+    // No future match can start before the longest pattern prefix still in progress.
+    return this.#release(input, position - matcher.depth(state));
+  }
+
+  /** The end of the stream: everything left, with what is hidden replaced. */
+  end(): Buffer {
+    const rest = this.#release(this.#pending, this.#position);
+    this.#state = 0;
+    return rest;
+  }
+
+  #hide(start: number, end: number, replacement: number, length: number): void {
+    const run: Hidden = { start, end, replacement, longest: length };
+    // Every earlier run ends at or before `end`, so the ones this match overlaps are at the tail.
+    for (let last = this.#hidden.at(-1); last && last.end > start; last = this.#hidden.at(-1)) {
+      this.#hidden.pop();
+      run.start = Math.min(run.start, last.start);
+      if (last.longest >= run.longest) {
+        run.replacement = last.replacement;
+        run.longest = last.longest;
+      }
+    }
+    this.#hidden.push(run);
+  }
+
+  /** Writes out input before `limit` (absolute), replacing hidden runs that end by then. */
+  #release(input: Buffer, limit: number): Buffer {
+    const base = this.#pendingStart;
+    const pieces: Buffer[] = [];
+    let cursor = base;
+    while (this.#hidden.length > 0 && this.#hidden[0]!.end <= limit) {
+      const run = this.#hidden.shift()!;
+      pieces.push(input.subarray(cursor - base, run.start - base), this.#compiled.replacements[run.replacement]!);
+      cursor = run.end;
+    }
+    const plainEnd = this.#hidden.length > 0 ? Math.min(this.#hidden[0]!.start, limit) : limit;
+    if (plainEnd > cursor) {
+      pieces.push(input.subarray(cursor - base, plainEnd - base));
+      cursor = plainEnd;
+    }
+    // Copy what is held back, so a large chunk is not kept alive by a few trailing bytes.
+    this.#pending = Buffer.from(input.subarray(cursor - base));
+    this.#pendingStart = cursor;
+    return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+  }
+}
+
+export function createRedactor(values: readonly string[]): Redactor {
+  const compiled = compile(values);
+  return {
+    redact(text) {
+      const scanner = new Scanner(compiled);
+      return Buffer.concat([scanner.push(Buffer.from(text, 'utf8')), scanner.end()]).toString('utf8');
+    },
+    stream() {
+      const scanner = new Scanner(compiled);
+      return new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          const out = scanner.push(chunk);
+          callback(null, out.length > 0 ? out : undefined);
+        },
+        flush(callback) {
+          const out = scanner.end();
+          callback(null, out.length > 0 ? out : undefined);
+        },
+      });
+    },
+  };
+}

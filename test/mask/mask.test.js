@@ -1,0 +1,35 @@
+// The masked form: short secrets all look alike, long ones keep at most a quarter, always one printable line.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { FULL_MASK, mask } from '../../dist/mask/mask.js';
+
+test('values shorter than 32 characters all become **** (their length is not revealed)', () => {
+  for (let n = 0; n < 32; n++) assert.is(mask('x'.repeat(n)), FULL_MASK, `length ${n}`);
+});
+
+test('from 32 characters on: first 4 … last 4, a fixed width, at most a quarter of the value kept', () => {
+  const key = 'sk_l' + 'ABCDEFGHIJKLMNOPQRSTUVWX' + 'a9Qz';
+  assert.is(key.length, 32);
+  assert.is(mask(key), 'sk_l…a9Qz');
+  for (const n of [32, 33, 44, 100, 5000]) {
+    const value = 'a'.repeat(n);
+    const masked = mask(value);
+    assert.is(masked.length, 9, `width for length ${n}`);
+    assert.ok((masked.length - 1) / n <= 0.25, `kept share for length ${n}`);
+  }
+});
+
+test('whitespace or control characters among the kept ones give **** (a PEM block ends in a newline)', () => {
+  const pem = '-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n';
+  assert.is(mask(pem), FULL_MASK);
+  assert.is(mask(`  ${'a'.repeat(40)}`), FULL_MASK);
+  assert.is(mask(`${'a'.repeat(40)}\t`), FULL_MASK);
+});
+
+test('characters are code points: a surrogate pair is never split', () => {
+  const value = '🔑'.repeat(40);
+  assert.is(mask(value), '🔑🔑🔑🔑…🔑🔑🔑🔑');
+  assert.is(mask('🔑'.repeat(31)), FULL_MASK);
+});
+
+test.run();
