@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { EnvsealError, ExitCode } from '../../errors.js';
+import { displayPath } from '../../io/files.js';
+import { type Flavour, hookStates, installHooks, locateHooks, uninstallHooks } from '../../guard/install.js';
+import type { Args, Handler } from '../spec.js';
+
+function flavourOf(args: Args): Flavour | undefined {
+  if (args.husky && args.git) throw new EnvsealError('E_USAGE', ExitCode.usage, '--husky and --git exclude each other', 'Pick one, or neither to detect husky automatically.');
+  return args.husky ? 'husky' : args.git ? 'git' : undefined;
+}
+
+export const install: Handler = async (args, context) => {
+  const location = await locateHooks(context.cwd, flavourOf(args));
+  for (const change of installHooks(location)) context.info(`${change.hook}: ${change.action} (${displayPath(change.file)})`);
+  if (location.note) context.warn(location.note);
+  return ExitCode.ok;
+};
+
+export const uninstall: Handler = async (args, context) => {
+  const location = await locateHooks(context.cwd, flavourOf(args));
+  for (const change of uninstallHooks(location)) context.info(`${change.hook}: ${change.action} (${displayPath(change.file)})`);
+  return ExitCode.ok;
+};
+
+export const status: Handler = async (args, context) => {
+  const location = await locateHooks(context.cwd, flavourOf(args));
+  const states = hookStates(location);
+  if (args.json) {
+    context.out(JSON.stringify({ flavour: location.flavour, dir: location.dir, active: location.active, hooks: states }, null, 2));
+  } else {
+    context.out(`${location.flavour === 'husky' ? 'husky' : 'git hooks'} in ${displayPath(location.dir)}${location.active ? '' : ' (NOT ACTIVE)'}`);
+    for (const s of states) context.out(`  ${s.hook.padEnd(11)} ${s.installed ? 'installed' : 'not installed'}${s.chained ? ', runs the previous hook after envseal' : ''}`);
+    if (location.note) context.out(`  note: ${location.note}`);
+  }
+  return states.every((s) => s.installed) && location.active ? ExitCode.ok : ExitCode.findings;
+};
+
+/** `envseal hooks run <hook> [args...]`: what the installed shims call. Exit 1 blocks the commit or push. */
+export const run: Handler = async (args, context) => {
+  const { preCommitFindings, commitMessageFindings, prePushFindings } = await import('../../guard/hooks.js');
+  const { guardRun, reportFindings } = await import('../guard-output.js');
+  const hook = String(args.hook);
+  const rest = (args.args as string[] | undefined) ?? [];
+  const run = guardRun(context, args);
+  let findings;
+  if (hook === 'pre-commit') {
+    findings = preCommitFindings(run);
+  } else if (hook === 'commit-msg') {
+    if (!rest[0]) throw new EnvsealError('E_USAGE', ExitCode.usage, 'commit-msg needs the message file git passes to the hook', 'Installed hooks pass it; run `envseal hooks install`.');
+    findings = commitMessageFindings(run, rest[0]);
+  } else if (hook === 'pre-push') {
+    findings = await prePushFindings(run, rest[0] ?? 'origin', pushedRefs(context.env));
+  } else {
+    throw new EnvsealError('E_USAGE', ExitCode.usage, `unknown hook "${hook}"`, 'Hooks: pre-commit, commit-msg, pre-push.');
+  }
+  const what = hook === 'pre-push' ? 'push' : 'commit';
+  return reportFindings(findings, context, { blocked: `envseal blocked this ${what}` });
+};
+
+/** The refs being pushed: git gives them on stdin; the pre-commit framework in environment variables. */
+function pushedRefs(env: NodeJS.ProcessEnv): string {
+  const stdin = process.stdin.isTTY ? '' : readStdin();
+  if (stdin.trim() !== '') return stdin;
+  const to = env.PRE_COMMIT_TO_REF;
+  return to ? `HEAD ${to} HEAD ${env.PRE_COMMIT_FROM_REF ?? '0'.repeat(40)}` : '';
+}
+
+function readStdin(): string {
+  try {
+    return readFileSync(0, 'utf8');
+  } catch {
+    return '';
+  }
+}

@@ -1,0 +1,57 @@
+import * as path from 'node:path';
+import { EnvsealError, ExitCode } from '../../errors.js';
+import { displayPath } from '../../io/files.js';
+import type { Handler } from '../spec.js';
+
+export const scan: Handler = async (args, context) => {
+  const { guardRun, reportFindings } = await import('../guard-output.js');
+  const { preCommitFindings } = await import('../../guard/hooks.js');
+  const { loadAllowList, writeBaseline, FINGERPRINT_KEY } = await import('../../guard/allow.js');
+  const { gatherKnowledge } = await import('../../guard/knowledge.js');
+  const { scanHistory, scanWorkingTree, workingTreeFiles } = await import('../../guard/scan.js');
+  const { compileMaskRules } = await import('../../mask/rules.js');
+  const { loadProjectConfig } = await import('../../config-file.js');
+  const { findSealedFiles } = await import('../../core/status.js');
+
+  const writeTo = typeof args.writeBaseline === 'string' ? path.resolve(context.cwd, args.writeBaseline) : undefined;
+  // Writing a baseline must see every finding, including the ones an older baseline accepted.
+  const run = { ...guardRun(context, args), ...(writeTo ? { baseline: false as const } : {}) };
+  const paths = (args.paths as string[] | undefined) ?? [];
+  if (args.staged && args.history !== undefined) {
+    throw new EnvsealError('E_USAGE', ExitCode.usage, '--staged and --history exclude each other', 'Scan one at a time.');
+  }
+  const allow = loadAllowList(run.root, run.baseline);
+  let findings;
+  if (args.staged) {
+    findings = preCommitFindings(run);
+  } else {
+    const sealed = findSealedFiles(run.root).map((f) => path.relative(run.root, f));
+    const knowledge = gatherKnowledge(run.root, sealed, run.env, compileMaskRules(loadProjectConfig(run.root).mask.sensitive));
+    const history = args.history !== undefined;
+    const options = { knowledge, detect: { fingerprintKey: FINGERPRINT_KEY, inlineAllow: run.inlineAllow }, nameRules: history };
+    if (history) {
+      const range = String(args.history);
+      findings = await scanHistory(run.root, range === '' ? ['--all'] : [range], options, allow, await spinner(context));
+    } else {
+      const { base, files } = workingTreeFiles(context.cwd, paths);
+      findings = scanWorkingTree(base, files, options, allow);
+    }
+  }
+  if (writeTo) {
+    const count = writeBaseline(writeTo, findings);
+    context.info(`Wrote ${count} fingerprints to ${displayPath(writeTo)}. Findings they cover no longer block commits; new ones still do.`);
+    return ExitCode.ok;
+  }
+  return reportFindings(findings, context, { blocked: 'envseal found', json: Boolean(args.json), sarif: Boolean(args.sarif) });
+};
+
+/** A progress spinner for long history scans: only on an interactive terminal, never in hooks or CI. */
+async function spinner(context: import('../context.js').Context): Promise<((files: number, commit?: string) => void) | undefined> {
+  if (!context.stderr.isTTY || context.env.CI) return undefined;
+  const { default: ora } = await import('ora');
+  const s = ora({ text: 'Scanning history…', stream: context.stderr }).start();
+  process.once('exit', () => s.stop());
+  return (files, commit) => {
+    if (files % 50 === 0) s.text = `Scanning history… ${files} files${commit ? ` (at ${commit.slice(0, 10)})` : ''}`;
+  };
+}

@@ -1,0 +1,120 @@
+/**
+ * What each git hook checks, as findings. pre-commit reads the index (what is staged, which `git add -p`
+ * can make differ from the working tree) and scans only added lines; commit-msg scans the message;
+ * pre-push scans the commits a push would send that the remote does not have yet.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { detect } from '../detect/engine.js';
+import type { Finding } from '../detect/types.js';
+import { loadProjectConfig } from '../config-file.js';
+import { compileMaskRules } from '../mask/rules.js';
+import { ZERO_SHA, commitChanges, gitSync, indexBlob, stagedChanges } from '../git/sources.js';
+import type { PatchFile } from '../git/patch.js';
+import { FINGERPRINT_KEY, loadAllowList, applyAllowList } from './allow.js';
+import { type CheckOptions, checkFile } from './check.js';
+import { type GuardKnowledge, gatherKnowledge } from './knowledge.js';
+import { classifyName } from './names.js';
+
+export interface GuardRun {
+  root: string;
+  env: NodeJS.ProcessEnv;
+  inlineAllow: boolean;
+  /** A baseline file, undefined for the default one when present, false for none. */
+  baseline?: string | false;
+}
+
+function trackedSealedFiles(root: string): string[] {
+  return gitSync(root, ['ls-files', '-z', '--', '*.encrypted'])
+    .toString('utf8')
+    .split('\0')
+    .filter((p) => p !== '');
+}
+
+function knowledgeFor(run: GuardRun, extraSealed: readonly string[] = []): GuardKnowledge {
+  const sealed = [...new Set([...trackedSealedFiles(run.root), ...extraSealed])];
+  return gatherKnowledge(run.root, sealed, run.env, compileMaskRules(loadProjectConfig(run.root).mask.sensitive));
+}
+
+function checkOptions(run: GuardRun, knowledge: GuardKnowledge): CheckOptions {
+  return { knowledge, detect: { fingerprintKey: FINGERPRINT_KEY, inlineAllow: run.inlineAllow }, nameRules: true };
+}
+
+export function preCommitFindings(run: GuardRun): Finding[] {
+  const files = stagedChanges(run.root);
+  if (files.length === 0) return [];
+  const allow = loadAllowList(run.root, run.baseline);
+  const scanned = files.filter((f) => !allow.ignored(f.path));
+  const knowledge = knowledgeFor(run, scanned.filter((f) => classifyName(f.path) === 'sealed-file').map((f) => f.path));
+  const options: CheckOptions = {
+    ...checkOptions(run, knowledge),
+    stagedContent: (file) => indexBlob(run.root, file).toString('utf8'),
+    workingText: (file) => {
+      const absolute = path.join(run.root, file);
+      return fs.existsSync(absolute) ? fs.readFileSync(absolute, 'utf8') : undefined;
+    },
+  };
+  return applyAllowList(scanned.flatMap((f) => checkFile(f, options)), allow);
+}
+
+/** git's marker below which `git commit -v` appends the diff: not part of the message. */
+const SCISSORS = /^# -+ >8 -+$/m;
+
+export function commitMessageFindings(run: GuardRun, messageFile: string): Finding[] {
+  const raw = fs.readFileSync(path.resolve(run.root, messageFile), 'utf8');
+  const cut = SCISSORS.exec(raw);
+  const message = cut ? raw.slice(0, cut.index) : raw;
+  const knowledge = knowledgeFor(run);
+  const findings = detect(message, {
+    file: 'commit message',
+    fingerprintKey: FINGERPRINT_KEY,
+    inlineAllow: run.inlineAllow,
+    knownKeys: knowledge.knownKeys,
+    teamSecrets: knowledge.teamSecrets,
+  });
+  return applyAllowList(findings, loadAllowList(run.root, run.baseline));
+}
+
+/** Revision arguments for the commits of one pushed ref that `remote` does not have. */
+export function pushRevisions(line: string, remote: string): string[] | undefined {
+  const [, localSha, , remoteSha] = line.trim().split(/\s+/);
+  if (!localSha || ZERO_SHA.test(localSha)) return undefined; // a deletion sends no commits
+  if (remoteSha && !ZERO_SHA.test(remoteSha)) return [`${remoteSha}..${localSha}`];
+  return [localSha, '--not', `--remotes=${remote}`];
+}
+
+export async function prePushFindings(run: GuardRun, remote: string, refs: string): Promise<Finding[]> {
+  const knowledge = knowledgeFor(run);
+  const allow = loadAllowList(run.root, run.baseline);
+  const options = checkOptions(run, knowledge);
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  for (const line of refs.split('\n').filter((l) => l.trim() !== '')) {
+    const revisions = pushRevisions(line, remote);
+    if (!revisions) continue;
+    for await (const file of commitChangesWithFallback(run.root, revisions, line, remote)) {
+      if (allow.ignored(file.path)) continue;
+      for (const finding of checkFile(file, options)) {
+        const key = `${finding.commit}:${finding.fingerprint}:${finding.line}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        findings.push(finding);
+      }
+    }
+  }
+  return applyAllowList(findings, allow);
+}
+
+/** A remote tip this clone has never fetched cannot bound a range: fall back to "not on any remote branch". */
+async function* commitChangesWithFallback(root: string, revisions: string[], line: string, remote: string): AsyncGenerator<PatchFile> {
+  const [, localSha, , remoteSha] = line.trim().split(/\s+/);
+  if (revisions.length === 1 && remoteSha) {
+    try {
+      gitSync(root, ['cat-file', '-e', `${remoteSha}^{commit}`]);
+    } catch {
+      yield* commitChanges(root, [localSha!, '--not', `--remotes=${remote}`]);
+      return;
+    }
+  }
+  yield* commitChanges(root, revisions);
+}

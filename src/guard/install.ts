@@ -1,0 +1,166 @@
+/**
+ * Installing envseal's git hooks where the repository runs hooks:
+ *  - husky (a .husky/ directory, or husky in package.json): a marked block in .husky/<hook>;
+ *  - otherwise the directory git uses (core.hooksPath, else .git/hooks): envseal's shim as <hook>,
+ *    with any hook already there kept as <hook>.envseal-chained and run after envseal.
+ * Install is idempotent; uninstall removes exactly what install added and restores chained hooks.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { EnvsealError, ExitCode } from '../errors.js';
+import { displayPath } from '../io/files.js';
+
+export const HOOK_NAMES = ['pre-commit', 'commit-msg', 'pre-push'] as const;
+export type HookName = (typeof HOOK_NAMES)[number];
+export type Flavour = 'husky' | 'git';
+
+const SHIM_MARKER = '# envseal git hook:';
+const HUSKY_BEGIN = '# >>> envseal: blocks plaintext env files and key material (`envseal hooks uninstall` removes this block)';
+const HUSKY_END = '# <<< envseal';
+const CHAINED_SUFFIX = '.envseal-chained';
+const SHIM = fileURLToPath(new URL('../../hooks/pre-commit', import.meta.url));
+
+export interface HookLocation {
+  flavour: Flavour;
+  /** Directory the hook files live in (.husky, core.hooksPath, or .git/hooks). */
+  dir: string;
+  /** For git hooks: whether git actually runs hooks from `dir` (husky: whether husky is initialized). */
+  active: boolean;
+  note?: string;
+}
+
+export interface HookChange {
+  hook: HookName;
+  file: string;
+  action: 'installed' | 'already installed' | 'chained existing hook' | 'removed' | 'restored chained hook' | 'not installed';
+}
+
+interface RepoInfo {
+  root: string;
+  hooksPath?: string;
+  gitHooksDir: string;
+}
+
+async function repoInfo(cwd: string): Promise<RepoInfo> {
+  const { simpleGit } = await import('simple-git');
+  const git = simpleGit({ baseDir: cwd });
+  let root: string;
+  try {
+    root = (await git.revparse(['--show-toplevel'])).trim();
+  } catch {
+    throw new EnvsealError('E_NOT_A_REPO', ExitCode.usage, `${displayPath(cwd)} is not inside a git work tree`, 'Run it inside the repository (git init first for a new project).');
+  }
+  const hooksPath = (await git.raw(['config', '--get', 'core.hooksPath']).catch(() => '')).trim();
+  const gitHooksDir = path.resolve(root, (await git.raw(['rev-parse', '--git-path', 'hooks'])).trim());
+  return { root, ...(hooksPath ? { hooksPath } : {}), gitHooksDir };
+}
+
+function usesHusky(root: string): boolean {
+  if (fs.existsSync(path.join(root, '.husky'))) return true;
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    return Boolean(pkg.devDependencies?.husky ?? pkg.dependencies?.husky);
+  } catch {
+    return false;
+  }
+}
+
+const isHuskyPath = (hooksPath: string | undefined): boolean => hooksPath !== undefined && /(^|\/)\.husky(\/_)?\/?$/.test(hooksPath);
+
+export async function locateHooks(cwd: string, preferred?: Flavour): Promise<HookLocation> {
+  const info = await repoInfo(cwd);
+  const flavour = preferred ?? (usesHusky(info.root) || isHuskyPath(info.hooksPath) ? 'husky' : 'git');
+  if (flavour === 'husky') {
+    const active = isHuskyPath(info.hooksPath);
+    return {
+      flavour,
+      dir: path.join(info.root, '.husky'),
+      active,
+      ...(active ? {} : { note: 'husky is not initialized in this clone (core.hooksPath is not .husky/_): run `npx husky`' }),
+    };
+  }
+  if (info.hooksPath && !isHuskyPath(info.hooksPath)) {
+    return { flavour, dir: path.resolve(info.root, info.hooksPath), active: true };
+  }
+  const active = !info.hooksPath;
+  return { flavour, dir: info.gitHooksDir, active, ...(active ? {} : { note: `core.hooksPath is ${info.hooksPath}, so git does not run hooks from ${displayPath(info.gitHooksDir)}` }) };
+}
+
+const huskyBlock = (hook: HookName): string => `${HUSKY_BEGIN}\nenvseal hooks run ${hook} "$@"\n${HUSKY_END}\n`;
+
+function readIfExists(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+export function installHooks(location: HookLocation): HookChange[] {
+  fs.mkdirSync(location.dir, { recursive: true });
+  return HOOK_NAMES.map((hook) => {
+    const file = path.join(location.dir, hook);
+    const current = readIfExists(file);
+    if (location.flavour === 'husky') {
+      if (current?.includes(HUSKY_BEGIN)) return { hook, file, action: 'already installed' };
+      const prefix = current === undefined || current === '' ? '' : current.endsWith('\n') ? current : `${current}\n`;
+      fs.writeFileSync(file, `${prefix}${huskyBlock(hook)}`, { mode: 0o755 });
+      return { hook, file, action: 'installed' };
+    }
+    if (current?.includes(SHIM_MARKER)) return { hook, file, action: 'already installed' };
+    let action: HookChange['action'] = 'installed';
+    if (current !== undefined) {
+      const chained = `${file}${CHAINED_SUFFIX}`;
+      if (fs.existsSync(chained)) {
+        throw new EnvsealError('E_HOOK_CHAINED_EXISTS', ExitCode.usage, `both ${displayPath(file)} and ${displayPath(chained)} exist, and the first is not envseal's`, `Move one of them away, then run \`envseal hooks install\` again.`);
+      }
+      fs.renameSync(file, chained);
+      action = 'chained existing hook';
+    }
+    fs.copyFileSync(SHIM, file);
+    fs.chmodSync(file, 0o755);
+    return { hook, file, action };
+  });
+}
+
+export function uninstallHooks(location: HookLocation): HookChange[] {
+  return HOOK_NAMES.map((hook) => {
+    const file = path.join(location.dir, hook);
+    const current = readIfExists(file);
+    if (location.flavour === 'husky') {
+      if (!current?.includes(HUSKY_BEGIN)) return { hook, file, action: 'not installed' };
+      const rest = current.replace(new RegExp(`${escape(HUSKY_BEGIN)}\\n[\\s\\S]*?${escape(HUSKY_END)}\\n?`), '');
+      if (rest.trim() === '') fs.rmSync(file);
+      else fs.writeFileSync(file, rest);
+      return { hook, file, action: 'removed' };
+    }
+    if (!current?.includes(SHIM_MARKER)) return { hook, file, action: 'not installed' };
+    fs.rmSync(file);
+    const chained = `${file}${CHAINED_SUFFIX}`;
+    if (fs.existsSync(chained)) {
+      fs.renameSync(chained, file);
+      return { hook, file, action: 'restored chained hook' };
+    }
+    return { hook, file, action: 'removed' };
+  });
+}
+
+export interface HookState {
+  hook: HookName;
+  file: string;
+  installed: boolean;
+  chained: boolean;
+}
+
+export function hookStates(location: HookLocation): HookState[] {
+  return HOOK_NAMES.map((hook) => {
+    const file = path.join(location.dir, hook);
+    const current = readIfExists(file) ?? '';
+    const installed = location.flavour === 'husky' ? current.includes(HUSKY_BEGIN) : current.includes(SHIM_MARKER);
+    return { hook, file, installed, chained: fs.existsSync(`${file}${CHAINED_SUFFIX}`) };
+  });
+}
+
+const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\`]/g, '\\$&');

@@ -1,0 +1,78 @@
+/**
+ * What only envseal knows: the team's own secrets. Opens every sealed file of the repository that a
+ * key on this machine opens, reads the plaintext env files next to them and at the root, and keeps
+ * only keyed hashes of their values (TeamSecretIndex) plus the master keys themselves, which the
+ * detector must find verbatim. Also keeps each opened file's values by name, for the stale check.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EnvsealError } from '../errors.js';
+import { plainNameFor } from '../env-files.js';
+import { parseEnv, toRecord } from '../format/envfile.js';
+import { openSealed } from '../format/sealed.js';
+import { readText } from '../io/files.js';
+import { keyList, tryResolveKeys } from '../keys/key-sources.js';
+import { TeamSecretIndex } from '../detect/team-secrets.js';
+import { type MaskRules, classify } from '../mask/rules.js';
+import { classifyName } from './names.js';
+
+export interface GuardKnowledge {
+  teamSecrets: TeamSecretIndex;
+  /** Current and previous master keys found for any sealed file (secret: memory only). */
+  knownKeys: string[];
+  /** Keys by sealed file (repo-relative path), to verify a staged sealed file's MAC. */
+  keysFor(file: string): ReturnType<typeof keyList> | undefined;
+}
+
+/**
+ * `sealedFiles` are repository-relative paths of sealed files (tracked or staged). Files that cannot be
+ * opened (no key, wrong key, corrupt) are skipped: the guard still runs, knowing less.
+ */
+export function gatherKnowledge(root: string, sealedFiles: readonly string[], env: NodeJS.ProcessEnv, rules: MaskRules): GuardKnowledge {
+  const values: { name: string; value: string }[] = [];
+  // Only what masking would hide is a team secret: PORT=3000 or APP_ENV=development in a README is fine.
+  const addSecrets = (name: string, value: string): void => {
+    const sensitivity = classify(name, value, rules);
+    if (sensitivity.kind === 'secret') values.push({ name, value });
+    else if (sensitivity.kind === 'embedded') for (const [start, end] of sensitivity.spans) values.push({ name, value: value.slice(start, end) });
+  };
+  const keys = new Map<string, ReturnType<typeof keyList>>();
+  const knownKeys = new Set<string>();
+  const plainFiles = new Set<string>();
+
+  for (const file of sealedFiles) {
+    const absolute = path.join(root, file);
+    plainFiles.add(plainNameFor(absolute));
+    try {
+      const resolved = tryResolveKeys({ envFile: absolute, env });
+      if (!resolved) continue;
+      const list = keyList(resolved);
+      keys.set(file, list);
+      for (const key of list) knownKeys.add(key.export());
+      if (!fs.existsSync(absolute)) continue;
+      const opened = openSealed(readText(absolute).text, list, file, resolved.source);
+      for (const line of opened.lines) if (line.kind === 'entry') addSecrets(line.name, line.value);
+    } catch (e) {
+      if (!(e instanceof EnvsealError)) throw e;
+    }
+  }
+  for (const name of safeReaddir(root)) if (classifyName(name) === 'plaintext-env-file') plainFiles.add(path.join(root, name));
+  for (const file of plainFiles) {
+    try {
+      if (!fs.statSync(file).isFile()) continue;
+      const record = toRecord(parseEnv(readText(file).text, file));
+      for (const [name, value] of Object.entries(record)) addSecrets(name, value);
+    } catch {
+      // Missing or unparseable plaintext teaches the guard nothing; it is not the guard's job to report it.
+    }
+  }
+  return { teamSecrets: TeamSecretIndex.build(values), knownKeys: [...knownKeys], keysFor: (file) => keys.get(file) };
+}
+
+function safeReaddir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+}
