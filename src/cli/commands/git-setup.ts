@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import { type SetupResult, gitSetup, shellQuote } from '../../git/setup.js';
+import { ExitCode } from '../../errors.js';
+import { displayPath } from '../../io/files.js';
+import type { Handler } from '../spec.js';
+import { gitUnsetup } from './git-unsetup.js';
+
+/**
+ * The drivers run as `'<node>' '<absolute bin/envseal.js>'`: no PATH lookup and no npx start-up
+ * (hundreds of milliseconds per file per `git diff`), and it works whether envseal was installed in
+ * node_modules or globally. The cost: the paths are fixed, so after moving the project or changing the
+ * Node installation, run `envseal git setup` again (or pass --command envseal to use PATH).
+ */
+export const gitSetupCommand: Handler = async (args, context) => {
+  if (args.undo) return gitUnsetup(args, context);
+  const command = typeof args.command === 'string' && args.command.trim() !== '' ? args.command.trim() : defaultCommand();
+  const result = gitSetup({ cwd: context.cwd, command });
+  report(result, context.info);
+  return ExitCode.ok;
+};
+
+function defaultCommand(): string {
+  const bin = fileURLToPath(new URL('../../../bin/envseal.js', import.meta.url));
+  return `${shellQuote(process.execPath)} ${shellQuote(bin)}`;
+}
+
+function report(result: SetupResult, info: (text: string) => void): void {
+  const attributes = displayPath(result.attributesFile);
+  info(result.attributes === 'added' ? `Added "*.encrypted diff=envseal merge=envseal" to ${attributes} (commit it so the team gets it).` : `${attributes} already routes *.encrypted to envseal.`);
+  const changed = result.config.filter((c) => c.action !== 'unchanged');
+  info(changed.length === 0 ? 'The git config already has the envseal diff and merge drivers.' : `Set in the local git config (.git/config): ${changed.map((c) => `${c.key}${c.action === 'replaced' ? ' (replaced)' : ''}`).join(', ')}.`);
+  info('`git diff` and `git log -p` now show sealed files as names, masked values and change markers; `git merge` merges them per variable. Each clone runs `envseal git setup` once; undo with `envseal git unsetup`.');
+}

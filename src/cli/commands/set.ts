@@ -1,0 +1,85 @@
+import * as fs from 'node:fs';
+import { setValue, validateName } from '../../core/set.js';
+import { plainNameFor } from '../../env-files.js';
+import { EnvsealError, ExitCode } from '../../errors.js';
+import { displayPath } from '../../io/files.js';
+import { decodeUtf8 } from '../../text.js';
+import { audited } from '../audit.js';
+import type { Context } from '../context.js';
+import { decryptPaths, keyOptions } from '../paths.js';
+import type { Handler } from '../spec.js';
+
+export const set: Handler = async (args, context) => {
+  const name = String(args.name);
+  if ((Array.isArray(args.value) && args.value.length > 0) || name.includes('=')) {
+    // The value itself is never echoed: it is already in the shell history, it must not reach a log too.
+    const shown = name.includes('=') ? name.slice(0, name.indexOf('=')) : name;
+    throw new EnvsealError(
+      'E_USAGE_VALUE_ON_ARGV',
+      ExitCode.usage,
+      `refusing to take the value of ${shown} from the command line: arguments are visible to other users in \`ps\` and are saved in your shell history`,
+      `Pipe it in (\`printf '%s' "$VALUE" | envseal set ${shown}\`, or \`envseal set ${shown} < file\`), or run \`envseal set ${shown}\` and type it at the hidden prompt. If you typed a real secret, consider it exposed and rotate it.`,
+    );
+  }
+  validateName(name);
+  const { input } = decryptPaths(args, context);
+  const value = process.stdin.isTTY ? await promptHidden(`Value for ${name} (input hidden): `, context) : await readStdinValue(name);
+  const result = await audited(context, 'set', input, () => setValue({ ...keyOptions(args, context), file: input, name, value, now: context.now }));
+  const file = displayPath(input);
+  if (!result.written) context.info(`${name} already had that value; ${file} is unchanged.`);
+  else context.info(`${result.action === 'added' ? 'Added' : 'Changed'} ${name} in ${file} (key ${result.fingerprint}); every other value kept its ciphertext.`);
+  if (result.written) notePlaintextBehind(input, context);
+  if (result.occurrences > 1) context.warn(`${name} appears ${result.occurrences} times in ${file}; only the last one (the one dotenv uses) was set. Remove the others with \`envseal edit\`.`);
+  return ExitCode.ok;
+};
+
+/** After a sealed file changed in place, a plaintext copy beside it is out of date; say so (it is not touched). */
+export function notePlaintextBehind(sealedFile: string, context: Context): void {
+  const plain = plainNameFor(sealedFile);
+  if (plain !== sealedFile && fs.existsSync(plain)) {
+    context.info(`note: ${displayPath(plain)} was not changed and is now behind ${displayPath(sealedFile)}; \`envseal decrypt --force\` refreshes it (a 0600 backup of it is kept).`);
+  }
+}
+
+/** Everything on stdin, minus exactly one trailing newline (what `echo` and here-strings add). */
+async function readStdinValue(name: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  const text = decodeUtf8(Buffer.concat(chunks));
+  if (text === undefined) throw new EnvsealError('E_NOT_UTF8', ExitCode.integrity, `the value of ${name} on stdin is not UTF-8 text`, 'Pipe in UTF-8 text.');
+  return text.replace(/\r?\n$/, '');
+}
+
+/**
+ * Reads one line from the terminal without echoing it: raw mode, so the terminal shows nothing and
+ * envseal handles Backspace, Enter and Ctrl-C itself.
+ */
+function promptHidden(question: string, context: Context): Promise<string> {
+  const stdin = process.stdin;
+  // Echo off before the question appears, so nothing typed (or pasted) early is shown.
+  stdin.setRawMode(true);
+  context.stderr.write(question);
+  return new Promise((resolve, reject) => {
+    let value = '';
+    const finish = (error?: EnvsealError): void => {
+      stdin.removeListener('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      context.stderr.write('\n');
+      if (error) reject(error);
+      else resolve(value);
+    };
+    const onData = (chunk: Buffer): void => {
+      for (const char of chunk.toString('utf8')) {
+        if (char === '\r' || char === '\n') {
+          return finish(value === '' ? new EnvsealError('E_ABORTED', ExitCode.usage, 'no value typed; nothing changed', "To set an empty value, pipe it in: printf '' | envseal set NAME") : undefined);
+        }
+        if (char === '\u0003' || char === '\u0004') return finish(new EnvsealError('E_ABORTED', ExitCode.usage, 'cancelled; nothing changed'));
+        if (char === '\u007f' || char === '\b') value = Array.from(value).slice(0, -1).join('');
+        else if (char >= ' ' || char === '\t') value += char;
+      }
+    };
+    stdin.resume();
+    stdin.on('data', onData);
+  });
+}

@@ -1,0 +1,223 @@
+/**
+ * `envseal edit`: open a sealed file in the user's editor and seal the result, like `rails
+ * credentials:edit`, `sops` and `ansible-vault edit`.
+ *
+ * The plaintext exists only in a private temp file: a fresh 0700 directory (under $XDG_RUNTIME_DIR,
+ * a tmpfs, when there is one) holding one 0600 file. That directory is removed on every way out:
+ * success, no change, an editor that fails or is killed, and SIGINT, SIGTERM or SIGHUP sent to envseal
+ * (the handler kills the editor, removes the directory, then re-raises the signal). The one exception
+ * is an edit that cannot be sealed when nobody can be asked to fix it: then the file is kept (0600)
+ * and the error says where, so the edit is never lost.
+ *
+ * During a conflicted `git merge` of the file (see docs/WORKFLOW.md), the temp file also shows, above
+ * each conflicting name, the value the other branch has; those note lines are dropped on save.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EnvsealError, ExitCode } from '../errors.js';
+import { plainNameFor } from '../env-files.js';
+import { type EnvLine, assertDotenvEquivalent, parseEnv, renderEnv } from '../format/envfile.js';
+import { type OpenedFile, openSealed } from '../format/sealed.js';
+import { mergeEnv, stripConflictNotes, withConflictNotes } from '../git/drivers.js';
+import { PRIVATE_MODE, displayPath, ioError } from '../io/files.js';
+import { keyList } from '../keys/key-sources.js';
+import { decodeUtf8, normalizeNewlines } from '../text.js';
+import type { ChangeSummary } from './changes.js';
+import { type SealedTarget, openForUpdate, reseal } from './reseal.js';
+import type { KeyOptions } from './seal.js';
+
+export interface EditRequest extends KeyOptions {
+  file: string;
+  now: Date;
+  /** The editor as a shell command ($VISUAL, $EDITOR or vi); may carry arguments (`code --wait`). */
+  editor: string;
+  /** Directory for the private temp directory. */
+  tempRoot: string;
+  /** Asked when the edited file cannot be sealed: true reopens the editor. Absent when nobody can answer. */
+  reopen?: (problem: EnvsealError) => Promise<boolean>;
+}
+
+export interface EditResult {
+  file: string;
+  fingerprint: string;
+  /** False when the edit changed nothing: nothing was written. */
+  written: boolean;
+  changes: ChangeSummary;
+  /** Names in conflict in an unfinished merge, shown with the other branch's value. */
+  conflicts: string[];
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** Words without shell operators and no leading VAR=value: safe to run with `exec`. */
+const SIMPLE_COMMAND = /^(?![A-Za-z_]\w*=)[^;&|<>()`$\n]+$/;
+
+export async function editSealedFile(request: EditRequest): Promise<EditResult> {
+  const target = openForUpdate(request);
+  const conflict = mergeConflicts(target);
+  const shown = conflict ? withConflictNotes(target.opened.lines, conflict.theirs, conflict.names) : target.opened.lines;
+  const original = renderEnv(shown, target.label);
+  const workspace = PrivateWorkspace.create(request.tempRoot, path.basename(plainNameFor(request.file)));
+  try {
+    workspace.write(original);
+    for (;;) {
+      await workspace.runEditor(request.editor);
+      const edited = workspace.read();
+      const base = { file: request.file, fingerprint: target.keys.current.fingerprint, conflicts: conflict?.names ?? [] };
+      if (edited === original) return { ...base, written: false, changes: { added: [], changed: [], removed: [] } };
+      try {
+        const result = reseal(target, parseEdited(edited, target.label), request.now);
+        return { ...base, written: result.written, changes: result.changes };
+      } catch (error) {
+        if (!(error instanceof EnvsealError) || (error.exitCode !== ExitCode.integrity && error.code !== 'E_SEALED_CHANGED')) throw error;
+        if (error.code !== 'E_SEALED_CHANGED' && request.reopen && (await request.reopen(error))) continue;
+        throw keptError(error, workspace.keep(), target, request.envName);
+      }
+    }
+  } finally {
+    workspace.dispose();
+  }
+}
+
+function parseEdited(text: string, label: string): EnvLine[] {
+  const body = stripConflictNotes(text);
+  const where = `your edit of ${label}`;
+  const lines = parseEnv(body, where);
+  assertDotenvEquivalent(body, lines, where);
+  return lines;
+}
+
+function keptError(cause: EnvsealError, kept: string, target: SealedTarget, envName: string | undefined): EnvsealError {
+  // The kept file is outside the project, where no key file is looked for: name the key explicitly.
+  const keyFlag = target.keys.keyFilePath ? ` --key-file ${displayPath(target.keys.keyFilePath)}` : envName ? ` --env ${envName}` : '';
+  const reseal = `envseal encrypt --in ${kept} --out ${target.label}${keyFlag}`;
+  return new EnvsealError(
+    cause.code,
+    cause.exitCode,
+    `${cause.message}. ${target.label} was not changed; your edit is kept in ${kept} (mode 0600)`,
+    `${cause.hint ? `${cause.hint} ` : ''}Fix that file and seal it with \`${reseal}\`, then delete it (rm -r ${path.dirname(kept)}).`,
+  );
+}
+
+/**
+ * The other branch's lines and the conflicting names when `target` is unmerged in git (a merge
+ * stopped on it), undefined otherwise or when the stages cannot be opened with the same keys.
+ */
+function mergeConflicts(target: SealedTarget): { theirs: EnvLine[]; names: string[] } | undefined {
+  const cwd = path.dirname(target.file);
+  const spec = `./${path.basename(target.file)}`;
+  const unmerged = spawnSync('git', ['ls-files', '-u', '-z', '--', spec], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  if (unmerged.status !== 0 || unmerged.stdout === '') return undefined;
+  const stage = (n: number): OpenedFile | undefined => {
+    const blob = spawnSync('git', ['cat-file', 'blob', `:${n}:${spec}`], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
+    const text = blob.status === 0 ? decodeUtf8(blob.stdout) : undefined;
+    if (text === undefined) return undefined;
+    try {
+      return openSealed(normalizeNewlines(text).text, keyList(target.keys), `${target.label} (merge stage ${n})`, target.keys.source);
+    } catch {
+      return undefined;
+    }
+  };
+  const [ours, theirs] = [stage(2), stage(3)];
+  if (!ours || !theirs) return undefined;
+  const names = mergeEnv(stage(1)?.lines ?? [], ours.lines, theirs.lines).conflicts;
+  return names.length > 0 ? { theirs: theirs.lines, names } : undefined;
+}
+
+/** A 0700 temp directory with one 0600 file, removed on every way out unless deliberately kept. */
+class PrivateWorkspace {
+  readonly dir: string;
+  readonly file: string;
+  #editor: ReturnType<typeof spawn> | undefined;
+  #active = true;
+  readonly #onSignal = (signal: NodeJS.Signals): void => {
+    this.#editor?.kill('SIGTERM');
+    this.dispose();
+    // With its handler gone, the signal now does what it would have done: end the process.
+    process.kill(process.pid, signal);
+  };
+
+  private constructor(dir: string, name: string) {
+    this.dir = dir;
+    this.file = path.join(dir, name);
+    for (const signal of SIGNALS) process.once(signal, this.#onSignal);
+  }
+
+  static create(root: string, name: string): PrivateWorkspace {
+    let dir: string;
+    try {
+      dir = fs.mkdtempSync(path.join(root, 'envseal-edit-'));
+      fs.chmodSync(dir, 0o700);
+    } catch (e) {
+      throw ioError(e, 'create', path.join(root, 'envseal-edit-*'));
+    }
+    return new PrivateWorkspace(dir, name);
+  }
+
+  write(text: string): void {
+    let fd: number | undefined;
+    try {
+      fd = fs.openSync(this.file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, PRIVATE_MODE);
+      fs.fchmodSync(fd, PRIVATE_MODE);
+      fs.writeFileSync(fd, text);
+    } catch (e) {
+      throw ioError(e, 'create', this.file);
+    } finally {
+      if (fd !== undefined) fs.closeSync(fd);
+    }
+  }
+
+  read(): string {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(this.file);
+    } catch (e) {
+      throw ioError(e, 'read', this.file);
+    }
+    const text = decodeUtf8(bytes);
+    if (text === undefined) throw new EnvsealError('E_NOT_UTF8', ExitCode.integrity, 'the edited file is not UTF-8 text', 'Save it as UTF-8.');
+    return normalizeNewlines(text).text;
+  }
+
+  /**
+   * Runs the editor on the file as `sh -c '<editor> "$1"' sh <file>`: the editor may carry arguments,
+   * and the path is the shell's $1, never spliced into the command. A plain command is exec'd, so the
+   * editor is the child envseal stops on a signal (not a shell that would leave it running).
+   */
+  runEditor(editor: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const command = SIMPLE_COMMAND.test(editor) ? `exec ${editor} "$1"` : `${editor} "$1"`;
+      const child = spawn('/bin/sh', ['-c', command, 'sh', this.file], { stdio: 'inherit' });
+      this.#editor = child;
+      child.once('error', (e) => reject(new EnvsealError('E_EDITOR_FAILED', ExitCode.findings, `could not start the editor (${e.message})`, 'Set $EDITOR (or $VISUAL) to an editor command, e.g. EDITOR="code --wait".')));
+      child.once('exit', (code, signal) => {
+        this.#editor = undefined;
+        if (code === 0) return resolve();
+        const how = signal ? `was killed by ${signal}` : code === 127 ? 'was not found (exit status 127)' : `exited with status ${code}`;
+        reject(new EnvsealError('E_EDITOR_FAILED', ExitCode.findings, `the editor (${editor}) ${how}; nothing was changed`, 'Fix the editor command ($VISUAL or $EDITOR) or save and quit normally, then run `envseal edit` again.'));
+      });
+    });
+  }
+
+  /** Keeps the file (the only way out that leaves plaintext behind) and returns its path. */
+  keep(): string {
+    this.#release();
+    try {
+      fs.chmodSync(this.file, PRIVATE_MODE);
+    } catch {
+      // The editor removed the file: nothing left to protect.
+    }
+    return this.file;
+  }
+
+  dispose(): void {
+    if (!this.#active) return;
+    this.#release();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  #release(): void {
+    this.#active = false;
+    for (const signal of SIGNALS) process.removeListener(signal, this.#onSignal);
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * `envseal set` and `envseal unset`: change one name in a sealed file without opening it anywhere but
+ * in memory. The value arrives from the caller (stdin or a hidden prompt), never from argv. Only the
+ * changed line and the MAC line differ afterwards.
+ */
+import { EnvsealError, ExitCode } from '../errors.js';
+import { type Assignment, assignValue, removeName } from '../format/env-edit.js';
+import { openForUpdate, reseal } from './reseal.js';
+import type { KeyOptions } from './seal.js';
+
+/** dotenv's name grammar. */
+const NAME = /^[\w.-]+$/;
+
+export function validateName(name: string): void {
+  if (NAME.test(name)) return;
+  // NAME=value: whatever follows "=" may be a secret typed on the command line; never echo it.
+  const shown = name.includes('=') ? `${name.slice(0, name.indexOf('='))}=...` : name;
+  throw new EnvsealError('E_USAGE_NAME', ExitCode.usage, `"${shown}" is not a valid variable name`, 'Use letters, digits, "_", "." and "-", e.g. DATABASE_URL. Values never go on the command line.');
+}
+
+export interface SetRequest extends KeyOptions {
+  file: string;
+  name: string;
+  /** Secret: never put it in a message. */
+  value: string;
+  now: Date;
+}
+
+export interface SetResult {
+  file: string;
+  name: string;
+  fingerprint: string;
+  action: Assignment;
+  written: boolean;
+  /** How many entries of the name the file has (more than one: only the last, the one dotenv uses, was set). */
+  occurrences: number;
+}
+
+export function setValue(request: SetRequest): SetResult {
+  validateName(request.name);
+  const target = openForUpdate(request);
+  const { lines, action } = assignValue(target.opened.lines, request.name, request.value);
+  const result = reseal(target, lines, request.now);
+  const occurrences = lines.filter((line) => line.kind === 'entry' && line.name === request.name).length;
+  return { file: request.file, name: request.name, fingerprint: result.fingerprint, action, written: result.written, occurrences };
+}
+
+export interface UnsetRequest extends KeyOptions {
+  file: string;
+  name: string;
+  now: Date;
+}
+
+export interface UnsetResult {
+  file: string;
+  name: string;
+  fingerprint: string;
+  /** Entries removed (a name listed twice is removed twice). */
+  removed: number;
+}
+
+export function unsetValue(request: UnsetRequest): UnsetResult {
+  validateName(request.name);
+  const target = openForUpdate(request);
+  const { lines, removed } = removeName(target.opened.lines, request.name);
+  if (removed === 0) {
+    throw new EnvsealError('E_NAME_MISSING', ExitCode.usage, `${request.name} is not in ${target.label}; nothing changed`, 'Check the name (names are case-sensitive) and --env.');
+  }
+  const result = reseal(target, lines, request.now);
+  return { file: request.file, name: request.name, fingerprint: result.fingerprint, removed };
+}

@@ -1,0 +1,142 @@
+/**
+ * `envseal git setup` / `envseal git unsetup`: register envseal's diff textconv and merge driver for
+ * sealed files. Setup adds one line to the repository's `.gitattributes` and three settings to the
+ * local git config (.git/config, not committed: each clone runs setup once); unsetup removes exactly
+ * those, and leaves settings it did not write alone. Both are idempotent.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { EnvsealError, ExitCode } from '../errors.js';
+import { PUBLIC_MODE, displayPath, exists, ioError, readText, writeFileAtomic } from '../io/files.js';
+
+export const ATTRIBUTES_LINE = '*.encrypted diff=envseal merge=envseal';
+export const MERGE_DRIVER_NAME = 'envseal: merge sealed env files per variable';
+const TEXTCONV_SUFFIX = ' git textconv';
+const MERGE_SUFFIX = ' git merge %O %A %B %P';
+
+export interface ConfigSetting {
+  key: string;
+  value: string;
+}
+
+/** The local config setup writes, for a command prefix that runs envseal (`'node' '/path/bin/envseal.js'`). */
+export function driverSettings(command: string): ConfigSetting[] {
+  return [
+    { key: 'diff.envseal.textconv', value: `${command}${TEXTCONV_SUFFIX}` },
+    { key: 'merge.envseal.name', value: MERGE_DRIVER_NAME },
+    { key: 'merge.envseal.driver', value: `${command}${MERGE_SUFFIX}` },
+  ];
+}
+
+/** Whether a config value is one setup writes (for any command prefix). */
+function isOurs(key: string, value: string): boolean {
+  if (key === 'merge.envseal.name') return value === MERGE_DRIVER_NAME;
+  return value.endsWith(key === 'diff.envseal.textconv' ? TEXTCONV_SUFFIX : MERGE_SUFFIX);
+}
+
+/** POSIX shell quoting: git runs drivers through sh. */
+export function shellQuote(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+export interface SetupResult {
+  root: string;
+  attributesFile: string;
+  attributes: 'added' | 'present';
+  config: Array<{ key: string; action: 'set' | 'unchanged' | 'replaced' }>;
+}
+
+export function gitSetup(request: { cwd: string; command: string }): SetupResult {
+  const root = repositoryRoot(request.cwd);
+  const attributesFile = path.join(root, '.gitattributes');
+  const lines = exists(attributesFile) ? readText(attributesFile).text.split('\n') : [];
+  let attributes: SetupResult['attributes'] = 'present';
+  if (!lines.some((line) => line.trim() === ATTRIBUTES_LINE)) {
+    if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
+    writeFileAtomic(attributesFile, `${[...lines, ATTRIBUTES_LINE].join('\n')}\n`, { mode: PUBLIC_MODE });
+    attributes = 'added';
+  }
+  const config = driverSettings(request.command).map(({ key, value }) => {
+    const current = configGet(root, key);
+    if (current === value) return { key, action: 'unchanged' as const };
+    git(root, ['config', '--local', key, value]);
+    return { key, action: current === undefined ? ('set' as const) : ('replaced' as const) };
+  });
+  return { root, attributesFile, attributes, config };
+}
+
+export interface UnsetupResult {
+  root: string;
+  attributesFile: string;
+  attributes: 'removed' | 'absent';
+  /** The file held nothing else and was deleted. */
+  attributesFileRemoved: boolean;
+  /** `kept`: the setting exists but setup did not write it. */
+  config: Array<{ key: string; action: 'removed' | 'absent' | 'kept' }>;
+}
+
+export function gitUnsetup(request: { cwd: string }): UnsetupResult {
+  const root = repositoryRoot(request.cwd);
+  const attributesFile = path.join(root, '.gitattributes');
+  let attributes: UnsetupResult['attributes'] = 'absent';
+  let attributesFileRemoved = false;
+  if (exists(attributesFile)) {
+    const lines = readText(attributesFile).text.split('\n');
+    const kept = lines.filter((line) => line.trim() !== ATTRIBUTES_LINE);
+    if (kept.length !== lines.length) {
+      attributes = 'removed';
+      if (kept.join('').trim() === '') {
+        try {
+          fs.rmSync(attributesFile);
+        } catch (e) {
+          throw ioError(e, 'write', attributesFile);
+        }
+        attributesFileRemoved = true;
+      } else {
+        writeFileAtomic(attributesFile, kept.join('\n'), { mode: PUBLIC_MODE });
+      }
+    }
+  }
+  const config = driverSettings('').map(({ key }) => {
+    const current = configGet(root, key);
+    if (current === undefined) return { key, action: 'absent' as const };
+    if (!isOurs(key, current)) return { key, action: 'kept' as const };
+    git(root, ['config', '--local', '--unset', key]);
+    return { key, action: 'removed' as const };
+  });
+  for (const section of ['diff.envseal', 'merge.envseal']) {
+    // git leaves an empty [section] behind after the last --unset.
+    if (gitStatus(root, ['config', '--local', '--get-regexp', `^${section.replace('.', '\\.')}\\.`]).status === 1) {
+      gitStatus(root, ['config', '--local', '--remove-section', section]);
+    }
+  }
+  return { root, attributesFile, attributes, attributesFileRemoved, config };
+}
+
+function gitStatus(cwd: string, args: readonly string[]): { status: number; stdout: string; stderr: string } {
+  const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
+  if (result.error) throw new EnvsealError('E_GIT_MISSING', ExitCode.io, `cannot run git: ${result.error.message}`, 'Install git and make sure it is on PATH.');
+  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+function git(cwd: string, args: readonly string[]): string {
+  const result = gitStatus(cwd, args);
+  if (result.status !== 0) {
+    throw new EnvsealError('E_GIT', ExitCode.io, `git ${args.slice(0, 2).join(' ')} failed in ${displayPath(cwd)}: ${result.stderr.trim().split('\n')[0] ?? ''}`, 'Check that the repository is writable (`git config --local --list`).');
+  }
+  return result.stdout;
+}
+
+function configGet(cwd: string, key: string): string | undefined {
+  const result = gitStatus(cwd, ['config', '--local', '--get', key]);
+  return result.status === 0 ? result.stdout.replace(/\n$/, '') : undefined;
+}
+
+function repositoryRoot(cwd: string): string {
+  const result = gitStatus(cwd, ['rev-parse', '--show-toplevel']);
+  if (result.status !== 0) {
+    throw new EnvsealError('E_NOT_GIT_REPO', ExitCode.usage, `${displayPath(cwd) || '.'} is not inside a git work tree`, 'Run it inside your repository (after `git init` or `git clone`).');
+  }
+  return result.stdout.trim();
+}
