@@ -32,7 +32,6 @@ export function fastParse(argv: readonly string[]): FastParse | undefined {
   const args: Args = {};
   for (const [name, option] of Object.entries(spec.options)) {
     const value = (parsed.values as Record<string, unknown>)[name] ?? option.default;
-    if (Array.isArray(value)) return undefined; // repeated option: let yargs decide
     if (value !== undefined && option.choices && !option.choices.includes(String(value))) return undefined;
     if (value !== undefined) args[camelCase(name)] = value;
   }

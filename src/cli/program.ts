@@ -21,7 +21,8 @@ function normalize(spec: CommandSpec, raw: Record<string, unknown>): Args {
   const args: Args = {};
   for (const name of Object.keys(spec.options)) {
     const value = raw[name];
-    if (value !== undefined) args[camelCase(name)] = value;
+    // A repeated option: the last one wins, as with parseArgs (yargs would collect an array).
+    if (value !== undefined) args[camelCase(name)] = Array.isArray(value) ? value.at(-1) : value;
   }
   for (const positional of spec.positionals ?? []) {
     let value = raw[positional.name];
@@ -34,7 +35,8 @@ function normalize(spec: CommandSpec, raw: Record<string, unknown>): Args {
   return args;
 }
 
-export async function runProgram(argv: readonly string[]): Promise<number> {
+/** `execute` runs the parsed command (tests pass one that records what yargs parsed). */
+export async function runProgram(argv: readonly string[], execute: (spec: CommandSpec, args: Args) => Promise<number> = runCommand): Promise<number> {
   const { default: yargs } = await import('yargs');
   let exitCode: number = ExitCode.ok;
 
@@ -56,7 +58,7 @@ export async function runProgram(argv: readonly string[]): Promise<number> {
         return builder;
       },
       async (raw: Record<string, unknown>) => {
-        exitCode = await runCommand(spec, normalize(spec, raw));
+        exitCode = await execute(spec, normalize(spec, raw));
       },
     );
 

@@ -1,9 +1,17 @@
-/** One line of input from the terminal. */
+import { EnvsealError, ExitCode } from '../errors.js';
+
+/** One line of input from the terminal. Ctrl-C aborts with an error instead of leaving the question hanging. */
 export async function askLine(question: string): Promise<string> {
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: Boolean(process.stdin.isTTY) });
+  const abort = new AbortController();
+  // At a terminal readline turns Ctrl-C into this event (and only pauses input when nobody listens).
+  rl.on('SIGINT', () => abort.abort());
   try {
-    return await rl.question(question);
+    return await rl.question(question, { signal: abort.signal });
+  } catch (e) {
+    if (abort.signal.aborted) throw new EnvsealError('E_ABORTED', ExitCode.usage, 'aborted at the prompt (Ctrl-C); nothing was changed');
+    throw e;
   } finally {
     rl.close();
   }

@@ -41,14 +41,19 @@ export interface CommandSpec {
 const envOption: OptionSpec = { type: 'string', describe: 'Environment name: --env production means .env.production, .env.production.encrypted, .env.production.key' };
 const keyFileOption: OptionSpec = { type: 'string', describe: 'Read the master key from this key file (overrides every other key source)' };
 const forceOption = (describe: string): OptionSpec => ({ type: 'boolean', describe, default: false });
+const sealedInOption: OptionSpec = { type: 'string', describe: 'Sealed file (default: .env.encrypted, or .env.<env>.encrypted)' };
 
 export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ['init'],
     describe: 'Create a master key (if none exists) and make .gitignore keep plaintext and keys out of git',
-    options: { env: envOption, 'key-file': { ...keyFileOption, describe: 'Create or use the key file at this path' } },
+    options: {
+      env: envOption,
+      'key-file': { ...keyFileOption, describe: 'Create or use the key file at this path' },
+      hooks: { type: 'boolean', describe: 'Install the git hooks too (--no-hooks to skip)', default: true },
+    },
     examples: [
-      ['envseal init', 'Create .env.key (0600) and update .gitignore'],
+      ['envseal init', 'Create .env.key (0600), update .gitignore, install the git hooks'],
       ['envseal init --env production', 'Create .env.production.key for the production environment'],
     ],
     load: async () => (await import('./commands/init.js')).init,
@@ -141,6 +146,270 @@ export const COMMANDS: readonly CommandSpec[] = [
       ['envseal status --env production --json', 'Machine-readable'],
     ],
     load: async () => (await import('./commands/status.js')).status,
+  },
+  {
+    path: ['hooks', 'install'],
+    describe: 'Install the pre-commit, commit-msg and pre-push hooks (husky when the repo uses it; never clobbers a hook)',
+    options: {
+      husky: { type: 'boolean', describe: 'Add envseal to .husky/<hook> files', default: false },
+      git: { type: 'boolean', describe: 'Write hooks where git runs them (core.hooksPath or .git/hooks)', default: false },
+    },
+    examples: [
+      ['envseal hooks install', 'Detect husky, else install into core.hooksPath or .git/hooks'],
+      ['envseal hooks install --git', 'Plain git hooks even in a husky project'],
+    ],
+    load: async () => (await import('./commands/hooks.js')).install,
+  },
+  {
+    path: ['hooks', 'uninstall'],
+    describe: 'Remove exactly what `hooks install` added, restoring any hook it chained',
+    options: {
+      husky: { type: 'boolean', describe: 'Remove from .husky/<hook> files', default: false },
+      git: { type: 'boolean', describe: 'Remove from core.hooksPath or .git/hooks', default: false },
+    },
+    examples: [['envseal hooks uninstall', 'Remove envseal\'s hooks']],
+    load: async () => (await import('./commands/hooks.js')).uninstall,
+  },
+  {
+    path: ['hooks', 'status'],
+    describe: 'Say which hooks are installed where, and whether git runs them (exit 1 when not all are)',
+    options: {
+      husky: { type: 'boolean', describe: 'Look at .husky/', default: false },
+      git: { type: 'boolean', describe: 'Look at core.hooksPath or .git/hooks', default: false },
+      json: { type: 'boolean', describe: 'Machine-readable output', default: false },
+    },
+    examples: [['envseal hooks status', 'Where the hooks are and whether they run']],
+    load: async () => (await import('./commands/hooks.js')).status,
+  },
+  {
+    path: ['show'],
+    describe: 'List the sealed values, secrets masked; a SENSITIVE column says which are treated as secrets',
+    options: {
+      env: envOption,
+      in: sealedInOption,
+      'key-file': keyFileOption,
+      reveal: { type: 'boolean', describe: 'Show plaintext values (prints secrets)', default: false },
+      json: { type: 'boolean', describe: 'Machine-readable output: [{name, value, sensitive, reason}]', default: false },
+    },
+    examples: [
+      ['envseal show', 'Names and masked values of .env.encrypted'],
+      ['envseal show --env production --json', 'Machine-readable, still masked'],
+    ],
+    load: async () => (await import('./commands/show.js')).show,
+  },
+  {
+    path: ['get'],
+    describe: 'Print one value, masked unless --reveal (exit 1 when the name is absent)',
+    positionals: [{ name: 'name', describe: 'Variable name (case-sensitive)', required: true }],
+    options: {
+      env: envOption,
+      in: sealedInOption,
+      'key-file': keyFileOption,
+      reveal: { type: 'boolean', describe: 'Print the plaintext value', default: false },
+    },
+    examples: [
+      ['envseal get DATABASE_URL', 'The value, password masked'],
+      ['envseal get STRIPE_KEY --reveal | pbcopy', 'Copy a plaintext value'],
+    ],
+    load: async () => (await import('./commands/get.js')).get,
+  },
+  {
+    path: ['run'],
+    describe: 'Run a command with the sealed values in its environment (decrypted in memory; master-key variables removed)',
+    positionals: [{ name: 'command', describe: 'The command and its arguments, after --', variadic: true }],
+    options: {
+      env: envOption,
+      in: sealedInOption,
+      'key-file': keyFileOption,
+      mask: { type: 'boolean', describe: "Redact secrets (also base64- and URL-encoded) in the command's stdout and stderr", default: false },
+      override: { type: 'boolean', describe: 'Sealed values replace variables already set (default: existing variables win)', default: false },
+    },
+    examples: [
+      ['envseal run -- node server.js', 'Start the app with its secrets'],
+      ['envseal run --env production --mask -- npm test', 'CI: production values, secrets redacted from the logs'],
+      ["envseal run -- sh -c 'psql \"$DATABASE_URL\"'", 'Shell syntax (variables, pipes) needs an explicit shell'],
+    ],
+    load: async () => (await import('./commands/run.js')).run,
+  },
+  {
+    path: ['export'],
+    describe: 'Print the values for another tool: shell, json, dotenv, docker --env-file, or GitHub Actions ($GITHUB_ENV)',
+    options: {
+      format: { type: 'string', describe: 'Output format', choices: ['shell', 'json', 'dotenv', 'docker', 'github'], default: 'shell' },
+      env: envOption,
+      in: sealedInOption,
+      'key-file': keyFileOption,
+    },
+    examples: [
+      ['eval "$(envseal export)"', 'Into the current shell'],
+      ['docker run --env-file <(envseal export --format docker) IMAGE', 'Docker, without a plaintext file on disk (bash)'],
+      ['envseal export --env production --format github', 'In a workflow step: mask secrets, set $GITHUB_ENV for later steps'],
+    ],
+    load: async () => (await import('./commands/export.js')).exportValues,
+  },
+  {
+    path: ['edit'],
+    describe: 'Edit a sealed file in $VISUAL/$EDITOR via a private temp file (removed afterwards); unchanged values keep their ciphertext',
+    options: { env: envOption, in: sealedInOption, 'key-file': keyFileOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
+    examples: [
+      ['envseal edit', 'Edit .env.encrypted in your editor and re-seal it'],
+      ['EDITOR="code --wait" envseal edit --env production', 'Any editor command works'],
+    ],
+    load: async () => (await import('./commands/edit.js')).edit,
+  },
+  {
+    path: ['set'],
+    describe: 'Set one value in a sealed file; the value comes from stdin or a hidden prompt, never from the command line',
+    positionals: [
+      { name: 'name', describe: 'Variable name', required: true },
+      // Declared (and refused by the handler) so a value typed here gets an explanation, not a usage error echoing it.
+      { name: 'value', describe: 'Refused: a value here would show in `ps` and your shell history', variadic: true },
+    ],
+    options: { env: envOption, in: sealedInOption, 'key-file': keyFileOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
+    examples: [
+      ['envseal set STRIPE_SECRET_KEY', 'Type the value at a hidden prompt'],
+      ['pbpaste | envseal set STRIPE_SECRET_KEY --env production', 'Pipe it in (one trailing newline is dropped)'],
+    ],
+    load: async () => (await import('./commands/set.js')).set,
+  },
+  {
+    path: ['unset'],
+    describe: 'Remove a variable from a sealed file',
+    positionals: [{ name: 'name', describe: 'Variable name', required: true }],
+    options: { env: envOption, in: sealedInOption, 'key-file': keyFileOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
+    examples: [['envseal unset OLD_API_KEY', 'Remove OLD_API_KEY from .env.encrypted']],
+    load: async () => (await import('./commands/unset.js')).unset,
+  },
+  {
+    path: ['check'],
+    describe: 'Check an env against .env.example: missing names, placeholders, annotations (@required, @min, @format...), weak and reused secrets',
+    options: {
+      env: envOption,
+      'key-file': keyFileOption,
+      example: { type: 'string', describe: 'The example to compare with (default: .env.example)' },
+      plain: { type: 'boolean', describe: 'Check the plaintext .env even when the sealed file can be opened', default: false },
+      json: { type: 'boolean', describe: 'Machine-readable output', default: false },
+      strict: { type: 'boolean', describe: 'Warnings (names not in the example) are errors too', default: false },
+    },
+    examples: [
+      ['envseal check', 'Check .env.encrypted (or .env) against .env.example'],
+      ['envseal check --env production --strict', 'Before a deploy: fail on any problem'],
+      ['envseal check --json', 'For CI annotations'],
+    ],
+    load: async () => (await import('./commands/check.js')).check,
+  },
+  {
+    path: ['generate'],
+    describe: 'Fill placeholders with fresh random values of the right type (never prints them); --rotate replaces one and keeps the old as NAME_PREVIOUS',
+    positionals: [{ name: 'names', describe: 'Variables to fill or add (default: every placeholder envseal can generate)', variadic: true }],
+    options: {
+      env: envOption,
+      'key-file': keyFileOption,
+      type: { type: 'string', describe: 'Kind of value (default: from the example\'s annotations, then the name)', choices: ['token', 'hex', 'base64', 'fernet', 'password', 'uuid'] },
+      length: { type: 'string', describe: 'Length in characters (token, hex, base64, password)' },
+      rotate: { type: 'string', describe: 'Replace this variable\'s value and keep the old one as <NAME>_PREVIOUS' },
+      force: forceOption('Replace real values of the names given'),
+      example: { type: 'string', describe: 'Example with annotations (default: .env.example)' },
+      quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false },
+    },
+    examples: [
+      ['envseal generate', 'Fill every placeholder in .env (created from .env.example if missing)'],
+      ['envseal generate SESSION_SECRET --type hex --length 64', 'Add or fill one variable'],
+      ['envseal generate --rotate JWT_SECRET --env production', 'Rotate a signing key with a grace period'],
+    ],
+    load: async () => (await import('./commands/generate.js')).generate,
+  },
+  {
+    path: ['example'],
+    describe: 'Write or update .env.example from the env: every name, comments and annotations, placeholders instead of values',
+    options: {
+      env: envOption,
+      'key-file': keyFileOption,
+      out: { type: 'string', describe: 'File to write (default: .env.example)' },
+      plain: { type: 'boolean', describe: 'Read the plaintext .env even when the sealed file can be opened', default: false },
+      quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false },
+    },
+    examples: [['envseal example', 'Update .env.example with the names in .env.encrypted']],
+    load: async () => (await import('./commands/example.js')).example,
+  },
+  {
+    path: ['git', 'setup'],
+    describe: 'Make git diff and git merge understand sealed files (.gitattributes + local git config)',
+    options: {
+      undo: { type: 'boolean', describe: 'Remove what setup added (same as `envseal git unsetup`)', default: false },
+      command: { type: 'string', describe: 'How git should run envseal (default: this node and this envseal, by absolute path)' },
+    },
+    examples: [
+      ['envseal git setup', 'Once per clone'],
+      ['envseal git setup --command envseal', 'Use the envseal on PATH instead of absolute paths'],
+    ],
+    load: async () => (await import('./commands/git-setup.js')).gitSetupCommand,
+  },
+  {
+    path: ['git', 'unsetup'],
+    describe: 'Remove exactly what `envseal git setup` added',
+    options: {},
+    examples: [['envseal git unsetup', 'Back to plain git diff and merge for *.encrypted']],
+    load: async () => (await import('./commands/git-unsetup.js')).gitUnsetup,
+  },
+  {
+    path: ['git', 'textconv'],
+    describe: 'Diff driver (run by git): a sealed file as names, masked values and change markers',
+    positionals: [{ name: 'file', describe: 'The file version git hands over', required: true }],
+    options: {},
+    examples: [['git diff .env.encrypted', 'After `envseal git setup`, git runs this itself']],
+    load: async () => (await import('./commands/git-diff.js')).gitTextconv,
+  },
+  {
+    path: ['git', 'merge'],
+    describe: 'Merge driver (run by git): three-way merge of a sealed file per variable',
+    positionals: [
+      { name: 'base', describe: 'Common ancestor (%O)', required: true },
+      { name: 'ours', describe: 'Our version, replaced by the result (%A)', required: true },
+      { name: 'theirs', describe: 'Their version (%B)', required: true },
+      { name: 'path', describe: 'Path in the repository (%P)' },
+    ],
+    options: {},
+    examples: [['git merge feature', 'After `envseal git setup`, git runs this itself']],
+    load: async () => (await import('./commands/git-merge.js')).gitMerge,
+  },
+  {
+    path: ['hooks', 'run'],
+    describe: 'Run one hook\'s checks now (what the installed hooks call); exit 1 on findings',
+    positionals: [
+      { name: 'hook', describe: 'pre-commit, commit-msg or pre-push', required: true },
+      { name: 'args', describe: 'What git passes to the hook', variadic: true },
+    ],
+    options: {
+      'inline-allow': { type: 'boolean', describe: 'Honour `envseal:allow` comments (--no-inline-allow to forbid them)', default: true },
+      baseline: { type: 'string', describe: 'Baseline of accepted finding fingerprints (default: .envseal-baseline.json when present)' },
+    },
+    examples: [
+      ['envseal hooks run pre-commit', 'Check what is staged, as the hook would'],
+      ['envseal hooks run commit-msg .git/COMMIT_EDITMSG', 'Check a commit message'],
+    ],
+    load: async () => (await import('./commands/hooks.js')).run,
+  },
+  {
+    path: ['scan'],
+    describe: 'Find secrets and key material in the working tree, the index (--staged) or history (--history)',
+    positionals: [{ name: 'paths', describe: 'Files or directories (default: the working tree, respecting .gitignore)', variadic: true }],
+    options: {
+      staged: { type: 'boolean', describe: 'Scan what is staged, exactly as the pre-commit hook does', default: false },
+      history: { type: 'string', describe: 'Scan commits: every ref, or --history=RANGE (e.g. origin/main..HEAD)' },
+      json: { type: 'boolean', describe: 'Print findings as a JSON array', default: false },
+      sarif: { type: 'boolean', describe: 'Print findings as SARIF 2.1.0', default: false },
+      baseline: { type: 'string', describe: 'Ignore findings whose fingerprints are in this baseline file' },
+      'write-baseline': { type: 'string', describe: 'Write the fingerprints of all current findings to this file, and exit 0' },
+      'inline-allow': { type: 'boolean', describe: 'Honour `envseal:allow` comments (--no-inline-allow to forbid them)', default: true },
+    },
+    examples: [
+      ['envseal scan', 'The working tree'],
+      ['envseal scan --history', 'Every commit of every ref'],
+      ['envseal scan --history=origin/main..HEAD --json', 'Commits not yet on main, as JSON'],
+      ['envseal scan --write-baseline .envseal-baseline.json', 'Accept existing findings, block new ones'],
+    ],
+    load: async () => (await import('./commands/scan.js')).scan,
   },
 ];
 

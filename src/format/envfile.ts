@@ -133,7 +133,11 @@ export function parseEnv(text: string, label: string): EnvLine[] {
 /** The values a dotenv loader would see: the last entry of a name wins. */
 export function toRecord(lines: readonly EnvLine[]): Record<string, string> {
   const record: Record<string, string> = {};
-  for (const line of lines) if (line.kind === 'entry') record[line.name] = line.value;
+  for (const line of lines) {
+    if (line.kind !== 'entry') continue;
+    // defineProperty, not assignment: a variable named __proto__ must be a value, not a prototype.
+    Object.defineProperty(record, line.name, { value: line.value, enumerable: true, writable: true, configurable: true });
+  }
   return record;
 }
 
@@ -167,8 +171,13 @@ const CLOSING_LINES = '\n"\n\'\n`\n';
  * quoting does that (see renderEnv for the rest).
  */
 export function renderValue(value: string, preferred: Quote, escapeNewlines = false): string | undefined {
+  // The common case needs no trial parse: a bare value that starts with no quote and holds no
+  // newline, CR or '#' reads back as itself whatever follows it.
+  if (preferred === '' && PLAIN_BARE.test(value)) return value;
   return candidates(value, preferred, escapeNewlines).find((candidate) => readsBackAs(candidate, value, CLOSING_LINES));
 }
+
+const PLAIN_BARE = /^[^\s'"`#](?:[^\r\n#]*[^\s#])?$/;
 
 /** Whether dotenv reads `X=<rendered>` followed by `after` (the rest of the line, then the next lines) as `value`. */
 function readsBackAs(rendered: string, value: string, after: string): boolean {

@@ -10,7 +10,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { MasterKey } from '../crypto/master-key.js';
 import { EnvsealError, ExitCode } from '../errors.js';
 import { KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE, keyFileName, keyVariableNames } from '../env-files.js';
@@ -91,6 +90,8 @@ export function findKeyFile(lookup: Pick<KeyLookup, 'envFile' | 'envName'>): str
 
 function runKeyCommand(command: string): string {
   // stdin and stderr stay on the terminal so the command can prompt (1Password, pass, gpg).
+  // node:child_process loads on demand: most runs find their key without spawning anything.
+  const { spawnSync } = process.getBuiltinModule('node:child_process');
   const result = spawnSync('/bin/sh', ['-c', command], {
     stdio: ['inherit', 'pipe', 'inherit'],
     timeout: KEY_COMMAND_TIMEOUT_MS,

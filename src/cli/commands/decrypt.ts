@@ -1,6 +1,7 @@
 import { plural } from '../render.js';
 import { decryptFile } from '../../core/seal.js';
 import { audited } from '../audit.js';
+import { warnIfPreviousKey } from '../load-values.js';
 import { displayPath } from '../../io/files.js';
 import { decryptPaths, keyOptions } from '../paths.js';
 import type { Handler } from '../spec.js';
@@ -18,9 +19,7 @@ export const decrypt: Handler = async (args, context) => {
     }),
   );
   const opener = result.keyIndex === 0 ? `key ${result.fingerprint}` : `previous key ${result.fingerprint}`;
-  if (result.keyIndex > 0) {
-    context.warn(`${displayPath(paths.input)} is still sealed with a previous key (${result.fingerprint}), not your current one. Run \`envseal encrypt --rekey\` or \`envseal rotate\` to move it to the current key.`);
-  }
+  warnIfPreviousKey(context, paths.input, result.keyIndex, result.fingerprint);
   if (result.legacy) context.info(`note: ${displayPath(paths.input)} is a whole-file Fernet token; \`envseal encrypt\` will convert it to the per-value format.`);
   if (toStdout) {
     context.stdout.write(result.plaintext);

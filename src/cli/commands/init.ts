@@ -2,6 +2,8 @@ import { initProject } from '../../core/init.js';
 import { displayPath } from '../../io/files.js';
 import { keyVariableNames } from '../../env-files.js';
 import { keyOptions } from '../paths.js';
+import { EnvsealError } from '../../errors.js';
+import { findRepoRoot } from '../../io/repo.js';
 import type { Handler } from '../spec.js';
 
 export const init: Handler = async (args, context) => {
@@ -22,5 +24,20 @@ export const init: Handler = async (args, context) => {
   }
   const { file, added } = result.gitignore;
   context.info(added.length > 0 ? `Added ${added.length} rules to ${displayPath(file)}: ${added.join(' ')}` : `${displayPath(file)} already keeps plaintext env files, keys and backups out of git.`);
+  if (args.hooks !== false && findRepoRoot(context.cwd)) {
+    const { installHooks, locateHooks } = await import('../../guard/install.js');
+    const location = await locateHooks(context.cwd).catch((e: unknown) => {
+      // A .git that git does not recognise (a bare placeholder, a broken clone): nothing to hook into.
+      if (e instanceof EnvsealError && e.code === 'E_NOT_A_REPO') return undefined;
+      throw e;
+    });
+    if (!location) {
+      context.warn('git does not recognise this repository, so the hooks were not installed; run `envseal hooks install` once it does.');
+      return 0;
+    }
+    const changes = installHooks(location).filter((c) => c.action !== 'already installed');
+    if (changes.length > 0) context.info(`Installed the ${changes.map((c) => c.hook).join(', ')} hooks (${location.flavour === 'husky' ? '.husky' : displayPath(location.dir)}): commits of plaintext env files and key material are blocked.`);
+    if (location.note) context.warn(location.note);
+  }
   return 0;
 };

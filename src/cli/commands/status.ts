@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { DEFAULT_MAX_AGE_DAYS, type FileStatus, fileStatuses, findSealedFiles, statusExitCode } from '../../core/status.js';
 import { EnvsealError, ExitCode } from '../../errors.js';
+import { loadProjectConfig } from '../../config-file.js';
 import { sealedFileName } from '../../env-files.js';
 import { displayPath } from '../../io/files.js';
 import type { Context } from '../context.js';
@@ -8,7 +9,7 @@ import { keyOptions } from '../paths.js';
 import type { Args, Handler } from '../spec.js';
 
 export const status: Handler = async (args, context) => {
-  const maxAgeDays = maxAge(args);
+  const maxAgeDays = maxAge(args, context.cwd);
   const files = args.all ? findSealedFiles(context.cwd) : [path.resolve(context.cwd, sealedFileName(typeof args.env === 'string' ? args.env : undefined))];
   if (files.length === 0) {
     context.info('No sealed files (*.encrypted) under this directory. Create one with `envseal init` and `envseal encrypt`.');
@@ -21,8 +22,9 @@ export const status: Handler = async (args, context) => {
   return statusExitCode(statuses, Boolean(args.check));
 };
 
-function maxAge(args: Args): number {
-  if (args.maxAge === undefined) return DEFAULT_MAX_AGE_DAYS;
+/** --max-age, else the project's `rotation.maxAgeDays` in .envseal.json, else 90 days. */
+function maxAge(args: Args, cwd: string): number {
+  if (args.maxAge === undefined) return loadProjectConfig(cwd).rotation.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
   const days = Number(args.maxAge);
   if (!Number.isInteger(days) || days <= 0) {
     throw new EnvsealError('E_USAGE', ExitCode.usage, `--max-age ${String(args.maxAge)} is not a positive number of days`, 'For example: --max-age 90');

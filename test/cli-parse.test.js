@@ -1,0 +1,87 @@
+// The fast parser (node:util parseArgs) and the yargs program read the same command table. Wherever the
+// fast parser accepts argv, yargs must parse it identically; where it declines, yargs takes over.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { fastParse } from '../dist/cli/fast.js';
+import { runProgram } from '../dist/cli/program.js';
+import { COMMANDS } from '../dist/cli/spec.js';
+
+async function viaYargs(argv) {
+  let parsed;
+  await runProgram(argv, async (spec, args) => {
+    parsed = { command: spec.path.join(' '), args };
+    return 0;
+  });
+  return parsed;
+}
+
+const CORPUS = [
+  ['encrypt'],
+  ['encrypt', '--env', 'production'],
+  ['encrypt', '--env=staging', '--force', '-q'],
+  ['encrypt', '--in', 'config/app.env', '--out', 'x.encrypted', '--key-file', 'k.key'],
+  ['decrypt', '--stdout'],
+  ['encrypt', '--env', 'a', '--env', 'b'],
+  ['decrypt', '--in', '.env.production.encrypted', '--out', '/tmp/x', '--force'],
+  ['rotate', '--reason', 'offboarding', '--dry-run'],
+  ['rotate', '--new-key-out', 'new.key', '--force'],
+  ['status', '--all', '--check', '--json', '--max-age', '30'],
+  ['keygen'],
+  ['init', '--env', 'dev'],
+  ['hooks', 'run', 'pre-commit'],
+  ['hooks', 'run', 'commit-msg', '.git/COMMIT_EDITMSG'],
+  ['hooks', 'run', 'pre-push', 'origin', 'git@example.com:x.git'],
+  ['hooks', 'install', '--git'],
+  ['scan', 'src', 'docs', '--json'],
+  ['scan', '--staged', '--sarif'],
+  ['scan', '--history=origin/main..HEAD'],
+];
+
+test('every command in the table is reachable by both parsers', async () => {
+  for (const spec of COMMANDS) {
+    const argv = [...spec.path, ...(spec.positionals ?? []).filter((p) => p.required).map((p) => `${p.name}-value`)];
+    const fast = fastParse(argv);
+    assert.ok(fast, `fast parser accepts ${argv.join(' ')}`);
+    assert.equal(fast.spec.path, spec.path);
+    const slow = await viaYargs(argv);
+    assert.is(slow?.command, spec.path.join(' '), argv.join(' '));
+    assert.equal(slow.args, fast.args, argv.join(' '));
+  }
+});
+
+test('on a corpus of real invocations, both parsers agree exactly', async () => {
+  for (const argv of CORPUS) {
+    if (!COMMANDS.some((spec) => spec.path.every((w, i) => argv[i] === w))) continue; // command not built yet
+    const fast = fastParse(argv);
+    assert.ok(fast, `fast parser accepts ${argv.join(' ')}`);
+    const slow = await viaYargs(argv);
+    assert.is(slow.command, fast.spec.path.join(' '));
+    assert.equal(slow.args, fast.args, argv.join(' '));
+  }
+});
+
+test('the fast parser declines what it cannot parse exactly, leaving it to yargs', () => {
+  for (const argv of [
+    [],
+    ['--help'],
+    ['encrypt', '--help'],
+    ['--version'],
+    ['encrypt', '--unknown'],
+    ['encrypt', '--no-force'],
+    ['rotate', '--no-backup'],
+    ['encrypt', '--env'],
+    ['nonsense'],
+    ['hooks'],
+    ['hooks', 'run'],
+    ['keygen', 'extra-positional'],
+  ]) {
+    assert.is(fastParse(argv), undefined, JSON.stringify(argv));
+  }
+});
+
+test('yargs handles negations the fast parser declines', async () => {
+  const slow = await viaYargs(['rotate', '--no-backup']);
+  assert.is(slow.args.backup, false);
+});
+
+test.run();
