@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { SEALED_SUFFIX, plainFileName, plainNameFor, sealedFileName } from '../env-files.js';
-import type { KeyOptions } from '../core/seal.js';
+import type { KeyOptions } from '../core/open.js';
 import type { Args } from './spec.js';
 import type { Context } from './context.js';
 

@@ -30,7 +30,7 @@ import { loadProjectConfig } from '../config-file.js';
 import { shannonEntropy } from '../detect/entropy.js';
 import { nameWords } from '../detect/names.js';
 import { type MaskRules, classify, compileMaskRules, isSensitiveName } from '../mask/rules.js';
-import type { KeyOptions } from './seal.js';
+import type { KeyOptions } from './open.js';
 import { envNameOf } from './status.js';
 
 export type Severity = 'error' | 'warning';

@@ -25,7 +25,7 @@ import { keyList } from '../keys/key-sources.js';
 import { decodeUtf8, normalizeNewlines } from '../text.js';
 import type { ChangeSummary } from './changes.js';
 import { type SealedTarget, openForUpdate, reseal } from './reseal.js';
-import type { KeyOptions } from './seal.js';
+import type { KeyOptions } from './open.js';
 
 export interface EditRequest extends KeyOptions {
   file: string;

@@ -20,7 +20,7 @@ import { PUBLIC_MODE, displayPath, exists, readText, writeFileAtomic } from '../
 import { MIN_SECRET_LENGTH, secretForms } from '../mask/redactor.js';
 import { type MaskRules, classify, compileMaskRules, looksLikeKeyMaterial } from '../mask/rules.js';
 import { readEnv } from './check.js';
-import type { KeyOptions } from './seal.js';
+import type { KeyOptions } from './open.js';
 
 const REDACTED = '<redacted>';
 

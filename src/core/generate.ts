@@ -23,7 +23,7 @@ import { type EnvLine, assertDotenvEquivalent, parseEnv, toRecord } from '../for
 import { PRIVATE_MODE, displayPath, exists, readText, writeFileAtomic } from '../io/files.js';
 import { DEFAULT_EXAMPLE, isSecretLookingName } from './check.js';
 import { type SealedTarget, openForUpdate, reseal } from './reseal.js';
-import type { KeyOptions } from './seal.js';
+import type { KeyOptions } from './open.js';
 import { validateName } from './set.js';
 
 export const SECRET_TYPES = ['token', 'hex', 'base64', 'fernet', 'password', 'uuid'] as const;

@@ -6,12 +6,13 @@
  */
 import { EnvsealError, ExitCode } from '../errors.js';
 import type { EnvLine } from '../format/envfile.js';
-import { type OpenedFile, openSealed, sealLines } from '../format/sealed.js';
+import { type OpenedFile, openSealed } from '../format/sealed.js';
 import { PUBLIC_MODE, displayPath, readText, writeFileAtomic } from '../io/files.js';
 import { type ResolvedKeys, keyList, resolveKeys } from '../keys/key-sources.js';
 import { type ChangeSummary, summarizeChanges } from './changes.js';
 import { historyEntry } from './history.js';
-import type { KeyOptions } from './seal.js';
+import { sealGuarded } from './seal-guarded.js';
+import type { KeyOptions } from './open.js';
 
 /** A sealed file opened for an update. `opened` holds plaintext: memory only. */
 export interface SealedTarget {
@@ -56,7 +57,7 @@ function sealUpdate(target: SealedTarget, lines: readonly EnvLine[], now: Date):
   const { opened, keys } = target;
   // A whole-file token has no history; converting it is its creation in the per-value format.
   const history = opened.legacy ? [historyEntry('created', keys.current, now)] : opened.history;
-  return sealLines(lines, keys.current, { history, previous: opened, label: target.label });
+  return sealGuarded(lines, keys, { history, previous: opened, label: target.label });
 }
 
 /**

@@ -20,7 +20,7 @@ import { PUBLIC_MODE, backupFile, displayPath, readText, renameDurable, writeTem
 import { type ResolvedKeys, keyList, resolveKeys } from '../keys/key-sources.js';
 import { createKeyFile, replaceKeyFile } from '../keys/key-store.js';
 import { historyEntry, isoSeconds } from './history.js';
-import type { KeyOptions } from './seal.js';
+import type { KeyOptions } from './open.js';
 
 /** Named points between durable steps; tests stop the process at each one. */
 export const ROTATE_STEPS = ['opened', 'key-stored', 'temp-written', 'verified', 'backed-up', 'replaced'] as const;

@@ -6,7 +6,7 @@
 import { EnvsealError, ExitCode } from '../errors.js';
 import { type Assignment, assignValue, removeName } from '../format/env-edit.js';
 import { openForUpdate, reseal } from './reseal.js';
-import type { KeyOptions } from './seal.js';
+import type { KeyOptions } from './open.js';
 
 /** dotenv's name grammar. */
 const NAME = /^[\w.-]+$/;

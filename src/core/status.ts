@@ -12,7 +12,7 @@ import { parseEnv } from '../format/envfile.js';
 import { type HistoryEntry, type OpenedFile, isLegacySealed, openSealed, parseSealedStructure } from '../format/sealed.js';
 import { displayPath, exists, readText } from '../io/files.js';
 import { type ResolvedKeys, keyList, tryResolveKeys } from '../keys/key-sources.js';
-import type { KeyOptions } from './seal.js';
+import type { KeyOptions } from './open.js';
 import { type ChangeSummary, summarizeChanges } from './changes.js';
 
 export const DEFAULT_MAX_AGE_DAYS = 90;

@@ -5,7 +5,7 @@
  */
 import type { Quote } from '../format/envfile.js';
 import { toRecord } from '../format/envfile.js';
-import { type KeyOptions, openSealedFile } from './seal.js';
+import { type KeyOptions, openSealedFile } from './open.js';
 
 export interface LoadedValues {
   /** The sealed file read. */

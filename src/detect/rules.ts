@@ -350,7 +350,11 @@ function looksGenerated(value: string, strength: Exclude<NameStrength, 'none'>):
 
 function validateGeneric(secret: string, context: MatchContext): boolean {
   const { text, match } = context;
-  const strength = secretNameStrength(assignedName(text, match.index, match.indices![1]![1]));
+  const nameEnd = match.indices![1]![1];
+  const name = assignedName(text, match.index, nameEnd);
+  // `>` assigns only in an element, <password>value</password>; `<password>@host` in a URL template is a placeholder.
+  if (text[nameEnd] === '>' && (text[nameEnd - name.length - 1] !== '<' || !text.startsWith('</', context.end))) return false;
+  const strength = secretNameStrength(name);
   if (strength === 'none') return false;
   if (match[5] !== undefined) {
     // Unquoted: in source code that is an expression (process.env.X, os.getenv("X"), someVariable).

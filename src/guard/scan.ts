@@ -17,37 +17,45 @@ export function isBinary(bytes: Buffer): boolean {
   return bytes.subarray(0, 8000).includes(0);
 }
 
-/** Files under `targets` (default: the working tree), relative to `base`: git's view when in a repository. */
-export function workingTreeFiles(cwd: string, targets: readonly string[]): { base: string; files: string[] } {
-  const root = findRepoRoot(cwd);
-  if (root) {
-    const specs = targets.map((t) => path.relative(root, path.resolve(cwd, t)) || '.');
-    return { base: root, files: listFiles(root, specs) };
-  }
+/**
+ * Files under `targets` (default: the working tree), as absolute paths: git's view (tracked and
+ * untracked files, .gitignore respected) inside a repository, every file elsewhere.
+ */
+export function workingTreeFiles(cwd: string, targets: readonly string[]): string[] {
   const files: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules' && entry.name !== '.git') walk(full);
-      } else if (entry.isFile()) files.push(path.relative(cwd, full));
-    }
-  };
+  const inRepo: string[] = [];
+  const root = findRepoRoot(cwd);
   for (const target of targets.length ? targets : ['.']) {
     const absolute = path.resolve(cwd, target);
-    if (fs.statSync(absolute).isDirectory()) walk(absolute);
-    else files.push(path.relative(cwd, absolute));
+    if (root && !path.relative(root, absolute).startsWith('..')) inRepo.push(path.relative(root, absolute) || '.');
+    else walk(absolute, files);
   }
-  return { base: cwd, files };
+  if (root && inRepo.length > 0) for (const file of listFiles(root, inRepo)) files.push(path.join(root, file));
+  return files;
 }
 
+function walk(target: string, into: string[]): void {
+  const stat = fs.statSync(target);
+  if (!stat.isDirectory()) {
+    into.push(target);
+    return;
+  }
+  for (const entry of fs.readdirSync(target, { withFileTypes: true })) {
+    if (entry.isDirectory() && (entry.name === 'node_modules' || entry.name === '.git')) continue;
+    if (entry.isDirectory() || entry.isFile()) walk(path.join(target, entry.name), into);
+  }
+}
+
+/** `files` are absolute; findings name them relative to `base` (the repository root or the working directory). */
 export function scanWorkingTree(base: string, files: readonly string[], options: CheckOptions, allow: AllowList): Finding[] {
   const findings: Finding[] = [];
-  for (const file of files) {
+  for (const absolute of files) {
+    const relative = path.relative(base, absolute);
+    const file = relative.startsWith('..') ? absolute : relative;
     if (allow.ignored(file)) continue;
     let bytes: Buffer;
     try {
-      bytes = fs.readFileSync(path.join(base, file));
+      bytes = fs.readFileSync(absolute);
     } catch {
       continue; // deleted since listing, a broken symlink, unreadable: nothing to scan
     }

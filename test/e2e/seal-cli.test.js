@@ -395,6 +395,26 @@ test('keygen prints a new 44-character key on stdout, its fingerprint on stderr'
   ok(run(['encrypt'], { cwd: dir, env: { ENVSEAL_MASTER_KEY: key } }));
 });
 
+test('encrypt refuses to leave a secret readable in a comment, and writes nothing', () => {
+  const stripe = `sk_live_${'51HxYzAbCdEfGhIjKlMnOpQr'}`;
+  for (const [text, what] of [
+    [`# old key: ${stripe}\nAPI=1\n`, 'Stripe'],
+    [`DB_PASSWORD=Tr0ub4dor-and-3-more # was Tr0ub4dor-and-3-more before\n`, 'DB_PASSWORD'],
+    [`# ${TEST_KEY}\nA=1\n`, 'master key'],
+  ]) {
+    const { dir, env } = project(text);
+    const r = run(['encrypt'], { cwd: dir, env });
+    assert.is(r.code, 1, r.stderr);
+    assert.match(r.stderr, /comment would stay readable/);
+    assert.match(r.stderr, new RegExp(what, 'i'));
+    assert.not.ok(fs.existsSync(path.join(dir, '.env.encrypted')));
+    assertNoSecrets(r.output, [stripe, 'Tr0ub4dor-and-3-more', TEST_KEY]);
+  }
+  // An explicit allow, and ordinary comments, seal fine.
+  const { dir, env } = project(`# example format: ${stripe} envseal:allow\n# Port the app listens on\nPORT=3000 # default 3000\n`);
+  ok(run(['encrypt'], { cwd: dir, env }));
+});
+
 test('--version matches package.json', () => {
   const { version } = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   assert.is(ok(run(['--version'])).stdout.trim(), version);

@@ -57,7 +57,9 @@ example('from a plaintext env: every name, comments and annotations, placeholder
 
 example('from the sealed file, with no plaintext on disk', () => {
   const { text, all } = spotEnv();
-  const dir = sealedProject(text);
+  // encrypt refuses comments that repeat a value or hold an assignment, so a sealed file has none; the
+  // plaintext case above covers how comments are redacted.
+  const dir = sealedProject(text.replace(/^# DB_PASSWORD=.*\n/m, '').replace(/ # same as .*$/m, '').replace(/ \(rotated; was .*\)/, ''));
   const r = run(['example'], { cwd: dir });
   assert.is(r.code, 0, r.stderr);
   assert.match(r.stderr, /from \.env\.encrypted \(sealed\)/);

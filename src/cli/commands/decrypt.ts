@@ -1,5 +1,5 @@
 import { plural } from '../render.js';
-import { decryptFile } from '../../core/seal.js';
+import { decryptFile } from '../../core/decrypt.js';
 import { audited } from '../audit.js';
 import { warnIfPreviousKey } from '../load-values.js';
 import { displayPath } from '../../io/files.js';

@@ -1,5 +1,5 @@
 import { plural } from '../render.js';
-import { encryptFile } from '../../core/seal.js';
+import { encryptFile } from '../../core/encrypt.js';
 import { audited } from '../audit.js';
 import { displayPath } from '../../io/files.js';
 import { encryptPaths, keyOptions } from '../paths.js';

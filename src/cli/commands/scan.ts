@@ -33,8 +33,7 @@ export const scan: Handler = async (args, context) => {
       const range = String(args.history);
       findings = await scanHistory(run.root, range === '' ? ['--all'] : [range], options, allow, await spinner(context));
     } else {
-      const { base, files } = workingTreeFiles(context.cwd, paths);
-      findings = scanWorkingTree(base, files, options, allow);
+      findings = scanWorkingTree(run.root, workingTreeFiles(context.cwd, paths), options, allow);
     }
   }
   if (writeTo) {

@@ -1,27 +1,17 @@
 /**
- * encrypt and decrypt of one env file: file in, file out, atomic, never clobbering what the user did
- * not ask to replace. Returns what happened; never prints.
+ * encrypt: a plaintext .env into its sealed file, atomically. Unchanged values keep their ciphertext;
+ * an output that is not a valid sealed file, or is sealed with another key, is never replaced without
+ * being asked (--force, --rekey); nothing that would leak in plaintext parts is ever written.
  */
 import { EnvsealError, ExitCode } from '../errors.js';
 import { assertDotenvEquivalent, parseEnv } from '../format/envfile.js';
-import {
-  type HistoryEntry,
-  type OpenedFile,
-  WrongKeyError,
-  openSealed,
-  renderPlaintext,
-  sealLines,
-} from '../format/sealed.js';
-import { PRIVATE_MODE, PUBLIC_MODE, backupFile, displayPath, exists, readBytes, readText, writeFileAtomic } from '../io/files.js';
+import { type HistoryEntry, type OpenedFile, WrongKeyError, openSealed } from '../format/sealed.js';
+import { PUBLIC_MODE, backupFile, displayPath, exists, readText, writeFileAtomic } from '../io/files.js';
 import { type ResolvedKeys, keyList, resolveKeys } from '../keys/key-sources.js';
-import { historyEntry } from './history.js';
 import { type ChangeSummary, summarizeChanges } from './changes.js';
-
-export interface KeyOptions {
-  envName?: string;
-  keyFile?: string;
-  env: NodeJS.ProcessEnv;
-}
+import { historyEntry } from './history.js';
+import type { KeyOptions } from './open.js';
+import { sealGuarded } from './seal-guarded.js';
 
 export interface EncryptRequest extends KeyOptions {
   input: string;
@@ -67,7 +57,7 @@ export function encryptFile(request: EncryptRequest): EncryptResult {
     history = [historyEntry('created', keys.current, request.now)];
   }
   const previous = existing.opened?.keyIndex === 0 ? existing.opened : undefined;
-  const text = sealLines(lines, keys.current, { history, label: inputLabel, ...(previous ? { previous } : {}) });
+  const text = sealGuarded(lines, keys, { history, label: inputLabel, ...(previous ? { previous } : {}) });
   const result: EncryptResult = {
     output: request.output,
     fingerprint: keys.current.fingerprint,
@@ -134,66 +124,4 @@ function inputNotes(source: { hadBom: boolean; hadCrlf: boolean }, label: string
   if (source.hadBom) notes.push(`${label} starts with a byte-order mark; it was ignored.`);
   if (source.hadCrlf) notes.push(`${label} has CRLF line endings; the sealed file uses LF.`);
   return notes;
-}
-
-export interface DecryptRequest extends KeyOptions {
-  input: string;
-  /** Where to write; undefined with `toStdout`. */
-  output?: string;
-  force?: boolean;
-  now: Date;
-}
-
-export interface DecryptResult {
-  /** The plaintext .env text. Secret: the CLI prints it only for --stdout. */
-  plaintext: string;
-  output?: string;
-  written: boolean;
-  backup?: string;
-  fingerprint: string;
-  keySource: string;
-  /** 0 when the current key opened the file, n when the n-th previous key did. */
-  keyIndex: number;
-  values: number;
-  legacy: boolean;
-}
-
-/** Opens a sealed file with the resolved keys. The result holds plaintext: keep it in memory. */
-export function openSealedFile(request: KeyOptions & { input: string }): { opened: OpenedFile; keys: ResolvedKeys } {
-  const { text } = readText(request.input);
-  const keys = resolveKeys({ ...request, envFile: request.input });
-  return { opened: openSealed(text, keyList(keys), displayPath(request.input), keys.source), keys };
-}
-
-export function decryptFile(request: DecryptRequest): DecryptResult {
-  const label = displayPath(request.input);
-  const { opened, keys } = openSealedFile(request);
-  const plaintext = renderPlaintext(opened, label);
-  assertDotenvEquivalent(plaintext, opened.lines, label);
-  const result: DecryptResult = {
-    plaintext,
-    written: false,
-    fingerprint: opened.fingerprint,
-    keySource: keys.source,
-    keyIndex: opened.keyIndex,
-    values: opened.lines.filter((l) => l.kind === 'entry').length,
-    legacy: opened.legacy,
-  };
-  if (request.output === undefined) return result;
-  result.output = request.output;
-  if (exists(request.output)) {
-    if (readBytes(request.output).equals(Buffer.from(plaintext, 'utf8'))) return result;
-    if (!request.force) {
-      throw new EnvsealError(
-        'E_OUTPUT_EXISTS',
-        ExitCode.usage,
-        `${displayPath(request.output)} already exists and differs from what ${label} holds; not overwriting it`,
-        `Seal your local changes first with \`envseal encrypt\`, or add --force to replace it (a backup is kept), or use --stdout.`,
-      );
-    }
-    result.backup = backupFile(request.output, request.now, true);
-  }
-  writeFileAtomic(request.output, plaintext, { mode: PRIVATE_MODE, forceMode: true });
-  result.written = true;
-  return result;
 }
