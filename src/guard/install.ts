@@ -87,7 +87,21 @@ export async function locateHooks(cwd: string, preferred?: Flavour): Promise<Hoo
   return { flavour, dir: info.gitHooksDir, active, ...(active ? {} : { note: `core.hooksPath is ${info.hooksPath}, so git does not run hooks from ${displayPath(info.gitHooksDir)}` }) };
 }
 
-const huskyBlock = (hook: HookName): string => `${HUSKY_BEGIN}\nenvseal hooks run ${hook} "$@"\n${HUSKY_END}\n`;
+/**
+ * husky puts node_modules/.bin on PATH, so `envseal` is found wherever envseal is a dependency. In
+ * envseal's own repository (which does not depend on itself) the hooks run the CLI built from source.
+ */
+function envsealCommand(root: string): string {
+  try {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { name?: string };
+    if (pkg.name === 'envseal' && fs.existsSync(path.join(root, 'bin/envseal.js'))) return 'node bin/envseal.js';
+  } catch {
+    // no package.json: a plain repository
+  }
+  return 'envseal';
+}
+
+const huskyBlock = (hook: HookName, command: string): string => `${HUSKY_BEGIN}\n${command} hooks run ${hook} "$@"\n${HUSKY_END}\n`;
 
 function readIfExists(file: string): string | undefined {
   try {
@@ -106,7 +120,7 @@ export function installHooks(location: HookLocation): HookChange[] {
     if (location.flavour === 'husky') {
       if (current?.includes(HUSKY_BEGIN)) return { hook, file, action: 'already installed' };
       const prefix = current === undefined || current === '' ? '' : current.endsWith('\n') ? current : `${current}\n`;
-      fs.writeFileSync(file, `${prefix}${huskyBlock(hook)}`, { mode: 0o755 });
+      fs.writeFileSync(file, `${prefix}${huskyBlock(hook, envsealCommand(path.dirname(location.dir)))}`, { mode: 0o755 });
       return { hook, file, action: 'installed' };
     }
     if (current?.includes(SHIM_MARKER)) return { hook, file, action: 'already installed' };
