@@ -1,4 +1,71 @@
 #!/usr/bin/env node
-import { main } from '../dist/cli/main.js';
+'use strict';
+// envseal's command line. The CLI is one CommonJS bundle (dist/cli.cjs: one file to load instead of
+// dozens of modules), and its compiled code is kept in a per-user V8 code cache, so every run after the
+// first skips compiling it. That is about a tenth of a commit hook's run (docs/ARCHITECTURE.md).
+const fs = require('node:fs');
+const path = require('node:path');
+const bundle = path.join(__dirname, '..', 'dist', 'cli.cjs');
 
-process.exitCode = await main(process.argv.slice(2));
+function load() {
+  const Module = require('node:module');
+  if (typeof Module.enableCompileCache === 'function') {
+    Module.enableCompileCache(); // Node 22+: Node keeps the cache itself.
+    return { cli: require(bundle) };
+  }
+  const dir = privateCacheDir();
+  if (!dir || process.env.ENVSEAL_NO_COMPILE_CACHE) return { cli: require(bundle) };
+  const vm = require('node:vm');
+  const source = fs.readFileSync(bundle, 'utf8');
+  const stat = fs.statSync(bundle);
+  const cacheFile = path.join(dir, `cli-${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}.v8`);
+  let cachedData;
+  try {
+    cachedData = fs.readFileSync(cacheFile);
+  } catch {
+    // first run with this build and this Node: compile, and save the cache when done
+  }
+  const script = new vm.Script(Module.wrap(source), {
+    filename: bundle,
+    cachedData,
+    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+  });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, Module.createRequire(bundle), module, bundle, path.dirname(bundle));
+  const save = cachedData === undefined || script.cachedDataRejected ? () => saveCache(script, cacheFile) : undefined;
+  return { cli: module.exports, save };
+}
+
+/**
+ * The cache directory, or undefined when it cannot be trusted. Code caches are executable, so the
+ * directory must be the user's own and writable by nobody else.
+ */
+function privateCacheDir() {
+  if (typeof process.getuid !== 'function') return undefined;
+  const base = process.env.XDG_CACHE_HOME || (process.env.HOME && path.join(process.env.HOME, '.cache'));
+  if (!base || !path.isAbsolute(base)) return undefined;
+  const dir = path.join(base, 'envseal');
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = fs.lstatSync(dir);
+    return stat.isDirectory() && stat.uid === process.getuid() && (stat.mode & 0o022) === 0 ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function saveCache(script, cacheFile) {
+  try {
+    const temp = `${cacheFile}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
+    fs.renameSync(temp, cacheFile);
+  } catch {
+    // a cache is an optimisation: failing to write one changes nothing
+  }
+}
+
+const { cli, save } = load();
+cli.main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+  save?.();
+});

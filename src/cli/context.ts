@@ -33,6 +33,12 @@ function clock(env: NodeJS.ProcessEnv): Date {
 
 export function createContext(quiet = false): Context {
   const { stdout, stderr, env } = process;
+  // `envseal ... | head` closes the pipe early: end quietly with the status a program killed by SIGPIPE
+  // has (Node ignores the signal itself), unless a command manages its output itself (run --mask).
+  stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    if (stdout.listenerCount('error') === 1) process.exit(141);
+  });
   const color = Boolean(stderr.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
   return {
     cwd: process.cwd(),

@@ -4,6 +4,7 @@
  * unexpected errors are reported by class alone unless ENVSEAL_DEBUG is set.
  */
 import { EnvsealError, ExitCode } from '../errors.js';
+import { VERSION } from '../version.js';
 import { createContext } from './context.js';
 import { fastParse } from './fast.js';
 import type { Args, CommandSpec } from './spec.js';
@@ -15,6 +16,10 @@ export async function runCommand(spec: CommandSpec, args: Args): Promise<number>
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+  if (argv.length === 1 && argv[0] === '--version') {
+    process.stdout.write(`${VERSION}\n`); // scripts ask for it often; it needs no parser at all
+    return ExitCode.ok;
+  }
   try {
     const fast = fastParse(argv);
     if (fast) return await runCommand(fast.spec, fast.args);

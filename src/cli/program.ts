@@ -5,6 +5,7 @@
 import type { Argv } from 'yargs';
 import { EnvsealError, ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
+import { defaultExport } from '../esm-interop.js';
 import { camelCase } from './fast.js';
 import { runCommand } from './main.js';
 import { type Args, COMMANDS, type CommandSpec, EXIT_CODES_EPILOGUE } from './spec.js';
@@ -37,7 +38,7 @@ function normalize(spec: CommandSpec, raw: Record<string, unknown>): Args {
 
 /** `execute` runs the parsed command (tests pass one that records what yargs parsed). */
 export async function runProgram(argv: readonly string[], execute: (spec: CommandSpec, args: Args) => Promise<number> = runCommand): Promise<number> {
-  const { default: yargs } = await import('yargs');
+  const yargs = defaultExport<typeof import('yargs').default>(await import('yargs'));
   let exitCode: number = ExitCode.ok;
 
   const register = (y: Argv, spec: CommandSpec, depth: number): Argv =>

@@ -26,9 +26,30 @@ export function gitSync(cwd: string, args: readonly string[], input?: string): B
   return result.stdout;
 }
 
+/** Like gitSync, without blocking: independent git commands can run side by side. */
+export function gitAsync(cwd: string, args: readonly string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...GIT_CONFIG, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e) => reject(new EnvsealError('E_GIT_MISSING', ExitCode.io, `cannot run git: ${e.message}`, 'Install git and make sure it is on PATH.')));
+    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(gitError(args, Buffer.concat(err).toString('utf8')))));
+  });
+}
+
 /** Files added or modified in the index, with their added lines. */
-export function stagedChanges(cwd: string): PatchFile[] {
-  return parsePatch(gitSync(cwd, ['diff', '--cached', ...DIFF_FLAGS]).toString('utf8'));
+export async function stagedChanges(cwd: string): Promise<PatchFile[]> {
+  return parsePatch((await gitAsync(cwd, ['diff', '--cached', ...DIFF_FLAGS])).toString('utf8'));
+}
+
+/** Repository-relative paths of tracked sealed files. */
+export async function trackedSealedFiles(cwd: string): Promise<string[]> {
+  return (await gitAsync(cwd, ['ls-files', '-z', '--', '*.encrypted']))
+    .toString('utf8')
+    .split('\0')
+    .filter((p) => p !== '');
 }
 
 /** Full staged content of one path (`:path` in the index). */

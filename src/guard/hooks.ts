@@ -9,7 +9,7 @@ import { detect } from '../detect/engine.js';
 import type { Finding } from '../detect/types.js';
 import { loadProjectConfig } from '../config-file.js';
 import { compileMaskRules } from '../mask/rules.js';
-import { ZERO_SHA, commitChanges, gitSync, indexBlob, stagedChanges } from '../git/sources.js';
+import { ZERO_SHA, commitChanges, gitSync, indexBlob, stagedChanges, trackedSealedFiles } from '../git/sources.js';
 import type { PatchFile } from '../git/patch.js';
 import { FINGERPRINT_KEY, loadAllowList, applyAllowList } from './allow.js';
 import { type CheckOptions, checkFile } from './check.js';
@@ -24,15 +24,9 @@ export interface GuardRun {
   baseline?: string | false;
 }
 
-function trackedSealedFiles(root: string): string[] {
-  return gitSync(root, ['ls-files', '-z', '--', '*.encrypted'])
-    .toString('utf8')
-    .split('\0')
-    .filter((p) => p !== '');
-}
-
-function knowledgeFor(run: GuardRun, extraSealed: readonly string[] = []): GuardKnowledge {
-  const sealed = [...new Set([...trackedSealedFiles(run.root), ...extraSealed])];
+/** What the guard knows of the team's secrets: from every tracked sealed file, plus `moreSealed`. */
+function knowledgeFor(run: GuardRun, tracked: readonly string[], moreSealed: readonly string[] = []): GuardKnowledge {
+  const sealed = [...new Set([...tracked, ...moreSealed])];
   return gatherKnowledge(run.root, sealed, run.env, compileMaskRules(loadProjectConfig(run.root).mask.sensitive));
 }
 
@@ -40,12 +34,13 @@ function checkOptions(run: GuardRun, knowledge: GuardKnowledge): CheckOptions {
   return { knowledge, detect: { fingerprintKey: FINGERPRINT_KEY, inlineAllow: run.inlineAllow }, nameRules: true };
 }
 
-export function preCommitFindings(run: GuardRun): Finding[] {
-  const files = stagedChanges(run.root);
+export async function preCommitFindings(run: GuardRun): Promise<Finding[]> {
+  // Both git commands at once: this is the hook every commit waits for.
+  const [files, tracked] = await Promise.all([stagedChanges(run.root), trackedSealedFiles(run.root)]);
   if (files.length === 0) return [];
   const allow = loadAllowList(run.root, run.baseline);
   const scanned = files.filter((f) => !allow.ignored(f.path));
-  const knowledge = knowledgeFor(run, scanned.filter((f) => classifyName(f.path) === 'sealed-file').map((f) => f.path));
+  const knowledge = knowledgeFor(run, tracked, scanned.filter((f) => classifyName(f.path) === 'sealed-file').map((f) => f.path));
   const options: CheckOptions = {
     ...checkOptions(run, knowledge),
     stagedContent: (file) => indexBlob(run.root, file).toString('utf8'),
@@ -60,11 +55,11 @@ export function preCommitFindings(run: GuardRun): Finding[] {
 /** git's marker below which `git commit -v` appends the diff: not part of the message. */
 const SCISSORS = /^# -+ >8 -+$/m;
 
-export function commitMessageFindings(run: GuardRun, messageFile: string): Finding[] {
+export async function commitMessageFindings(run: GuardRun, messageFile: string): Promise<Finding[]> {
   const raw = fs.readFileSync(path.resolve(run.root, messageFile), 'utf8');
   const cut = SCISSORS.exec(raw);
   const message = cut ? raw.slice(0, cut.index) : raw;
-  const knowledge = knowledgeFor(run);
+  const knowledge = knowledgeFor(run, await trackedSealedFiles(run.root));
   const findings = detect(message, {
     file: 'commit message',
     fingerprintKey: FINGERPRINT_KEY,
@@ -84,7 +79,7 @@ export function pushRevisions(line: string, remote: string): string[] | undefine
 }
 
 export async function prePushFindings(run: GuardRun, remote: string, refs: string): Promise<Finding[]> {
-  const knowledge = knowledgeFor(run);
+  const knowledge = knowledgeFor(run, await trackedSealedFiles(run.root));
   const allow = loadAllowList(run.root, run.baseline);
   const options = checkOptions(run, knowledge);
   const findings: Finding[] = [];

@@ -7,9 +7,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EnvsealError, ExitCode } from '../errors.js';
 import { displayPath } from '../io/files.js';
+import { packageRoot } from '../package-root.js';
 
 export const HOOK_NAMES = ['pre-commit', 'commit-msg', 'pre-push'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
@@ -19,7 +19,6 @@ const SHIM_MARKER = '# envseal git hook:';
 const HUSKY_BEGIN = '# >>> envseal: blocks plaintext env files and key material (`envseal hooks uninstall` removes this block)';
 const HUSKY_END = '# <<< envseal';
 const CHAINED_SUFFIX = '.envseal-chained';
-const SHIM = fileURLToPath(new URL('../../hooks/pre-commit', import.meta.url));
 
 export interface HookLocation {
   flavour: Flavour;
@@ -133,7 +132,7 @@ export function installHooks(location: HookLocation): HookChange[] {
       fs.renameSync(file, chained);
       action = 'chained existing hook';
     }
-    fs.copyFileSync(SHIM, file);
+    fs.copyFileSync(path.join(packageRoot(), 'hooks', 'pre-commit'), file);
     fs.chmodSync(file, 0o755);
     return { hook, file, action };
   });

@@ -1,7 +1,8 @@
-import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
 import { type SetupResult, gitSetup, shellQuote } from '../../git/setup.js';
 import { ExitCode } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
+import { packageRoot } from '../../package-root.js';
 import type { Handler } from '../spec.js';
 import { gitUnsetup } from './git-unsetup.js';
 
@@ -20,7 +21,7 @@ export const gitSetupCommand: Handler = async (args, context) => {
 };
 
 function defaultCommand(): string {
-  const bin = fileURLToPath(new URL('../../../bin/envseal.js', import.meta.url));
+  const bin = path.join(packageRoot(), 'bin', 'envseal.js');
   return `${shellQuote(process.execPath)} ${shellQuote(bin)}`;
 }
 

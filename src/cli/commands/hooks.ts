@@ -44,10 +44,10 @@ export const run: Handler = async (args, context) => {
   const run = guardRun(context, args);
   let findings;
   if (hook === 'pre-commit') {
-    findings = preCommitFindings(run);
+    findings = await preCommitFindings(run);
   } else if (hook === 'commit-msg') {
     if (!rest[0]) throw new EnvsealError('E_USAGE', ExitCode.usage, 'commit-msg needs the message file git passes to the hook', 'Installed hooks pass it; run `envseal hooks install`.');
-    findings = commitMessageFindings(run, rest[0]);
+    findings = await commitMessageFindings(run, rest[0]);
   } else if (hook === 'pre-push') {
     findings = await prePushFindings(run, rest[0] ?? 'origin', pushedRefs(context.env));
   } else {

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { EnvsealError, ExitCode } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import type { Handler } from '../spec.js';
+import { defaultExport } from '../../esm-interop.js';
 
 export const scan: Handler = async (args, context) => {
   const { guardRun, reportFindings } = await import('../guard-output.js');
@@ -23,7 +24,7 @@ export const scan: Handler = async (args, context) => {
   const allow = loadAllowList(run.root, run.baseline);
   let findings;
   if (args.staged) {
-    findings = preCommitFindings(run);
+    findings = await preCommitFindings(run);
   } else {
     const sealed = findSealedFiles(run.root).map((f) => path.relative(run.root, f));
     const knowledge = gatherKnowledge(run.root, sealed, run.env, compileMaskRules(loadProjectConfig(run.root).mask.sensitive));
@@ -31,7 +32,12 @@ export const scan: Handler = async (args, context) => {
     const options = { knowledge, detect: { fingerprintKey: FINGERPRINT_KEY, inlineAllow: run.inlineAllow }, nameRules: history };
     if (history) {
       const range = String(args.history);
-      findings = await scanHistory(run.root, range === '' ? ['--all'] : [range], options, allow, await spinner(context));
+      const progress = await spinner(context);
+      try {
+        findings = await scanHistory(run.root, range === '' ? ['--all'] : [range], options, allow, progress?.update);
+      } finally {
+        progress?.stop(); // its timer would otherwise keep the process alive
+      }
     } else {
       findings = scanWorkingTree(run.root, workingTreeFiles(context.cwd, paths), options, allow);
     }
@@ -44,13 +50,21 @@ export const scan: Handler = async (args, context) => {
   return reportFindings(findings, context, { blocked: 'envseal found', json: Boolean(args.json), sarif: Boolean(args.sarif) });
 };
 
+interface Progress {
+  update(files: number, commit?: string): void;
+  stop(): void;
+}
+
 /** A progress spinner for long history scans: only on an interactive terminal, never in hooks or CI. */
-async function spinner(context: import('../context.js').Context): Promise<((files: number, commit?: string) => void) | undefined> {
-  if (!context.stderr.isTTY || context.env.CI) return undefined;
-  const { default: ora } = await import('ora');
+async function spinner(context: import('../context.js').Context): Promise<Progress | undefined> {
+  // A terminal that reports no width (some pseudo-terminals) would make the spinner's redraw loop forever.
+  if (!context.stderr.isTTY || !(context.stderr.columns > 0) || context.env.CI) return undefined;
+  const ora = defaultExport<typeof import('ora').default>(await import('ora'));
   const s = ora({ text: 'Scanning history…', stream: context.stderr }).start();
-  process.once('exit', () => s.stop());
-  return (files, commit) => {
-    if (files % 50 === 0) s.text = `Scanning history… ${files} files${commit ? ` (at ${commit.slice(0, 10)})` : ''}`;
+  return {
+    update: (files, commit) => {
+      if (files % 50 === 0) s.text = `Scanning history… ${files} files${commit ? ` (at ${commit.slice(0, 10)})` : ''}`;
+    },
+    stop: () => s.stop(),
   };
 }

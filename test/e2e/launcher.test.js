@@ -1,0 +1,50 @@
+// bin/envseal.js: the bundled CLI through a per-user V8 code cache that only a private directory may hold.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { mode, run, tempDir } from '../helpers/cli.js';
+
+const cacheFiles = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.v8')) : []);
+
+test('the first run writes a private cache; later runs use it, including paths that load yargs lazily', () => {
+  const home = tempDir('envseal-cache-');
+  const env = { XDG_CACHE_HOME: home };
+  assert.is(run(['keygen'], { env }).code, 0);
+  const dir = path.join(home, 'envseal');
+  assert.is(mode(dir), 0o700);
+  const [file] = cacheFiles(dir);
+  assert.ok(file, 'a cache file was written');
+  assert.is(mode(path.join(dir, file)), 0o600);
+  const before = fs.statSync(path.join(dir, file)).mtimeMs;
+  // With the cache: a plain command, and --help, which loads yargs through a dynamic import.
+  assert.is(run(['keygen'], { env }).code, 0);
+  const help = run(['encrypt', '--help'], { env });
+  assert.is(help.code, 0, help.stderr);
+  assert.match(help.stdout, /Examples:/);
+  assert.is(run(['encrypt', '--bogus'], { env }).code, 2, 'usage errors come from yargs, through the cache');
+  assert.is(fs.statSync(path.join(dir, file)).mtimeMs, before, 'an accepted cache is not rewritten');
+});
+
+test('a cache directory others can write to is never used', () => {
+  const home = tempDir('envseal-cache-');
+  const dir = path.join(home, 'envseal');
+  fs.mkdirSync(dir, { mode: 0o777 });
+  fs.chmodSync(dir, 0o777);
+  assert.is(run(['keygen'], { env: { XDG_CACHE_HOME: home } }).code, 0);
+  assert.equal(cacheFiles(dir), []);
+});
+
+test('ENVSEAL_NO_COMPILE_CACHE turns the cache off', () => {
+  const home = tempDir('envseal-cache-');
+  assert.is(run(['keygen'], { env: { XDG_CACHE_HOME: home, ENVSEAL_NO_COMPILE_CACHE: '1' } }).code, 0);
+  assert.equal(cacheFiles(path.join(home, 'envseal')), []);
+});
+
+test('--version answers without loading the parser', () => {
+  const { version } = JSON.parse(fs.readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const r = run(['--version']);
+  assert.is(r.stdout, `${version}\n`);
+});
+
+test.run();
