@@ -19,25 +19,52 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+function runOnce(command, args, { cwd, env, before, expect }) {
+  before?.();
+  const argv = GNU_TIME ? [GNU_TIME, '-f', '%M', command, ...args] : [command, ...args];
+  const start = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv.slice(1), { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (r.status !== expect) throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
+  return { ms, kb: GNU_TIME ? Number(r.stderr.trim().split('\n').pop()) : undefined };
+}
+
+function summary(samples, runs) {
+  const times = samples.map((s) => s.ms);
+  const rss = samples.map((s) => s.kb).filter((kb) => kb !== undefined);
+  return { median: median(times), min: Math.min(...times), max: Math.max(...times), runs, peakKB: rss.length ? median(rss) : undefined };
+}
+
 /**
  * Runs `command args` `runs` times (after one warm-up) and returns milliseconds and kilobytes.
  * `before` runs before each timed run (e.g. to restore an input file) and is not timed.
  */
 export function measure(command, args, { cwd, env = process.env, runs = RUNS, before, expect = 0 } = {}) {
-  const times = [];
-  const rss = [];
+  const samples = [];
   for (let i = -1; i < runs; i++) {
-    before?.();
-    const argv = GNU_TIME ? [GNU_TIME, '-f', '%M', command, ...args] : [command, ...args];
-    const start = process.hrtime.bigint();
-    const r = spawnSync(argv[0], argv.slice(1), { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (r.status !== expect) throw new Error(`${command} ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
-    if (i < 0) continue;
-    times.push(ms);
-    if (GNU_TIME) rss.push(Number(r.stderr.trim().split('\n').pop()));
+    const sample = runOnce(command, args, { cwd, env, before, expect });
+    if (i >= 0) samples.push(sample);
   }
-  return { median: median(times), min: Math.min(...times), max: Math.max(...times), runs, peakKB: rss.length ? median(rss) : undefined };
+  return summary(samples, runs);
+}
+
+/**
+ * Like measure, with `node -e 0` run alternately beside it: on a shared, noisy machine both see the
+ * same conditions, so their ratio is steadier than either time.
+ */
+export function measureWithFloor(command, args, options = {}) {
+  const { runs = RUNS, cwd, env = process.env, before, expect = 0 } = options;
+  const mine = [];
+  const floor = [];
+  for (let i = -1; i < runs; i++) {
+    const a = runOnce(command, args, { cwd, env, before, expect });
+    const b = runOnce(process.execPath, ['-e', '0'], { cwd, env, expect: 0 });
+    if (i >= 0) {
+      mine.push(a);
+      floor.push(b);
+    }
+  }
+  return { ...summary(mine, runs), floor: summary(floor, runs) };
 }
 
 export function nodeFloor() {

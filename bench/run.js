@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run bench`: runs every bench/*.bench.js and prints one table. Each row: envseal's median wall time
 // (spread) and peak memory, the peer's on the same input in the same run, the ratio, and envseal
-// against Node's bare start-up (`node -e 0`), the floor no Node CLI can beat.
+// against Node's bare start-up (`node -e 0`, run alternately with it), the floor no Node CLI can beat.
 // Options: BENCH_RUNS (default 7), BENCH_PEER_RUNS (default 3), BENCH_ONLY=<file name part>.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -31,7 +31,7 @@ const table = rows.map((r) => [
   r.operation,
   `${ms(r.envseal)}${spread(r.envseal)}`,
   mb(r.envseal),
-  r.envseal.median ? `${(r.envseal.median / floor.median).toFixed(2)}×` : '',
+  `${(r.envseal.median / (r.envseal.floor ?? floor).median).toFixed(2)}×`,
   r.peer?.name ?? '—',
   r.peer ? `${ms(r.peer)}${spread(r.peer)}` : '—',
   r.peer ? mb(r.peer) : '—',

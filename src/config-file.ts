@@ -6,7 +6,9 @@
  *
  *   {
  *     "mask": { "sensitive": ["STRIPE_*", "LICENSE"] },   names (or * patterns) to always mask
- *     "rotation": { "maxAgeDays": 90 }                    rotation policy
+ *     "rotation": { "maxAgeDays": 90 },                   rotation policy
+ *     "guard": { "inlineAllow": false,                    forbid `envseal:allow` comments
+ *                "baseline": ".envseal-baseline.json" }   accepted findings (scan --write-baseline)
  *   }
  */
 import * as path from 'node:path';
@@ -26,13 +28,19 @@ export interface ProjectConfig {
   rotation: {
     maxAgeDays?: number;
   };
+  guard: {
+    /** false: `envseal:allow` comments are ignored, for everyone (a team policy). */
+    inlineAllow: boolean;
+    /** Baseline file of accepted findings, relative to the repository root. */
+    baseline?: string;
+  };
 }
 
-const SECTIONS: Record<string, readonly string[]> = { mask: ['sensitive'], rotation: ['maxAgeDays'] };
+const SECTIONS: Record<string, readonly string[]> = { mask: ['sensitive'], rotation: ['maxAgeDays'], guard: ['inlineAllow', 'baseline'] };
 const TOP_LEVEL = new Set(['$schema', ...Object.keys(SECTIONS)]);
 
 export function defaultProjectConfig(): ProjectConfig {
-  return { mask: { sensitive: [] }, rotation: {} };
+  return { mask: { sensitive: [] }, rotation: {}, guard: { inlineAllow: true } };
 }
 
 /** The nearest `.envseal.json` from `startDir` up to the repository root, parsed; defaults when there is none. */
@@ -82,6 +90,15 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
       throw invalid('"rotation.maxAgeDays" must be a positive number of days', 'For example: "maxAgeDays": 90.');
     }
     config.rotation.maxAgeDays = days;
+  }
+  const guard = json.guard as Record<string, unknown> | undefined;
+  if (guard?.inlineAllow !== undefined) {
+    if (typeof guard.inlineAllow !== 'boolean') throw invalid('"guard.inlineAllow" must be true or false', 'For example: "inlineAllow": false.');
+    config.guard.inlineAllow = guard.inlineAllow;
+  }
+  if (guard?.baseline !== undefined) {
+    if (typeof guard.baseline !== 'string' || guard.baseline.trim() === '') throw invalid('"guard.baseline" must be a file path', 'For example: "baseline": ".envseal-baseline.json".');
+    config.guard.baseline = guard.baseline;
   }
   return config;
 }

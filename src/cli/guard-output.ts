@@ -3,15 +3,20 @@ import { formatJson, formatSarif, formatText } from '../detect/report.js';
 import type { Finding } from '../detect/types.js';
 import type { GuardRun } from '../guard/hooks.js';
 import { findRepoRoot } from '../io/repo.js';
+import { loadProjectConfig } from '../config-file.js';
 import type { Context } from './context.js';
 import type { Args } from './spec.js';
 
+/** Flags over .envseal.json's `guard` section; a team that forbids inline allows cannot be overruled by a flag. */
 export function guardRun(context: Context, args: Args): GuardRun {
+  const root = findRepoRoot(context.cwd) ?? context.cwd;
+  const { guard } = loadProjectConfig(root);
+  const baseline = typeof args.baseline === 'string' ? args.baseline : guard.baseline;
   return {
-    root: findRepoRoot(context.cwd) ?? context.cwd,
+    root,
     env: context.env,
-    inlineAllow: args.inlineAllow !== false,
-    ...(typeof args.baseline === 'string' ? { baseline: args.baseline } : {}),
+    inlineAllow: args.inlineAllow !== false && guard.inlineAllow,
+    ...(baseline ? { baseline } : {}),
   };
 }
 

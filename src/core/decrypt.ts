@@ -3,7 +3,6 @@
  * a plaintext file that differs without --force, and then keeps a private backup.
  */
 import { EnvsealError, ExitCode } from '../errors.js';
-import { assertDotenvEquivalent } from '../format/envfile.js';
 import { renderPlaintext } from '../format/sealed.js';
 import { PRIVATE_MODE, backupFile, displayPath, exists, readBytes, writeFileAtomic } from '../io/files.js';
 import { type KeyOptions, openSealedFile } from './open.js';
@@ -33,8 +32,8 @@ export interface DecryptResult {
 export function decryptFile(request: DecryptRequest): DecryptResult {
   const label = displayPath(request.input);
   const { opened, keys } = openSealedFile(request);
+  // renderPlaintext checks that dotenv reads every value back as sealed (see renderEnv).
   const plaintext = renderPlaintext(opened, label);
-  assertDotenvEquivalent(plaintext, opened.lines, label);
   const result: DecryptResult = {
     plaintext,
     written: false,

@@ -22,6 +22,7 @@ export type FileState =
   | 'ok'
   | 'overdue'
   | 'stale'
+  | 'behind'
   | 'rotation-unfinished'
   | 'key-missing'
   | 'wrong-key'
@@ -48,7 +49,10 @@ export interface FileStatus {
   nextDue?: string;
   overdue: boolean;
   plaintextFile?: string;
+  /** The plaintext differs from the sealed values and was edited after the last seal: run encrypt. */
   stale?: ChangeSummary;
+  /** The plaintext differs but is older than the sealed file (after set, edit, a pull): decrypt --force refreshes it. */
+  behind?: ChangeSummary;
   /** Temp files an interrupted write left behind: safe to delete. */
   leftovers: string[];
   problem?: { code: string; message: string; hint?: string };
@@ -127,7 +131,7 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
   return status;
 }
 
-const STATE_PRIORITY: readonly FileState[] = ['integrity', 'wrong-key', 'key-missing', 'rotation-unfinished', 'stale', 'overdue', 'legacy'];
+const STATE_PRIORITY: readonly FileState[] = ['integrity', 'wrong-key', 'key-missing', 'rotation-unfinished', 'stale', 'overdue', 'behind', 'legacy'];
 
 function problemState(code: string): FileState {
   if (code === 'E_KEY_WRONG' || code === 'E_KEY_MALFORMED' || code === 'E_KEY_FILE_PERMISSIONS' || code === 'E_KEY_COMMAND' || code === 'E_KEY_FILE_SYNTAX') return 'wrong-key';
@@ -138,18 +142,19 @@ function checkStale(status: FileStatus, opened: OpenedFile): void {
   const plain = plainNameFor(status.file);
   if (!status.file.endsWith(SEALED_SUFFIX) || !exists(plain)) return;
   status.plaintextFile = plain;
+  let changes: ChangeSummary;
   try {
-    const lines = parseEnv(readText(plain).text, displayPath(plain));
-    const changes = summarizeChanges(opened.lines, lines);
-    if (changes.added.length + changes.changed.length + changes.removed.length > 0) {
-      status.stale = changes;
-      status.states.push('stale');
-    }
+    changes = summarizeChanges(opened.lines, parseEnv(readText(plain).text, displayPath(plain)));
+    if (changes.added.length + changes.changed.length + changes.removed.length === 0) return;
   } catch (e) {
     if (!(e instanceof EnvsealError)) throw e;
-    status.stale = { added: [], changed: [], removed: [] };
-    status.states.push('stale');
+    changes = { added: [], changed: [], removed: [] }; // unreadable as a .env: it differs, in no nameable way
   }
+  // Which side moved: a .env edited after the last seal is stale; one older than the sealed file is behind.
+  const edited = fs.statSync(plain).mtimeMs > fs.statSync(status.file).mtimeMs;
+  if (edited) status.stale = changes;
+  else status.behind = changes;
+  status.states.push(edited ? 'stale' : 'behind');
 }
 
 function leftovers(file: string): string[] {

@@ -135,8 +135,9 @@ export function toRecord(lines: readonly EnvLine[]): Record<string, string> {
   const record: Record<string, string> = {};
   for (const line of lines) {
     if (line.kind !== 'entry') continue;
-    // defineProperty, not assignment: a variable named __proto__ must be a value, not a prototype.
-    Object.defineProperty(record, line.name, { value: line.value, enumerable: true, writable: true, configurable: true });
+    // A variable named __proto__ must be a value, not a prototype (assignment would set the prototype).
+    if (line.name === '__proto__') Object.defineProperty(record, line.name, { value: line.value, enumerable: true, writable: true, configurable: true });
+    else record[line.name] = line.value;
   }
   return record;
 }

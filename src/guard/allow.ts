@@ -43,8 +43,11 @@ export function loadAllowList(root: string, baseline?: string | false): AllowLis
   }
   const baselinePath = baseline ? path.resolve(root, baseline) : path.join(root, DEFAULT_BASELINE);
   const accepted = baseline === false ? new Set<string>() : baseline || fs.existsSync(baselinePath) ? readBaseline(baselinePath) : new Set<string>();
+  // The baseline lists fingerprints that look like "github-token:file:hash": envseal's own data, not secrets.
+  const baselineFile = path.relative(root, baselinePath);
   return {
-    ignored: (file) => matcher !== undefined && file !== '' && !file.startsWith('..') && !path.isAbsolute(file) && matcher.ignores(file),
+    ignored: (file) =>
+      file === baselineFile || (matcher !== undefined && file !== '' && !file.startsWith('..') && !path.isAbsolute(file) && matcher.ignores(file)),
     baselined: (finding) => accepted.has(finding.fingerprint),
   };
 }

@@ -24,8 +24,11 @@ export interface CheckOptions {
   nameRules: boolean;
   /** Full staged content of a sealed file, for MAC and staleness checks (pre-commit only). */
   stagedContent?: (path: string) => string | undefined;
-  /** The working tree's plaintext next to a sealed file, for the staleness check (pre-commit only). */
-  workingText?: (path: string) => string | undefined;
+  /**
+   * The working tree's plaintext next to a sealed file when it was edited after the file was last
+   * sealed, for the staleness check (pre-commit only).
+   */
+  editedPlaintext?: (sealedFile: string) => string | undefined;
 }
 
 /** A finding made by a guard rule rather than the detector: about a whole file, with no secret. */
@@ -35,16 +38,19 @@ export function fileFinding(file: string, rule: string, kind: FindingKind, descr
 }
 
 export function checkFile(file: PatchFile, options: CheckOptions): Finding[] {
-  const findings: Finding[] = [];
   const verdict = classifyName(file.path);
   const commit = file.commit;
+  // A file blocked by its name is blocked whole: listing each of its values again would only be noise.
   if (options.nameRules && verdict === 'plaintext-env-file') {
-    findings.push(fileFinding(file.path, 'plaintext-env-file', 'env-file', 'plaintext env file: commit it sealed, never as is', 1, commit));
-  } else if (options.nameRules && verdict === 'key-file') {
-    findings.push(fileFinding(file.path, 'key-file', 'key-file', 'envseal key file: the master key must never be committed', 1, commit));
-  } else if (options.nameRules && verdict === 'backup-file') {
-    findings.push(fileFinding(file.path, 'backup-file', 'env-file', 'envseal backup file: backups stay local', 1, commit));
+    return [fileFinding(file.path, 'plaintext-env-file', 'env-file', 'plaintext env file: commit it sealed, never as is', 1, commit)];
   }
+  if (options.nameRules && verdict === 'key-file') {
+    return [fileFinding(file.path, 'key-file', 'key-file', 'envseal key file: the master key must never be committed', 1, commit)];
+  }
+  if (options.nameRules && verdict === 'backup-file') {
+    return [fileFinding(file.path, 'backup-file', 'env-file', 'envseal backup file: backups stay local', 1, commit)];
+  }
+  const findings: Finding[] = [];
   if (file.binary) return findings;
   const text = sparseText(file);
   if (verdict === 'sealed-file') {
@@ -80,7 +86,7 @@ function sealedFileFindings(file: PatchFile, text: string, options: CheckOptions
     const keys = options.knowledge.keysFor(file.path);
     if (!keys) return findings;
     const opened = openSealed(content, keys, file.path, 'your key');
-    const plain = options.workingText?.(plainNameFor(file.path));
+    const plain = options.editedPlaintext?.(file.path);
     if (plain !== undefined) {
       const local = toRecord(parseEnv(normalizeNewlines(plain).text, plainNameFor(file.path)));
       const sealed = toRecord(opened.lines);

@@ -15,6 +15,7 @@ import { FINGERPRINT_KEY, loadAllowList, applyAllowList } from './allow.js';
 import { type CheckOptions, checkFile } from './check.js';
 import { type GuardKnowledge, gatherKnowledge } from './knowledge.js';
 import { classifyName } from './names.js';
+import { plainNameFor } from '../env-files.js';
 
 export interface GuardRun {
   root: string;
@@ -44,9 +45,13 @@ export async function preCommitFindings(run: GuardRun): Promise<Finding[]> {
   const options: CheckOptions = {
     ...checkOptions(run, knowledge),
     stagedContent: (file) => indexBlob(run.root, file).toString('utf8'),
-    workingText: (file) => {
-      const absolute = path.join(run.root, file);
-      return fs.existsSync(absolute) ? fs.readFileSync(absolute, 'utf8') : undefined;
+    editedPlaintext: (sealedFile) => {
+      const plain = path.join(run.root, plainNameFor(sealedFile));
+      const sealed = path.join(run.root, sealedFile);
+      if (!fs.existsSync(plain)) return undefined;
+      // A .env older than its sealed file is merely behind it (after set, edit, a pull), not stale.
+      if (fs.existsSync(sealed) && fs.statSync(plain).mtimeMs <= fs.statSync(sealed).mtimeMs) return undefined;
+      return fs.readFileSync(plain, 'utf8');
     },
   };
   return applyAllowList(scanned.flatMap((f) => checkFile(f, options)), allow);

@@ -171,6 +171,14 @@ commits('sealed files: a normal one passes; a stale one and a hand-edited one ar
   assert.match(edited.output, /sealed-file-invalid/);
 });
 
+commits('a sealed file changed by set (newer than .env) is not stale: .env is merely behind', () => {
+  const dir = project();
+  const r = run(['set', 'PORT'], { cwd: dir, env: ENV, input: '8080\n' });
+  assert.is(r.code, 0, r.stderr);
+  git(dir, 'add', '.env.encrypted');
+  assert.is(commit(dir, 'set PORT').code, 0);
+});
+
 commits('binary files, big files and odd file names', () => {
   const dir = project();
   const binary = Buffer.concat([Buffer.from([0, 1, 2, 3]), Buffer.from(`token ${FAKE.github}`)]);
@@ -214,9 +222,29 @@ commits('inline allow, .envsealignore and a baseline let deliberate exceptions t
   write(path.join(dir, '.envsealignore'), 'fixtures/\n');
   git(dir, 'add', '.envsealignore');
   assert.is(commit(dir, 'ignored path').code, 0);
-  // Forbidding inline allows (a team policy) blocks the first case again.
+  // Forbidding inline allows, by flag or as a team policy in .envseal.json, blocks the first case again.
   assert.is(envseal(dir, 'scan', 'docs').code, 0);
   assert.is(envseal(dir, 'scan', '--no-inline-allow', 'docs').code, 1);
+  write(path.join(dir, '.envseal.json'), JSON.stringify({ guard: { inlineAllow: false } }));
+  assert.is(envseal(dir, 'scan', 'docs').code, 1, 'the team policy wins over the default');
+  fs.rmSync(path.join(dir, '.envseal.json'));
+});
+
+commits('a baseline lets a repository adopt the hook: old findings pass, new ones are blocked, lines may move', () => {
+  const dir = project();
+  stage(dir, 'legacy/config.js', `// old\nexport const token = '${FAKE.github}';\n`);
+  assert.is(git(dir, 'commit', '-qm', 'legacy', '--no-verify').status, 0);
+  const written = envseal(dir, 'scan', '--write-baseline', '.envseal-baseline.json');
+  assert.is(written.code, 0, written.stderr);
+  assert.match(written.stderr, /1 fingerprint/);
+  assertNoSecrets(read(path.join(dir, '.envseal-baseline.json')), [FAKE.github]);
+  assert.is(envseal(dir, 'scan').code, 0, 'the baselined finding no longer counts');
+  // The same secret moved to another line still matches its fingerprint.
+  stage(dir, 'legacy/config.js', `// old\n// moved down\nexport const token = '${FAKE.github}';\n`);
+  git(dir, 'add', '.envseal-baseline.json');
+  assert.is(commit(dir, 'move').code, 0);
+  stage(dir, 'legacy/other.js', `export const key = '${FAKE.stripe}';\n`);
+  assertBlocked(commit(dir), /stripe/i, 'a new finding is still blocked');
 });
 
 commits.run();

@@ -212,6 +212,17 @@ status('status --check: fresh 0, overdue 1 (injected clock), stale 1, --max-age'
   assertNoSecrets(stale.output, SECRETS);
 });
 
+status('a .env older than its sealed file is behind, not stale: --check passes and says how to refresh it', () => {
+  const dir = project();
+  assert.is(run(['set', 'PORT'], { cwd: dir, input: '4000\n' }).code, 0);
+  const r = run(['status', '--check', '--json'], { cwd: dir });
+  assert.is(r.code, 0, r.stdout);
+  const [file] = JSON.parse(r.stdout).files;
+  assert.equal(file.behind.changed, ['PORT']);
+  assert.is(file.stale, undefined);
+  assert.match(run(['status'], { cwd: dir }).stdout, /behind the sealed file.*envseal decrypt --force/);
+});
+
 status('status --all finds every sealed file and works without the key (unverified)', () => {
   const dir = project();
   write(path.join(dir, '.env.production'), 'API_TOKEN=prod-token-value-123456\n');

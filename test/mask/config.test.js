@@ -23,7 +23,7 @@ const failure = (fn) => {
 
 test('defaults when there is no .envseal.json', () => {
   const config = loadProjectConfig(repo());
-  assert.equal(config, { mask: { sensitive: [] }, rotation: {} });
+  assert.equal(config, { mask: { sensitive: [] }, rotation: {}, guard: { inlineAllow: true } });
 });
 
 test('the nearest file from the env file\'s directory up to the repository root wins', () => {
@@ -56,6 +56,9 @@ test('malformed files are refused with exit 4, naming the file and the setting',
     ['{ "mask": { "sensitive": [1] } }', '"mask.sensitive" must be a list'],
     ['{ "rotation": { "maxAgeDays": 0 } }', 'positive number'],
     ['{ "rotation": [] }', '"rotation" must be an object'],
+    ['{ "guard": { "inlineAllow": "no" } }', '"guard.inlineAllow" must be true or false'],
+    ['{ "guard": { "baseline": "" } }', '"guard.baseline" must be a file path'],
+    ['{ "guard": { "allow": true } }', 'unknown setting "guard.allow"'],
   ];
   for (const [text, expected] of cases) {
     const dir = repo();
@@ -65,6 +68,12 @@ test('malformed files are refused with exit 4, naming the file and the setting',
     assert.ok(error.message.includes('.envseal.json') && error.message.includes(expected), `${text}: ${error.message}`);
     assert.ok(error.hint, text);
   }
+});
+
+test('guard settings: inline allows can be forbidden, a baseline named', () => {
+  const dir = repo();
+  write(path.join(dir, '.envseal.json'), JSON.stringify({ guard: { inlineAllow: false, baseline: 'ci/baseline.json' } }));
+  assert.equal(loadProjectConfig(dir).guard, { inlineAllow: false, baseline: 'ci/baseline.json' });
 });
 
 test('$schema is allowed', () => {

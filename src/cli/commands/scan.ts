@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { EnvsealError, ExitCode } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import type { Handler } from '../spec.js';
+import { plural } from '../render.js';
 import { defaultExport } from '../../esm-interop.js';
 
 export const scan: Handler = async (args, context) => {
@@ -44,7 +45,7 @@ export const scan: Handler = async (args, context) => {
   }
   if (writeTo) {
     const count = writeBaseline(writeTo, findings);
-    context.info(`Wrote ${count} fingerprints to ${displayPath(writeTo)}. Findings they cover no longer block commits; new ones still do.`);
+    context.info(`Wrote ${plural(count, 'fingerprint')} to ${displayPath(writeTo)}. Findings they cover no longer block commits; new ones still do.`);
     return ExitCode.ok;
   }
   return reportFindings(findings, context, { blocked: 'envseal found', json: Boolean(args.json), sarif: Boolean(args.sarif) });

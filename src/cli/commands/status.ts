@@ -51,10 +51,18 @@ function printStatus(s: FileStatus, context: Context, maxAgeDays: number): void 
   if (s.sealedWithPrevious) {
     rows.push(['rotation', `unfinished: the key was replaced but this file is still sealed with the previous one (an interrupted \`envseal rotate\`, or a file not yet rotated). Run \`envseal rotate${s.envName ? ` --env ${s.envName}` : ''}\` to finish; no new key will be generated.`]);
   }
-  if (s.stale) {
-    const { added, changed, removed } = s.stale;
-    const parts = [changed.length ? `changed: ${changed.join(', ')}` : '', added.length ? `only in ${displayPath(s.plaintextFile!)}: ${added.join(', ')}` : '', removed.length ? `missing from ${displayPath(s.plaintextFile!)}: ${removed.join(', ')}` : ''].filter(Boolean);
-    rows.push(['plaintext', `${displayPath(s.plaintextFile!)} differs (${parts.join('; ') || 'unreadable'}): run \`envseal encrypt\` (or \`envseal decrypt --force\` to take the sealed values)`]);
+  const drift = s.stale ?? s.behind;
+  if (drift) {
+    const plain = displayPath(s.plaintextFile!);
+    const { added, changed, removed } = drift;
+    const parts = [changed.length ? `changed: ${changed.join(', ')}` : '', added.length ? `only in ${plain}: ${added.join(', ')}` : '', removed.length ? `missing from ${plain}: ${removed.join(', ')}` : ''].filter(Boolean);
+    const what = parts.join('; ') || 'unreadable';
+    rows.push([
+      'plaintext',
+      s.stale
+        ? `${plain} was edited after the last seal (${what}): run \`envseal encrypt\``
+        : `${plain} is behind the sealed file (${what}): \`envseal decrypt --force\` refreshes it`,
+    ]);
   } else if (s.plaintextFile) {
     rows.push(['plaintext', `${displayPath(s.plaintextFile)} matches`]);
   }
