@@ -39,7 +39,7 @@ const env = {
   GIT_COMMITTER_NAME: 'Demo',
   GIT_COMMITTER_EMAIL: 'demo@example.com',
 };
-for (const name of Object.keys(env)) if (name.startsWith('ENVSEAL_') || name === 'SECRETS_MASTER_KEY') delete env[name];
+for (const name of Object.keys(env)) if (name.startsWith('ENVSEAL_') || name === 'SECRETS_MASTER_KEY' || name === 'FORCE_COLOR') delete env[name];
 let step = 0;
 
 function say(title, text) {

@@ -42,7 +42,7 @@ export function isPlaceholder(value: string): boolean {
 }
 
 /**
- * Credentials published on purpose (AWS's AKIAIOSFODNN7EXAMPLE and its secret key, jwt.io's sample
+ * Credentials published on purpose (AWS's documented example key id ending in EXAMPLE and its secret key, jwt.io's sample
  * token, the Azure storage emulator's account key, Hardhat's first test account, the OAuth RFCs'
  * examples), and anything that says it is an example.
  */

@@ -124,7 +124,8 @@ export class PatchParser {
     if (line.startsWith('new file mode')) file.isNew = true;
     else if (line.startsWith('Binary files ') || line === 'GIT binary patch') file.binary = true;
     else if (line.startsWith('+++ ')) {
-      const target = line.slice(4);
+      // git ends an unquoted name that contains a space with a tab, as GNU diff does.
+      const target = line.slice(4).replace(/\t$/, '');
       if (target !== '/dev/null') file.path = unquoteGitPath(target).replace(/^b\//, '');
     } else {
       const hunk = HUNK.exec(line);

@@ -8,7 +8,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { EnvsealError, ExitCode } from '../errors.js';
-import { type PatchFile, PatchParser, parsePatch } from './patch.js';
+import { type PatchFile, PatchParser } from './patch.js';
 
 const DIFF_FLAGS = ['-U0', '--no-renames', '--no-textconv', '--no-ext-diff', '--no-color', '--diff-filter=AMT', '--src-prefix=a/', '--dst-prefix=b/'];
 const GIT_CONFIG = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'color.ui=never'];
@@ -27,24 +27,45 @@ export function gitSync(cwd: string, args: readonly string[], input?: string): B
 }
 
 /** Like gitSync, without blocking: independent git commands can run side by side. */
-export function gitAsync(cwd: string, args: readonly string[]): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('git', [...GIT_CONFIG, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (d: Buffer) => out.push(d));
-    child.stderr.on('data', (d: Buffer) => err.push(d));
+export async function gitAsync(cwd: string, args: readonly string[]): Promise<Buffer> {
+  const out: Buffer[] = [];
+  for await (const chunk of gitStream(cwd, args)) out.push(chunk);
+  return Buffer.concat(out);
+}
+
+/** git's stdout as it comes; throws after the last chunk when git fails. */
+async function* gitStream(cwd: string, args: readonly string[]): AsyncGenerator<Buffer> {
+  const child = spawn('git', [...GIT_CONFIG, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const err: Buffer[] = [];
+  child.stderr.on('data', (d: Buffer) => err.push(d));
+  const exited = new Promise<number | null>((resolve, reject) => {
     child.on('error', (e) => reject(new EnvsealError('E_GIT_MISSING', ExitCode.io, `cannot run git: ${e.message}`, 'Install git and make sure it is on PATH.')));
-    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(out)) : reject(gitError(args, Buffer.concat(err).toString('utf8')))));
+    child.on('close', resolve);
   });
+  for await (const chunk of child.stdout) yield chunk as Buffer;
+  if ((await exited) !== 0) throw gitError(args, Buffer.concat(err).toString('utf8'));
 }
 
-/** Files added or modified in the index, with their added lines. */
-export async function stagedChanges(cwd: string): Promise<PatchFile[]> {
-  return parsePatch((await gitAsync(cwd, ['diff', '--cached', ...DIFF_FLAGS])).toString('utf8'));
+/** A patch from git, parsed as it streams: one file at a time, so memory is bounded by the largest file. */
+async function* patchFiles(cwd: string, args: readonly string[]): AsyncGenerator<PatchFile> {
+  const queue: PatchFile[] = [];
+  const parser = new PatchParser((file) => queue.push(file));
+  const decoder = new TextDecoder();
+  for await (const chunk of gitStream(cwd, args)) {
+    parser.push(decoder.decode(chunk, { stream: true }));
+    while (queue.length > 0) yield queue.shift()!;
+  }
+  parser.push(decoder.decode());
+  parser.end();
+  while (queue.length > 0) yield queue.shift()!;
 }
 
-/** Repository-relative paths of tracked sealed files. */
+/** Files added or modified in the index (what a commit would record), with their added lines. */
+export function stagedChanges(cwd: string): AsyncGenerator<PatchFile> {
+  return patchFiles(cwd, ['diff', '--cached', ...DIFF_FLAGS]);
+}
+
+/** Repository-relative paths of sealed files in the index: tracked ones and newly staged ones. */
 export async function trackedSealedFiles(cwd: string): Promise<string[]> {
   return (await gitAsync(cwd, ['ls-files', '-z', '--', '*.encrypted']))
     .toString('utf8')
@@ -62,29 +83,11 @@ export function repoRoot(cwd: string): string {
 }
 
 /**
- * Streams the changes of the commits selected by `revisions` (git rev-list arguments, e.g.
- * ['A..B'] or ['B', '--not', '--remotes=origin']), one file at a time, oldest commit last.
+ * The changes of the commits selected by `revisions` (git rev-list arguments, e.g. ['A..B'] or
+ * ['B', '--not', '--remotes=origin']), streamed one file at a time, newest commit first.
  */
-export async function* commitChanges(cwd: string, revisions: readonly string[]): AsyncGenerator<PatchFile> {
-  const args = [...GIT_CONFIG, 'log', '-p', '--format=%x00%H', '--no-merges', ...DIFF_FLAGS, ...revisions, '--'];
-  const child = spawn('git', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  const queue: PatchFile[] = [];
-  const parser = new PatchParser((file) => queue.push(file));
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  child.stdout.setEncoding('utf8');
-  for await (const chunk of child.stdout) {
-    parser.push(chunk as string);
-    while (queue.length > 0) yield queue.shift()!;
-  }
-  parser.end();
-  while (queue.length > 0) yield queue.shift()!;
-  const code = await exited;
-  if (code !== 0) throw gitError(['log'], stderr);
+export function commitChanges(cwd: string, revisions: readonly string[]): AsyncGenerator<PatchFile> {
+  return patchFiles(cwd, ['log', '-p', '--format=%x00%H', '--no-merges', ...DIFF_FLAGS, ...revisions, '--']);
 }
 
 /** Paths of tracked files (or untracked, not ignored ones) matching pathspecs, for the working tree scan. */

@@ -14,7 +14,6 @@ import type { PatchFile } from '../git/patch.js';
 import { FINGERPRINT_KEY, loadAllowList, applyAllowList } from './allow.js';
 import { type CheckOptions, checkFile } from './check.js';
 import { type GuardKnowledge, gatherKnowledge } from './knowledge.js';
-import { classifyName } from './names.js';
 import { plainNameFor } from '../env-files.js';
 
 export interface GuardRun {
@@ -25,9 +24,8 @@ export interface GuardRun {
   baseline?: string | false;
 }
 
-/** What the guard knows of the team's secrets: from every tracked sealed file, plus `moreSealed`. */
-function knowledgeFor(run: GuardRun, tracked: readonly string[], moreSealed: readonly string[] = []): GuardKnowledge {
-  const sealed = [...new Set([...tracked, ...moreSealed])];
+/** What the guard knows of the team's secrets: from the given sealed files (repository-relative). */
+function knowledgeFor(run: GuardRun, sealed: readonly string[]): GuardKnowledge {
   return gatherKnowledge(run.root, sealed, run.env, compileMaskRules(loadProjectConfig(run.root).mask.sensitive));
 }
 
@@ -36,12 +34,9 @@ function checkOptions(run: GuardRun, knowledge: GuardKnowledge): CheckOptions {
 }
 
 export async function preCommitFindings(run: GuardRun): Promise<Finding[]> {
-  // Both git commands at once: this is the hook every commit waits for.
-  const [files, tracked] = await Promise.all([stagedChanges(run.root), trackedSealedFiles(run.root)]);
-  if (files.length === 0) return [];
+  // ls-files reads the index, so it lists newly staged sealed files too.
+  const knowledge = knowledgeFor(run, await trackedSealedFiles(run.root));
   const allow = loadAllowList(run.root, run.baseline);
-  const scanned = files.filter((f) => !allow.ignored(f.path));
-  const knowledge = knowledgeFor(run, tracked, scanned.filter((f) => classifyName(f.path) === 'sealed-file').map((f) => f.path));
   const options: CheckOptions = {
     ...checkOptions(run, knowledge),
     stagedContent: (file) => indexBlob(run.root, file).toString('utf8'),
@@ -54,7 +49,11 @@ export async function preCommitFindings(run: GuardRun): Promise<Finding[]> {
       return fs.readFileSync(plain, 'utf8');
     },
   };
-  return applyAllowList(scanned.flatMap((f) => checkFile(f, options)), allow);
+  const findings: Finding[] = [];
+  for await (const file of stagedChanges(run.root)) {
+    if (!allow.ignored(file.path)) findings.push(...checkFile(file, options));
+  }
+  return applyAllowList(findings, allow);
 }
 
 /** git's marker below which `git commit -v` appends the diff: not part of the message. */

@@ -78,7 +78,7 @@ const commits = suite('pre-commit');
 
 commits('plaintext env files are blocked wherever they are and however they got staged', () => {
   const dir = project();
-  for (const [file, flags] of [['.env', ['-f']], ['.env.production', ['-f']], ['config/.env.local', ['-f']], ['deploy/prod.env', []]]) {
+  for (const [file, flags] of [['.env', ['-f']], ['.env.production', ['-f']], ['config/.env.local', ['-f']], ['deploy/prod.env', []], ['my app/staging.env', []]]) {
     stage(dir, file, `API_TOKEN=value-for-${file.length}-abcdefgh\n`, ...flags);
     const r = commit(dir);
     assertBlocked(r, /plaintext-env-file/, file);

@@ -3,7 +3,8 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assertNoSecrets, read, run, runAsync, snapshot, tempDir, write, mode } from '../helpers/cli.js';
+import { BIN, assertNoSecrets, read, run, runAsync, snapshot, tempDir, write, mode } from '../helpers/cli.js';
+import { runAtTerminal } from '../helpers/pty.js';
 
 const VALUES = {
   SECRET_KEY: 'dG9rZW4tc2lnbmluZy1rZXktZm9yLXRlc3RzLW9ubHktbm90LXJlYWw',
@@ -168,6 +169,26 @@ basics('key from a variable: --force prints the new key exactly once; --new-key-
   assert.equal(written.previous, [printed]);
   assertNoSecrets(r2.output, [printed, written.current]);
   assert.is(run(['decrypt', '--stdout', '--key-file', 'new.key'], { cwd: dir }).code, 0);
+});
+
+basics('at a terminal, a new key shown once must be confirmed; no, or Ctrl-C, changes nothing', () => {
+  const dir = project();
+  const old = keyFileKeys(dir).current;
+  fs.rmSync(path.join(dir, '.env.key'));
+  const env = { ENVSEAL_MASTER_KEY: old };
+  for (const reply of ['no\r', '\x03']) {
+    const before = read(path.join(dir, '.env.encrypted'));
+    const r = runAtTerminal([process.execPath, BIN, 'rotate'], { cwd: dir, env, prompt: 'once the new key is stored', reply });
+    assert.is(r.code, 2, r.output);
+    assert.match(r.output, /nothing (has|was) changed|aborted/);
+    assert.is(read(path.join(dir, '.env.encrypted')), before, 'the sealed file is untouched');
+  }
+  const confirmed = runAtTerminal([process.execPath, BIN, 'rotate'], { cwd: dir, env, prompt: 'once the new key is stored', reply: 'stored\r' });
+  assert.is(confirmed.code, 0, confirmed.output);
+  const printed = /^([A-Za-z0-9_-]{43}=)\s*$/m.exec(confirmed.output)?.[1];
+  assert.ok(printed, 'the new key was shown');
+  assert.is(run(['decrypt', '--stdout'], { cwd: dir, env: { ENVSEAL_MASTER_KEY: printed } }).code, 0);
+  assertNoSecrets(confirmed.output, [old, ...SECRETS]);
 });
 
 basics('the audit log records operations and failures, never values or keys', () => {

@@ -4,9 +4,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { BIN, assertNoSecrets, cleanEnv, mode, read, run, runAsync, tempDir } from '../helpers/cli.js';
+import { BIN, assertNoSecrets, mode, read, run, runAsync, tempDir } from '../helpers/cli.js';
 import { changedLines, finished, lines, script, sealedProject, spot, values, waitFor } from './helpers.js';
+import { runAtTerminal } from '../helpers/pty.js';
 
 const SECRET = spot('secret');
 const DB = spot('db');
@@ -168,30 +168,7 @@ edit('a parse error without a terminal: nothing written, the edit kept (0600) at
 
 /** Runs `envseal edit` on a pseudo-terminal (stdin and stderr are TTYs), answering the reopen question with `answer`. */
 function editAtTerminal(ctx, editor, answer) {
-  const py = `
-import os, pty, sys
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvpe(sys.argv[1], sys.argv[1:], os.environ)
-out = b''
-answered = False
-while True:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-    if not answered and b'Reopen the editor' in out:
-        os.write(fd, os.environ['ANSWER'].encode())
-        answered = True
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode('utf8', 'replace'))
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
-  const r = spawnSync('python3', ['-c', py, process.execPath, BIN, 'edit'], { cwd: ctx.dir, env: cleanEnv({ XDG_RUNTIME_DIR: ctx.runtime, EDITOR: editor, ANSWER: answer }), encoding: 'utf8' });
-  return { code: r.status, output: r.stdout + r.stderr };
+  return runAtTerminal([process.execPath, BIN, 'edit'], { cwd: ctx.dir, env: { XDG_RUNTIME_DIR: ctx.runtime, EDITOR: editor }, prompt: 'Reopen the editor', reply: answer });
 }
 
 edit('a parse error at a terminal asks to reopen the editor, and the second edit is sealed', () => {

@@ -3,9 +3,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
-import { BIN, assertNoSecrets, cleanEnv, read, run } from '../helpers/cli.js';
+import { BIN, assertNoSecrets, read, run } from '../helpers/cli.js';
 import { changedLines, lines, sealedProject, spot, values } from './helpers.js';
+import { runAtTerminal } from '../helpers/pty.js';
 
 const SECRET = spot('secret');
 const DB = spot('db');
@@ -100,33 +100,12 @@ set('invalid names are refused with exit 2', () => {
 set('at a terminal the value is read from a hidden prompt and never echoed', () => {
   const { dir } = setup();
   const typed = spot('typed');
-  // A pseudo-terminal (python's pty) so stdin is a TTY; everything the terminal would show is captured.
-  const py = `
-import os, pty, sys
-pid, fd = pty.fork()
-if pid == 0:
-    os.execvpe(sys.argv[1], sys.argv[1:], os.environ)
-out = b''
-sent = False
-while True:
-    try:
-        chunk = os.read(fd, 4096)
-    except OSError:
-        break
-    if not chunk:
-        break
-    out += chunk
-    if not sent and b'input hidden' in out:
-        os.write(fd, os.environ['TYPED'].encode() + b'x\\x7f\\r')
-        sent = True
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode('utf8', 'replace'))
-sys.exit(os.waitstatus_to_exitcode(status))
-`;
-  const r = spawnSync('python3', ['-c', py, process.execPath, BIN, 'set', 'TYPED_SECRET'], { cwd: dir, env: cleanEnv({ TYPED: typed }), encoding: 'utf8' });
-  assert.is(r.status, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, /Value for TYPED_SECRET \(input hidden\)/);
-  assert.not.ok(r.stdout.includes(typed), 'nothing typed was echoed');
+  // A pseudo-terminal so stdin is a TTY; everything the terminal would show is captured. A typo is
+  // typed and erased with backspace.
+  const r = runAtTerminal([process.execPath, BIN, 'set', 'TYPED_SECRET'], { cwd: dir, prompt: 'input hidden', reply: `${typed}x\x7f\r` });
+  assert.is(r.code, 0, r.output);
+  assert.match(r.output, /Value for TYPED_SECRET \(input hidden\)/);
+  assert.not.ok(r.output.includes(typed), 'nothing typed was echoed');
   assert.is(values(dir).TYPED_SECRET, typed, 'backspace removed the extra character');
 });
 

@@ -1,0 +1,76 @@
+// The -U0 patch parser the hooks and history scans read git through: added lines at their real line
+// numbers, whatever the file names or contents look like.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PatchParser, parsePatch, sparseText, unquoteGitPath } from '../dist/git/patch.js';
+import { gitRepo } from './helpers/cli.js';
+
+const FLAGS = ['-c', 'core.quotePath=false', 'diff', '--cached', '-U0', '--no-renames', '--no-textconv', '--no-ext-diff', '--no-color', '--diff-filter=AMT', '--src-prefix=a/', '--dst-prefix=b/'];
+
+function stagedPatch(dir) {
+  return spawnSync('git', FLAGS, { cwd: dir, encoding: 'utf8' }).stdout;
+}
+
+test('added lines keep their line numbers; removed and context lines are not scanned', () => {
+  const dir = gitRepo('envseal-patch-');
+  fs.writeFileSync(path.join(dir, 'a.txt'), 'one\ntwo\nthree\nfour\n');
+  spawnSync('git', ['add', '.'], { cwd: dir });
+  spawnSync('git', ['commit', '-qm', 'x'], { cwd: dir });
+  fs.writeFileSync(path.join(dir, 'a.txt'), 'one\nTWO\nthree\nfour\nfive\nsix\n');
+  spawnSync('git', ['add', '.'], { cwd: dir });
+  const [file] = parsePatch(stagedPatch(dir));
+  assert.is(file.path, 'a.txt');
+  assert.equal(file.runs, [{ start: 2, lines: ['TWO'] }, { start: 5, lines: ['five', 'six'] }]);
+  assert.is(sparseText(file), '\nTWO\n\n\nfive\nsix');
+});
+
+test('content that looks like patch syntax is content: "++ ", "diff --git", "@@"', () => {
+  const dir = gitRepo('envseal-patch-');
+  const tricky = ['++ not a header', '+++ b/fake', 'diff --git a/x b/x', '@@ -1 +1 @@', '-- dashes', '\\ backslash'].join('\n');
+  fs.writeFileSync(path.join(dir, 'tricky.txt'), `${tricky}\n`);
+  spawnSync('git', ['add', '.'], { cwd: dir });
+  const files = parsePatch(stagedPatch(dir));
+  assert.is(files.length, 1);
+  assert.equal(files[0].runs, [{ start: 1, lines: tricky.split('\n') }]);
+  assert.is(files[0].isNew, true);
+});
+
+test('file names with spaces, unicode, quotes and newlines; binary files are marked', () => {
+  const dir = gitRepo('envseal-patch-');
+  const names = ['with space.txt', 'ünï ✓.txt', 'quote"d.txt', 'new\nline.txt'];
+  for (const name of names) fs.writeFileSync(path.join(dir, name), `in ${JSON.stringify(name)}\n`);
+  fs.writeFileSync(path.join(dir, 'blob.bin'), Buffer.from([0, 1, 2, 3, 0, 255]));
+  spawnSync('git', ['add', '.'], { cwd: dir });
+  const files = parsePatch(stagedPatch(dir));
+  assert.equal(files.map((f) => f.path).sort(), [...names, 'blob.bin'].sort());
+  assert.is(files.find((f) => f.path === 'blob.bin').binary, true);
+  for (const name of names) assert.equal(files.find((f) => f.path === name).runs[0].lines, [`in ${JSON.stringify(name)}`]);
+});
+
+test('commit boundaries from git log -p, and chunks split anywhere', () => {
+  const text = '\0aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -0,0 +1,2 @@\n+one\n+two\n\0bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n\ndiff --git a/y b/y\n--- a/y\n+++ b/y\n@@ -3 +3 @@\n-old\n+new\n';
+  const whole = parsePatch(text);
+  assert.equal(whole.map((f) => [f.commit?.[0], f.path, f.runs]), [
+    ['a', 'x', [{ start: 1, lines: ['one', 'two'] }]],
+    ['b', 'y', [{ start: 3, lines: ['new'] }]],
+  ]);
+  for (let size = 1; size < 12; size++) {
+    const files = [];
+    const parser = new PatchParser((f) => files.push(f));
+    for (let i = 0; i < text.length; i += size) parser.push(text.slice(i, i + size));
+    parser.end();
+    assert.equal(files, whole, `chunks of ${size}`);
+  }
+});
+
+test('git C-quoted paths decode to the bytes git meant', () => {
+  assert.is(unquoteGitPath('"a\\tb\\nc"'), 'a\tb\nc');
+  assert.is(unquoteGitPath('"\\303\\274"'), 'ü');
+  assert.is(unquoteGitPath('"q\\"d"'), 'q"d');
+  assert.is(unquoteGitPath('plain/path.txt'), 'plain/path.txt');
+});
+
+test.run();
