@@ -84,4 +84,16 @@ test('yargs handles negations the fast parser declines', async () => {
   assert.is(slow.args.backup, false);
 });
 
+
+test('usage errors name unknown options but never repeat a stray word (it may be a value)', async () => {
+  const { run } = await import('./helpers/cli.js');
+  const stray = run(['get', 'API_TOKEN', 's3cr3t-typed-by-mistake']);
+  assert.is(stray.code, 2);
+  assert.match(stray.stderr, /1 unexpected argument/);
+  assert.not.ok(stray.stderr.includes('s3cr3t-typed-by-mistake'));
+  const option = run(['encrypt', '--bogus']);
+  assert.is(option.code, 2);
+  assert.match(option.stderr, /unknown option: --bogus/);
+});
+
 test.run();

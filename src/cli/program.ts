@@ -77,7 +77,7 @@ export async function runProgram(argv: readonly string[], execute: (spec: Comman
     .exitProcess(false)
     .fail((message: string | undefined, error: Error | undefined) => {
       if (error) throw error;
-      throw new EnvsealError('E_USAGE', ExitCode.usage, message ?? 'invalid usage', 'Run `envseal --help` or `envseal <command> --help`.');
+      throw new EnvsealError('E_USAGE', ExitCode.usage, withoutStrayWords(message ?? 'invalid usage', argv), 'Run `envseal --help` or `envseal <command> --help`.');
     });
 
   const groups = new Map<string, CommandSpec[]>();
@@ -93,6 +93,26 @@ export async function runProgram(argv: readonly string[], execute: (spec: Comman
   }
   await program.parseAsync();
   return exitCode;
+}
+
+/**
+ * yargs quotes unexpected words back ("Unknown argument: s3cr3t"). A stray word may be a value typed
+ * on the command line by mistake, so only the names of unknown options are repeated; other words are
+ * counted, not shown.
+ */
+function withoutStrayWords(message: string, argv: readonly string[]): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  if (!unknown) return message;
+  const words = unknown[1]!.split(', ');
+  const isOption = (w: string): boolean => argv.some((a) => a === `--${w}` || a.startsWith(`--${w}=`) || a === `-${w}`);
+  const options = words.filter(isOption).map((w) => (w.length === 1 ? `-${w}` : `--${w}`));
+  const stray = words.length - options.length;
+  return [
+    options.length > 0 ? `unknown option${options.length > 1 ? 's' : ''}: ${options.join(', ')}` : '',
+    stray > 0 ? `${stray} unexpected argument${stray > 1 ? 's' : ''} (not repeated here: it could be a value)` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
 }
 
 const GROUP_DESCRIPTIONS: Record<string, string> = {

@@ -10,7 +10,6 @@ import type { Finding } from '../detect/types.js';
 import { loadProjectConfig } from '../config-file.js';
 import { compileMaskRules } from '../mask/rules.js';
 import { ZERO_SHA, commitChanges, gitSync, indexBlob, stagedChanges, trackedSealedFiles } from '../git/sources.js';
-import type { PatchFile } from '../git/patch.js';
 import { FINGERPRINT_KEY, loadAllowList, applyAllowList } from './allow.js';
 import { type CheckOptions, checkFile } from './check.js';
 import { type GuardKnowledge, gatherKnowledge } from './knowledge.js';
@@ -74,12 +73,22 @@ export async function commitMessageFindings(run: GuardRun, messageFile: string):
   return applyAllowList(findings, loadAllowList(run.root, run.baseline));
 }
 
-/** Revision arguments for the commits of one pushed ref that `remote` does not have. */
-export function pushRevisions(line: string, remote: string): string[] | undefined {
+/** Revision arguments for the commits of one pushed ref (a pre-push stdin line) that `remote` lacks. */
+function pushRevisions(root: string, line: string, remote: string): string[] | undefined {
   const [, localSha, , remoteSha] = line.trim().split(/\s+/);
   if (!localSha || ZERO_SHA.test(localSha)) return undefined; // a deletion sends no commits
-  if (remoteSha && !ZERO_SHA.test(remoteSha)) return [`${remoteSha}..${localSha}`];
+  if (remoteSha && !ZERO_SHA.test(remoteSha) && hasCommit(root, remoteSha)) return [`${remoteSha}..${localSha}`];
+  // A new branch, or a remote tip this clone never fetched: whatever no branch of the remote has.
   return [localSha, '--not', `--remotes=${remote}`];
+}
+
+function hasCommit(root: string, sha: string): boolean {
+  try {
+    gitSync(root, ['cat-file', '-e', `${sha}^{commit}`]);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export async function prePushFindings(run: GuardRun, remote: string, refs: string): Promise<Finding[]> {
@@ -89,9 +98,9 @@ export async function prePushFindings(run: GuardRun, remote: string, refs: strin
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const line of refs.split('\n').filter((l) => l.trim() !== '')) {
-    const revisions = pushRevisions(line, remote);
+    const revisions = pushRevisions(run.root, line, remote);
     if (!revisions) continue;
-    for await (const file of commitChangesWithFallback(run.root, revisions, line, remote)) {
+    for await (const file of commitChanges(run.root, revisions)) {
       if (allow.ignored(file.path)) continue;
       for (const finding of checkFile(file, options)) {
         const key = `${finding.commit}:${finding.fingerprint}:${finding.line}`;
@@ -102,18 +111,4 @@ export async function prePushFindings(run: GuardRun, remote: string, refs: strin
     }
   }
   return applyAllowList(findings, allow);
-}
-
-/** A remote tip this clone has never fetched cannot bound a range: fall back to "not on any remote branch". */
-async function* commitChangesWithFallback(root: string, revisions: string[], line: string, remote: string): AsyncGenerator<PatchFile> {
-  const [, localSha, , remoteSha] = line.trim().split(/\s+/);
-  if (revisions.length === 1 && remoteSha) {
-    try {
-      gitSync(root, ['cat-file', '-e', `${remoteSha}^{commit}`]);
-    } catch {
-      yield* commitChanges(root, [localSha!, '--not', `--remotes=${remote}`]);
-      return;
-    }
-  }
-  yield* commitChanges(root, revisions);
 }

@@ -56,6 +56,9 @@ test('npx envseal: init, encrypt, decrypt, run, and a commit the hook blocks', (
   assert.match(opened.stdout, new RegExp(`API_SECRET=${SECRET}`));
   const ran = npx(['run', '--', process.execPath, '-e', 'process.stdout.write(String(process.env.API_SECRET.length))']);
   assert.is(ran.stdout, String(SECRET.length));
+  const hooks = npx(['hooks', 'install']);
+  assert.is(hooks.code, 0, hooks.output);
+  assert.match(hooks.stderr, /pre-commit: already installed/, 'init installed them; install is idempotent');
   assert.is(npx(['hooks', 'status']).code, 0);
   assert.is(sh(project, 'git', ['add', '.env.encrypted', '.gitignore', 'package.json']).code, 0);
   const ok = sh(project, 'git', ['commit', '-qm', 'sealed']);
