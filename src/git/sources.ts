@@ -10,7 +10,9 @@ import { spawn, spawnSync } from 'node:child_process';
 import { EnvsealError, ExitCode } from '../errors.js';
 import { type PatchFile, PatchParser } from './patch.js';
 
-const DIFF_FLAGS = ['-U0', '--no-renames', '--no-textconv', '--no-ext-diff', '--no-color', '--diff-filter=AMT', '--src-prefix=a/', '--dst-prefix=b/'];
+// --text: a .gitattributes `-diff` or `binary` must not hide a file from the guard; truly binary
+// content is recognised afterwards (a NUL byte) and skipped.
+const DIFF_FLAGS = ['-U0', '--text', '--no-renames', '--no-textconv', '--no-ext-diff', '--no-color', '--diff-filter=AMT', '--src-prefix=a/', '--dst-prefix=b/'];
 const GIT_CONFIG = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'color.ui=never'];
 const MAX_BUFFER = 1024 * 1024 * 1024;
 

@@ -6,16 +6,19 @@
 import { EnvsealError } from '../errors.js';
 import { plainNameFor } from '../env-files.js';
 import { detect } from '../detect/engine.js';
-import { isPlaceholder } from '../detect/not-secrets.js';
+import { isDocumentedExample, isPlaceholder } from '../detect/not-secrets.js';
+import { isSourceCodeFile, secretNameStrength } from '../detect/names.js';
+import { characterClasses } from '../detect/entropy.js';
+import { FINGERPRINT_KEY } from './allow.js';
+import { createHmac } from 'node:crypto';
 import type { DetectOptions, Finding, FindingKind } from '../detect/types.js';
 import { dotenvValue, parseEnv, toRecord } from '../format/envfile.js';
 import { VALUE_PREFIX, WrongKeyError, openSealed, parseSealedStructure } from '../format/sealed.js';
-import { isSensitiveName } from '../mask/rules.js';
 import { normalizeNewlines } from '../text.js';
 import type { PatchFile } from '../git/patch.js';
 import { sparseText } from '../git/patch.js';
 import type { GuardKnowledge } from './knowledge.js';
-import { classifyName } from './names.js';
+import { type NameVerdict, classifyName } from './names.js';
 
 export interface CheckOptions {
   knowledge: GuardKnowledge;
@@ -31,36 +34,40 @@ export interface CheckOptions {
   editedPlaintext?: (sealedFile: string) => string | undefined;
 }
 
-/** A finding made by a guard rule rather than the detector: about a whole file, with no secret. */
-export function fileFinding(file: string, rule: string, kind: FindingKind, description: string, line = 1, commit?: string): Finding {
-  const finding = { file, line, column: 1, rule, kind, description, fingerprint: `${rule}:${file}`, maskedExcerpt: '', ...(commit ? { commit } : {}) };
+/**
+ * A finding made by a guard rule rather than the detector: about a whole file, with no secret. Its
+ * fingerprint includes a keyed hash of the file's added content, so a baseline that accepts an old
+ * committed .env does not accept the next one (or a key file) under the same name.
+ */
+export function fileFinding(file: string, rule: string, kind: FindingKind, description: string, content: string, line = 1, commit?: string): Finding {
+  const hash = createHmac('sha256', FINGERPRINT_KEY).update(content).digest('hex').slice(0, 16);
+  const finding = { file, line, column: 1, rule, kind, description, fingerprint: `${rule}:${file}:${hash}`, maskedExcerpt: '', ...(commit ? { commit } : {}) };
   return Object.defineProperty(finding, 'secret', { value: '', enumerable: false }) as Finding;
 }
 
+const NAME_RULES: Partial<Record<NonNullable<NameVerdict>, { rule: string; kind: FindingKind; description: string }>> = {
+  'plaintext-env-file': { rule: 'plaintext-env-file', kind: 'env-file', description: 'plaintext env file: commit it sealed, never as is' },
+  'key-file': { rule: 'key-file', kind: 'key-file', description: 'envseal key file: the master key must never be committed' },
+  'key-container': { rule: 'key-container', kind: 'key-file', description: 'private key file (keystore, PKCS#12 or SSH private key)' },
+  'backup-file': { rule: 'backup-file', kind: 'env-file', description: 'envseal backup file: backups stay local' },
+};
+
 export function checkFile(file: PatchFile, options: CheckOptions): Finding[] {
   const verdict = classifyName(file.path);
-  const commit = file.commit;
+  const text = file.binary ? '' : sparseText(file);
   // A file blocked by its name is blocked whole: listing each of its values again would only be noise.
-  if (options.nameRules && verdict === 'plaintext-env-file') {
-    return [fileFinding(file.path, 'plaintext-env-file', 'env-file', 'plaintext env file: commit it sealed, never as is', 1, commit)];
-  }
-  if (options.nameRules && verdict === 'key-file') {
-    return [fileFinding(file.path, 'key-file', 'key-file', 'envseal key file: the master key must never be committed', 1, commit)];
-  }
-  if (options.nameRules && verdict === 'backup-file') {
-    return [fileFinding(file.path, 'backup-file', 'env-file', 'envseal backup file: backups stay local', 1, commit)];
-  }
+  const byName = options.nameRules && verdict ? NAME_RULES[verdict] : undefined;
+  if (byName) return [fileFinding(file.path, byName.rule, byName.kind, byName.description, text, 1, file.commit)];
   const findings: Finding[] = [];
   if (file.binary) return findings;
-  const text = sparseText(file);
   if (verdict === 'sealed-file') {
-    findings.push(...sealedFileFindings(file, text, options));
+    for (const finding of sealedFileFindings(file, text, options)) findings.push(finding);
   } else if (verdict === undefined) {
-    findings.push(...envContentFindings(file, text));
+    for (const finding of envContentFindings(file, text, options.detect.inlineAllow !== false)) findings.push(finding);
   }
   const { knowledge } = options;
   for (const finding of detect(text, { ...options.detect, file: file.path, knownKeys: knowledge.knownKeys, teamSecrets: knowledge.teamSecrets })) {
-    if (commit) finding.commit = commit;
+    if (file.commit) finding.commit = file.commit;
     findings.push(finding);
   }
   return findings;
@@ -75,7 +82,7 @@ function sealedFileFindings(file: PatchFile, text: string, options: CheckOptions
     const match = ENTRY.exec(line);
     if (!match || line.startsWith('#')) return;
     if (!dotenvValue(match[2]!.replace(/\s+#.*$/, '')).value.startsWith(VALUE_PREFIX)) {
-      findings.push(fileFinding(file.path, 'sealed-file-plaintext', 'sealed-file', `${match[1]} holds a plaintext value in a sealed file`, index + 1, file.commit));
+      findings.push(fileFinding(file.path, 'sealed-file-plaintext', 'sealed-file', `${match[1]} holds a plaintext value in a sealed file`, line, index + 1, file.commit));
     }
   });
   const staged = options.stagedContent?.(file.path);
@@ -92,30 +99,51 @@ function sealedFileFindings(file: PatchFile, text: string, options: CheckOptions
       const sealed = toRecord(opened.lines);
       const differing = [...new Set([...Object.keys(local), ...Object.keys(sealed)])].filter((name) => local[name] !== sealed[name]);
       if (differing.length > 0) {
-        findings.push(fileFinding(file.path, 'sealed-file-stale', 'sealed-file', `stale: ${plainNameFor(file.path)} holds different values for ${differing.join(', ')}; run \`envseal encrypt\` and stage the result`));
+        findings.push(fileFinding(file.path, 'sealed-file-stale', 'sealed-file', `stale: ${plainNameFor(file.path)} holds different values for ${differing.join(', ')}; run \`envseal encrypt\` and stage the result`, content));
       }
     }
   } catch (e) {
     if (e instanceof WrongKeyError) return findings; // sealed with a key this machine lacks: nothing to verify
     if (!(e instanceof EnvsealError)) throw e;
-    findings.push(fileFinding(file.path, 'sealed-file-invalid', 'sealed-file', `not a valid sealed file: ${e.message}`));
+    findings.push(fileFinding(file.path, 'sealed-file-invalid', 'sealed-file', `not a valid sealed file: ${e.message}`, content));
   }
   return findings;
 }
 
+/** An env file's line: `NAME=value` with an environment-variable name, as .env files write them. */
+const ENV_LINE = /^(?:export\s+)?([A-Z][A-Z0-9_]*)=(.*)$/;
+
 /**
- * A file of any name whose added lines are mostly NAME=value with a secret name and a real value: a
- * renamed or copied .env ("config.txt", "prod.vars").
+ * A file of any name whose added lines are an env file holding a real secret value: a renamed or
+ * copied .env ("config.txt", "prod.vars"). Deliberately narrow, because the detector already finds
+ * random-looking secrets everywhere: at least three lines, nearly all of them `NAME=value` with
+ * upper-case names (source code and YAML/JSON/properties do not look like that), and a value under a
+ * name that clearly holds a secret (PASSWORD, SECRET, API_KEY...) that is no placeholder, no
+ * documented example and no phrase.
  */
-function envContentFindings(file: PatchFile, text: string): Finding[] {
-  const lines = text.split('\n').map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
-  const entries = lines.map((l) => ENTRY.exec(l)).filter((m): m is RegExpExecArray => m !== null);
-  if (entries.length < 2 || entries.length < lines.length * 0.8) return [];
-  const secret = entries.find((m) => {
-    const value = dotenvValue(m[2]!.replace(/\s+#.*$/, '')).value;
-    return isSensitiveName(m[1]!) && value.length >= 6 && !isPlaceholder(value) && !value.startsWith(VALUE_PREFIX);
+function envContentFindings(file: PatchFile, text: string, inlineAllow: boolean): Finding[] {
+  if (isSourceCodeFile(file.path)) return [];
+  const all = text.split('\n');
+  const meaningful = all.map((l, i) => [l.trim(), i] as const).filter(([l]) => l !== '' && !l.startsWith('#'));
+  const entries = meaningful.flatMap(([l, i]) => {
+    const match = ENV_LINE.exec(l);
+    return match ? [{ name: match[1]!, raw: match[2]!, index: i }] : [];
+  });
+  if (entries.length < 3 || entries.length < meaningful.length * 0.9) return [];
+  const secret = entries.find(({ name, raw, index }) => {
+    if (secretNameStrength(name) !== 'strong') return false;
+    if (inlineAllow && (all[index]!.includes('envseal:allow') || (index > 0 && all[index - 1]!.includes('envseal:allow')))) return false;
+    const value = dotenvValue(raw.trimStart().startsWith('#') ? '' : raw.replace(/\s+#.*$/, '')).value;
+    return isRealValue(value);
   });
   if (!secret) return [];
-  const line = text.split('\n').findIndex((l) => l.includes(secret[0])) + 1;
-  return [fileFinding(file.path, 'plaintext-env-content', 'env-file', `env file content with a real value for ${secret[1]}: commit env files only sealed`, line, file.commit)];
+  return [fileFinding(file.path, 'plaintext-env-content', 'env-file', `env file content with a real value for ${secret.name}: commit env files only sealed`, text, secret.index + 1, file.commit)];
+}
+
+/** A value someone could log in with: long enough, not a placeholder, example, reference or phrase. */
+function isRealValue(value: string): boolean {
+  if (value.length < 8 || /\s/.test(value) || value.startsWith(VALUE_PREFIX)) return false;
+  if (isPlaceholder(value) || isDocumentedExample(value)) return false;
+  const classes = characterClasses(value);
+  return [classes.lower, classes.upper, classes.digit, classes.other].filter((n) => n > 0).length >= 2;
 }

@@ -50,7 +50,8 @@ export async function preCommitFindings(run: GuardRun): Promise<Finding[]> {
   };
   const findings: Finding[] = [];
   for await (const file of stagedChanges(run.root)) {
-    if (!allow.ignored(file.path)) findings.push(...checkFile(file, options));
+    if (allow.ignored(file.path)) continue;
+    for (const finding of checkFile(file, options)) findings.push(finding);
   }
   return applyAllowList(findings, allow);
 }

@@ -5,17 +5,29 @@
 import * as path from 'node:path';
 import { SEALED_SUFFIX } from '../env-files.js';
 
-/** Suffixes that mark a committable template of an env file, not the env file itself. */
-const TEMPLATE_SUFFIXES = ['.example', '.sample', '.template', '.tmpl', '.dist'];
+/**
+ * Suffixes of env files that are meant to be committed: templates and defaults without secrets, and
+ * files another tool has encrypted (dotenv-vault, sops, gpg, age, ...). Compared case-insensitively.
+ */
+const COMMITTABLE_SUFFIXES = [
+  '.example', '.sample', '.template', '.tmpl', '.tpl', '.dist', '.defaults', '.schema',
+  '.vault', '.enc', '.gpg', '.age', '.asc', '.sops', '.sops.yaml', '.sops.yml', '.sops.json',
+];
 
-export type NameVerdict = 'plaintext-env-file' | 'key-file' | 'sealed-file' | 'backup-file' | undefined;
+/** Private key containers and SSH private keys, which are binary or have no telling content. */
+const KEY_CONTAINER = /\.(?:p12|pfx|jks|keystore|bks)$|^id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$/;
+
+export type NameVerdict = 'plaintext-env-file' | 'env-template' | 'key-file' | 'key-container' | 'sealed-file' | 'backup-file' | undefined;
 
 export function classifyName(file: string): NameVerdict {
-  const base = path.posix.basename(file.replace(/\\/g, '/'));
+  // Case and stray spaces do not change what a file is: `.ENV` and `.env ` are plaintext env files too.
+  const base = path.posix.basename(file.replace(/\\/g, '/')).trim().toLowerCase();
   if (base === '.env.key' || /^\.env\..+\.key$/.test(base) || base === '.env.keys') return 'key-file';
-  if (/\.backup_\d{8}T\d{6}Z(\.\d+)?$/.test(base)) return 'backup-file';
+  if (KEY_CONTAINER.test(base)) return 'key-container';
+  if (/\.backup_\d{8}t\d{6}z(\.\d+)?$/.test(base)) return 'backup-file';
   if (base.endsWith(SEALED_SUFFIX)) return 'sealed-file';
-  if (TEMPLATE_SUFFIXES.some((suffix) => base.endsWith(suffix))) return undefined;
-  if (base === '.env' || base.startsWith('.env.') || (base.endsWith('.env') && base.length > 4)) return 'plaintext-env-file';
+  if (base === '.env' || base.startsWith('.env.') || (base.endsWith('.env') && base.length > 4)) {
+    return COMMITTABLE_SUFFIXES.some((suffix) => base.endsWith(suffix)) ? 'env-template' : 'plaintext-env-file';
+  }
   return undefined;
 }

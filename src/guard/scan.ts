@@ -61,7 +61,7 @@ export function scanWorkingTree(base: string, files: readonly string[], options:
     }
     if (isBinary(bytes)) continue;
     const patch: PatchFile = { path: file, isNew: true, binary: false, runs: [{ start: 1, lines: bytes.toString('utf8').split(/\r?\n/) }] };
-    findings.push(...checkFile(patch, options));
+    for (const finding of checkFile(patch, options)) findings.push(finding);
   }
   return applyAllowList(findings, allow);
 }
@@ -78,7 +78,7 @@ export async function scanHistory(
   for await (const file of commitChanges(root, revisions)) {
     progress?.(++files, file.commit);
     if (allow.ignored(file.path)) continue;
-    findings.push(...checkFile(file, options));
+    for (const finding of checkFile(file, options)) findings.push(finding);
   }
   return applyAllowList(findings, allow);
 }

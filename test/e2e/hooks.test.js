@@ -247,6 +247,54 @@ commits('a baseline lets a repository adopt the hook: old findings pass, new one
   assertBlocked(commit(dir), /stripe/i, 'a new finding is still blocked');
 });
 
+commits('a baselined old .env or key file does not let the next one with the same name through', () => {
+  const dir = project();
+  const keyFile = read(path.join(dir, '.env.key'));
+  for (const file of ['.env', '.env.key']) {
+    stage(dir, file, `OLD=first-version-${file}\n`, '-f');
+    assert.is(git(dir, 'commit', '-qm', 'old', '--no-verify').status, 0);
+    git(dir, 'rm', '-q', '--cached', file);
+    assert.is(git(dir, 'commit', '-qm', 'untrack', '--no-verify').status, 0);
+  }
+  assert.is(envseal(dir, 'scan', '--history', '--write-baseline', '.envseal-baseline.json').code, 0);
+  git(dir, 'add', '.envseal-baseline.json');
+  assert.is(commit(dir, 'baseline').code, 0);
+  stage(dir, '.env', `STRIPE_SECRET_KEY=${FAKE.stripe}\n`, '-f');
+  assertBlocked(commit(dir), /plaintext-env-file/, 'a new .env under a baselined name');
+  git(dir, 'reset', '-q');
+  stage(dir, '.env.key', keyFile, '-f');
+  assertBlocked(commit(dir), /key-file/, 'the current key under a baselined name');
+});
+
+commits('ordinary code, config and templates are not mistaken for env files', () => {
+  const dir = project();
+  const legit = {
+    'src/client.js': 'export const client = {\n  apiKey: config.apiKey,\n  authToken: await getAuthToken(config),\n};\n',
+    'src/types.ts': 'interface Login {\n  password: string;\n  accessToken: string;\n}\n',
+    'docker-compose.yml': 'services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: example\n      POSTGRES_USER: app\n',
+    '.env.example': 'GITHUB_TOKEN=  # needs repo scope\nJWT_SECRET=supersecret\nSESSION_SECRET=keyboard cat\nAPI_KEY=TODO_SET_ME\nPORT=3000\n',
+    'include/keys.h': 'enum {\n  KEY_UP = 0x103,\n  KEY_DOWN = 0x104,\n  KEY_LEFT = 0x105,\n};\n',
+    '.env.vault': 'DOTENV_VAULT_PRODUCTION="Mz9Qa1b2c3d4e5f6g7h8"\n',
+  };
+  for (const [file, content] of Object.entries(legit)) stage(dir, file, content, '-f');
+  const r = commit(dir, 'legit');
+  assert.is(r.code, 0, r.output);
+});
+
+commits('names: case and spaces do not hide a .env; key containers are blocked; .gitattributes -diff hides nothing', () => {
+  const dir = project();
+  for (const file of ['config/.ENV', 'keys/release.p12', 'ssh/id_ed25519']) {
+    stage(dir, file, 'anything\n', '-f');
+    assertBlocked(commit(dir), /plaintext-env-file|key-container/, file);
+    git(dir, 'reset', '-q');
+  }
+  write(path.join(dir, '.gitattributes'), '*.json -diff\n');
+  git(dir, 'add', '.gitattributes');
+  assert.is(commit(dir, 'attributes').code, 0);
+  stage(dir, 'config.json', JSON.stringify({ token: FAKE.github }));
+  assertBlocked(commit(dir), /github/i, 'a -diff file is still scanned');
+});
+
 commits.run();
 
 const others = suite('commit-msg and pre-push');
