@@ -86,8 +86,8 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
   const rotation = json.rotation as Record<string, unknown> | undefined;
   if (rotation?.maxAgeDays !== undefined) {
     const days = rotation.maxAgeDays;
-    if (typeof days !== 'number' || !Number.isFinite(days) || days <= 0) {
-      throw invalid('"rotation.maxAgeDays" must be a positive number of days', 'For example: "maxAgeDays": 90.');
+    if (typeof days !== 'number' || !Number.isInteger(days) || days <= 0 || days > 36_500) {
+      throw invalid('"rotation.maxAgeDays" must be a whole number of days from 1 to 36500', 'For example: "maxAgeDays": 90.');
     }
     config.rotation.maxAgeDays = days;
   }

@@ -36,8 +36,11 @@ export function createContext(quiet = false): Context {
   // `envseal ... | head` closes the pipe early: end quietly with the status a program killed by SIGPIPE
   // has (Node ignores the signal itself), unless a command manages its output itself (run --mask).
   stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    if (stdout.listenerCount('error') === 1) process.exit(141);
+    if (stdout.listenerCount('error') > 1) return;
+    if (e.code === 'EPIPE') process.exit(141);
+    // Output that cannot be written (a full disk behind `> file`) is an I/O failure, not a finding.
+    stderr.write(`envseal: error: cannot write to standard output (${e.code ?? e.message})\n`);
+    process.exit(ExitCode.io);
   });
   const color = Boolean(stderr.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
   return {

@@ -66,7 +66,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       out: { type: 'string', describe: 'Sealed file (default: <in>.encrypted)' },
       env: envOption,
       'key-file': keyFileOption,
-      force: forceOption('Replace an output that is not a valid sealed file (a backup is kept)'),
+      force: forceOption('Replace an output that is not a valid sealed file, or seal a plaintext older than the sealed file (a backup is kept)'),
       rekey: forceOption('Re-seal an output sealed with another key under the current key'),
       quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false },
     },
@@ -118,7 +118,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       backup: { type: 'boolean', describe: 'Keep the old sealed file as <file>.backup_<UTC time> (--no-backup to skip)', default: true },
       'dry-run': { type: 'boolean', describe: 'Re-seal and verify in memory only; change nothing', default: false },
       'new-key-out': { type: 'string', describe: 'When the key comes from a variable or key command: write the new key to this new 0600 file' },
-      force: forceOption('Do not ask for confirmation after showing a new key'),
+      force: forceOption('At a terminal, do not ask for confirmation after showing a new key'),
       quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success (a new key is still printed)', default: false },
     },
     examples: [

@@ -32,7 +32,9 @@ export function appendAudit(fromDir: string, record: Omit<AuditRecord, 'time'>, 
   const file = auditLogPath(fromDir);
   const root = path.dirname(path.dirname(file));
   try {
-    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // Only .envseal/ itself is created: a mistyped path must not leave directories behind.
+    if (!fs.existsSync(root)) return false;
+    fs.mkdirSync(path.dirname(file), { mode: 0o700, recursive: true });
     // A record is one write(2) on an O_APPEND descriptor, so concurrent writers do not interleave.
     fs.appendFileSync(file, `${JSON.stringify({ time: isoSeconds(now), ...record, file: path.relative(root, record.file) || record.file })}\n`, { mode: 0o600 });
     return true;

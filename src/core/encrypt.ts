@@ -4,7 +4,8 @@
  * being asked (--force, --rekey); nothing that would leak in plaintext parts is ever written.
  */
 import { EnvsealError, ExitCode } from '../errors.js';
-import { assertDotenvEquivalent, parseEnv } from '../format/envfile.js';
+import * as fs from 'node:fs';
+import { type EnvLine, assertDotenvEquivalent, parseEnv } from '../format/envfile.js';
 import { type HistoryEntry, type OpenedFile, WrongKeyError, openSealed } from '../format/sealed.js';
 import { PUBLIC_MODE, backupFile, displayPath, exists, readText, writeFileAtomic } from '../io/files.js';
 import { type ResolvedKeys, keyList, resolveKeys } from '../keys/key-sources.js';
@@ -12,6 +13,7 @@ import { type ChangeSummary, summarizeChanges } from './changes.js';
 import { historyEntry } from './history.js';
 import type { KeyOptions } from './open.js';
 import { sealGuarded } from './seal-guarded.js';
+import { lockFiles } from '../io/lock.js';
 
 export interface EncryptRequest extends KeyOptions {
   input: string;
@@ -38,12 +40,31 @@ export interface EncryptResult {
 }
 
 export function encryptFile(request: EncryptRequest): EncryptResult {
+  const release = lockFiles([request.output]);
+  try {
+    return encryptHoldingLock(request);
+  } finally {
+    release();
+  }
+}
+
+function encryptHoldingLock(request: EncryptRequest): EncryptResult {
   const inputLabel = displayPath(request.input);
   const source = readText(request.input);
   const lines = parseEnv(source.text, inputLabel);
   assertDotenvEquivalent(source.text, lines, inputLabel);
   const keys = resolveKeys({ ...request, envFile: request.input });
   const existing = openExistingOutput(request, keys);
+  const undone = existing.opened ? newerSealedChanges(request, existing.opened, lines) : undefined;
+  if (undone && !request.force) {
+    throw new EnvsealError(
+      'E_PLAINTEXT_BEHIND',
+      ExitCode.usage,
+      `${inputLabel} is older than ${displayPath(request.output)}, which holds changes it does not have (${describe(undone)}); sealing it would undo them`,
+      `Refresh it first with \`envseal decrypt --force\` (a 0600 backup of it is kept), then make your change again; or add --force to seal ${inputLabel} as it is (the sealed file is backed up first).`,
+    );
+  }
+  if (undone) existing.needsBackup = true;
 
   let history: HistoryEntry[];
   if (existing.opened && !existing.opened.legacy && existing.opened.keyIndex === 0) {
@@ -108,6 +129,26 @@ function openExistingOutput(request: EncryptRequest, keys: ResolvedKeys): Existi
     }
     throw e;
   }
+}
+
+/**
+ * The changes sealing `lines` would undo: when the sealed file is newer than the plaintext (after
+ * `set`, `edit` or a `git pull`) and differs from it, the plaintext is behind, not ahead.
+ */
+function newerSealedChanges(request: EncryptRequest, opened: OpenedFile, lines: readonly EnvLine[]): ChangeSummary | undefined {
+  if (fs.statSync(request.output).mtimeMs <= fs.statSync(request.input).mtimeMs) return undefined;
+  const changes = summarizeChanges(opened.lines, lines);
+  return changes.added.length + changes.changed.length + changes.removed.length > 0 ? changes : undefined;
+}
+
+/** Names only, from the sealed file's point of view (what it has that the plaintext lacks). */
+function describe(changes: ChangeSummary): string {
+  const parts = [
+    changes.changed.length ? `different: ${changes.changed.join(', ')}` : '',
+    changes.removed.length ? `only sealed: ${changes.removed.join(', ')}` : '',
+    changes.added.length ? `only in the plaintext: ${changes.added.join(', ')}` : '',
+  ];
+  return parts.filter(Boolean).join('; ');
 }
 
 function rotatedKeyError(label: string, sealedWith: string, keys: ResolvedKeys): EnvsealError {

@@ -45,6 +45,7 @@ export const GITIGNORE_RULES = [
   '.env.key',
   '.env.*.key',
   '*.backup_*',
+  '.*.envseal-*',
   '.envseal/',
 ] as const;
 
@@ -54,7 +55,8 @@ export function initProject(request: InitRequest): InitResult {
   const dir = path.resolve(request.dir);
   const sealed = path.join(dir, sealedFileName(request.envName));
   const lookup = { envFile: path.join(dir, plainFileName(request.envName)), env: request.env, ...pick(request) };
-  const keys = tryResolveKeys(lookup);
+  // --key-file names where to create the key when nothing is there yet.
+  const keys = request.keyFile && !exists(path.resolve(request.keyFile)) ? undefined : tryResolveKeys(lookup);
   const result: InitResult = { gitignore: updateGitignore(dir) };
   if (keys) {
     result.existingKeySource = keys.source;

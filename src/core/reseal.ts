@@ -8,6 +8,7 @@ import { EnvsealError, ExitCode } from '../errors.js';
 import type { EnvLine } from '../format/envfile.js';
 import { type OpenedFile, openSealed } from '../format/sealed.js';
 import { PUBLIC_MODE, displayPath, readText, writeFileAtomic } from '../io/files.js';
+import { lockFiles } from '../io/lock.js';
 import { type ResolvedKeys, keyList, resolveKeys } from '../keys/key-sources.js';
 import { type ChangeSummary, summarizeChanges } from './changes.js';
 import { historyEntry } from './history.js';
@@ -73,6 +74,18 @@ export function reseal(target: SealedTarget, lines: readonly EnvLine[], now: Dat
     changes: summarizeChanges(target.opened.lines, lines),
   };
   if (text === target.text) return result;
+  // Checking for a concurrent change and replacing must be one step for other envseal processes.
+  const release = lockFiles([target.file]);
+  try {
+    replaceUnlessChanged(target, text);
+  } finally {
+    release();
+  }
+  result.written = true;
+  return result;
+}
+
+function replaceUnlessChanged(target: SealedTarget, text: string): void {
   if (readText(target.file).text !== target.text) {
     throw new EnvsealError(
       'E_SEALED_CHANGED',
@@ -82,6 +95,4 @@ export function reseal(target: SealedTarget, lines: readonly EnvLine[], now: Dat
     );
   }
   writeFileAtomic(target.file, text, { mode: PUBLIC_MODE });
-  result.written = true;
-  return result;
 }

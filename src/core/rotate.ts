@@ -17,7 +17,8 @@ import { EnvsealError, ExitCode } from '../errors.js';
 import { type EnvLine, toRecord } from '../format/envfile.js';
 import { type OpenedFile, openSealed, sealLines } from '../format/sealed.js';
 import { PUBLIC_MODE, backupFile, displayPath, readText, renameDurable, writeTempBeside } from '../io/files.js';
-import { type ResolvedKeys, keyList, resolveKeys } from '../keys/key-sources.js';
+import { type ResolvedKeys, findKeyFile, keyList, resolveKeys } from '../keys/key-sources.js';
+import { lockFiles } from '../io/lock.js';
 import { createKeyFile, replaceKeyFile } from '../keys/key-store.js';
 import { historyEntry, isoSeconds } from './history.js';
 import type { KeyOptions } from './open.js';
@@ -57,6 +58,18 @@ export interface RotateResult {
 }
 
 export async function rotateFile(request: RotateRequest): Promise<RotateResult> {
+  if (request.dryRun) return rotateHoldingLocks(request);
+  // Two rotations at once would each keep only their own new key: one of them must wait.
+  const keyFile = request.keyFile ?? findKeyFile({ envFile: request.input, ...(request.envName ? { envName: request.envName } : {}) });
+  const release = lockFiles([request.input, ...(keyFile ? [keyFile] : [])]);
+  try {
+    return await rotateHoldingLocks(request);
+  } finally {
+    release();
+  }
+}
+
+async function rotateHoldingLocks(request: RotateRequest): Promise<RotateResult> {
   const label = displayPath(request.input);
   const { text } = readText(request.input);
   const keys = resolveKeys({ ...request, envFile: request.input });
@@ -150,7 +163,7 @@ async function storeNewKey(keys: ResolvedKeys, newKey: MasterKey, oldKey: Master
       'E_ROTATE_KEY_UNSTORED',
       ExitCode.usage,
       `the master key comes from ${keys.source}, which envseal cannot update, and there is no terminal to show the new key on`,
-      'Add --new-key-out FILE to write the new key to a 0600 file, or --force to print it (store it before the next deploy).',
+      'Add --new-key-out FILE to write the new key to a new 0600 file, then store it in your vault and CI secrets; nothing has changed.',
     );
   }
   await request.deliverNewKey(newKey);

@@ -16,6 +16,8 @@ import type { KeyOptions } from './open.js';
 import { type ChangeSummary, summarizeChanges } from './changes.js';
 
 export const DEFAULT_MAX_AGE_DAYS = 90;
+/** A hundred years: a policy beyond that is no policy, and dates past it leave JavaScript's range. */
+export const MAX_POLICY_DAYS = 36_500;
 const DAY_MS = 86_400_000;
 
 export type FileState =
@@ -23,6 +25,7 @@ export type FileState =
   | 'overdue'
   | 'stale'
   | 'behind'
+  | 'unreadable'
   | 'rotation-unfinished'
   | 'key-missing'
   | 'wrong-key'
@@ -78,7 +81,17 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
   const envName = envNameOf(file);
   const label = displayPath(file);
   const status: FileStatus = { file, ...(envName ? { envName } : {}), state: 'ok', states: [], verified: false, sealedWithPrevious: false, overdue: false, leftovers: leftovers(file) };
-  const { text } = readText(file);
+  let text: string;
+  try {
+    text = readText(file).text;
+  } catch (e) {
+    // One unreadable file (permissions, not UTF-8) must not hide the others' status.
+    if (!(e instanceof EnvsealError)) throw e;
+    status.problem = { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+    status.states.push(e.exitCode === ExitCode.io ? 'unreadable' : 'integrity');
+    status.state = status.states[0]!;
+    return status;
+  }
   let keys: ResolvedKeys | undefined;
   let opened: OpenedFile | undefined;
   try {
@@ -118,7 +131,8 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
   if (status.problem) status.states.push(problemState(status.problem.code));
   else if (!keys) status.states.push('key-missing');
 
-  const last = [...history].reverse().find((h) => h.event === 'created' || h.event === 'rotated' || h.event === 'rekeyed');
+  // Without a key the history is unverified text: an entry whose date is not a date is ignored.
+  const last = [...history].reverse().find((h) => ['created', 'rotated', 'rekeyed'].includes(h.event) && Number.isFinite(Date.parse(h.date)));
   if (last) {
     const at = Date.parse(last.date);
     status.lastRotation = { date: last.date, event: last.event };
@@ -131,10 +145,10 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
   return status;
 }
 
-const STATE_PRIORITY: readonly FileState[] = ['integrity', 'wrong-key', 'key-missing', 'rotation-unfinished', 'stale', 'overdue', 'behind', 'legacy'];
+const STATE_PRIORITY: readonly FileState[] = ['unreadable', 'integrity', 'wrong-key', 'key-missing', 'rotation-unfinished', 'stale', 'overdue', 'behind', 'legacy'];
 
 function problemState(code: string): FileState {
-  if (code === 'E_KEY_WRONG' || code === 'E_KEY_MALFORMED' || code === 'E_KEY_FILE_PERMISSIONS' || code === 'E_KEY_COMMAND' || code === 'E_KEY_FILE_SYNTAX') return 'wrong-key';
+  if (code === 'E_KEY_WRONG' || code === 'E_KEY_MALFORMED' || code === 'E_KEY_FILE_PERMISSIONS' || code === 'E_KEY_COMMAND' || code === 'E_KEY_FILE_SYNTAX' || code === 'E_KEY_FILE_TYPE') return 'wrong-key';
   return 'integrity';
 }
 
@@ -171,7 +185,13 @@ function leftovers(file: string): string[] {
 export function findSealedFiles(dir: string): string[] {
   const found: string[] = [];
   const walk = (current: string): void => {
-    for (const entry of fs.readdirSync(current, { withFileTypes: true })) {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(current, { withFileTypes: true });
+    } catch {
+      return; // a directory this user cannot list holds nothing it could open either
+    }
+    for (const entry of entries) {
       const full = path.join(current, entry.name);
       if (entry.isDirectory()) {
         if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
@@ -185,8 +205,14 @@ export function findSealedFiles(dir: string): string[] {
   return found.sort();
 }
 
+/** True for an unreadable *.encrypted too: its status then says why it cannot be read. */
 function isSealedFile(file: string): boolean {
-  const fd = fs.openSync(file, 'r');
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch {
+    return true;
+  }
   try {
     const head = Buffer.alloc(12);
     fs.readSync(fd, head, 0, 12, 0);
@@ -198,6 +224,7 @@ function isSealedFile(file: string): boolean {
 
 /** Exit code for a set of statuses: integrity problems first, then key problems, then (with --check) policy. */
 export function statusExitCode(statuses: readonly FileStatus[], check: boolean): number {
+  if (statuses.some((s) => s.states.includes('unreadable'))) return ExitCode.io;
   if (statuses.some((s) => s.states.includes('integrity'))) return ExitCode.integrity;
   if (statuses.some((s) => s.states.includes('wrong-key'))) return ExitCode.key;
   if (check && statuses.some((s) => s.overdue || s.stale || s.sealedWithPrevious)) return ExitCode.findings;

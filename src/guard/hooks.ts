@@ -14,6 +14,7 @@ import { FINGERPRINT_KEY, loadAllowList, applyAllowList } from './allow.js';
 import { type CheckOptions, checkFile } from './check.js';
 import { type GuardKnowledge, gatherKnowledge } from './knowledge.js';
 import { plainNameFor } from '../env-files.js';
+import { readText } from '../io/files.js';
 
 export interface GuardRun {
   root: string;
@@ -42,10 +43,13 @@ export async function preCommitFindings(run: GuardRun): Promise<Finding[]> {
     editedPlaintext: (sealedFile) => {
       const plain = path.join(run.root, plainNameFor(sealedFile));
       const sealed = path.join(run.root, sealedFile);
-      if (!fs.existsSync(plain)) return undefined;
-      // A .env older than its sealed file is merely behind it (after set, edit, a pull), not stale.
-      if (fs.existsSync(sealed) && fs.statSync(plain).mtimeMs <= fs.statSync(sealed).mtimeMs) return undefined;
-      return fs.readFileSync(plain, 'utf8');
+      try {
+        // A .env older than its sealed file is merely behind it (after set, edit, a pull), not stale.
+        if (fs.existsSync(sealed) && fs.statSync(plain).mtimeMs <= fs.statSync(sealed).mtimeMs) return undefined;
+        return fs.readFileSync(plain, 'utf8');
+      } catch {
+        return undefined; // no readable plaintext beside it: nothing to compare
+      }
     },
   };
   const findings: Finding[] = [];
@@ -60,7 +64,7 @@ export async function preCommitFindings(run: GuardRun): Promise<Finding[]> {
 const SCISSORS = /^# -+ >8 -+$/m;
 
 export async function commitMessageFindings(run: GuardRun, messageFile: string): Promise<Finding[]> {
-  const raw = fs.readFileSync(path.resolve(run.root, messageFile), 'utf8');
+  const raw = readText(path.resolve(run.root, messageFile)).text;
   const cut = SCISSORS.exec(raw);
   const message = cut ? raw.slice(0, cut.index) : raw;
   const knowledge = knowledgeFor(run, await trackedSealedFiles(run.root));

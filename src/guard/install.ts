@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EnvsealError, ExitCode } from '../errors.js';
-import { displayPath } from '../io/files.js';
+import { displayPath, ioError, writeFileAtomic } from '../io/files.js';
 import { packageRoot } from '../package-root.js';
 
 export const HOOK_NAMES = ['pre-commit', 'commit-msg', 'pre-push'] as const;
@@ -107,35 +107,54 @@ function readIfExists(file: string): string | undefined {
     return fs.readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw e;
+    throw ioError(e, 'read', file);
   }
 }
 
 export function installHooks(location: HookLocation): HookChange[] {
-  fs.mkdirSync(location.dir, { recursive: true });
+  try {
+    fs.mkdirSync(location.dir, { recursive: true });
+  } catch (e) {
+    throw ioError(e, 'create', location.dir);
+  }
+  const shim = readIfExists(path.join(packageRoot(), 'hooks', 'pre-commit'))!;
   return HOOK_NAMES.map((hook) => {
     const file = path.join(location.dir, hook);
     const current = readIfExists(file);
+    // Every write is atomic: a failure (a full disk, a read-only directory) leaves the old hook as it was.
+    const write = (content: string): void => writeFileAtomic(file, content, { mode: 0o755, forceMode: true });
     if (location.flavour === 'husky') {
       if (current?.includes(HUSKY_BEGIN)) return { hook, file, action: 'already installed' };
       const prefix = current === undefined || current === '' ? '' : current.endsWith('\n') ? current : `${current}\n`;
-      fs.writeFileSync(file, `${prefix}${huskyBlock(hook, envsealCommand(path.dirname(location.dir)))}`, { mode: 0o755 });
+      write(`${prefix}${huskyBlock(hook, envsealCommand(path.dirname(location.dir)))}`);
       return { hook, file, action: 'installed' };
     }
     if (current?.includes(SHIM_MARKER)) return { hook, file, action: 'already installed' };
     let action: HookChange['action'] = 'installed';
-    if (current !== undefined) {
+    // lstat, not exists: a dangling symlink is someone's hook too, and must be chained, not written through.
+    if (current !== undefined || isSymlink(file)) {
       const chained = `${file}${CHAINED_SUFFIX}`;
-      if (fs.existsSync(chained)) {
+      if (fs.existsSync(chained) || isSymlink(chained)) {
         throw new EnvsealError('E_HOOK_CHAINED_EXISTS', ExitCode.usage, `both ${displayPath(file)} and ${displayPath(chained)} exist, and the first is not envseal's`, `Move one of them away, then run \`envseal hooks install\` again.`);
       }
-      fs.renameSync(file, chained);
+      try {
+        fs.renameSync(file, chained);
+      } catch (e) {
+        throw ioError(e, 'replace', file);
+      }
       action = 'chained existing hook';
     }
-    fs.copyFileSync(path.join(packageRoot(), 'hooks', 'pre-commit'), file);
-    fs.chmodSync(file, 0o755);
+    write(shim);
     return { hook, file, action };
   });
+}
+
+function isSymlink(file: string): boolean {
+  try {
+    return fs.lstatSync(file).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 export function uninstallHooks(location: HookLocation): HookChange[] {
@@ -146,13 +165,13 @@ export function uninstallHooks(location: HookLocation): HookChange[] {
       if (!current?.includes(HUSKY_BEGIN)) return { hook, file, action: 'not installed' };
       const rest = current.replace(new RegExp(`${escape(HUSKY_BEGIN)}\\n[\\s\\S]*?${escape(HUSKY_END)}\\n?`), '');
       if (rest.trim() === '') fs.rmSync(file);
-      else fs.writeFileSync(file, rest);
+      else writeFileAtomic(file, rest, { mode: 0o755 });
       return { hook, file, action: 'removed' };
     }
     if (!current?.includes(SHIM_MARKER)) return { hook, file, action: 'not installed' };
     fs.rmSync(file);
     const chained = `${file}${CHAINED_SUFFIX}`;
-    if (fs.existsSync(chained)) {
+    if (fs.existsSync(chained) || isSymlink(chained)) {
       fs.renameSync(chained, file);
       return { hook, file, action: 'restored chained hook' };
     }

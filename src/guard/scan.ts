@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../detect/types.js';
 import { findRepoRoot } from '../io/repo.js';
+import { ioError } from '../io/files.js';
 import { commitChanges, listFiles } from '../git/sources.js';
 import type { PatchFile } from '../git/patch.js';
 import { type AllowList, applyAllowList } from './allow.js';
@@ -27,6 +28,8 @@ export function workingTreeFiles(cwd: string, targets: readonly string[]): strin
   const root = findRepoRoot(cwd);
   for (const target of targets.length ? targets : ['.']) {
     const absolute = path.resolve(cwd, target);
+    // A mistyped path must not pass as "no findings".
+    if (!fs.existsSync(absolute)) throw ioError(Object.assign(new Error(), { code: 'ENOENT' }), 'read', absolute);
     if (root && !path.relative(root, absolute).startsWith('..')) inRepo.push(path.relative(root, absolute) || '.');
     else walk(absolute, files);
   }
@@ -35,12 +38,17 @@ export function workingTreeFiles(cwd: string, targets: readonly string[]): strin
 }
 
 function walk(target: string, into: string[]): void {
-  const stat = fs.statSync(target);
-  if (!stat.isDirectory()) {
+  if (!fs.statSync(target).isDirectory()) {
     into.push(target);
     return;
   }
-  for (const entry of fs.readdirSync(target, { withFileTypes: true })) {
+  let entries: fs.Dirent[];
+  try {
+    entries = fs.readdirSync(target, { withFileTypes: true });
+  } catch {
+    return; // not listable by this user: git would not show it either
+  }
+  for (const entry of entries) {
     if (entry.isDirectory() && (entry.name === 'node_modules' || entry.name === '.git')) continue;
     if (entry.isDirectory() || entry.isFile()) walk(path.join(target, entry.name), into);
   }

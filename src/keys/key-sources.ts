@@ -61,7 +61,10 @@ export function tryResolveKeys(lookup: KeyLookup): ResolvedKeys | undefined {
 function findCurrent(lookup: KeyLookup): ResolvedKeys | undefined {
   if (lookup.keyFile) {
     const file = path.resolve(lookup.keyFile);
-    return { ...readKeyFile(file), kind: 'key-file-flag', source: `key file ${displayPath(file)}`, keyFilePath: file };
+    const content = readKeyFile(file, true);
+    // A pipe (--key-file <(...)) is read once: rotation must treat it like a variable, not rewrite it.
+    const writable = fs.statSync(file).isFile();
+    return { ...content, kind: 'key-file-flag', source: `key file ${displayPath(file)}`, ...(writable ? { keyFilePath: file } : {}) };
   }
   for (const name of keyVariableNames(lookup.envName)) {
     const value = lookup.env[name];

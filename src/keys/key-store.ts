@@ -4,7 +4,12 @@ import { EnvsealError, ExitCode } from '../errors.js';
 import { PRIVATE_MODE, createFileExclusive, displayPath, ioError, writeFileAtomic } from '../io/files.js';
 import { type KeyFileContent, parseKeyFile, serializeKeyFile } from './key-file.js';
 
-export function readKeyFile(file: string): KeyFileContent {
+/**
+ * Reads a key file. `fromFlag`: the path was given with --key-file, where a pipe is a deliberate way
+ * to pass a key (`--key-file <(pass show app/key)`); a key file found by lookup must be a regular
+ * file, since reading a FIFO there would hang every command, the commit hook included.
+ */
+export function readKeyFile(file: string, fromFlag = false): KeyFileContent {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(file);
@@ -12,7 +17,11 @@ export function readKeyFile(file: string): KeyFileContent {
     throw ioError(e, 'read', file);
   }
   if (stat.isDirectory()) throw ioError(Object.assign(new Error(), { code: 'EISDIR' }), 'read', file);
-  if (process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
+  const stream = stat.isFIFO() || stat.isCharacterDevice() || stat.isSocket();
+  if (!stat.isFile() && !(fromFlag && stream)) {
+    throw new EnvsealError('E_KEY_FILE_TYPE', ExitCode.key, `key file ${displayPath(file)} is not a regular file`, 'Replace it with a regular file holding the key (chmod 600), or pass a pipe explicitly with --key-file.');
+  }
+  if (stat.isFile() && process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
     throw new EnvsealError(
       'E_KEY_FILE_PERMISSIONS',
       ExitCode.key,
@@ -35,5 +44,10 @@ export function createKeyFile(file: string, content: KeyFileContent, envLabel: s
 
 /** Atomically replaces a key file (rotation): old content or new, never a torn file; always 0600. */
 export function replaceKeyFile(file: string, content: KeyFileContent, envLabel: string): void {
-  writeFileAtomic(file, serializeKeyFile(content, envLabel), { mode: PRIVATE_MODE, forceMode: true });
+  // A symlinked key file (a dotfiles setup) is updated where it really lives, not replaced by a copy.
+  const target = fs.realpathSync(file);
+  if (!fs.statSync(target).isFile()) {
+    throw new EnvsealError('E_KEY_FILE_TYPE', ExitCode.key, `key file ${displayPath(file)} is not a regular file, so the new key cannot be stored in it`, 'Use --new-key-out FILE to write the new key to a new file instead; nothing has changed.');
+  }
+  writeFileAtomic(target, serializeKeyFile(content, envLabel), { mode: PRIVATE_MODE, forceMode: true });
 }

@@ -143,20 +143,25 @@ basics('history tampering is an integrity failure', () => {
   assert.is(r.stdout, '');
 });
 
-basics('key from a variable: --force prints the new key exactly once; --new-key-out writes a 0600 file', () => {
+basics('key from a variable: printed once on a terminal with --force, never into a pipe; --new-key-out writes a 0600 file', () => {
   const dir = project();
   const old = keyFileKeys(dir).current;
   fs.rmSync(path.join(dir, '.env.key'));
   const env = { ENVSEAL_MASTER_KEY: old };
+  const sealedBefore = read(path.join(dir, '.env.encrypted'));
 
-  const refused = run(['rotate'], { cwd: dir, env });
-  assert.is(refused.code, 2, 'no terminal, no --force, no --new-key-out: refuse before any change');
-  assert.match(refused.stderr, /--new-key-out/);
+  // Into a pipe the key could be lost (a reader that went away, a log nobody keeps): refused, nothing changed.
+  for (const args of [['rotate'], ['rotate', '--force']]) {
+    const refused = run(args, { cwd: dir, env });
+    assert.is(refused.code, 2, `${args.join(' ')}: ${refused.stderr}`);
+    assert.match(refused.stderr, /--new-key-out/);
+    assert.is(read(path.join(dir, '.env.encrypted')), sealedBefore);
+  }
 
-  const r = run(['rotate', '--force'], { cwd: dir, env });
-  assert.is(r.code, 0, r.stderr);
-  const printed = r.stdout.trim();
-  assert.match(printed, /^[A-Za-z0-9_-]{43}=$/);
+  const r = runAtTerminal([process.execPath, BIN, 'rotate', '--force'], { cwd: dir, env, prompt: 'no prompt expected', reply: '' });
+  assert.is(r.code, 0, r.output);
+  const printed = /^([A-Za-z0-9_-]{43}=)\s*$/m.exec(r.output)?.[1];
+  assert.ok(printed, 'the new key was shown on the terminal');
   assert.is(r.output.split(printed).length - 1, 1, 'the new key appears exactly once');
   assertNoSecrets(r.output, [old, ...SECRETS]);
   assert.is(run(['decrypt', '--stdout'], { cwd: dir, env: { ENVSEAL_MASTER_KEY: printed } }).code, 0);
@@ -169,6 +174,18 @@ basics('key from a variable: --force prints the new key exactly once; --new-key-
   assert.equal(written.previous, [printed]);
   assertNoSecrets(r2.output, [printed, written.current]);
   assert.is(run(['decrypt', '--stdout', '--key-file', 'new.key'], { cwd: dir }).code, 0);
+});
+
+basics('two rotations at once: one waits for the other, and every value still opens', async () => {
+  const dir = project();
+  for (let round = 0; round < 5; round++) {
+    const children = [0, 1].map(() => runAsync(['rotate', '--no-backup'], { cwd: dir }));
+    const codes = await Promise.all(children.map((c) => new Promise((resolve) => c.on('exit', resolve))));
+    assert.equal(codes, [0, 0], `round ${round}`);
+    const d = run(['decrypt', '--stdout'], { cwd: dir });
+    assert.is(d.code, 0, `round ${round}: ${d.stderr}`);
+    assert.ok(d.stdout.includes(VALUES.SECRET_KEY));
+  }
 });
 
 basics('at a terminal, a new key shown once must be confirmed; no, or Ctrl-C, changes nothing', () => {

@@ -17,7 +17,9 @@ export const rotate: Handler = async (args, context) => {
   const force = Boolean(args.force);
   const reason = typeof args.reason === 'string' && args.reason.trim() !== '' ? args.reason.trim() : 'scheduled';
   const newKeyOut = typeof args.newKeyOut === 'string' && args.newKeyOut !== '' ? path.resolve(context.cwd, args.newKeyOut) : undefined;
-  const canShowKey = force || Boolean(process.stdin.isTTY && context.stderr.isTTY);
+  // A new key printed into a pipe or a file may never reach a person, and the file would then be
+  // sealed with a key nobody has: show it only on a terminal, and confirm unless --force.
+  const canShowKey = Boolean(context.stdout.isTTY) && (force || Boolean(process.stdin.isTTY));
   const dryRun = Boolean(args.dryRun);
   const run = () =>
     rotateFile({
@@ -61,7 +63,8 @@ export const rotate: Handler = async (args, context) => {
 
 async function showNewKey(key: MasterKey, context: Context, force: boolean): Promise<void> {
   context.stderr.write(`New master key (fingerprint ${key.fingerprint}). It is shown once: store it now in your vault, password manager or CI secrets.\n`);
-  context.stdout.write(`${key.export()}\n`);
+  // Nothing is stored or re-sealed unless the key was written out.
+  await new Promise<void>((resolve, reject) => context.stdout.write(`${key.export()}\n`, (e) => (e ? reject(e) : resolve())));
   if (force) return;
   const answer = await askLine(`Type "${CONFIRMATION}" once the new key is stored (anything else aborts; nothing has changed yet): `);
   if (answer.trim() !== CONFIRMATION) {

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { DEFAULT_MAX_AGE_DAYS, type FileStatus, fileStatuses, findSealedFiles, statusExitCode } from '../../core/status.js';
+import { DEFAULT_MAX_AGE_DAYS, MAX_POLICY_DAYS, type FileStatus, fileStatuses, findSealedFiles, statusExitCode } from '../../core/status.js';
 import { EnvsealError, ExitCode } from '../../errors.js';
 import { loadProjectConfig } from '../../config-file.js';
 import { sealedFileName } from '../../env-files.js';
@@ -26,8 +26,8 @@ export const status: Handler = async (args, context) => {
 function maxAge(args: Args, cwd: string): number {
   if (args.maxAge === undefined) return loadProjectConfig(cwd).rotation.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
   const days = Number(args.maxAge);
-  if (!Number.isInteger(days) || days <= 0) {
-    throw new EnvsealError('E_USAGE', ExitCode.usage, `--max-age ${String(args.maxAge)} is not a positive number of days`, 'For example: --max-age 90');
+  if (!Number.isInteger(days) || days <= 0 || days > MAX_POLICY_DAYS) {
+    throw new EnvsealError('E_USAGE', ExitCode.usage, `--max-age ${String(args.maxAge)} is not a number of days from 1 to ${MAX_POLICY_DAYS}`, 'For example: --max-age 90');
   }
   return days;
 }
