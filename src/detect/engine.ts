@@ -2,19 +2,19 @@
  * The detector: text in, findings out. Pure and synchronous; no I/O, no state between calls.
  *
  * Speed (the pre-commit hook runs it on every commit): each rule's pattern runs once over the whole
- * text, never line by line; rules with keywords run only when the lowercased text contains one, and
- * that check uses V8's memchr-backed substring search (search.ts), several times faster than a
- * pattern pass; line numbers and excerpts are computed only for what survives the filters, once per
- * line. bench/detect-throughput.js measures it.
+ * text, never line by line; rules with keywords run only when the text contains one, which one pass
+ * of an automaton over the text answers for all keywords at once (keywords.ts); line numbers and
+ * excerpts are computed only for what survives the filters, once per line.
+ * bench/detect-throughput.js measures it.
  */
 import { createHmac } from 'node:crypto';
 import { findKnownKeys } from './known-keys.js';
-import { isDocumentedExample, isEnvsealMetaLine, isPlaceholder, isPublicKeyData, isSealedData } from './not-secrets.js';
+import { isDocumentedExample, isEnvsealMetaLine, isPlaceholder, isPublicKeyData, isSealedData, isTestModeOrPublishableKey } from './not-secrets.js';
 import { builtinRules } from './rules.js';
 import { shannonEntropy } from './entropy.js';
 import { printable } from './printable.js';
-import { type Probe, indexOfProbe, probeFor } from './search.js';
-import type { DetectOptions, FileFindingKind, Finding, FindingKind, Rule } from './types.js';
+import { KeywordSet } from './keywords.js';
+import type { DetectOptions, FileFindingKind, Finding, FindingKind, MatchContext, Rule } from './types.js';
 
 export const KNOWN_KEY_RULE = 'envseal-master-key-exact';
 export const TEAM_SECRET_RULE = 'team-secret';
@@ -22,9 +22,15 @@ export const TEAM_SECRET_RULE = 'team-secret';
 interface CompiledRule {
   rule: Rule;
   regex: RegExp;
-  probes: readonly Probe[];
+  /** Indices into the set's keywords; empty when the rule always runs. */
+  keywords: readonly number[];
   groups: readonly number[];
   kind: DetectorKind;
+}
+
+interface CompiledSet {
+  rules: readonly CompiledRule[];
+  keywords: KeywordSet | undefined;
 }
 
 interface Candidate {
@@ -53,18 +59,29 @@ const BINARY_SNIFF = 8000;
 const EXCERPT_WIDTH = 160;
 const EXCERPT_LEAD = 60;
 
-const compiledSets = new WeakMap<readonly Rule[], CompiledRule[]>();
+const compiledSets = new WeakMap<readonly Rule[], CompiledSet>();
 
-function compile(rules: readonly Rule[]): CompiledRule[] {
+function compile(rules: readonly Rule[]): CompiledSet {
   let compiled = compiledSets.get(rules);
   if (!compiled) {
-    compiled = rules.map((rule) => ({
-      rule,
-      regex: new RegExp(rule.pattern.source, [...new Set(`${rule.pattern.flags.replace('y', '')}gd`)].join('')),
-      probes: (rule.keywords ?? []).map((keyword) => probeFor(keyword.toLowerCase())),
-      groups: rule.secretGroup === undefined ? [0] : typeof rule.secretGroup === 'number' ? [rule.secretGroup] : rule.secretGroup,
-      kind: rule.kind ?? 'credential',
-    }));
+    const keywords: string[] = [];
+    const keywordIndex = (keyword: string): number => {
+      const lower = keyword.toLowerCase();
+      const known = keywords.indexOf(lower);
+      return known === -1 ? keywords.push(lower) - 1 : known;
+    };
+    compiled = {
+      rules: rules.flatMap((rule) =>
+        [rule, ...(rule.variants ?? [])].map((form) => ({
+          rule,
+          regex: new RegExp(form.pattern.source, [...new Set(`${form.pattern.flags.replace('y', '')}gd`)].join('')),
+          keywords: (form.keywords ?? []).map(keywordIndex),
+          groups: form.secretGroup === undefined ? [0] : typeof form.secretGroup === 'number' ? [form.secretGroup] : form.secretGroup,
+          kind: rule.kind ?? 'credential',
+        })),
+      ),
+      keywords: keywords.length > 0 ? KeywordSet.build(keywords) : undefined,
+    };
     compiledSets.set(rules, compiled);
   }
   return compiled;
@@ -73,11 +90,13 @@ function compile(rules: readonly Rule[]): CompiledRule[] {
 export function detect(text: string, options: DetectOptions): Finding[] {
   if (text.slice(0, BINARY_SNIFF).includes('\0')) return [];
   const candidates: Candidate[] = [];
-  const present = keywordTest(text);
+  const set = compile(options.rules ?? builtinRules);
+  const present = set.keywords?.present(text);
   const hasMetaLines = text.includes('#envseal:');
-  for (const compiled of compile(options.rules ?? builtinRules)) {
-    if (compiled.probes.length > 0 && !compiled.probes.some(present)) continue;
-    collectRuleMatches(text, options.file, compiled, hasMetaLines, candidates);
+  const once = textFacts();
+  for (const compiled of set.rules) {
+    if (compiled.keywords.length > 0 && !compiled.keywords.some((index) => present![index] === 1)) continue;
+    collectRuleMatches(text, options.file, compiled, hasMetaLines, once, candidates);
   }
   if (options.knownKeys && options.knownKeys.length > 0) {
     for (const match of findKnownKeys(text, options.knownKeys)) {
@@ -94,22 +113,23 @@ export function detect(text: string, options: DetectOptions): Finding[] {
   return toFindings(text, resolveOverlaps(candidates), options);
 }
 
-/** Keyword presence, answered from one lowercased copy made on first use and remembered per keyword. */
-function keywordTest(text: string): (probe: Probe) => boolean {
-  let lower: string | undefined;
-  const answers = new Map<string, boolean>();
-  return (probe) => {
-    let answer = answers.get(probe.text);
-    if (answer === undefined) {
-      lower ??= text.toLowerCase();
-      answer = indexOfProbe(lower, probe) !== -1;
-      answers.set(probe.text, answer);
-    }
-    return answer;
+/** MatchContext.once for one detect() call. */
+function textFacts(): MatchContext['once'] {
+  const facts = new Map<string, unknown>();
+  return <T>(key: string, compute: () => T): T => {
+    if (!facts.has(key)) facts.set(key, compute());
+    return facts.get(key) as T;
   };
 }
 
-function collectRuleMatches(text: string, file: string, compiled: CompiledRule, hasMetaLines: boolean, out: Candidate[]): void {
+function collectRuleMatches(
+  text: string,
+  file: string,
+  compiled: CompiledRule,
+  hasMetaLines: boolean,
+  once: MatchContext['once'],
+  out: Candidate[],
+): void {
   const { rule, regex, groups } = compiled;
   regex.lastIndex = 0;
   for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
@@ -120,10 +140,12 @@ function collectRuleMatches(text: string, file: string, compiled: CompiledRule, 
     const [start, end] = match.indices![group]!;
     const anchor = text.slice(match.index, start).includes('\n') ? match.index : start;
     if (hasMetaLines && isEnvsealMetaLine(text, text.lastIndexOf('\n', anchor - 1) + 1)) continue;
-    if (isSealedData(secret) || isPlaceholder(secret) || isDocumentedExample(secret) || isPublicKeyData(secret)) continue;
+    if (isSealedData(secret) || isPlaceholder(secret) || isDocumentedExample(secret) || isPublicKeyData(secret) || isTestModeOrPublishableKey(secret)) {
+      continue;
+    }
     if (rule.allowlist?.some((pattern) => pattern.test(secret))) continue;
     if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
-    if (rule.validate && !rule.validate(secret, { text, match, start, end, file })) continue;
+    if (rule.validate && !rule.validate(secret, { text, match, start, end, file, once })) continue;
     out.push({ start, end, anchor, rule: rule.id, kind: compiled.kind, description: rule.description, rank: RANK[compiled.kind] });
   }
 }

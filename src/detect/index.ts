@@ -4,4 +4,4 @@ export { builtinRules } from './rules.js';
 export { TeamSecretIndex, type TeamSecretMatch, type TeamValue } from './team-secrets.js';
 export { fixHint, formatJson, formatSarif, formatText, type JsonFinding } from './report.js';
 export { shannonEntropy } from './entropy.js';
-export type { DetectOptions, FileFindingKind, Finding, FindingKind, MatchContext, Rule } from './types.js';
+export type { DetectOptions, FileFindingKind, Finding, FindingKind, MatchContext, Rule, RuleForm } from './types.js';

@@ -45,7 +45,42 @@ const DESCRIPTIVE_LAST_WORDS = new Set([
   'pattern', 'regex', 'example', 'placeholder', 'description', 'title', 'question', 'location', 'arn', 'method', 'scheme',
   'style', 'class', 'index', 'column', 'strength', 'rotation', 'reset', 'changed', 'updated', 'created', 'usage', 'user',
   'username', 'login', 'email', 'owner', 'status', 'state', 'valid', 'exists', 'set', 'list', 'map', 'flag', 'tag', 'node',
+  'sha', 'md', 'etag', 'revision', 'rev', 'commit', 'mac', 'signature', 'sig',
 ]);
+
+/** A key or token name with one of these says what kind of credential it is (DD_APP_KEY, ALGOLIA_ADMIN_KEY, license_key). */
+const CREDENTIAL_WORDS = new Set([
+  'api', 'app', 'application', 'admin', 'license', 'auth', 'access', 'secret', 'private', 'signing', 'bearer', 'bot',
+  'deploy', 'personal', 'service', 'server', 'client', 'master', 'management', 'integration', 'webhook', 'write',
+]);
+
+/**
+ * Words of names whose keys and tokens are data, not credentials: cache and lookup keys, pagination
+ * and idempotency tokens, digests, revisions, builds, sessions and devices.
+ */
+const NON_CREDENTIAL_WORDS = new Set([
+  'cache', 'etag', 'commit', 'sha', 'hash', 'checksum', 'digest', 'revision', 'rev', 'build', 'version', 'idempotency',
+  'dedup', 'dedupe', 'page', 'next', 'continuation', 'cursor', 'pagination', 'output', 'input', 'partition', 'sort',
+  'primary', 'foreign', 'row', 'object', 'lookup', 'routing', 'lock', 'map', 'translation', 'i', 'csrf', 'xsrf',
+  'request', 'correlation', 'trace', 'session', 'device', 'registration', 'nonce', 'state', 'file', 'content', 'upload',
+  'idem', 'group', 'message', 'event', 'order', 'item', 'record', 'entity', 'user', 'public', 'test', 'example', 'sample',
+  'fake', 'mock', 'dummy',
+]);
+
+/**
+ * Whether a name says its value is a credential, which makes values that are usually identifiers
+ * (UUIDs) or digests (32-128 hex) secrets under it: a strong name (HEROKU_API_KEY, password,
+ * _authToken), or a key or token name qualified by a credential word (DD_APP_KEY, license_key) or by
+ * a vendor (SNYK_TOKEN, POSTMARK_SERVER_TOKEN), but not one that names data (cache_key,
+ * next_page_token, idempotency_key).
+ */
+export function isCredentialName(name: string): boolean {
+  const strength = secretNameStrength(name);
+  if (strength !== 'weak') return strength === 'strong';
+  const words = nameWords(name);
+  if (words.some((word) => NON_CREDENTIAL_WORDS.has(word))) return false;
+  return words.some((word) => CREDENTIAL_WORDS.has(word)) || (words.length >= 2 && ['key', 'token'].includes(words[words.length - 1]!));
+}
 
 export function nameWords(name: string): string[] {
   return name

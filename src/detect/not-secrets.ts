@@ -3,15 +3,20 @@
  * published in vendors' documentation, envseal's own ciphertext, and hashes or identifiers that
  * happen to look random. Every rule's candidate goes through these before it becomes a finding.
  */
+import type { MatchContext } from './types.js';
 
 /**
  * Placeholders people write where a secret will go, and references to a secret kept elsewhere:
- * `<token>`, `your_api_key_here`, `changeme`, `xxx`, `****`, `...`, `${VAR}`, `$(cmd)`, `$VAR`,
- * `{{ var }}`, `#{var}`, `%(var)s`, `%VAR%`.
+ * `<token>`, `your_api_key_here`, `changeme`, `xxx`, `****`, `sk_live_...`, `${VAR}`, `$(cmd)`,
+ * `$VAR`, `{{ var }}`, `#{var}`, `{0}`, `%(var)s`, `%VAR%`. Apart from `${` (interpolation in shells
+ * and template literals), each form is recognised written whole (a bracketed name, a reference at
+ * the start, an ellipsis at an end, a format field among word characters), so the same characters
+ * scattered through a generated password (`...`, `{{`, `#{`, `$(`, `$x`, `<D>`, `{}`) do not make
+ * it a placeholder.
  */
 const PLACEHOLDER = new RegExp(
   [
-    String.raw`<[^<>]*>`,
+    String.raw`^<.*>$`,
     String.raw`&lt;.*&gt;`,
     String.raw`^your[_-]`,
     String.raw`[_-]here$`,
@@ -24,27 +29,33 @@ const PLACEHOLDER = new RegExp(
     String.raw`(?:^|[^a-z0-9])x{3,}(?:[^a-z0-9]|$)`,
     String.raw`x{6,}`,
     String.raw`\*{3,}`,
-    String.raw`\.{3}`,
+    // A value cut short for display: "sk_live_...", "...4f2a", "ghp_ab...yz".
+    String.raw`^\.{3}|\.{3}$|^.{1,16}\.{3}.{1,16}$`,
     '\u2026',
     String.raw`\$\{`,
-    String.raw`\$\(`,
-    String.raw`^\$[a-z_]`,
-    String.raw`\{\{`,
-    String.raw`#\{`,
+    String.raw`^\$\([a-z]`,
+    String.raw`\{\{[^{}]*\}\}`,
+    String.raw`#\{[\w.@]+\}`,
+    // Format fields among word characters: `{0}`, `{}`, `{password}`, `flow_{0}`, `{self.password}`.
+    String.raw`^[\w.:/@-]*(?:\{[\w.]*\}[\w.:/@-]*)+$`,
     String.raw`%\([a-z_]+\)s`,
     String.raw`^%[a-z_]+%$`,
   ].join('|'),
   'i',
 );
+/** `<password>`, `<YOUR_API_KEY>`, `<Api Key>`: words in angle brackets, in one case style. */
+const BRACKETED_NAME = /<(?:(?=[a-z_ .:-]*[a-z]{3})[a-z][a-z_ .:-]{2,}|(?=[A-Z_ .:-]*[A-Z]{3})[A-Z][A-Z_ .:-]{2,}|[A-Z][a-z]{2,}(?:[ _.:-]?[A-Z]?[a-z]+)*)>/;
+/** `$VAR` and `$var` alone, or an environment variable starting a value (`$HOME/.token`, `$DB_USER:$DB_PASS`). */
+const VARIABLE_REFERENCE = /^\$[A-Za-z_]\w*$|^\$(?=[A-Z0-9_]*[A-Z])[A-Z_][A-Z0-9_]{2,}(?![A-Za-z0-9_])/;
 
 export function isPlaceholder(value: string): boolean {
-  return PLACEHOLDER.test(value);
+  return PLACEHOLDER.test(value) || BRACKETED_NAME.test(value) || VARIABLE_REFERENCE.test(value);
 }
 
 /**
- * Credentials published on purpose (AWS's documented example key id ending in EXAMPLE and its secret key, jwt.io's sample
- * token, the Azure storage emulator's account key, Hardhat's first test account, the OAuth RFCs'
- * examples), and anything that says it is an example.
+ * Credentials published on purpose (AWS's documented example key id ending in EXAMPLE and its secret
+ * key, jwt.io's sample token, the Azure storage emulator's account key, Hardhat's first test account,
+ * the OAuth RFCs' examples, Stripe's sample test key), and anything that says it is an example.
  */
 const DOCUMENTED_EXAMPLES: ReadonlySet<string> = new Set([
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
@@ -60,15 +71,22 @@ const DOCUMENTED_EXAMPLES: ReadonlySet<string> = new Set([
   'nnch734d00sl2jdk',
   'kd94hf93k423kf44',
   'pfkkdhi9sl3r4s00',
+  // Stripe's published test-mode sample key, and the UUID every tutorial and RFC-style example uses.
+  'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
+  '123e4567-e89b-12d3-a456-426614174000',
 ]);
 
 export function isDocumentedExample(value: string): boolean {
   return DOCUMENTED_EXAMPLES.has(value) || /example/i.test(value);
 }
 
-/** Fernet tokens (envseal's sealed values, whole-file legacy tokens) start with version byte 0x80 and a timestamp. */
+/**
+ * Ciphertext: Fernet tokens (envseal's sealed values, whole-file legacy tokens, which start with
+ * version byte 0x80 and a timestamp), and the encrypted values of SOPS (`ENC[AES256_GCM,...]`) and
+ * ejson (`EJ[1:...]`), which are committed by design.
+ */
 export function isSealedData(value: string): boolean {
-  return value.startsWith('gAAAAA') || value.startsWith('fernet:');
+  return value.startsWith('gAAAAA') || value.startsWith('fernet:') || value.startsWith('ENC[AES256_GCM,') || /^EJ\[\d:/.test(value);
 }
 
 /** envseal's own metadata lines (`#envseal:v1 key=...`, `#envseal:history`, `#envseal:mac`). */
@@ -78,23 +96,76 @@ export function isEnvsealMetaLine(text: string, lineStart: number): boolean {
 
 /**
  * Base64 DER public keys (SubjectPublicKeyInfo of RSA, P-256, P-384, Ed25519, X25519), as found in
- * package managers' and SDKs' signature checks: public by design.
+ * package managers' and SDKs' signature checks, and SSH public keys: public by design.
  */
 const PUBLIC_KEY_DER = /^(?:MIIB[IC]jANBgkqhkiG9w0BAQEFAAOCA|MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE|MHYwEAYHKoZIzj0CAQYFK4EEACIDYgAE|MCowBQYDK2VwAyEA|MCowBQYDK2VuAyEA)/;
+/** SSH public key blobs (authorized_keys, known_hosts): the length-prefixed algorithm name in base64. */
+const SSH_PUBLIC_KEY = /^AAAA(?:B3NzaC1yc2E|B3NzaC1kc3M|C3NzaC1lZDI1NTE5|E2VjZHNhLXNoYTIt|GnNrLXNzaC1lZDI1NTE5|InNrLWVjZHNh)/;
 
 export function isPublicKeyData(value: string): boolean {
-  return PUBLIC_KEY_DER.test(value);
+  return PUBLIC_KEY_DER.test(value) || SSH_PUBLIC_KEY.test(value);
 }
 
-/** UUIDs, and digests written with their algorithm (`sha512-...` integrity, `sha256:...` image digests). */
-const IDENTIFIER_SHAPE =
-  /^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?:sha(?:1|224|256|384|512)|md5|blake2b?)[-:][A-Za-z0-9+/=_-]+)$/i;
+/**
+ * Stripe test-mode keys (they move no money and fill test suites) and publishable keys (public by
+ * design, embedded in web pages).
+ */
+export function isTestModeOrPublishableKey(value: string): boolean {
+  return /^(?:(?:sk|rk)_test_|pk_(?:test|live)_)/.test(value);
+}
 
-export function isIdentifierShape(value: string): boolean {
-  return IDENTIFIER_SHAPE.test(value);
+/**
+ * Passwords nobody means as secrets: defaults of local databases and tutorials ("postgres", "admin",
+ * Java's "changeit"), the classic examples ("qwerty", "hunter2"), optionally numbered ("password123"),
+ * and short numbers ("123456").
+ */
+const DEFAULT_PASSWORD =
+  /^(?:password|pass|passwd|pwd|pw|secret|key|token|root|admin|administrator|guest|test|testing|user|username|postgres|postgresql|mysql|redis|mongo|mongodb|rabbitmq|default|demo|foo|bar|baz|dev|development|local|sa|oracle|docker|qwerty|letmein|hunter|abc|changeit|welcome|passw0rd|p@ssw0rd|p@ssword|s3cr3t)[_-]?\d{0,6}$|^\d{1,8}$/i;
+
+/**
+ * Passwords of documentation and local setups: the defaults above, and words saying what they are
+ * ("my-secret-pw", "mysecretpassword", "app_password1"), which nobody generates.
+ */
+export function isDocumentedPassword(password: string): boolean {
+  return DEFAULT_PASSWORD.test(password) || /^[a-z_-]*(?:pass|pwd|secret)[a-z_-]*\d{0,4}$/i.test(password);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A UUID: an identifier in most places, a credential only under a credential's name (see rules.ts). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
+/** Digests written with their algorithm (`sha512-...` integrity, `sha256:...` image digests). */
+export function isLabelledDigest(value: string): boolean {
+  return /^(?:sha(?:1|224|256|384|512)|md5|blake2b?)[-:][A-Za-z0-9+/=_-]+$/i.test(value);
 }
 
 /** Hex of a common digest length (MD5, SHA-1 and git object ids, SHA-256, SHA-512). */
 export function isHashShape(value: string): boolean {
   return /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$/i.test(value);
+}
+
+const SEALED_SECRET_KIND = /^[ \t]*(?:- )?kind:[ \t]*["']?SealedSecret\b|"kind"[ \t]*:[ \t]*"SealedSecret"/gm;
+
+/** Where the text's SealedSecret manifests are: the YAML documents (between `---` lines) declaring that kind. */
+function sealedSecretDocuments(text: string): Array<[number, number]> {
+  const documents: Array<[number, number]> = [];
+  if (!text.includes('SealedSecret')) return documents;
+  for (const declaration of text.matchAll(SEALED_SECRET_KIND)) {
+    const next = text.indexOf('\n---', declaration.index);
+    documents.push([text.lastIndexOf('\n---', declaration.index) + 1, next === -1 ? text.length : next]);
+  }
+  return documents;
+}
+
+/**
+ * Bitnami SealedSecret manifests hold values encrypted to the cluster's key: committing them is their
+ * purpose. Anything in a manifest of that kind, and kubeseal ciphertext under `encryptedData` (long
+ * base64 starting "Ag", the length prefix of the wrapped session key), is not a secret.
+ */
+export function isKubesealCiphertext(value: string, { text, start, once }: MatchContext): boolean {
+  if (once('sealed-secret-documents', () => sealedSecretDocuments(text)).some(([from, to]) => start >= from && start < to)) return true;
+  return value.startsWith('Ag') && value.length >= 300 && /^[A-Za-z0-9+/]+={0,2}$/.test(value) && once('encrypted-data', () => text.includes('encryptedData'));
 }

@@ -1,13 +1,17 @@
 /**
  * The built-in rules, written from the vendors' published token formats. Each pattern runs in linear
- * time: no nested unbounded quantifiers, every repetition bounded. A pass of a pattern over the text
- * costs several times a keyword search (see engine.ts), so rules declare keywords unless their
- * pattern starts with a rare literal prefix and runs about as fast as the search would.
+ * time: no nested unbounded quantifiers, every repetition bounded. Rules declare keywords wherever a
+ * match must contain one: all keywords are looked for in one pass (keywords.ts), and a pattern runs
+ * only over texts holding one of its keywords. Patterns start with a literal (anchoring on a rare
+ * part and looking back for the rest when the token starts with a character class), which V8 finds
+ * by skipping through the text.
  */
 import { decodeBase64Url } from '../crypto/fernet.js';
 import { characterClasses, shannonEntropy } from './entropy.js';
-import { isSourceCodeFile, secretNameStrength, type NameStrength } from './names.js';
-import { isHashShape, isIdentifierShape } from './not-secrets.js';
+import { isCredentialName, isSourceCodeFile, nameWords, secretNameStrength, type NameStrength } from './names.js';
+import { isDocumentedPassword, isHashShape, isKubesealCiphertext, isLabelledDigest, isUuid } from './not-secrets.js';
+import { cliPassword } from './cli-password.js';
+import { jwkPrivateKey } from './jwk.js';
 import type { MatchContext, Rule } from './types.js';
 
 /** `NAME = `, `"name": `, `name: `, `:name => `, `name := `, `['name'] = `: what follows a secret's name. */
@@ -23,6 +27,45 @@ function endsBase64Block(text: string, start: number): boolean {
   return /^[A-Za-z0-9+/]{60,76}\r?$/.test(text.slice(previousStart, start - 1));
 }
 
+/**
+ * The context of a value at [start, end): the line above and the rest of its own line, each cut to
+ * 300 characters around it, without the value itself (whose random characters could spell a word).
+ */
+function contextAround(text: string, start: number, end: number): string {
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const aboveStart = lineStart === 0 ? 0 : text.lastIndexOf('\n', lineStart - 2) + 1;
+  const lineEnd = text.indexOf('\n', end);
+  const before = text.slice(Math.max(aboveStart, start - 600), start);
+  return `${before} ${text.slice(end, Math.min(lineEnd === -1 ? text.length : lineEnd, end + 300))}`;
+}
+
+/** `NAME = `, `"name": "`, `key: b'`: the value is assigned to the name it ends with. */
+const ASSIGNED_TO = /([A-Za-z_$@][\w.$@-]{0,100})["'\]]{0,2}[ \t]*(?:=>|:=|=|:)[ \t]*(?:[bBrRuU]{0,2}["'\x60])?$/;
+/** Words of names of values that are 32 bytes but no key: digests, challenges, signatures, nonces, IVs, salts, ids, public keys. */
+const NOT_KEY_WORDS = new Set(['hash', 'digest', 'checksum', 'fingerprint', 'thumbprint', 'challenge', 'signature', 'sig', 'mac', 'nonce', 'iv', 'salt', 'id', 'pub', 'public', 'pubkey']);
+/** Words near a bare key that say it is a Fernet or envseal key. */
+const FERNET_CONTEXT = /fernet|envseal|master[\s_.-]?key/i;
+
+/**
+ * Where a 32-byte url-safe base64 value sits says whether it is a Fernet key. Fernet keys are
+ * url-safe base64, so a `-` or `_` in the value is evidence enough, unless its name says it is a
+ * digest, challenge, nonce or public value. Without one, the value is as likely standard base64 of
+ * any 32 bytes (WireGuard and Nix public keys, SOPS IVs, digests), so it counts only assigned to a
+ * secret's name (not `PublicKey =`, `iv:`, `salt =`), or, when bare, next to words naming Fernet or
+ * envseal or in a key file. A `name:KEY` prefix (`cache.nixos.org-1:...`, SOPS `iv:...`, ejson
+ * `EJ[1:...`) marks a key of another format.
+ */
+function isFernetKeyInContext(secret: string, text: string, start: number, file: string): boolean {
+  const urlSafe = /[-_]/.test(secret);
+  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
+  const before = text.slice(Math.max(lineStart, start - 160), start);
+  if (/[^\s"'\x60=:,([{]:$/.test(before)) return urlSafe;
+  const assigned = ASSIGNED_TO.exec(before);
+  if (assigned) return !nameWords(assigned[1]!).some((word) => NOT_KEY_WORDS.has(word)) && (urlSafe || secretNameStrength(assigned[1]!) !== 'none');
+  if (urlSafe) return true;
+  return FERNET_CONTEXT.test(contextAround(text, start, start + secret.length)) || FERNET_CONTEXT.test(file) || /\.key$/i.test(file) || (text.length < 64 && text.trim() === secret);
+}
+
 const masterKey: Rule = {
   id: 'envseal-master-key',
   description: 'envseal/Fernet master key (32 bytes of url-safe base64)',
@@ -32,7 +75,7 @@ const masterKey: Rule = {
   pattern: /=(?<=(?<![\w-])([\w-]{43}=))(?![\w=-])/,
   secretGroup: 1,
   entropy: 4,
-  validate: (secret, { text, start }) => {
+  validate: (secret, { text, start, file }) => {
     const classes = characterClasses(secret);
     return (
       classes.lower > 0 &&
@@ -40,7 +83,8 @@ const masterKey: Rule = {
       classes.digit > 0 &&
       decodeBase64Url(secret)?.length === 32 &&
       !DIGEST_LABEL.test(text.slice(Math.max(0, start - 24), start)) &&
-      !endsBase64Block(text, start)
+      !endsBase64Block(text, start) &&
+      isFernetKeyInContext(secret, text, start, file)
     );
   },
 };
@@ -96,6 +140,7 @@ const awsAccessKeyId: Rule = {
   description: 'AWS access key ID',
   // Long-term (AKIA), temporary (ASIA) and other IAM credential ids: 4-letter prefix + 16 base32 characters.
   pattern: /\b((?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16})\b/,
+  keywords: ['akia', 'asia', 'abia', 'acca'],
   secretGroup: 1,
   entropy: 3,
 };
@@ -104,17 +149,19 @@ const awsSecretAccessKey: Rule = {
   id: 'aws-secret-access-key',
   description: 'AWS secret access key',
   // 40 base64 characters, recognisable only by context: assigned to an aws...secret... or
-  // secret_access_key / secretAccessKey name (credentials files, SDK configuration), or written after
-  // its access key id on the same line (CSV exports, `id secret` pairs in scripts and notes).
+  // secret_access_key / secretAccessKey name (credentials files, SDK configuration), written after
+  // its access key id on the same line (CSV exports, `id secret` pairs in scripts and notes), or given
+  // to `aws configure set aws_secret_access_key`.
   pattern: new RegExp(
     String.raw`(?:aws[\w.-]{0,20}?secret|secret[_.-]?access[_.-]?key)[\w.-]{0,20}?${ASSIGN}["'\x60]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])` +
-      String.raw`|\b(?:AKIA|ASIA)[A-Z2-7]{16}\b[^\n]{0,80}?(?<![A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
+      String.raw`|\b(?:AKIA|ASIA)[A-Z2-7]{16}\b[^\n]{0,80}?(?<![A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])` +
+      String.raw`|\baws[ \t]+configure[ \t]+set[ \t]+(?:[\w-]+\.)?aws_secret_access_key[ \t]+["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
     'i',
   ),
   // Every name above contains "aws" or "secret"; temporary (ASIA) key pairs come with "aws" around them
   // (aws_session_token), and 'asia' itself is too common a string to search for cheaply.
   keywords: ['aws', 'akia', 'secret'],
-  secretGroup: [1, 2],
+  secretGroup: [1, 2, 3],
   // Random base64 scores above 4.5; hex (git SHAs, SHA-1 digests) cannot reach 4.
   entropy: 4,
 };
@@ -123,6 +170,7 @@ const githubToken: Rule = {
   id: 'github-token',
   description: 'GitHub token (personal access, OAuth, user-to-server, server-to-server or refresh)',
   pattern: /\b(gh[pousr]_[A-Za-z0-9]{36,251})(?![A-Za-z0-9_])/,
+  keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
   secretGroup: 1,
   entropy: 3.5,
 };
@@ -140,6 +188,7 @@ const gitlabToken: Rule = {
   id: 'gitlab-token',
   description: 'GitLab token (personal, pipeline trigger, runner or deploy)',
   pattern: /\b((?:glpat|glptt|glrt|gldt)-[A-Za-z0-9_-]{20,255}(?:\.[A-Za-z0-9_-]{2,64}){0,2})(?![A-Za-z0-9_-])/,
+  keywords: ['glpat-', 'glptt-', 'glrt-', 'gldt-'],
   secretGroup: 1,
   entropy: 3.5,
 };
@@ -193,6 +242,7 @@ const sendgridKey: Rule = {
   id: 'sendgrid-api-key',
   description: 'SendGrid API key',
   pattern: /\b(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/,
+  keywords: ['sg.'],
   secretGroup: 1,
   entropy: 4,
 };
@@ -208,11 +258,11 @@ const twilioApiKey: Rule = {
 const twilioAuthToken: Rule = {
   id: 'twilio-auth-token',
   description: 'Twilio auth token',
-  // 32 hex characters on a line that names Twilio or carries an account SID (AC + 32 hex), as in
-  // `TWILIO_AUTH_TOKEN=...` or `Client("AC...", "token")`. The SID itself is an identifier, not a secret.
-  pattern: /(?:[Tt]wilio|TWILIO|\bAC[0-9a-f]{32}\b)[^\n]{0,120}?(?<![0-9A-Za-z])([0-9a-f]{32})(?![0-9A-Za-z])/,
-  keywords: ['twilio'],
+  // 32 hex characters on a line that carries an account SID (AC + 32 hex) or names Twilio, as in
+  // `Client("AC...", "token")` or `TWILIO_AUTH_TOKEN=...`. The SID itself is an identifier, not a secret.
+  pattern: /\bAC[0-9a-f]{32}\b[^\n]{0,120}?(?<![0-9A-Za-z])([0-9a-f]{32})(?![0-9A-Za-z])/,
   secretGroup: 1,
+  variants: [{ pattern: /(?:[Tt]wilio|TWILIO)[^\n]{0,120}?(?<![0-9A-Za-z])([0-9a-f]{32})(?![0-9A-Za-z])/, keywords: ['twilio'], secretGroup: 1 }],
   entropy: 3,
 };
 
@@ -220,6 +270,7 @@ const npmToken: Rule = {
   id: 'npm-token',
   description: 'npm access token',
   pattern: /\b(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])/,
+  keywords: ['npm_'],
   secretGroup: 1,
   entropy: 3.5,
 };
@@ -261,6 +312,166 @@ const azureStorageKey: Rule = {
   keywords: ['accountkey'],
   secretGroup: 1,
   entropy: 4,
+};
+
+const vaultToken: Rule = {
+  id: 'hashicorp-vault-token',
+  description: 'HashiCorp Vault service or batch token',
+  // Vault 1.10+ tokens: service `hvs.` (24 characters, or 90+ with the protobuf wrapping) and batch `hvb.` (138+).
+  pattern: /\b(hvs\.[A-Za-z0-9_-]{24,250}|hvb\.[A-Za-z0-9_-]{138,400})(?![A-Za-z0-9_-])/,
+  keywords: ['hvs.', 'hvb.'],
+  secretGroup: 1,
+  entropy: 3.5,
+  // The short form is plain base62: a digit and both cases tell it from `hvs.someIdentifierName`.
+  validate: (token) => {
+    if (token.length >= 94) return true;
+    const classes = characterClasses(token.slice(4));
+    return classes.digit > 0 && classes.upper > 0 && classes.lower > 0;
+  },
+};
+
+const grafanaServiceAccountToken: Rule = {
+  id: 'grafana-service-account-token',
+  description: 'Grafana service account token',
+  // glsa_ + 32 base62 + _ + 8 hex of checksum.
+  pattern: /\b(glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8})(?![A-Za-z0-9_])/,
+  keywords: ['glsa_'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const databricksToken: Rule = {
+  id: 'databricks-token',
+  description: 'Databricks personal access token',
+  // dapi + 32 hex, with an optional -N suffix.
+  pattern: /\b(dapi[a-f0-9]{32}(?:-\d)?)(?![A-Za-z0-9_-])/,
+  keywords: ['dapi'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+const postmanApiKey: Rule = {
+  id: 'postman-api-key',
+  description: 'Postman API key',
+  // PMAK- + 24 hex + - + 34 hex.
+  pattern: /\b(PMAK-[a-f0-9]{24}-[a-f0-9]{34})(?![A-Za-z0-9_-])/,
+  keywords: ['pmak-'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+const linearApiKey: Rule = {
+  id: 'linear-api-key',
+  description: 'Linear API key',
+  pattern: /\b(lin_api_[A-Za-z0-9]{40})(?![A-Za-z0-9_])/,
+  keywords: ['lin_api_'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const dopplerToken: Rule = {
+  id: 'doppler-token',
+  description: 'Doppler service, personal, CLI or service account token',
+  // dp.pt. / dp.ct. / dp.sa. + 40-44 base62; service tokens may carry an environment slug: dp.st.<env>.<token>.
+  pattern: /\b(dp\.(?:pt|ct|sa|scim|audit)\.[A-Za-z0-9]{40,44}|dp\.st\.(?:[a-z0-9_-]{2,35}\.)?[A-Za-z0-9]{40,44})(?![A-Za-z0-9_.-])/,
+  keywords: ['dp.'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const huggingFaceToken: Rule = {
+  id: 'huggingface-token',
+  description: 'Hugging Face access or organization API token',
+  // hf_ (users) or api_org_ (organizations) + 34 letters.
+  pattern: /(?<![A-Za-z0-9_])((?:hf|api_org)_[A-Za-z]{34})(?![A-Za-z0-9_])/,
+  keywords: ['hf_', 'api_org_'],
+  secretGroup: 1,
+  entropy: 4,
+  // Random letters have both cases; `hf_modelcardtemplatefilename...` identifiers do not.
+  validate: (token) => /[A-Z]/.test(token.slice(3)) && /[a-z]/.test(token.slice(3)),
+};
+
+const shopifyToken: Rule = {
+  id: 'shopify-token',
+  description: 'Shopify access token, custom app, private app or shared secret',
+  pattern: /\b(shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32})(?![A-Za-z0-9_])/,
+  keywords: ['shp'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+const digitalOceanToken: Rule = {
+  id: 'digitalocean-token',
+  description: 'DigitalOcean personal access, OAuth or refresh token',
+  pattern: /\b(do[por]_v1_[a-f0-9]{64})(?![A-Za-z0-9_])/,
+  keywords: ['_v1_'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+const azureDevOpsPat: Rule = {
+  id: 'azure-devops-pat',
+  description: 'Azure DevOps personal access token',
+  // The 84-character format (2024+): 52 random base62, Microsoft's common annotated key signature
+  // JQQJ9 + 9/D, a creation date (year letter, month A-L), reserved data, the provider signature AZDO
+  // and a checksum. The older 52-character base32 tokens have no signature and are not detected.
+  // Anchored on the signature, the 52 characters before it looked back for (a pattern starting with
+  // them would try 52 characters at every letter of every text).
+  pattern: /JQQJ9[9D][A-Za-z0-9][A-L][A-Za-z0-9]{16}AZDO[A-Za-z0-9]{4}(?![A-Za-z0-9])(?<=(?<![A-Za-z0-9])([A-Za-z0-9]{52}JQQJ9.{27}))/,
+  keywords: ['jqqj9'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const azureSasToken: Rule = {
+  id: 'azure-sas-token',
+  description: 'Azure shared access signature (sig= of a SAS URL or connection string)',
+  // The signature is an HMAC-SHA256 in base64 (URL-encoded in URLs); the `sv=` (version) and `se=`
+  // (expiry) parameters around it make it a SAS.
+  pattern: /[?&;]sig=([A-Za-z0-9%+/=_-]{43,120})/,
+  keywords: ['sig='],
+  secretGroup: 1,
+  validate: (signature, { text, start, end }) => {
+    const before = text.slice(Math.max(0, start - 1000), start);
+    const after = text.slice(end, end + 1000);
+    const parameters = before.slice(before.search(/[^\s"'\x60<>]*$/)) + after.slice(0, after.search(/[\s"'\x60<>]|$/));
+    const bytes = Buffer.from(decodeUriComponentSafe(signature), 'base64');
+    return /(?:^|[?&;=])sv=/.test(parameters) && /[?&;]se=/.test(parameters) && bytes.length === 32;
+  },
+};
+
+const telegramBotToken: Rule = {
+  id: 'telegram-bot-token',
+  description: 'Telegram bot token',
+  // The bot's numeric id, a colon and 35 url-safe base64 characters starting "AA", on a line (or below
+  // one) that names the bot or Telegram: `TELEGRAM_BOT_TOKEN=...`, `TeleBot("...")`, api.telegram.org/bot....
+  // Anchored on ":AA", the id looked back for (standing alone, or after /bot in Bot API URLs).
+  pattern: /:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])(?<=(?:(?<![\w-])|(?<=\/bot))(\d{5,16}:AA[A-Za-z0-9_-]{33}))/,
+  keywords: [':aa'],
+  secretGroup: 1,
+  entropy: 3.5,
+  validate: (_token, { text, start, end }) => /telegr|bot/i.test(contextAround(text, start, end)),
+};
+
+const discordWebhook: Rule = {
+  id: 'discord-webhook',
+  description: 'Discord webhook URL',
+  // discord.com, discordapp.com and their ptb. and canary. hosts.
+  pattern: /discord(?:app)?\.com\/api\/(?:v\d{1,2}\/)?webhooks\/\d{17,20}\/([A-Za-z0-9_-]{60,80})/,
+  keywords: ['discord'],
+  secretGroup: 1,
+  entropy: 4,
+};
+
+const teamsWebhook: Rule = {
+  id: 'microsoft-teams-webhook',
+  description: 'Microsoft Teams incoming webhook URL',
+  // https://<tenant>.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<32 hex>/<owner>[/<signature>],
+  // and the older outlook.office.com/webhook/ form.
+  pattern:
+    /(?:\.webhook\.office\.com\/webhookb2|outlook\.office(?:365)?\.com\/webhook)\/([0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[0-9a-f]{32}\/[0-9a-f-]{36}(?:\/[A-Za-z0-9_-]{20,80})?)/,
+  keywords: ['webhook.office.com', 'outlook.office'],
+  secretGroup: 1,
 };
 
 /** Decodes a JWT segment to JSON, undefined when it is not a JSON object. */
@@ -309,7 +520,7 @@ const SCHEME = String.raw`(?:(?:Bearer|Basic|Token) )?`;
  */
 const GENERIC = new RegExp(
   String.raw`${HOOK}([\w.-]{0,60}?)(?:>|${ASSIGN})` +
-    String.raw`(?:"${SCHEME}([^"\s\\]{8,500})"|'${SCHEME}([^'\s\\]{8,500})'|\x60([^\x60\s\\]{8,500})\x60|(?:(?:Bearer|Basic|Token)[ \t]+)?([^\s"'\x60\\,;&<>(){}\[\]|]{8,500}))`,
+    String.raw`(?:"${SCHEME}([^"\s\\]{8,500})"|'${SCHEME}([^'\s\\]{8,500})'|\x60${SCHEME}([^\x60\s\\]{8,500})\x60|(?:(?:Bearer|Basic|Token)[ \t]+)?([^\s"'\x60\\,;&<>(){}\[\]|]{8,500}))`,
   'i',
 );
 
@@ -324,23 +535,84 @@ function assignedName(text: string, hookStart: number, nameEnd: number): string 
 
 /** Words joined by separators, all lowercase (`app.settings.title2`, `my-bucket`): labels, not keys. */
 const WORDS_ONLY = /^(?:[a-z]+\d*|\d+)(?:[._/:-](?:[a-z]+\d*|\d+))+$/;
-const PATH = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)|\.(?:pem|key|crt|cer|der|p12|pfx|jks|json|ya?ml|txt|env|asc|gpg)$/i;
-/** Code between two string literals of minified source (`"+e);n=R({u:[I]}),i="`), not one value. */
-const CODE = /[(){}[\];].*[(){}[\];]/;
-const MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/;
+/** A file path: from a root, home or drive and made of path characters, or naming a key or config file. */
+const PATH = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)[\w.\/\\@+~ -]*$|\.(?:pem|key|crt|cer|der|p12|pfx|jks|json|ya?ml|txt|env|asc|gpg)$/i;
+const MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:[?!]?\.[A-Za-z_$][\w$]*)+$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z_$]*\d{0,3}$/;
 /** Capitalised or lowercase words run together (`_EllipticCurvePrivateKey`, `DSAPrivateKey`): a name, not random text. */
 const WORDS_RUN_TOGETHER = /^[_$]*(?:[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]{2,})+$/;
+const EXPRESSION_CHARACTERS = /^(?=.*[A-Za-z_$][\w$]*[[(])[\w$.[\]()<>,:-]+$/;
+
+/**
+ * A type or an index expression (`list[V1Secret]`, `Shards[-1].ShardId`, `getToken()`): identifiers
+ * and balanced brackets only.
+ */
+function isExpression(value: string): boolean {
+  if (!EXPRESSION_CHARACTERS.test(value)) return false;
+  let square = 0;
+  let round = 0;
+  for (const char of value) {
+    if (char === '[') square++;
+    else if (char === ']') square--;
+    else if (char === '(') round++;
+    else if (char === ')') round--;
+    if (square < 0 || round < 0) return false;
+  }
+  return square === 0 && round === 0;
+}
+
+/** Files that may hold code between string literals (minified scripts, inline scripts); '' when unknown. */
+function mayHoldCode(file: string): boolean {
+  return file === '' || isSourceCodeFile(file) || /\.(?:html?|xhtml|jsp|erb|map)$/i.test(file);
+}
+
+/** The first character of a value that begins where a string literal of code ended (`"x="+e`, `"x=",a`, `"x=")`). */
+const STARTS_AFTER_LITERAL = /^[+,;:)\]}?|&!]/;
+/** What code ends with just before a string literal starts (`a="`, `f("`, `x+"`, `c?"`). */
+const ENDS_BEFORE_LITERAL = /[+,;:([{=?|&!]$/;
+/** Code structure: brackets (`({u:[I]})`), calls and member access (`encodeURIComponent(t)`, `t.password`). */
+const CODE_STRUCTURE = /[(){}[\];].*[(){}[\];]|[A-Za-z_$][\w$]{2,}\(|[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]{2,}/;
+/** What follows the closing quote of a real string literal: the end of the line or of an expression. */
+const AFTER_LITERAL = /^(?:[\s,;)\]}.:%+]|$)/;
+
+/**
+ * Whether a quoted "value" is really the code between two string literals of minified source:
+ * `...credentials: "+e);n=R({u:[I]}),i="cors"` matches `credentials: "<value>"`. Then the quote after
+ * the value opens the next literal, so literal text follows it at once, or the value starts with the
+ * operator that follows a literal and has code structure. A quoted secret is followed by the end of
+ * its expression (`'...';`, `"...",`), so values full of punctuation (Django keys, generated
+ * passwords) stay values.
+ */
+function isCodeBetweenLiterals(value: string, after: string): boolean {
+  if (/^[\w$]/.test(after)) return true;
+  if (AFTER_LITERAL.test(after) || !STARTS_AFTER_LITERAL.test(value)) return false;
+  return ENDS_BEFORE_LITERAL.test(value) || CODE_STRUCTURE.test(value);
+}
+
+const INI_SECTION = /^[ \t]*\[([\w .-]{1,60})\][ \t]*\r?$/gm;
+
+/** The `[section]` heading an INI or TOML value sits under (`[auth]` in .sentryclirc), '' when none is near. */
+function iniSection(text: string, position: number): string {
+  let section = '';
+  for (const heading of text.slice(Math.max(0, position - 4000), position).matchAll(INI_SECTION)) section = heading[1]!;
+  return section;
+}
+
+/** A character no word, slug or path has (separators `-_./:` do not count). */
+const SYMBOL = /[^A-Za-z0-9\-_./:]/;
+const SYMBOLS = /[^A-Za-z0-9\-_./:]+/g;
 
 /**
  * Random enough to be a generated secret. A strong name (PASSWORD, API_KEY) needs 10+ characters; a
- * weak one (key, token) 16+ and a digit or very high entropy. Both need two character classes, so
- * lowercase slugs and words never count.
+ * weak one (key, token) 16+ and a digit or very high entropy. Both need two character classes
+ * (lowercase, uppercase, digits, symbols), so lowercase slugs and words never count.
  */
 function looksGenerated(value: string, strength: Exclude<NameStrength, 'none'>): boolean {
   const classes = characterClasses(value);
-  const kinds = Number(classes.lower > 0) + Number(classes.upper > 0) + Number(classes.digit > 0);
-  if (kinds < 2 || WORDS_ONLY.test(value) || WORDS_RUN_TOGETHER.test(value)) return false;
+  const kinds = Number(classes.lower > 0) + Number(classes.upper > 0) + Number(classes.digit > 0) + Number(SYMBOL.test(value));
+  // Words decorated with symbols ("##invalid-password##", "geheim$parole") are words.
+  const words = value.replace(SYMBOLS, '');
+  if (kinds < 2 || WORDS_ONLY.test(words) || WORDS_RUN_TOGETHER.test(words) || /^[a-z]+$/.test(words)) return false;
   const entropy = shannonEntropy(value);
   // Letters only (camelCase words, "fakeAwsSecret") need the length and entropy of real random text.
   if (classes.digit === 0 && classes.other === 0) return value.length >= 16 && entropy >= (strength === 'strong' ? 3.8 : 4.2);
@@ -348,8 +620,21 @@ function looksGenerated(value: string, strength: Exclude<NameStrength, 'none'>):
   return value.length >= 16 && entropy >= (classes.digit > 0 ? 3.6 : 4.2);
 }
 
+/**
+ * UUIDs and bare digests are identifiers, cache keys and commits almost everywhere; under a name that
+ * says credential (HEROKU_API_KEY, DD_APP_KEY, SNYK_TOKEN, `token` under `[auth]`) they are the
+ * credential. Random hex of 32 characters scores over 2.9 bits per character; fillers
+ * ("00000000-0000-...", "1111-2222-...") score less.
+ */
+function isCredentialShapedLikeId(secret: string, name: string, context: MatchContext): boolean {
+  if (!isCredentialName(name) && (isSourceCodeFile(context.file) || !isCredentialName(`${iniSection(context.text, context.match.index)}.${name}`))) {
+    return false;
+  }
+  return shannonEntropy(secret.replace(/-/g, '')) >= 2.75;
+}
+
 function validateGeneric(secret: string, context: MatchContext): boolean {
-  const { text, match } = context;
+  const { text, match, file } = context;
   const nameEnd = match.indices![1]![1];
   const name = assignedName(text, match.index, nameEnd);
   // `>` assigns only in an element, <password>value</password>; `<password>@host` in a URL template is a placeholder.
@@ -358,12 +643,14 @@ function validateGeneric(secret: string, context: MatchContext): boolean {
   if (strength === 'none') return false;
   if (match[5] !== undefined) {
     // Unquoted: in source code that is an expression (process.env.X, os.getenv("X"), someVariable).
-    if (isSourceCodeFile(context.file) || MEMBER_ACCESS.test(secret) || IDENTIFIER.test(secret)) return false;
+    if (isSourceCodeFile(file) || MEMBER_ACCESS.test(secret) || IDENTIFIER.test(secret)) return false;
     if (/[([{]/.test(text[context.end] ?? '')) return false;
+  } else if (mayHoldCode(file) && isCodeBetweenLiterals(secret, text.slice(context.end + 1, context.end + 2))) {
+    return false;
   }
-  if (isIdentifierShape(secret) || secret.includes('://') || PATH.test(secret) || CODE.test(secret)) return false;
-  // A weak name with a bare digest is a cache key or a commit, not a credential.
-  if (strength === 'weak' && isHashShape(secret)) return false;
+  if (isLabelledDigest(secret) || secret.includes('://') || PATH.test(secret) || isExpression(secret)) return false;
+  if (isKubesealCiphertext(secret, context)) return false;
+  if (isUuid(secret) || isHashShape(secret)) return isCredentialShapedLikeId(secret, name, context);
   return looksGenerated(secret, strength);
 }
 
@@ -372,18 +659,11 @@ const genericSecret: Rule = {
   description: 'high-entropy value assigned to a secret-looking name',
   kind: 'generic',
   pattern: GENERIC,
-  // Most frequent first: the search stops at the first one present.
+  // The hook words of GENERIC: every match contains one.
   keywords: ['key', 'token', 'pass', 'private', 'auth', 'secret', 'pwd', 'cred'],
   secretGroup: [2, 3, 4, 5],
   validate: validateGeneric,
 };
-
-/**
- * Passwords nobody means as secrets: defaults of local databases and tutorials ("postgres", "admin"),
- * optionally numbered ("password123", "key_1234").
- */
-const DEFAULT_PASSWORD =
-  /^(?:password|pass|passwd|pwd|pw|secret|key|token|root|admin|administrator|guest|test|testing|user|username|postgres|postgresql|mysql|redis|mongo|mongodb|rabbitmq|default|demo|foo|bar|baz|dev|development|local|sa|oracle|docker)[_-]?\d{0,6}$/i;
 
 /** Documentation and loopback hosts (RFC 2606, RFC 6761): credentials there are examples or local defaults. */
 const EXAMPLE_HOST = /^(?:localhost|127(?:\.\d{1,3}){3}|0\.0\.0\.0|(?:[\w-]+\.)*(?:example(?:\.com|\.org|\.net)?|test|invalid|localhost))$/i;
@@ -409,7 +689,7 @@ const urlPassword: Rule = {
       plain.length >= 4 &&
       !plain.includes(':') &&
       plain !== decodeUriComponentSafe(match[1]!) &&
-      !DEFAULT_PASSWORD.test(plain) &&
+      !isDocumentedPassword(plain) &&
       !EXAMPLE_HOST.test(match[3]!)
     );
   },
@@ -437,8 +717,24 @@ export const builtinRules: readonly Rule[] = Object.freeze([
   openaiKey,
   anthropicKey,
   azureStorageKey,
+  vaultToken,
+  grafanaServiceAccountToken,
+  databricksToken,
+  postmanApiKey,
+  linearApiKey,
+  dopplerToken,
+  huggingFaceToken,
+  shopifyToken,
+  digitalOceanToken,
+  azureDevOpsPat,
+  azureSasToken,
+  telegramBotToken,
+  discordWebhook,
+  teamsWebhook,
   jwt,
+  jwkPrivateKey,
   ethereumKey,
   urlPassword,
+  cliPassword,
   genericSecret,
 ]);

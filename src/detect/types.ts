@@ -25,6 +25,12 @@ export interface MatchContext {
   readonly end: number;
   /** The path given to detect(), '' when none: some checks depend on the kind of file. */
   readonly file: string;
+  /**
+   * A fact about the whole text (`kind: SealedSecret` somewhere in it), computed on the first call
+   * with `key` in a detect() call and remembered for the others: a check on every candidate must not
+   * search the whole text each time.
+   */
+  readonly once: <T>(key: string, compute: () => T) => T;
 }
 
 export interface Rule {
@@ -38,23 +44,32 @@ export interface Rule {
   readonly pattern: RegExp;
   /**
    * Lowercase strings, one of which every match contains. The rule runs only when the text contains
-   * one (checked once per text on its lowercased copy). Worth declaring when the pattern is costlier
-   * to run than a substring search: patterns that start with a rare literal prefix run as fast as the
-   * search would and need none.
+   * one, ignoring ASCII case; one pass over the text answers that for all rules' keywords at once
+   * (keywords.ts), so keywords cost almost nothing and save a pattern pass over every text without them.
    */
   readonly keywords?: readonly string[];
-  /** Minimum Shannon entropy (bits per character) of the secret. */
-  readonly entropy?: number;
   /**
    * Capture group holding the secret (default: the whole match). A list means alternatives: the first
    * group that participated in the match is the secret.
    */
   readonly secretGroup?: number | readonly number[];
+  /**
+   * More forms of the same secret, each a pattern with its own keywords and secret group, run like
+   * `pattern`. Forms with nothing in common (command lines of different tools) are best written so:
+   * one alternation of them would be tried at every position of every text containing any of their
+   * keywords. `entropy`, `allowlist` and `validate` apply to every form.
+   */
+  readonly variants?: readonly RuleForm[];
+  /** Minimum Shannon entropy (bits per character) of the secret. */
+  readonly entropy?: number;
   /** A secret matching any of these is not reported. */
   readonly allowlist?: readonly RegExp[];
   /** Checks a pattern cannot express (a checksum, a decoded length, the name it is assigned to). */
   readonly validate?: (secret: string, context: MatchContext) => boolean;
 }
+
+/** One form of a rule's secret: see Rule.variants. */
+export type RuleForm = Pick<Rule, 'pattern' | 'keywords' | 'secretGroup'>;
 
 export interface Finding {
   /** As given in DetectOptions.file. */

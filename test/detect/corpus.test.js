@@ -75,9 +75,9 @@ test('prints recall and false positives per rule', () => {
   const total = results.reduce((sum, r) => ({ positives: sum.positives + r.positives, found: sum.found + r.found, negatives: sum.negatives + r.negatives, falsePositives: sum.falsePositives + r.falsePositives }), { positives: 0, found: 0, negatives: 0, falsePositives: 0 });
   const pct = (found, all) => (all === 0 ? '-' : `${((100 * found) / all).toFixed(0)}%`);
   const rows = [...results.map((r) => [r.rule, r.found, r.positives, pct(r.found, r.positives), r.negatives, r.falsePositives]), ['TOTAL', total.found, total.positives, pct(total.found, total.positives), total.negatives, total.falsePositives]];
-  console.log(`\n${'rule'.padEnd(28)} ${'found'.padStart(5)} ${'of'.padStart(4)} ${'recall'.padStart(6)} ${'negs'.padStart(5)} ${'FP'.padStart(4)}`);
+  console.log(`\n${'rule'.padEnd(32)} ${'found'.padStart(5)} ${'of'.padStart(4)} ${'recall'.padStart(6)} ${'negs'.padStart(5)} ${'FP'.padStart(4)}`);
   for (const [rule, found, of, recall, negs, fps] of rows) {
-    console.log(`${String(rule).padEnd(28)} ${String(found).padStart(5)} ${String(of).padStart(4)} ${recall.padStart(6)} ${String(negs).padStart(5)} ${String(fps).padStart(4)}`);
+    console.log(`${String(rule).padEnd(32)} ${String(found).padStart(5)} ${String(of).padStart(4)} ${recall.padStart(6)} ${String(negs).padStart(5)} ${String(fps).padStart(4)}`);
   }
   for (const r of results) for (const failure of r.failures) console.log(`  ${r.rule}: ${failure}`);
 });

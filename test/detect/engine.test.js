@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import * as util from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { ROOT, TEST_KEY, OTHER_KEY, assertNoSecrets } from '../helpers/cli.js';
-import { detect, KNOWN_KEY_RULE } from '../../dist/detect/index.js';
+import { detect, formatJson, formatSarif, formatText, KNOWN_KEY_RULE } from '../../dist/detect/index.js';
+import { KeywordSet } from '../../dist/detect/keywords.js';
 
 const fingerprintKey = Buffer.alloc(32, 2);
 const scan = (text, options = {}) => detect(text, { file: 'src/app.js', fingerprintKey, ...options });
@@ -137,6 +138,46 @@ test('custom rules: keywords gate the rule, validate sees the match, the secret 
   const gated = { ...rule, pattern: /Q2w9Zk/, secretGroup: undefined };
   assert.equal(detect('Q2w9Zk', { file: 'a.cfg', fingerprintKey, rules: [gated] }), []);
   assert.is(calls, 0);
+});
+
+test('keywords: one pass finds every keyword, ignoring ASCII case, overlapping ones and non-ASCII ones too', () => {
+  const set = KeywordSet.build(['key', 'monkey', 'sk-ant-', 'sk-', 'clé', '://']);
+  assert.equal([...set.present('a MONKEY said SK-ANT-x')], [1, 1, 1, 1, 0, 0]);
+  assert.equal([...set.present('la Clé: https://x')], [0, 0, 0, 0, 1, 1]);
+  assert.equal([...set.present('k e y, sk_')], [0, 0, 0, 0, 0, 0]);
+  // Non-ASCII characters are read by their low 7 bits: "\u016bey" reads as "key". That can only report a
+  // keyword present that is not (costing one pattern pass), never hide one that is.
+  assert.equal([...set.present('\u016bey')], [1, 0, 0, 0, 0, 0]);
+  assert.equal([...set.present('\u016b\u016bKey')], [1, 0, 0, 0, 0, 0]);
+});
+
+test('rule variants: each form runs under its own keywords, with its own secret group, as one rule', () => {
+  const rule = {
+    id: 'acme-password',
+    description: 'ACME password',
+    pattern: /acme-cli --pw (\w+)/,
+    keywords: ['acme-cli'],
+    secretGroup: 1,
+    variants: [{ pattern: /ACME_PW: (\w+)/, keywords: ['acme_pw'], secretGroup: 1 }],
+    validate: (secret) => secret !== 'rejected',
+  };
+  const found = detect('acme-cli --pw Q2w9Zk\nACME_PW: Zk9Q2w\nACME_PW: rejected', { file: 'a.sh', fingerprintKey, rules: [rule] });
+  assert.equal(found.map((f) => [f.rule, f.line, f.secret]), [['acme-password', 1, 'Q2w9Zk'], ['acme-password', 2, 'Zk9Q2w']]);
+  // Each form is gated by its own keywords: without "acme-cli" the first form never runs.
+  const gated = { ...rule, pattern: /(Q2w9Zk)/, variants: [] };
+  assert.equal(detect('Q2w9Zk', { file: 'a.sh', fingerprintKey, rules: [gated] }), []);
+});
+
+test('200k findings in one file: detection and every report format complete (no argument-list overflow)', () => {
+  // Random tokens spell a placeholder word ("dUMMy") about once in a million: letters without x and y cannot.
+  const token = () => Array.from(randomBytes(36), (byte) => 'ABCDEFGHIJKLMNOPQRSTUVWabcdefghijklmnopqrstuvw0123456789'[byte % 56]).join('');
+  const lines = Array.from({ length: 200_000 }, (_, i) => `t${i} = "npm_${token()}"`);
+  const findings = detect(lines.join('\n'), { file: 'tokens.txt', fingerprintKey });
+  assert.is(findings.length, 200_000);
+  assert.is(findings[199_999].line, 200_000);
+  assert.ok(formatText(findings).length > 0);
+  assert.ok(formatJson(findings).length > 0);
+  assert.ok(formatSarif(findings).length > 0);
 });
 
 test('a minified line holding thousands of findings stays linear, with bounded excerpts', () => {

@@ -2,6 +2,7 @@
 // Fake secrets are assembled at run time so this file holds none in a form scanners match.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import * as crypto from 'node:crypto';
 import { randomBytes } from 'node:crypto';
 import { detect, builtinRules, shannonEntropy } from '../../dist/detect/index.js';
 
@@ -13,9 +14,11 @@ const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 /** Random characters from `alphabet`, drawn fresh per test run. */
 const random = (length, alphabet = B62) => Array.from(randomBytes(length), (byte) => alphabet[byte % alphabet.length]).join('');
 const hex = (length) => randomBytes(length / 2).toString('hex');
-const fernetKey = () => {
+/** A random Fernet key; `urlSafe` says whether it must (true) or must not (false) hold a '-' or '_'. */
+const fernetKey = (urlSafe) => {
   for (;;) {
     const key = randomBytes(32).toString('base64url') + '=';
+    if (urlSafe !== undefined && /[-_]/.test(key) !== urlSafe) continue;
     if (/\d/.test(key) && /[A-Z]/.test(key) && /[a-z]/.test(key)) return key;
   }
 };
@@ -34,7 +37,9 @@ test('every built-in rule has a unique kebab-case id, a description and a linear
   for (const rule of builtinRules) {
     assert.match(rule.id, /^[a-z0-9]+(?:-[a-z0-9]+)*$/);
     assert.ok(rule.description.length > 5);
-    for (const keyword of rule.keywords ?? []) assert.is(keyword, keyword.toLowerCase(), `${rule.id}: keywords are lowercase`);
+    for (const form of [rule, ...(rule.variants ?? [])]) {
+      for (const keyword of form.keywords ?? []) assert.is(keyword, keyword.toLowerCase(), `${rule.id}: keywords are lowercase`);
+    }
   }
 });
 
@@ -48,7 +53,23 @@ test('master key: bare, assigned, in source; located at the key; masked to its f
   assert.is(finding.secret, key);
   assert.is(finding.maskedExcerpt, `ENVSEAL_MASTER_KEY=${key.slice(0, 4)}\u2026`);
   assert.equal(rules(key, '.env.key'), ['envseal-master-key']);
-  assert.equal(rules(`const k = "${key}";`, 'src/a.ts'), ['envseal-master-key']);
+  assert.equal(rules(`const k = "${fernetKey(true)}";`, 'src/a.ts'), ['envseal-master-key']);
+});
+
+test('master key: without - or _ only assigned to a secret name, or next to words naming Fernet or envseal', () => {
+  const plain = fernetKey(false);
+  assert.equal(rules(`ENVSEAL_MASTER_KEY=${plain}`, '.env'), ['envseal-master-key']);
+  assert.equal(rules(`# Fernet key for staging\n${plain}`, 'NOTES.md'), ['envseal-master-key']);
+  assert.equal(rules(plain, '.env.key'), ['envseal-master-key']);
+  assert.equal(rules(`const k = "${plain}";`, 'src/a.ts'), []);
+  assert.equal(rules(`digest ${plain}`, 'NOTES.md'), []);
+  for (const line of [`PublicKey = ${plain}`, `iv: ${plain}`, `"nonce": "${plain}"`, `salt = ${plain}`, `trusted-public-keys = cache.example.org-1:${plain}`]) {
+    assert.equal(rules(line, 'x.conf'), [], line);
+  }
+  assert.equal(rules(`x: ENC[AES256_GCM,data:${plain},iv:${fernetKey(false)},type:str]`, 'secrets.enc.yaml'), []);
+  // A url-safe key is a key whatever it is assigned to, unless the name says digest, nonce or public value.
+  assert.equal(rules(`value = "${fernetKey(true)}"`, 'x.cfg'), ['envseal-master-key']);
+  assert.equal(rules(`challenge_hash = "${fernetKey(true)}"`, 'x.cfg'), []);
 });
 
 test('master key: not Fernet tokens, longer base64, digests, certificate lines, or 44 characters that are not 32 bytes', () => {
@@ -103,6 +124,16 @@ test('token formats: each vendor prefix is found, as the specific rule and not t
     'pypi-token': `pypi-AgEIcHlwaS5vcmc${random(120, B62 + '-_')}`,
     'openai-api-key': `sk-proj-${random(150, B62 + '-_')}`,
     'anthropic-api-key': `sk-ant-api03-${random(95, B62 + '-_')}`,
+    'hashicorp-vault-token': `hvs.CAESI${random(90, B62 + '-_')}`,
+    'grafana-service-account-token': `glsa_${random(32)}_${hex(8)}`,
+    'databricks-token': `dapi${hex(32)}`,
+    'postman-api-key': `PMAK-${hex(24)}-${hex(34)}`,
+    'linear-api-key': `lin_api_${random(40)}`,
+    'doppler-token': `dp.pt.${random(43)}`,
+    'huggingface-token': `hf_Ab${random(32, B62.slice(0, 52))}`,
+    'shopify-token': `shpat_${hex(32)}`,
+    'digitalocean-token': `dop_v1_${hex(64)}`,
+    'azure-devops-pat': `${random(52)}JQQJ99${random(1)}C${random(16)}AZDO${random(4)}`,
   };
   for (const [rule, token] of Object.entries(cases)) {
     const findings = scan(`SERVICE_TOKEN=${token}\n`, '.env');
@@ -120,9 +151,73 @@ test('token formats: placeholders, truncated examples and neighbouring character
   assert.equal(rules(`STRIPE_PUBLISHABLE_KEY=pk_live_${random(99)}`), []);
 });
 
+test('webhook URLs: Discord (discord.com, discordapp.com) and Microsoft Teams, in every form', () => {
+  const token = random(68, B62 + '-_');
+  for (const host of ['discord.com', 'discordapp.com', 'canary.discord.com']) {
+    const [finding] = scan(`DISCORD_WEBHOOK_URL=https://${host}/api/webhooks/${random(18, '0123456789')}/${token}`, '.env');
+    assert.is(finding.rule, 'discord-webhook', host);
+    assert.is(finding.secret, token);
+  }
+  const uuid = () => crypto.randomUUID();
+  const teams = `https://contoso.webhook.office.com/webhookb2/${uuid()}@${uuid()}/IncomingWebhook/${hex(32)}/${uuid()}`;
+  assert.equal(rules(`url: ${teams}`, 'alerts.yml'), ['microsoft-teams-webhook']);
+  assert.equal(rules('url: https://discord.com/api/webhooks/{id}/{token}', 'docs.md'), []);
+});
+
+test('Azure SAS signatures need sv= and se= around them and 32 bytes of signature', () => {
+  const sig = encodeURIComponent(randomBytes(32).toString('base64'));
+  const url = `https://acct.blob.core.windows.net/c/f?sv=2022-11-02&sp=r&se=2030-01-01T00:00:00Z&sig=${sig}`;
+  assert.equal(rules(url), ['azure-sas-token']);
+  assert.equal(rules(`https://img.example.net/a.png?w=1&sig=${sig}`), []);
+  assert.equal(rules(`https://acct.blob.core.windows.net/c/f?sv=2022-11-02&se=2030-01-01&sig=${encodeURIComponent(randomBytes(20).toString('base64'))}`), []);
+});
+
+test('Telegram bot tokens only where a bot or Telegram is named', () => {
+  const token = `${random(9, '0123456789')}:AA${random(33, B62 + '-_')}`;
+  assert.equal(rules(`TELEGRAM_BOT_TOKEN=${token}`, '.env'), ['telegram-bot-token']);
+  assert.equal(rules(`curl https://api.telegram.org/bot${token}/getMe`, 'x.sh'), ['telegram-bot-token']);
+  assert.equal(rules(`ratio=${token}`, 'x.txt'), []);
+});
+
+test('JWK private keys: a "d" (or a symmetric "k") member in an object with its "kty"', () => {
+  const b = (n) => randomBytes(n).toString('base64url');
+  assert.equal(rules(JSON.stringify({ kty: 'EC', crv: 'P-256', x: b(32), y: b(32), d: b(32) }), 'k.json'), ['jwk-private-key']);
+  assert.equal(rules(JSON.stringify({ kty: 'RSA', n: b(256), e: 'AQAB', d: b(256) }, null, 2), 'k.json'), ['jwk-private-key']);
+  assert.equal(rules(JSON.stringify({ kty: 'oct', k: b(32) }), 'k.json'), ['jwk-private-key']);
+  assert.equal(rules(JSON.stringify({ kty: 'EC', crv: 'P-256', x: b(32), y: b(32) }), 'k.json'), []);
+  assert.equal(rules(`{"kty": "none"} {"d": "${b(32)}"}`, 'k.json'), []);
+});
+
+test('command-line and .netrc passwords: each tool, never prompts, references or defaults', () => {
+  const pw = () => `${random(6)}!${random(8)}`;
+  const found = [
+    `machine api.example.net login ci password ${pw()}`,
+    `mysql -u app -p'${pw()}' app`,
+    `mysqldump -u root -p${pw()} db`,
+    `curl -u ci:${pw()} https://api.example.net`,
+    `curl --user "ci:${pw()}" https://api.example.net`,
+    `docker login -u ci -p ${pw()} registry.example.net`,
+    `docker login --password ${pw()} -u ci`,
+    `sshpass -p '${pw()}' ssh host`,
+    `htpasswd -bc .htpasswd admin ${pw()}`,
+    `htpasswd -nb admin ${pw()}`,
+    `CREATE USER app WITH PASSWORD '${pw()}';`,
+    `CREATE USER 'app'@'%' IDENTIFIED BY '${pw()}';`,
+  ];
+  for (const line of found) {
+    const findings = scan(line, 'x.sh');
+    assert.equal(findings.map((f) => f.rule), ['cli-password'], line);
+    assert.ok(line.includes(`${findings[0].secret}`) && findings[0].secret.includes('!'), line);
+  }
+  const ignored = ['mysql -u root -p', "mysql -p'' db", 'mysql -p"$DB_PASS" db', 'curl -u ci https://x', 'curl -u "$U:$P" https://x', 'docker login -u ci --password-stdin', 'mysql -uroot -proot', 'the key identified by alias'];
+  for (const line of ignored) assert.equal(rules(line, 'x.sh'), [], line);
+  assert.equal(rules(`aws configure set aws_secret_access_key ${random(40, B62 + '/+')}`, 'setup.sh'), ['aws-secret-access-key']);
+});
+
 test('Slack webhooks, Twilio auth tokens and Azure account keys need their context', () => {
   assert.equal(rules(`url: https://hooks.slack.com/services/T${random(10)}/B${random(10)}/${random(24)}`), ['slack-webhook']);
   assert.equal(rules(`TWILIO_AUTH_TOKEN=${hex(32)}`), ['twilio-auth-token']);
+  assert.equal(rules(`client = Client("AC${hex(32)}", "${hex(32)}")`, 'sms.py'), ['twilio-auth-token']);
   assert.equal(rules(`checksum ${hex(32)}`), []);
   assert.equal(rules(`AccountName=x;AccountKey=${randomBytes(64).toString('base64')};EndpointSuffix=core.windows.net`), ['azure-storage-account-key']);
 });
@@ -179,6 +274,42 @@ test('generic: a random value assigned to a secret name, in every common syntax'
     assert.is(findings[0].secret, value, file);
     assert.is(findings[0].column, line.indexOf(value) + 1, file);
   }
+});
+
+test('generic: punctuation in generated values; placeholders only when written whole', () => {
+  const django = `django-insecure-${random(50, 'abcdefghijklmnopqrstuvwxyz0123456789!@#$%^&*(-_=+)')}`;
+  assert.equal(rules(`SECRET_KEY = '${django}'`, 'settings.py'), ['generic-secret']);
+  assert.equal(rules(`SECRET_KEY = '(${random(20)})${random(20)}$(x'`, 'settings.py'), ['generic-secret']);
+  assert.equal(rules('  password: "i)%,LRQ{.xeLn?QK2;Sn"', 'db.yml'), ['generic-secret']);
+  assert.equal(rules(`API_SECRET="${random(10)}...${random(10)}{{${random(5)}#{${random(5)}$x${random(5)}"`, '.env'), ['generic-secret']);
+  assert.equal(rules(`  headers: { Authorization: \`Bearer ${random(40)}\` },`, 'api.ts'), ['generic-secret']);
+  for (const value of ['<your-api-key>', '${API_KEY}', '{{ .Values.apiKey }}', '{{apiKey}}', '#{apiKey}', '$API_KEY', `${random(8)}...`, 'key_{0}', '{self.secret}']) {
+    assert.equal(rules(`API_SECRET="${value}"`, '.env'), [], value);
+  }
+  // Minified code between two literals, types and index expressions are not values.
+  assert.equal(rules('throw new TypeError("URL includes credentials: "+e);n=R0({urlList:[I]}),i="cors"', 'bundle.js'), []);
+  assert.equal(rules('q="?access_token="+encodeURIComponent(t)+"&x=1"', 'bundle.js'), []);
+  assert.equal(rules(`{'image_pull_secrets': 'list[V1LocalObjectReference]'}`, 'models.py'), []);
+});
+
+test('generic: UUIDs and hex digests are secrets only under credential names', () => {
+  const uuid = crypto.randomUUID();
+  for (const line of [`export HEROKU_API_KEY=${uuid}`, `password: ${uuid}`, `SNYK_TOKEN=${uuid}`, `POSTMARK_SERVER_TOKEN=${uuid}`, `//registry.npmjs.org/:_authToken=${uuid}`]) {
+    assert.equal(rules(line, '.env'), ['generic-secret'], line);
+  }
+  for (const line of [`session_id: ${uuid}`, `idempotency_key: ${uuid}`, `key: ${uuid}`, `next_page_token: ${uuid}`]) assert.equal(rules(line, 'a.yml'), [], line);
+  for (const line of [`DD_APP_KEY=${hex(40)}`, `ALGOLIA_ADMIN_KEY=${hex(32)}`, `license_key: ${hex(40)}`, `GITHUB_TOKEN=${hex(40)}`]) {
+    assert.equal(rules(line, '.env'), ['generic-secret'], line);
+  }
+  assert.equal(rules(`[auth]\ntoken=${hex(64)}`, '.sentryclirc'), ['generic-secret']);
+  for (const line of [`cache_key: ${hex(40)}`, `token: ${hex(40)}`, `build_key: ${hex(64)}`, `etag_key: ${hex(32)}`]) assert.equal(rules(line, 'ci.yml'), [], line);
+});
+
+test('generic: SealedSecret ciphertext, Stripe test-mode keys and the published sample key are not findings', () => {
+  const sealed = `kind: SealedSecret\nspec:\n  encryptedData:\n    password: Ag${randomBytes(400).toString('base64')}`;
+  assert.equal(rules(sealed, 'sealed.yaml'), []);
+  assert.equal(rules(`STRIPE_SECRET_KEY=sk_test_${random(99)}\nSTRIPE_KEY=rk_test_${random(99)}`, '.env'), []);
+  assert.equal(rules("stripe.api_key = 'sk_test_4eC39HqLyjWDarjtT1zdp7dc'", 'pay.py'), []);
 });
 
 test('generic: code that only names a secret, references and descriptive names are not secrets', () => {
