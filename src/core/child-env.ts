@@ -1,6 +1,7 @@
 /**
- * The environment `envseal run` gives its child: the parent's, plus the sealed values, minus every
- * variable that holds or fetches a master key. Pure.
+ * The environments envseal gives the programs it starts (`run`'s command, `edit`'s editor): the
+ * parent's, plus the sealed values for `run`, minus every variable that holds or fetches a master key.
+ * Pure.
  */
 import { EnvsealError, ExitCode } from '../errors.js';
 import { KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE, keyVariableNames } from '../env-files.js';
@@ -41,4 +42,9 @@ export function childEnvironment(parent: NodeJS.ProcessEnv, values: Readonly<Rec
   for (const name of env.keys()) if (isKeyVariable(name)) env.delete(name);
   // fromEntries defines own properties, so even a variable named __proto__ stays a variable.
   return Object.fromEntries(env);
+}
+
+/** `parent` without the key variables: for a program that gets no sealed values (`edit`'s editor). */
+export function withoutKeyVariables(parent: NodeJS.ProcessEnv): Record<string, string> {
+  return childEnvironment(parent, {}, false);
 }

@@ -3,11 +3,13 @@
  * credentials:edit`, `sops` and `ansible-vault edit`.
  *
  * The plaintext exists only in a private temp file: a fresh 0700 directory (under $XDG_RUNTIME_DIR,
- * a tmpfs, when there is one) holding one 0600 file. That directory is removed on every way out:
- * success, no change, an editor that fails or is killed, and SIGINT, SIGTERM or SIGHUP sent to envseal
- * (the handler kills the editor, removes the directory, then re-raises the signal). The one exception
- * is an edit that cannot be sealed when nobody can be asked to fix it: then the file is kept (0600)
- * and the error says where, so the edit is never lost.
+ * a tmpfs, when there is one) holding one 0600 file. That directory is removed on success, on no
+ * change, when the editor fails or is killed before anything was edited, and on SIGINT, SIGTERM or
+ * SIGHUP sent to envseal (the handler kills the editor, removes the directory, then re-raises the
+ * signal). An edit is never lost silently: once the editor has exited successfully, any failure to
+ * seal the result either reopens the editor (at a terminal, when the problem is in the text) or keeps
+ * the file (0600) and says where in the error. The editor gets envseal's environment without the
+ * variables that hold or fetch a master key.
  *
  * During a conflicted `git merge` of the file (see docs/WORKFLOW.md), the temp file also shows, above
  * each conflicting name, the value the other branch has; those note lines are dropped on save.
@@ -24,6 +26,7 @@ import { PRIVATE_MODE, displayPath, ioError } from '../io/files.js';
 import { keyList } from '../keys/key-sources.js';
 import { decodeUtf8, normalizeNewlines } from '../text.js';
 import type { ChangeSummary } from './changes.js';
+import { withoutKeyVariables } from './child-env.js';
 import { type SealedTarget, openForUpdate, reseal } from './reseal.js';
 import type { KeyOptions } from './open.js';
 
@@ -36,6 +39,11 @@ export interface EditRequest extends KeyOptions {
   tempRoot: string;
   /** Asked when the edited file cannot be sealed: true reopens the editor. Absent when nobody can answer. */
   reopen?: (problem: EnvsealError) => Promise<boolean>;
+  /**
+   * Told where an earlier, unsealed edit was kept when a signal ends envseal while the reopened editor
+   * runs. The process ends right after, so this is the only chance to say where the edit is.
+   */
+  keptAtSignal?: (kept: EnvsealError) => void;
 }
 
 export interface EditResult {
@@ -57,26 +65,58 @@ export async function editSealedFile(request: EditRequest): Promise<EditResult> 
   const conflict = mergeConflicts(target);
   const shown = conflict ? withConflictNotes(target.opened.lines, conflict.theirs, conflict.names) : target.opened.lines;
   const original = renderEnv(shown, target.label);
-  const workspace = PrivateWorkspace.create(request.tempRoot, path.basename(plainNameFor(request.file)));
+  const base = { file: request.file, fingerprint: target.keys.current.fingerprint, conflicts: conflict?.names ?? [] };
+  const editorEnv = withoutKeyVariables(request.env);
+  const workspace = PrivateWorkspace.create(request.tempRoot, path.basename(plainNameFor(request.file)), (kept) =>
+    request.keptAtSignal?.(keptError(new EnvsealError('E_SIGNALLED', ExitCode.usage, 'envseal was stopped by a signal'), kept, target, request.envName)),
+  );
+  const keepEdit = (problem: EnvsealError): EnvsealError => {
+    const kept = workspace.keep();
+    return kept === undefined ? problem : keptError(problem, kept, target, request.envName);
+  };
   try {
     workspace.write(original);
-    for (;;) {
-      await workspace.runEditor(request.editor);
-      const edited = workspace.read();
-      const base = { file: request.file, fingerprint: target.keys.current.fingerprint, conflicts: conflict?.names ?? [] };
-      if (edited === original) return { ...base, written: false, changes: { added: [], changed: [], removed: [] } };
+    for (let reopened = false; ; reopened = true) {
+      if (reopened) workspace.holdsUnsealedEdit = true;
       try {
+        await workspace.runEditor(request.editor, editorEnv);
+      } catch (error) {
+        if (!(error instanceof EnvsealError)) throw error;
+        // A reopened editor works on an earlier edit that was not sealed: failing now must not lose it.
+        if (reopened) throw keepEdit(new EnvsealError(error.code, error.exitCode, error.message));
+        throw new EnvsealError(error.code, error.exitCode, `${error.message}; nothing was changed`, error.hint);
+      }
+      let problem: EnvsealError;
+      try {
+        const edited = workspace.read();
+        if (edited === original) return { ...base, written: false, changes: { added: [], changed: [], removed: [] } };
         const result = reseal(target, parseEdited(edited, target.label), request.now);
         return { ...base, written: result.written, changes: result.changes };
       } catch (error) {
-        if (!(error instanceof EnvsealError) || (error.exitCode !== ExitCode.integrity && error.code !== 'E_SEALED_CHANGED')) throw error;
-        if (error.code !== 'E_SEALED_CHANGED' && request.reopen && (await request.reopen(error))) continue;
-        throw keptError(error, workspace.keep(), target, request.envName);
+        problem = asEnvsealError(error);
       }
+      if (fixableInEditor(problem) && request.reopen && (await request.reopen(problem))) continue;
+      throw keepEdit(problem);
     }
   } finally {
     workspace.dispose();
   }
+}
+
+/**
+ * A problem in the edited text (its syntax or encoding, a secret in a comment) is fixed in the editor;
+ * the others (the sealed file changed meanwhile, a lock, I/O) are not.
+ */
+function fixableInEditor(problem: EnvsealError): boolean {
+  return problem.exitCode === ExitCode.integrity || problem.exitCode === ExitCode.findings;
+}
+
+/** Any failure, as an error that can say where the edit is kept. */
+function asEnvsealError(error: unknown): EnvsealError {
+  if (error instanceof EnvsealError) return error;
+  // A bug in envseal. Its message could quote the edited text, so only its type is named.
+  const name = error instanceof Error ? error.name : typeof error;
+  return new EnvsealError('E_INTERNAL', ExitCode.internal, `internal error (${name}) while sealing your edit; this is a bug in envseal, please report it`);
 }
 
 function parseEdited(text: string, label: string): EnvLine[] {
@@ -128,22 +168,28 @@ function mergeConflicts(target: SealedTarget): { theirs: EnvLine[]; names: strin
 class PrivateWorkspace {
   readonly dir: string;
   readonly file: string;
+  /** Set once the file holds an edit the user saved but that could not be sealed: a signal then keeps it. */
+  holdsUnsealedEdit = false;
+  readonly #keptAtSignal: ((file: string) => void) | undefined;
   #editor: ReturnType<typeof spawn> | undefined;
   #active = true;
   readonly #onSignal = (signal: NodeJS.Signals): void => {
     this.#editor?.kill('SIGTERM');
-    this.dispose();
+    const kept = this.holdsUnsealedEdit ? this.keep() : undefined;
+    if (kept === undefined) this.dispose();
+    else this.#keptAtSignal?.(kept);
     // With its handler gone, the signal now does what it would have done: end the process.
     process.kill(process.pid, signal);
   };
 
-  private constructor(dir: string, name: string) {
+  private constructor(dir: string, name: string, keptAtSignal: ((file: string) => void) | undefined) {
     this.dir = dir;
     this.file = path.join(dir, name);
+    this.#keptAtSignal = keptAtSignal;
     for (const signal of SIGNALS) process.once(signal, this.#onSignal);
   }
 
-  static create(root: string, name: string): PrivateWorkspace {
+  static create(root: string, name: string, keptAtSignal?: (file: string) => void): PrivateWorkspace {
     let dir: string;
     try {
       dir = fs.mkdtempSync(path.join(root, 'envseal-edit-'));
@@ -151,7 +197,7 @@ class PrivateWorkspace {
     } catch (e) {
       throw ioError(e, 'create', path.join(root, 'envseal-edit-*'));
     }
-    return new PrivateWorkspace(dir, name);
+    return new PrivateWorkspace(dir, name, keptAtSignal);
   }
 
   write(text: string): void {
@@ -184,29 +230,32 @@ class PrivateWorkspace {
    * and the path is the shell's $1, never spliced into the command. A plain command is exec'd, so the
    * editor is the child envseal stops on a signal (not a shell that would leave it running).
    */
-  runEditor(editor: string): Promise<void> {
+  runEditor(editor: string, env: Readonly<Record<string, string>>): Promise<void> {
     return new Promise((resolve, reject) => {
       const command = SIMPLE_COMMAND.test(editor) ? `exec ${editor} "$1"` : `${editor} "$1"`;
-      const child = spawn('/bin/sh', ['-c', command, 'sh', this.file], { stdio: 'inherit' });
+      const child = spawn('/bin/sh', ['-c', command, 'sh', this.file], { stdio: 'inherit', env });
       this.#editor = child;
       child.once('error', (e) => reject(new EnvsealError('E_EDITOR_FAILED', ExitCode.findings, `could not start the editor (${e.message})`, 'Set $EDITOR (or $VISUAL) to an editor command, e.g. EDITOR="code --wait".')));
       child.once('exit', (code, signal) => {
         this.#editor = undefined;
         if (code === 0) return resolve();
         const how = signal ? `was killed by ${signal}` : code === 127 ? 'was not found (exit status 127)' : `exited with status ${code}`;
-        reject(new EnvsealError('E_EDITOR_FAILED', ExitCode.findings, `the editor (${editor}) ${how}; nothing was changed`, 'Fix the editor command ($VISUAL or $EDITOR) or save and quit normally, then run `envseal edit` again.'));
+        reject(new EnvsealError('E_EDITOR_FAILED', ExitCode.findings, `the editor (${editor}) ${how}`, 'Fix the editor command ($VISUAL or $EDITOR) or save and quit normally, then run `envseal edit` again.'));
       });
     });
   }
 
-  /** Keeps the file (the only way out that leaves plaintext behind) and returns its path. */
-  keep(): string {
-    this.#release();
+  /**
+   * Keeps the file (the only way out that leaves plaintext behind) and returns its path; undefined
+   * when the editor removed it, leaving nothing to keep.
+   */
+  keep(): string | undefined {
     try {
       fs.chmodSync(this.file, PRIVATE_MODE);
-    } catch {
-      // The editor removed the file: nothing left to protect.
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     }
+    this.#release();
     return this.file;
   }
 

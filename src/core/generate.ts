@@ -2,7 +2,8 @@
  * `envseal generate`: fill placeholders with fresh random values of the right type, or rotate one.
  *
  * Which file (docs/WORKFLOW.md):
- *   1. the plaintext `.env` (or `.env.<env>`) when it exists; seal it afterwards with `envseal encrypt`;
+ *   1. the plaintext `.env` (or `.env.<env>`) when it exists, made 0600 when written; seal it
+ *      afterwards with `envseal encrypt`;
  *   2. else the sealed file, re-sealed in place (no plaintext is written anywhere);
  *   3. else a new `.env` (0600) copied from `.env.example`, then filled.
  * Real values are never touched without --force (and only the names listed); `--rotate NAME` keeps
@@ -133,7 +134,8 @@ function inferType(name: string, annotations: Annotations, explicit: boolean): S
   if (last === 'uuid') return 'uuid';
   if (words.some((word) => PASSWORD_WORDS.has(word))) return 'password';
   if (explicit || annotations.length !== undefined || annotations.min !== undefined) return 'token';
-  if (last === 'id') return undefined;
+  // An id is issued by a provider; a header (`Bearer <token>`) has a shape of its own.
+  if (last === 'id' || last === 'header') return undefined;
   return isSecretLookingName(name) ? 'token' : undefined;
 }
 
@@ -253,7 +255,8 @@ export function generateValues(request: GenerateRequest): GenerateResult {
     result.written = sealed.written;
     result.fingerprint = sealed.fingerprint;
   } else {
-    writeFileAtomic(work.file, renderEdited(work.sourceText!, work.lines, lines, displayPath(work.file)), { mode: PRIVATE_MODE });
+    // Now it holds secrets: private even when it was readable by all before (a `cp .env.example .env`).
+    writeFileAtomic(work.file, renderEdited(work.sourceText!, work.lines, lines, displayPath(work.file)), { mode: PRIVATE_MODE, forceMode: true });
     result.written = true;
   }
   return result;

@@ -13,23 +13,33 @@
  *  3. shape: the value looks like key material: a PEM block, a JWT, a Fernet key or token, a token
  *     with a well-known vendor prefix (sk_live_, ghp_, AKIA..., xoxb-, glpat-, ...), 32+ hex digits,
  *     or a high-entropy token of 20+ characters mixing letters and digits.
- *  4. embedded password: the value holds a password inside it, as a URL's user-info
- *     (`postgres://app:PASSWORD@db/app`) or a `password=`/`pwd=` field of a connection string or
- *     query. Only the password is secret; the rest of the value is shown.
+ *  4. embedded: the value holds secrets inside it: key material the detector (src/detect) finds there
+ *     (`Bearer <JWT>`, `https://<token>@github.com/...`, `:_authToken=npm_...`, an AWS key pair in a
+ *     connection string), or a password, as a URL's user-info (`postgres://app:PASSWORD@db/app`) or a
+ *     `password=`/`pwd=` field of a connection string or query. Only those parts are secret; the rest
+ *     of the value is shown.
+ *
+ * Whatever the verdict, the secrets found inside a value are listed as spans, so a redactor also hides
+ * them when a program prints them alone (the token without its `Bearer `).
  *
  * The rules err towards masking: a false positive hides a harmless value, a false negative leaks one.
  */
 
+import { detect } from '../detect/engine.js';
 import { shannonEntropy } from '../detect/entropy.js';
 import { nameWords } from '../detect/names.js';
 
-export type SensitivityReason = 'config' | 'name' | 'shape' | 'embedded-password';
+export type SensitivityReason = 'config' | 'name' | 'shape' | 'embedded-secret' | 'embedded-password';
+
+/** [start, end) offsets into a value, in order, not overlapping. */
+export type Spans = ReadonlyArray<readonly [number, number]>;
 
 export type Sensitivity =
   | { kind: 'public' }
-  | { kind: 'secret'; reason: Exclude<SensitivityReason, 'embedded-password'> }
-  /** Only parts of the value are secret: `spans` are [start, end) offsets, in order, not overlapping. */
-  | { kind: 'embedded'; reason: 'embedded-password'; spans: ReadonlyArray<readonly [number, number]> };
+  /** The whole value is secret; `spans` are the secrets found inside it, each also secret on its own. */
+  | { kind: 'secret'; reason: 'config' | 'name' | 'shape'; spans: Spans }
+  /** Only the `spans` are secret: key material (`embedded-secret`), or passwords only (`embedded-password`). */
+  | { kind: 'embedded'; reason: 'embedded-secret' | 'embedded-password'; spans: Spans };
 
 export interface MaskRules {
   /** Names the project declared sensitive, compiled. */
@@ -46,11 +56,14 @@ const SECRET_WORDS = new Set([
   'session', 'cookie', 'otp', 'pin', 'webhook',
 ]);
 
-/** A last word that makes the name describe a secret rather than hold one. */
+/**
+ * A last word that makes the name describe a secret rather than hold one. Not `header`: AUTH_HEADER
+ * holds `Bearer <token>` itself.
+ */
 const DESCRIPTIVE_WORDS = new Set([
   'timeout', 'ttl', 'expiry', 'expires', 'expiration', 'lifetime', 'age', 'length', 'len', 'size',
   'count', 'limit', 'min', 'max', 'enabled', 'disabled', 'enable', 'disable', 'required', 'file',
-  'path', 'dir', 'host', 'port', 'name', 'type', 'algorithm', 'alg', 'header', 'domain', 'samesite',
+  'path', 'dir', 'host', 'port', 'name', 'type', 'algorithm', 'alg', 'domain', 'samesite',
   'secure', 'httponly', 'prefix', 'version', 'mode', 'provider', 'strategy', 'format',
 ]);
 
@@ -136,20 +149,55 @@ export function embeddedPasswordSpans(value: string): Array<[number, number]> {
     const password = m[1]!;
     if (password !== '') spans.push([m.index + m[0].length - password.length, m.index + m[0].length]);
   }
+  return disjoint(spans);
+}
+
+/** The detector's fingerprints are not used here, only where it finds secrets: any fixed key will do. */
+const FINGERPRINT_KEY = Buffer.alloc(32);
+
+/**
+ * Where the detector finds key material inside a value (tokens, JWTs, private keys, AWS keys...): the
+ * commit guard's rules, run over the value alone, so the mask and the guard agree on what a secret is.
+ */
+export function keyMaterialSpans(value: string): Array<[number, number]> {
+  if (value === '') return [];
+  const lineStarts = [0];
+  for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  const spans = detect(value, { file: '', fingerprintKey: FINGERPRINT_KEY, inlineAllow: false }).flatMap((finding): Array<[number, number]> => {
+    // A finding is placed at its line and column, where its secret starts (or, for a match that
+    // begins on an earlier line than its secret, where the match starts: the secret follows).
+    const start = value.indexOf(finding.secret, lineStarts[finding.line - 1]! + finding.column - 1);
+    return start < 0 ? [] : [[start, start + finding.secret.length]];
+  });
+  return disjoint(spans);
+}
+
+/** Sorted, overlapping spans merged. */
+function disjoint(spans: Array<[number, number]>): Array<[number, number]> {
   spans.sort((a, b) => a[0] - b[0]);
-  const disjoint: Array<[number, number]> = [];
+  const merged: Array<[number, number]> = [];
   for (const span of spans) {
-    const last = disjoint[disjoint.length - 1];
+    const last = merged[merged.length - 1];
     if (last && span[0] < last[1]) last[1] = Math.max(last[1], span[1]);
-    else disjoint.push(span);
+    else merged.push([span[0], span[1]]);
   }
-  return disjoint;
+  return merged;
+}
+
+/** One span holding all of the value but surrounding whitespace: the value is key material. */
+function coversValue(spans: Spans, value: string): boolean {
+  const start = value.length - value.trimStart().length;
+  return spans.length === 1 && spans[0]![0] <= start && spans[0]![1] >= value.trimEnd().length;
 }
 
 export function classify(name: string, value: string, rules: MaskRules): Sensitivity {
-  if (rules.configured.some((re) => re.test(name))) return { kind: 'secret', reason: 'config' };
-  if (isSensitiveName(name)) return { kind: 'secret', reason: 'name' };
-  if (looksLikeKeyMaterial(value)) return { kind: 'secret', reason: 'shape' };
-  const spans = embeddedPasswordSpans(value);
-  return spans.length > 0 ? { kind: 'embedded', reason: 'embedded-password', spans } : { kind: 'public' };
+  const material = keyMaterialSpans(value);
+  const passwords = embeddedPasswordSpans(value);
+  const spans = disjoint([...material, ...passwords]);
+  if (rules.configured.some((re) => re.test(name))) return { kind: 'secret', reason: 'config', spans };
+  if (isSensitiveName(name)) return { kind: 'secret', reason: 'name', spans };
+  if (looksLikeKeyMaterial(value) || coversValue(material, value)) return { kind: 'secret', reason: 'shape', spans };
+  if (spans.length === 0) return { kind: 'public' };
+  const passwordsOnly = material.every(([start, end]) => passwords.some(([from, to]) => from <= start && end <= to));
+  return { kind: 'embedded', reason: passwordsOnly ? 'embedded-password' : 'embedded-secret', spans };
 }

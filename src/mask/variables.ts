@@ -15,15 +15,20 @@ export interface MaskedVariable {
   shown: string;
 }
 
-/** The secret parts of one value: all of it, or the passwords embedded in it (as written and decoded). */
+/**
+ * The secret parts of one value: all of it when it is secret, and the secrets found inside it (as
+ * written and percent-decoded), so a token printed without the rest of its value is hidden too.
+ */
 export function secretParts(value: string, sensitivity: Sensitivity): string[] {
   if (sensitivity.kind === 'public' || value === '') return [];
-  if (sensitivity.kind === 'secret') return [value];
-  return sensitivity.spans.flatMap(([start, end]) => {
+  const parts = new Set(sensitivity.kind === 'secret' ? [value] : []);
+  for (const [start, end] of sensitivity.spans) {
     const part = value.slice(start, end);
+    parts.add(part);
     const decoded = decodePercent(part);
-    return decoded === undefined || decoded === part ? [part] : [part, decoded];
-  });
+    if (decoded !== undefined) parts.add(decoded);
+  }
+  return [...parts];
 }
 
 /** Every secret among `values`, for a redactor. */

@@ -299,4 +299,32 @@ mask('names listed in .envseal.json are masked too', () => {
   assert.is(r.stdout, '**** 3000\n');
 });
 
+mask('key material inside a value is redacted, alone or within the value, and the rest of the value is shown', () => {
+  // Built at run time, so this file holds no string a secret scanner would flag.
+  const b64u = (text) => Buffer.from(text).toString('base64url');
+  const jwt = [b64u('{"alg":"HS256","typ":"JWT"}'), b64u('{"sub":"user-4821","iat":1767225600}'), 'Qm9ndXNTaWduYXR1cmVGb3JUZXN0c09ubHlYeXo5'].join('.');
+  const github = 'gh' + 'p_' + 'aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789';
+  const npm = 'np' + 'm_' + 'Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa';
+  const dir = tempDir('envseal-run-');
+  fs.mkdirSync(path.join(dir, '.git'));
+  write(path.join(dir, '.env'), `AUTH_HEADER=Bearer ${jwt}\nGIT_REMOTE=https://${github}@github.com/o/r.git\nNPM_CONFIG=//registry.npmjs.org/:_authToken=${npm}\n`);
+  assert.is(run(['encrypt'], { cwd: dir, env: KEY_ENV }).code, 0);
+  fs.rmSync(path.join(dir, '.env'));
+  const code = `
+    const e = process.env;
+    console.log('remote', e.GIT_REMOTE);
+    console.log('token', e.GIT_REMOTE.slice(8, e.GIT_REMOTE.indexOf('@')));
+    console.log('npm', e.NPM_CONFIG);
+    console.log('header', e.AUTH_HEADER);
+    console.error('jwt', e.AUTH_HEADER.slice('Bearer '.length));`;
+  const r = run(['run', '--mask', '--', process.execPath, '-e', code], { cwd: dir, env: KEY_ENV });
+  assert.is(r.code, 0, r.stderr);
+  assertNoSecrets(r.output, [jwt, github, npm]);
+  assert.match(r.stdout, /^remote https:\/\/ghp_…6789@github\.com\/o\/r\.git$/m);
+  assert.match(r.stdout, /^token ghp_…6789$/m);
+  assert.match(r.stdout, /^npm \/\/registry\.npmjs\.org\/:_authToken=npm_…DcBa$/m);
+  assert.match(r.stdout, /^header Bear…eXo5$/m);
+  assert.match(r.stderr, /^jwt eyJh…eXo5$/m);
+});
+
 mask.run();

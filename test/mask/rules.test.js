@@ -26,6 +26,13 @@ test('words that merely contain a secret word, and names that describe a secret,
   }
 });
 
+test('a header named for a secret holds the secret (Authorization: Bearer ...), so it is sensitive by name', () => {
+  for (const name of ['AUTH_HEADER', 'TOKEN_HEADER', 'API_KEY_HEADER', 'proxyAuthHeader']) assert.ok(isSensitiveName(name), name);
+  for (const name of ['CONTENT_HEADER', 'REQUEST_ID_HEADER']) {
+    assert.not.ok(isSensitiveName(name), name);
+  }
+});
+
 test('key material is recognised by shape whatever its name', () => {
   const shapes = [
     ['PEM', '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----'],
@@ -73,6 +80,41 @@ test('password fields in connection strings and queries are secret', () => {
   assert.equal(embeddedPasswordSpans(conn).map(([s, e]) => conn.slice(s, e)), ['hunter22']);
   const jdbc = 'jdbc:postgresql://db/app?user=app&password=pw123456&ssl=true';
   assert.equal(embeddedPasswordSpans(jdbc).map(([s, e]) => jdbc.slice(s, e)), ['pw123456']);
+});
+
+// Built at run time, so this file holds no string a secret scanner would flag.
+const b64u = (text) => Buffer.from(text).toString('base64url');
+const JWT = [b64u('{"alg":"HS256","typ":"JWT"}'), b64u('{"sub":"user-4821","iat":1767225600}'), 'Qm9ndXNTaWduYXR1cmVGb3JUZXN0c09ubHlYeXo5'].join('.');
+const GITHUB = 'gh' + 'p_' + 'aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789';
+const NPM = 'np' + 'm_' + 'Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa';
+const AWS_ID = 'AK' + 'IA' + 'Q3T7XK2M5PZR4WVN';
+const AWS_SECRET = 'Zx8Qv2Lm7Np4Rt6Wy9Ab3Cd5Ef1Gh0Jk/Ls+Tu8V';
+
+/** The secret parts of a value, as classify found them. */
+const parts = (name, value) => {
+  const verdict = classify(name, value, defaults);
+  assert.is(verdict.kind, 'embedded', `${name}: ${verdict.kind}`);
+  return verdict.spans.map(([s, e]) => value.slice(s, e));
+};
+
+test('key material inside a value is found by the detector: only it is secret, the rest is shown', () => {
+  assert.equal(parts('UPSTREAM', `Bearer ${JWT}`), [JWT]);
+  assert.equal(parts('GIT_REMOTE', `https://${GITHUB}@github.com/o/r.git`), [GITHUB]);
+  assert.equal(parts('NPM_CONFIG', `//registry.npmjs.org/:_authToken=${NPM}`), [NPM]);
+  assert.equal(parts('CURL_ARGS', `-H "Authorization: token ${GITHUB}" https://api.github.com/user`), [GITHUB]);
+  assert.equal(parts('ATHENA_URL', `athena://${AWS_ID}:${AWS_SECRET}@athena.eu-west-1.amazonaws.com/db`), [AWS_ID, AWS_SECRET]);
+  assert.equal(parts('LAKE', `Region=eu-west-1;AccessKeyId=${AWS_ID};aws_secret_access_key=${AWS_SECRET};Db=x`), [AWS_ID, AWS_SECRET]);
+  assert.equal(parts('JDBC', `jdbc:x://db/app?user=app&password=pw123456&token=${JWT}`), ['pw123456', JWT]);
+  // Offsets are right on any line of a multi-line value.
+  assert.equal(parts('NOTES', `first line\nsecond ${GITHUB} and\nthird: Bearer ${JWT}`), [GITHUB, JWT]);
+  assert.is(classify('UPSTREAM', `Bearer ${JWT}`, defaults).reason, 'embedded-secret');
+});
+
+test('a secret named so: the key material inside it is also secret on its own', () => {
+  const verdict = classify('AUTH_HEADER', `Bearer ${JWT}`, defaults);
+  assert.is(verdict.kind, 'secret');
+  assert.is(verdict.reason, 'name');
+  assert.equal(verdict.spans.map(([s, e]) => `Bearer ${JWT}`.slice(s, e)), [JWT]);
 });
 
 test('the project config adds names, exact or with * wildcards, case-insensitively', () => {

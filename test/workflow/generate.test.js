@@ -111,7 +111,7 @@ infer('from the shipped .env.example: a new .env (0600) with the right kinds, pr
 });
 
 infer('names: *_UUID and *_ID with @format uuid get a UUID, PASSWORD a password, other secrets a 64-character token', () => {
-  const dir = project('REQUEST_UUID=<uuid>\n# @format uuid\nTENANT_ID=<id>\nCLIENT_ID=<id>\nADMIN_PASSWORD=changeme\nWEBHOOK_SECRET=your_secret_here\nSIGNING_KEY=\n# @format hex @length 40\nSALT=<salt>\n');
+  const dir = project('REQUEST_UUID=<uuid>\n# @format uuid\nTENANT_ID=<id>\nCLIENT_ID=<id>\nADMIN_PASSWORD=changeme\nWEBHOOK_SECRET=your_secret_here\nSIGNING_KEY=\n# @format hex @length 40\nSALT=<salt>\nAUTH_HEADER=<bearer-token>\n');
   const r = generate(dir);
   assert.is(r.code, 0, r.stderr);
   const v = plainValues(dir);
@@ -122,6 +122,7 @@ infer('names: *_UUID and *_ID with @format uuid get a UUID, PASSWORD a password,
   assert.ok(PATTERNS.token.test(v.WEBHOOK_SECRET) && v.WEBHOOK_SECRET.length === 64);
   assert.is(v.SIGNING_KEY.length, 64, 'an empty secret is filled too');
   assert.ok(PATTERNS.hex.test(v.SALT) && v.SALT.length === 40);
+  assert.is(v.AUTH_HEADER, '<bearer-token>', 'a header has a shape of its own (Bearer ...): not a random token');
 });
 
 infer('real values are never touched without --force, and --force touches only the names given', () => {
@@ -199,6 +200,16 @@ infer('only a sealed file: it is re-sealed in place, no plaintext is written, ot
   assert.is(rotated.code, 0, rotated.stderr);
   assert.is(values(dir).KEEP_TOKEN_PREVIOUS, keep);
   assert.not.ok(fs.existsSync(path.join(dir, '.env')));
+});
+
+infer('a world-readable .env (cp .env.example .env under umask 022) is 0600 once it holds generated secrets', () => {
+  for (const args of [[], ['NEW_SECRET'], ['--rotate', 'OLD_SECRET']]) {
+    const dir = project(`SECRET_KEY=<secret>\nOLD_SECRET=${spot('old')}\n`);
+    fs.chmodSync(path.join(dir, '.env'), 0o644);
+    const r = generate(dir, args);
+    assert.is(r.code, 0, r.stderr);
+    assert.is(mode(path.join(dir, '.env')), 0o600, args.join(' ') || '(placeholders)');
+  }
 });
 
 infer('nothing to do: exit 0, nothing written', () => {

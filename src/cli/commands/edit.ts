@@ -25,6 +25,7 @@ export const edit: Handler = async (args, context) => {
               context.warn(`${problem.message}${problem.hint ? `\n  fix: ${problem.hint}` : ''}`);
               return askReopen(context);
             },
+            keptAtSignal: (kept) => context.warn(`${kept.message}\n  fix: ${kept.hint}`),
           }
         : {}),
     }),
