@@ -61,7 +61,11 @@ const SECRET_WORDS = new Set([
 
 /** KEY, SECRET, TOKEN, PASSWORD, PASS, PWD, PRIVATE, CREDENTIAL, AUTH or SALT among the name's words, and not a name that only describes a secret (PASSWORD_MIN_LENGTH). */
 export function isSecretLookingName(name: string): boolean {
-  return isSensitiveName(name) && nameWords(name).some((word) => SECRET_WORDS.has(word));
+  const words = nameWords(name);
+  // API_KEY_HEADER=X-Api-Key names a header; masking treats it as secret (it may hold the value), but a
+  // short value there is no weak secret.
+  if (words[words.length - 1] === 'header') return false;
+  return isSensitiveName(name) && words.some((word) => SECRET_WORDS.has(word));
 }
 
 function isWeakSecret(value: string): boolean {

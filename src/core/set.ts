@@ -11,11 +11,15 @@ import type { KeyOptions } from './open.js';
 /** dotenv's name grammar. */
 const NAME = /^[\w.-]+$/;
 
+/**
+ * Refuses a name dotenv would not read, without echoing it: `set NAME=value`, or a value pasted where
+ * the name goes, would otherwise put a secret on the terminal. The offending characters are enough to fix it.
+ */
 export function validateName(name: string): void {
   if (NAME.test(name)) return;
-  // NAME=value: whatever follows "=" may be a secret typed on the command line; never echo it.
-  const shown = name.includes('=') ? `${name.slice(0, name.indexOf('='))}=...` : name;
-  throw new EnvsealError('E_USAGE_NAME', ExitCode.usage, `"${shown}" is not a valid variable name`, 'Use letters, digits, "_", "." and "-", e.g. DATABASE_URL. Values never go on the command line.');
+  const bad = [...new Set(name.replace(/[\w.-]/g, ''))].slice(0, 3).map((c) => (c === ' ' ? 'a space' : JSON.stringify(c)));
+  const why = name === '' ? ': it is empty' : name.includes('=') ? ': it contains "=", as in NAME=value' : `: it contains ${bad.join(', ')}`;
+  throw new EnvsealError('E_USAGE_NAME', ExitCode.usage, `that is not a valid variable name${why}`, 'Use letters, digits, "_", "." and "-", e.g. DATABASE_URL. Values never go on the command line.');
 }
 
 export interface SetRequest extends KeyOptions {

@@ -33,8 +33,11 @@ export function gatherKnowledge(root: string, sealedFiles: readonly string[], en
   // Only what masking would hide is a team secret: PORT=3000 or APP_ENV=development in a README is fine.
   const addSecrets = (name: string, value: string): void => {
     const sensitivity = classify(name, value, rules);
+    if (sensitivity.kind === 'public') return;
+    // The whole value when it is secret, and each secret inside it (a token in a URL or a header),
+    // since that is what gets pasted elsewhere.
     if (sensitivity.kind === 'secret') values.push({ name, value });
-    else if (sensitivity.kind === 'embedded') for (const [start, end] of sensitivity.spans) values.push({ name, value: value.slice(start, end) });
+    for (const [start, end] of sensitivity.spans ?? []) values.push({ name, value: value.slice(start, end) });
   };
   const keys = new Map<string, ReturnType<typeof keyList>>();
   const knownKeys = new Set<string>();

@@ -17,19 +17,46 @@ export function lockPath(file: string): string {
   return path.join(path.dirname(file), `.${path.basename(file)}.envseal-lock`);
 }
 
-function ownerAlive(lock: string): boolean {
-  let pid: number;
+/** How long a lock file may stay empty (created, pid not yet written) before it counts as abandoned. */
+const EMPTY_GRACE_MS = 2_000;
+
+interface LockOwner {
+  alive: boolean;
+  /** The lock file's inode when it was read, so a takeover removes only the file it judged. */
+  ino?: number;
+}
+
+function lockOwner(lock: string): LockOwner {
+  let fd: number;
   try {
-    pid = Number(fs.readFileSync(lock, 'utf8').trim());
+    fd = fs.openSync(lock, 'r');
   } catch {
-    return true; // being written or removed right now: treat as held and look again
+    return { alive: true }; // removed right now: look again
   }
-  if (!Number.isInteger(pid) || pid <= 0) return false;
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = fs.fstatSync(fd);
+    const text = fs.readFileSync(fd, 'utf8').trim();
+    // O_EXCL creation and the pid write are two steps; an empty file is a lock being taken, not a dead one.
+    if (text === '') return { alive: Date.now() - stat.mtimeMs < EMPTY_GRACE_MS, ino: stat.ino };
+    const pid = Number(text);
+    if (!Number.isInteger(pid) || pid <= 0) return { alive: false, ino: stat.ino };
+    try {
+      process.kill(pid, 0);
+      return { alive: true };
+    } catch (e) {
+      return { alive: (e as NodeJS.ErrnoException).code === 'EPERM', ino: stat.ino };
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Removes an abandoned lock unless another process has replaced it since it was judged. */
+function removeAbandoned(lock: string, ino: number | undefined): void {
+  try {
+    if (fs.lstatSync(lock).ino === ino) fs.rmSync(lock, { force: true });
+  } catch {
+    // already gone
   }
 }
 
@@ -50,8 +77,9 @@ export function acquireLock(file: string): () => void {
       // directory that refuses the lock would refuse the file too.
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(e, fs.existsSync(file) ? 'replace' : 'create', file);
     }
-    if (!ownerAlive(lock)) {
-      fs.rmSync(lock, { force: true });
+    const owner = lockOwner(lock);
+    if (!owner.alive) {
+      removeAbandoned(lock, owner.ino);
       continue;
     }
     if (Date.now() > deadline) {

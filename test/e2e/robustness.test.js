@@ -54,6 +54,18 @@ test('concurrent set: every run that reports success has its value kept', async 
   for (const name of ok) assert.is(present[name], 'v', `${name} was reported set and is there`);
 });
 
+test('a lock file that is still empty is a lock being taken: set waits for it, then takes it over once abandoned', () => {
+  const dir = sealedProject();
+  const lock = path.join(dir, '..env.encrypted.envseal-lock');
+  fs.writeFileSync(lock, '');
+  const started = Date.now();
+  const r = run(['set', 'Z'], { cwd: dir, input: 'v' });
+  assert.is(r.code, 0, r.stderr);
+  assert.ok(Date.now() - started >= 1500, 'an empty lock was not treated as dead at once');
+  assert.not.ok(fs.existsSync(lock), 'the lock was released');
+  assert.is(values(dir).Z, 'v');
+});
+
 test('status survives an unreadable or odd sealed file and reports the others', () => {
   const dir = sealedProject();
   fs.mkdirSync(path.join(dir, 'svc'));

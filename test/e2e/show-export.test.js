@@ -129,6 +129,22 @@ get('an absent name exits 1, says where it looked, and suggests a name that diff
   assert.match(near.stderr, /did you mean PORT\?/);
 });
 
+get('an argument that is not a variable name (NAME=value, a pasted value) is refused with exit 2, never echoed', () => {
+  const dir = project();
+  for (const [argument, problem] of [
+    [`API_TOKEN=${SECRET_VALUES.API_TOKEN}`, /contains "="/],
+    [`Bearer ${STRIPE}`, /not a valid variable name: it contains a space/],
+    ['', /not a valid variable name: it is empty/],
+  ]) {
+    const r = run(['get', argument], { cwd: dir, env: KEY_ENV });
+    assert.is(r.code, 2, r.stderr);
+    assert.is(r.stdout, '');
+    assert.match(r.stderr, problem);
+    assert.match(r.stderr, /envseal show/);
+    assertNoSecrets(r.output, [...SECRETS, argument], `get ${JSON.stringify(argument)}`);
+  }
+});
+
 get.run();
 
 // ---- export --------------------------------------------------------------------------------------------
@@ -263,6 +279,62 @@ exporting('github: without $GITHUB_ENV, exit 2 with the fix, and nothing printed
 });
 
 exporting.run();
+
+// ---- key material inside values ----------------------------------------------------------------------
+
+const embedded = suite('key material inside a value');
+
+// Built at run time, so this file holds no string a secret scanner would flag.
+const b64u = (text) => Buffer.from(text).toString('base64url');
+const JWT = [b64u('{"alg":"HS256","typ":"JWT"}'), b64u('{"sub":"user-4821","iat":1767225600}'), 'Qm9ndXNTaWduYXR1cmVGb3JUZXN0c09ubHlYeXo5'].join('.');
+const GITHUB = 'gh' + 'p_' + 'aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789';
+const GITHUB_2 = 'gh' + 'o_' + 'Mn0Bv9Cx8Zl7Ak6Sj5Dh4Fg3Qw2Er1Ty0UiOp';
+const NPM = 'np' + 'm_' + 'Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa';
+const AWS_ID = 'AK' + 'IA' + 'Q3T7XK2M5PZR4WVN';
+const AWS_SECRET = 'Zx8Qv2Lm7Np4Rt6Wy9Ab3Cd5Ef1Gh0Jk/Ls+Tu8V';
+const EMBEDDED = {
+  AUTH_HEADER: `Bearer ${JWT}`,
+  UPSTREAM: `Bearer ${JWT}`,
+  GIT_REMOTE: `https://${GITHUB}@github.com/o/r.git`,
+  NPM_CONFIG: `//registry.npmjs.org/:_authToken=${NPM}`,
+  CURL_ARGS: `-H "Authorization: token ${GITHUB_2}" https://api.github.com/user`,
+  LAKE: `Region=eu-west-1;AccessKeyId=${AWS_ID};aws_secret_access_key=${AWS_SECRET};Db=x`,
+  PORT: '3000',
+};
+const EMBEDDED_SECRETS = [JWT, GITHUB, GITHUB_2, NPM, AWS_ID, AWS_SECRET];
+
+embedded('show and get mask only the secret part; a header named for a secret is masked whole', () => {
+  const dir = project(EMBEDDED);
+  const shown = Object.fromEntries(JSON.parse(ok(run(['show', '--json'], { cwd: dir, env: KEY_ENV }))).map((v) => [v.name, v]));
+  assert.equal(shown.AUTH_HEADER, { name: 'AUTH_HEADER', value: 'Bear…eXo5', sensitive: true, reason: 'name' });
+  assert.equal(shown.UPSTREAM, { name: 'UPSTREAM', value: 'Bearer eyJh…eXo5', sensitive: true, reason: 'embedded-secret' });
+  assert.is(shown.GIT_REMOTE.value, 'https://ghp_…6789@github.com/o/r.git');
+  assert.is(shown.NPM_CONFIG.value, '//registry.npmjs.org/:_authToken=npm_…DcBa');
+  assert.is(shown.CURL_ARGS.value, '-H "Authorization: token gho_…UiOp" https://api.github.com/user');
+  assert.is(shown.LAKE.value, 'Region=eu-west-1;AccessKeyId=****;aws_secret_access_key=Zx8Q…Tu8V;Db=x');
+  assert.equal(shown.PORT, { name: 'PORT', value: '3000', sensitive: false });
+  const table = ok(run(['show'], { cwd: dir, env: KEY_ENV }));
+  assertNoSecrets(table, EMBEDDED_SECRETS, 'show');
+  for (const name of Object.keys(EMBEDDED)) {
+    const got = ok(run(['get', name], { cwd: dir, env: KEY_ENV }));
+    assert.is(got, `${shown[name].value}\n`, name);
+    assertNoSecrets(got, EMBEDDED_SECRETS, `get ${name}`);
+  }
+});
+
+embedded('export --format github: ::add-mask:: for each secret inside a value, not the whole value', () => {
+  const dir = project(EMBEDDED);
+  const githubEnv = path.join(dir, 'github_env');
+  const r = exported(dir, 'github', { env: { GITHUB_ENV: githubEnv } });
+  assert.is(r.code, 0, r.stderr);
+  const masked = r.stdout.trimEnd().split('\n').map((line) => unescapeCommandData(line.replace(/^::add-mask::/, '')));
+  for (const secret of EMBEDDED_SECRETS) assert.ok(masked.includes(secret), `${secret.slice(0, 4)}... is masked`);
+  assert.ok(masked.includes(EMBEDDED.AUTH_HEADER), 'a secret by name is masked whole too');
+  for (const name of ['GIT_REMOTE', 'NPM_CONFIG', 'CURL_ARGS', 'LAKE', 'PORT']) assert.not.ok(masked.includes(EMBEDDED[name]), `${name} is not masked whole`);
+  assert.equal(parseGithubEnv(fs.readFileSync(githubEnv, 'utf8')), EMBEDDED);
+});
+
+embedded.run();
 
 // ---- leak test ------------------------------------------------------------------------------------------
 

@@ -107,6 +107,7 @@ rule('low-entropy: a secret-looking name with a short or repetitive value is an 
   assert.equal(rules(check(`SECRET_KEY=${strong()}\n`, 'SECRET_KEY=<x>\n').report), []);
   assert.equal(rules(check('PASSWORD_MIN_LENGTH=8\nLOG_LEVEL=debug\n', 'PASSWORD_MIN_LENGTH=8\nLOG_LEVEL=info\n').report), [], 'names that only describe a secret, and plain names');
   assert.equal(rules(check('AUTH_ENABLED=true\n', '# @format bool\nAUTH_ENABLED=false\n').report), [], '@format bool says what it is');
+  assert.equal(rules(check('API_KEY_HEADER=X-Api-Key\n', 'API_KEY_HEADER=X-Api-Key\n').report), [], 'a header name is no weak secret');
 });
 
 rule('without an example, only the value rules run', () => {

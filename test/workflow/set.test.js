@@ -94,7 +94,8 @@ set('invalid names are refused with exit 2', () => {
   const { dir } = setup();
   const r = run(['set', 'BAD NAME'], { cwd: dir, input: 'x' });
   assert.is(r.code, 2);
-  assert.match(r.stderr, /not a valid variable name/);
+  assert.match(r.stderr, /not a valid variable name: it contains a space/);
+  assert.not.match(r.stderr, /BAD NAME/, 'the argument is not echoed');
 });
 
 set('at a terminal the value is read from a hidden prompt and never echoed', () => {

@@ -1,11 +1,13 @@
+import { validateName } from '../../core/set.js';
 import { EnvsealError, ExitCode } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { maskVariables } from '../../mask/variables.js';
 import { loadValues, maskRulesFor } from '../load-values.js';
-import type { Handler } from '../spec.js';
+import type { Args, Handler } from '../spec.js';
 
 export const get: Handler = async (args, context) => {
   const name = String(args.name);
+  assertName(name, args);
   const loaded = loadValues(args, context);
   if (!Object.hasOwn(loaded.values, name)) {
     const near = Object.keys(loaded.values).find((other) => other.toLowerCase() === name.toLowerCase());
@@ -13,10 +15,22 @@ export const get: Handler = async (args, context) => {
       'E_NAME_MISSING',
       ExitCode.findings,
       `${name} is not in ${displayPath(loaded.file)}`,
-      near ? `Names are case-sensitive: did you mean ${near}?` : `\`envseal show${args.env ? ` --env ${String(args.env)}` : ''}\` lists the names it holds.`,
+      near ? `Names are case-sensitive: did you mean ${near}?` : `${showCommand(args)} lists the names it holds.`,
     );
   }
   const value = args.reveal ? loaded.values[name]! : maskVariables(loaded.values, await maskRulesFor(loaded)).find((v) => v.name === name)!.shown;
   context.stdout.write(`${value}\n`);
   return 0;
 };
+
+/** validateName never echoes the argument; `get` adds where to find the names there are. */
+function assertName(argument: string, args: Args): void {
+  try {
+    validateName(argument);
+  } catch (error) {
+    if (!(error instanceof EnvsealError)) throw error;
+    throw new EnvsealError(error.code, error.exitCode, error.message, `${error.hint} ${showCommand(args)} lists the names there are.`);
+  }
+}
+
+const showCommand = (args: Args): string => `\`envseal show${args.env ? ` --env ${String(args.env)}` : ''}\``;

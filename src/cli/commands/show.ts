@@ -25,7 +25,8 @@ export const show: Handler = async (args, context) => {
     return 0;
   }
   const rows = [['NAME', 'VALUE', 'SENSITIVE'], ...variables.map((v) => [v.name, printable(v.value), v.sensitive ? 'yes' : 'no'])];
-  const widths = [0, 1].map((i) => Math.max(...rows.map((row) => row[i]!.length)));
+  // A reduce, not Math.max(...rows): spreading a file of many thousand names overflows the call stack.
+  const widths = [0, 1].map((i) => rows.reduce((widest, row) => Math.max(widest, row[i]!.length), 0));
   context.out(rows.map(([name, value, sensitive]) => `${name!.padEnd(widths[0]!)}  ${value!.padEnd(widths[1]!)}  ${sensitive}`).join('\n'));
   return 0;
 };
