@@ -82,6 +82,8 @@ export async function commitMessageFindings(run: GuardRun, messageFile: string):
 function pushRevisions(root: string, line: string, remote: string): string[] | undefined {
   const [, localSha, , remoteSha] = line.trim().split(/\s+/);
   if (!localSha || ZERO_SHA.test(localSha)) return undefined; // a deletion sends no commits
+  // A ref name instead of a sha (run by hand, or by the pre-commit framework) may have no commits yet.
+  if (!/^[0-9a-f]{40,64}$/.test(localSha) && !hasCommit(root, localSha)) return undefined;
   if (remoteSha && !ZERO_SHA.test(remoteSha) && hasCommit(root, remoteSha)) return [`${remoteSha}..${localSha}`];
   // A new branch, or a remote tip this clone never fetched: whatever no branch of the remote has.
   return [localSha, '--not', `--remotes=${remote}`];

@@ -332,6 +332,17 @@ others('pre-push blocks commits the remote lacks, and only those', () => {
   assert.is(git(dir, 'push', '-q', 'origin', 'main').status, 0);
 });
 
+others('hooks run pre-push by hand (no refs on stdin) checks what HEAD has that the remote lacks', () => {
+  const dir = gitRepo('envseal-prepush-hand-');
+  assert.is(envseal(dir, 'hooks', 'run', 'pre-push').code, 0, 'no commits yet: nothing to check');
+  stage(dir, 'leak.txt', `token ${FAKE.github}\n`);
+  assert.is(git(dir, 'commit', '-qm', 'oops', '--no-verify').status, 0);
+  const r = envseal(dir, 'hooks', 'run', 'pre-push');
+  assert.is(r.code, 1, r.stderr);
+  assert.match(r.stderr, /leak\.txt:1:\d+ +github-token/);
+  assertNoSecrets(r.output, [FAKE.github]);
+});
+
 others.run();
 
 const install = suite('hooks install');

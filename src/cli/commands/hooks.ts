@@ -49,7 +49,7 @@ export const run: Handler = async (args, context) => {
     if (!rest[0]) throw new EnvsealError('E_USAGE', ExitCode.usage, 'commit-msg needs the message file git passes to the hook', 'Installed hooks pass it; run `envseal hooks install`.');
     findings = await commitMessageFindings(run, rest[0]);
   } else if (hook === 'pre-push') {
-    findings = await prePushFindings(run, rest[0] ?? 'origin', pushedRefs(context.env));
+    findings = await prePushFindings(run, rest[0] ?? context.env.PRE_COMMIT_REMOTE_NAME ?? 'origin', pushedRefs(context.env));
   } else {
     throw new EnvsealError('E_USAGE', ExitCode.usage, `unknown hook "${hook}"`, 'Hooks: pre-commit, commit-msg, pre-push.');
   }
@@ -57,12 +57,18 @@ export const run: Handler = async (args, context) => {
   return reportFindings(findings, context, { blocked: `envseal blocked this ${what}` });
 };
 
-/** The refs being pushed: git gives them on stdin; the pre-commit framework in environment variables. */
+/**
+ * The refs being pushed, as pre-push stdin lines. git gives them on stdin; the pre-commit framework
+ * in environment variables, and for a push that starts a history (a root commit) only the branch
+ * names. Run by hand, without either, it checks what HEAD has that the remote lacks.
+ */
 function pushedRefs(env: NodeJS.ProcessEnv): string {
   const stdin = process.stdin.isTTY ? '' : readStdin();
   if (stdin.trim() !== '') return stdin;
-  const to = env.PRE_COMMIT_TO_REF;
-  return to ? `HEAD ${to} HEAD ${env.PRE_COMMIT_FROM_REF ?? '0'.repeat(40)}` : '';
+  const zero = '0'.repeat(40);
+  if (env.PRE_COMMIT_TO_REF) return `HEAD ${env.PRE_COMMIT_TO_REF} HEAD ${env.PRE_COMMIT_FROM_REF ?? zero}`;
+  const local = env.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD';
+  return `${local} ${local} ${env.PRE_COMMIT_REMOTE_BRANCH ?? 'HEAD'} ${zero}`;
 }
 
 function readStdin(): string {
