@@ -5,6 +5,8 @@
  * fate reported back. Nothing is written to disk.
  */
 import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { isatty } from 'node:tty';
 import type { Readable, Writable } from 'node:stream';
 import { EnvsealError, ExitCode } from '../errors.js';
 import type { Redactor } from '../mask/redactor.js';
@@ -49,10 +51,13 @@ export function runChild(request: RunRequest): Promise<ChildOutcome> {
       env: request.env,
       stdio: redactor ? ['inherit', 'pipe', 'pipe'] : 'inherit',
     });
-    // Ctrl-C in a terminal reaches the child directly too (same process group), so it may see SIGINT
-    // twice, as under npm run. Putting the child in its own group would avoid that but stop it (SIGTTIN)
-    // as soon as it read from the terminal.
-    const forward = (signal: NodeJS.Signals): void => void child.kill(signal);
+    // The child stays in envseal's process group: in a group of its own it would be stopped (SIGTTIN)
+    // as soon as it read from the terminal. So Ctrl-C reaches it directly, and forwarding that SIGINT
+    // too would make it a double Ctrl-C, which many servers take as "force quit now".
+    const forward = (signal: NodeJS.Signals): void => {
+      if (signal === 'SIGINT' && inForegroundOfTerminal()) return;
+      child.kill(signal);
+    };
     for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
     const stopForwarding = (): void => {
       for (const signal of FORWARDED_SIGNALS) process.off(signal, forward);
@@ -79,6 +84,25 @@ export function runChild(request: RunRequest): Promise<ChildOutcome> {
       void Promise.all(outputs).then(() => resolve(outcome));
     });
   });
+}
+
+/**
+ * Whether envseal reads a terminal and its process group is that terminal's foreground group, so a
+ * SIGINT it gets most likely came from the keyboard and reached the whole group. Linux only (/proc);
+ * elsewhere false, and every SIGINT is forwarded. A `kill -INT` aimed at envseal while it runs in the
+ * foreground of a terminal is then not passed on: the cost of never doubling a Ctrl-C.
+ */
+function inForegroundOfTerminal(): boolean {
+  if (!isatty(0)) return false;
+  let stat: string;
+  try {
+    stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  } catch {
+    return false;
+  }
+  // Fields after "(comm)": state ppid pgrp session tty_nr tpgid.
+  const [, , pgrp, , ttyNr, tpgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ttyNr !== '0' && pgrp !== undefined && pgrp === tpgid;
 }
 
 /**

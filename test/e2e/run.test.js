@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { runAtTerminal } from '../helpers/pty.js';
 import { BIN, OTHER_KEY, TEST_KEY, assertNoSecrets, cleanEnv, run, runAsync, snapshot, tempDir, write } from '../helpers/cli.js';
 
 const STRIPE = 'sk_test_' + 'T3stOnlyNotReal' + '4eC39HqLyjWDarjt';
@@ -209,6 +210,15 @@ status('signals are forwarded with --mask too', async () => {
   child.kill('SIGTERM');
   assert.is((await exited).exitCode, 42);
   assert.is(fs.readFileSync(marker, 'utf8'), 'SIGTERM');
+});
+
+status('Ctrl-C at a terminal reaches the child once, not a second time through envseal', () => {
+  const dir = project();
+  // Servers take a second Ctrl-C as "force quit": count how many SIGINTs the child gets.
+  const counter = `let n = 0; process.on('SIGINT', () => { if (n++ === 0) setTimeout(() => { console.log('sigints=' + n); process.exit(0); }, 500); }); console.log('ready'); setInterval(() => {}, 1000);`;
+  const r = runAtTerminal([process.execPath, BIN, 'run', '--', process.execPath, '-e', counter], { cwd: dir, env: KEY_ENV, prompt: 'ready', reply: '\x03' });
+  assert.is(r.code, 0, r.output);
+  assert.match(r.output, /sigints=1\b/);
 });
 
 status.run();
