@@ -96,4 +96,16 @@ test('usage errors name unknown options but never repeat a stray word (it may be
   assert.match(option.stderr, /unknown option: --bogus/);
 });
 
+test('an unknown command is not repeated; a likely typo gets the command it resembles, a distant word none', async () => {
+  const { run } = await import('./helpers/cli.js');
+  for (const [word, suggestion] of [['encrpyt', 'encrypt'], ['statsu', 'status'], ['bogus', undefined], ['sk_live_s3cr3tTyped', undefined]]) {
+    const r = run([word]);
+    assert.is(r.code, 2, word);
+    assert.match(r.stderr, /the first argument is not an envseal command/);
+    if (suggestion) assert.match(r.stderr, new RegExp(`did you mean ${suggestion}\\?`));
+    else assert.not.match(r.stderr, /did you mean/);
+    assert.not.ok(r.stderr.includes(word), `"${word}" is not repeated`);
+  }
+});
+
 test.run();

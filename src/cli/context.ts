@@ -42,6 +42,8 @@ export function createContext(quiet = false): Context {
     stderr.write(`envseal: error: cannot write to standard output (${e.code ?? e.message})\n`);
     process.exit(ExitCode.io);
   });
+  // Messages nobody reads any more (`2>&1 | head` closed the pipe) must not turn the status into a crash's.
+  stderr.on('error', () => undefined);
   const color = Boolean(stderr.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
   return {
     cwd: process.cwd(),

@@ -70,14 +70,13 @@ export async function runProgram(argv: readonly string[], execute: (spec: Comman
     .help()
     .alias('h', 'help')
     .strict()
-    .recommendCommands()
     .demandCommand(1, 'Choose a command.')
     .epilogue(EXIT_CODES_EPILOGUE)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message: string | undefined, error: Error | undefined) => {
       if (error) throw error;
-      throw new EnvsealError('E_USAGE', ExitCode.usage, withoutStrayWords(message ?? 'invalid usage', argv), 'Run `envseal --help` or `envseal <command> --help`.');
+      throw new EnvsealError('E_USAGE', ExitCode.usage, unknownCommand(argv) ?? withoutStrayWords(message ?? 'invalid usage', argv), 'Run `envseal --help` or `envseal <command> --help`.');
     });
 
   const groups = new Map<string, CommandSpec[]>();
@@ -113,6 +112,33 @@ function withoutStrayWords(message: string, argv: readonly string[]): string {
   ]
     .filter(Boolean)
     .join('; ');
+}
+
+/**
+ * The message for a first word that names no command. Like stray words it is not repeated; a command
+ * it is a likely typo of (`encrpyt`) is suggested, a merely distant one (yargs offers `hooks` for
+ * `bogus`) is not.
+ */
+function unknownCommand(argv: readonly string[]): string | undefined {
+  const word = argv[0];
+  const names = new Set(COMMANDS.map((spec) => spec.path[0]!));
+  if (word === undefined || word.startsWith('-') || names.has(word)) return undefined;
+  const closest = [...names].map((name) => ({ name, distance: editDistance(word, name) })).sort((a, b) => a.distance - b.distance)[0];
+  const likely = closest && closest.distance <= Math.max(1, Math.floor(closest.name.length / 3));
+  return `the first argument is not an envseal command${likely ? `; did you mean ${closest.name}?` : ''}`;
+}
+
+/** Levenshtein distance, with a swap of two neighbours counting as one edit. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 const GROUP_DESCRIPTIONS: Record<string, string> = {

@@ -35,6 +35,10 @@ export interface EncryptResult {
   created: boolean;
   changes: ChangeSummary;
   backup?: string;
+  /** With --rekey: the key the file was sealed with before (every value was re-sealed). */
+  rekeyedFrom?: string;
+  /** With --rekey of a file no key here opens: its history could not be verified and was dropped. */
+  historyDropped?: boolean;
   /** Input quirks that were normalized (BOM, CRLF), for the user's information. */
   notes: string[];
 }
@@ -67,13 +71,16 @@ function encryptHoldingLock(request: EncryptRequest): EncryptResult {
   if (undone) existing.needsBackup = true;
 
   let history: HistoryEntry[];
+  let rekey: Pick<EncryptResult, 'rekeyedFrom' | 'historyDropped'> = {};
   if (existing.opened && !existing.opened.legacy && existing.opened.keyIndex === 0) {
     history = existing.opened.history;
   } else if (existing.opened && !existing.opened.legacy) {
     history = [...existing.opened.history, historyEntry('rekeyed', keys.current, request.now, { previousKey: existing.opened.fingerprint })];
+    rekey = { rekeyedFrom: existing.opened.fingerprint };
   } else if (existing.sealedWith) {
     // Re-sealed without being able to open it: its old history cannot be verified, so it is not carried over.
     history = [historyEntry('rekeyed', keys.current, request.now, { previousKey: existing.sealedWith })];
+    rekey = { rekeyedFrom: existing.sealedWith, historyDropped: true };
   } else {
     history = [historyEntry('created', keys.current, request.now)];
   }
@@ -88,6 +95,7 @@ function encryptHoldingLock(request: EncryptRequest): EncryptResult {
     created: existing.text === undefined,
     changes: summarizeChanges(existing.opened?.lines, lines),
     notes: inputNotes(source, inputLabel),
+    ...rekey,
   };
   if (existing.text === text) return result;
   if (existing.needsBackup) result.backup = backupFile(request.output, request.now);

@@ -71,13 +71,14 @@ export async function locateHooks(cwd: string, preferred?: Flavour): Promise<Hoo
   const info = await repoInfo(cwd);
   const flavour = preferred ?? (usesHusky(info.root) || isHuskyPath(info.hooksPath) ? 'husky' : 'git');
   if (flavour === 'husky') {
-    const active = isHuskyPath(info.hooksPath);
-    return {
-      flavour,
-      dir: path.join(info.root, '.husky'),
-      active,
-      ...(active ? {} : { note: 'husky is not initialized in this clone (core.hooksPath is not .husky/_): run `npx husky`' }),
-    };
+    // git runs husky's hooks from core.hooksPath; pointing at a directory that is not there (husky's
+    // files are created by its install, which a fresh clone may not have run) runs nothing.
+    const configured = isHuskyPath(info.hooksPath);
+    const active = configured && fs.existsSync(path.resolve(info.root, info.hooksPath!));
+    const note = configured
+      ? `core.hooksPath is ${info.hooksPath}, which does not exist, so git runs no hook: run \`npx husky\` (or \`npm install\`)`
+      : 'husky is not initialized in this clone (core.hooksPath is not .husky/_): run `npx husky`';
+    return { flavour, dir: path.join(info.root, '.husky'), active, ...(active ? {} : { note }) };
   }
   if (info.hooksPath && !isHuskyPath(info.hooksPath)) {
     return { flavour, dir: path.resolve(info.root, info.hooksPath), active: true };

@@ -12,7 +12,9 @@ import { parseEnv, toRecord } from '../format/envfile.js';
 import { openSealed } from '../format/sealed.js';
 import { readText } from '../io/files.js';
 import { keyList, tryResolveKeys } from '../keys/key-sources.js';
+import { isDocumentedExample, isPlaceholder as isDetectorPlaceholder } from '../detect/not-secrets.js';
 import { TeamSecretIndex } from '../detect/team-secrets.js';
+import { isPlaceholder } from '../format/annotations.js';
 import { type MaskRules, classify } from '../mask/rules.js';
 import { classifyName } from './names.js';
 
@@ -32,6 +34,9 @@ export function gatherKnowledge(root: string, sealedFiles: readonly string[], en
   const values: { name: string; value: string }[] = [];
   // Only what masking would hide is a team secret: PORT=3000 or APP_ENV=development in a README is fine.
   const addSecrets = (name: string, value: string): void => {
+    // A value still a placeholder (`sk_test_<key>` copied from .env.example) is in the committed example
+    // itself; as a team secret it would block the very commit that seals it.
+    if (isPlaceholder(value) || isDetectorPlaceholder(value) || isDocumentedExample(value)) return;
     const sensitivity = classify(name, value, rules);
     if (sensitivity.kind === 'public') return;
     // The whole value when it is secret, and each secret inside it (a token in a URL or a header),

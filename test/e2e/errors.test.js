@@ -95,6 +95,17 @@ test('wrong key: exit 3, both fingerprints, .env untouched even with --force', (
   fails(['encrypt'], { cwd: dir, env: { ENVSEAL_MASTER_KEY: OTHER_KEY }, code: 3, message: /is sealed with key/, fix: /--rekey/ });
 });
 
+test('the exit code stays documented when nobody reads the message (stderr closed early)', () => {
+  const dir = workspace();
+  // `2>&1 >/dev/null | true`: the reader of stderr is gone before envseal writes to it.
+  const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" decrypt --stdout 2>&1 >/dev/null | true; echo "\${PIPESTATUS[0]}"`], {
+    cwd: dir,
+    env: cleanEnv({ ENVSEAL_MASTER_KEY: OTHER_KEY }),
+    encoding: 'utf8',
+  });
+  assert.is(r.stdout.trim(), '3', r.stderr);
+});
+
 test('truncated file: exit 4', () => {
   for (const cut of [SEALED.length - 20, Math.floor(SEALED.length / 2), 40]) {
     const dir = workspace({ sealed: SEALED.slice(0, cut) });

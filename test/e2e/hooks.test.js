@@ -76,6 +76,24 @@ const keyOf = (dir) => read(path.join(dir, '.env.key')).split('\n').find((l) => 
 
 const commits = suite('pre-commit');
 
+commits('the README first setup commits: placeholders generate skipped are not team secrets', () => {
+  const dir = gitRepo('envseal-first-setup-');
+  // The repository's own sample, as a team would start from it.
+  fs.copyFileSync(path.join(ROOT, '.env.example'), path.join(dir, '.env.example'));
+  for (const step of [['init'], ['generate'], ['encrypt']]) {
+    const r = envseal(dir, ...step);
+    assert.is(r.code, 0, `${step}: ${r.stderr}`);
+  }
+  assert.is(git(dir, 'add', '.env.encrypted', '.env.example', '.gitignore').status, 0);
+  const r = commit(dir, 'Seal env');
+  assert.is(r.code, 0, r.output);
+  // A generated value is a team secret: pasted elsewhere, it is blocked.
+  const generated = read(path.join(dir, '.env')).match(/^SECRET_KEY=(.+)$/m)[1];
+  stage(dir, 'settings.py', `SECRET = "${generated}"\n`);
+  assertBlocked(commit(dir), /team-secret/, 'a generated value pasted into code');
+  assertNoSecrets(commit(dir).output, [generated]);
+});
+
 commits('plaintext env files are blocked wherever they are and however they got staged', () => {
   const dir = project();
   for (const [file, flags] of [['.env', ['-f']], ['.env.production', ['-f']], ['config/.env.local', ['-f']], ['deploy/prod.env', []], ['my app/staging.env', []]]) {
@@ -384,6 +402,17 @@ install('husky flavour: adds to .husky files, runs through husky, uninstall remo
   assert.is(envseal(dir, 'hooks', 'uninstall').code, 0);
   assert.is(read(path.join(dir, '.husky/pre-commit')), 'echo mine\n');
   assert.not.ok(fs.existsSync(path.join(dir, '.husky/commit-msg')));
+});
+
+install('hooks status is not fooled by a core.hooksPath that points at a missing husky directory', () => {
+  const dir = project({ flavour: 'husky' });
+  assert.is(envseal(dir, 'hooks', 'status').code, 0);
+  // A fresh clone where husky's install has not run: .husky/_ is git-ignored, so it is not there.
+  fs.rmSync(path.join(dir, '.husky/_'), { recursive: true });
+  const r = envseal(dir, 'hooks', 'status');
+  assert.is(r.code, 1, r.stdout);
+  assert.match(r.output, /\.husky\/_, which does not exist, so git runs no hook/);
+  assert.match(r.output, /npx husky/);
 });
 
 install('init installs the hooks', () => {

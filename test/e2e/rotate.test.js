@@ -116,10 +116,20 @@ basics('previous-key fallback: ENVSEAL_MASTER_KEY_PREVIOUS opens a file not yet 
   assert.is(refused.code, 3);
   assert.match(refused.stderr, /not with your current key/);
   assert.match(refused.stderr, /--rekey/);
-  const rekeyed = run(['encrypt', '--rekey'], { cwd: dir, env: { ENVSEAL_MASTER_KEY: newKey } });
+  const rekeyed = run(['encrypt', '--rekey'], { cwd: dir, env: { ENVSEAL_MASTER_KEY: newKey, ENVSEAL_MASTER_KEY_PREVIOUS: old } });
   assert.is(rekeyed.code, 0, rekeyed.stderr);
-  assert.is(history(dir).at(-1).event, 'rekeyed');
+  const oldFingerprint = /sealed with a previous key \(?([0-9a-f]{16})/.exec(r.stderr)?.[1] ?? '';
+  assert.is(oldFingerprint.length, 16, r.stderr);
+  assert.match(rekeyed.stderr, new RegExp(`Re-sealed all \\d+ values of .*previously sealed with key ${oldFingerprint}`));
+  assert.not.match(rekeyed.stderr, /added|kept their ciphertext|not carried over/);
+  assert.equal(history(dir).map((h) => h.event), ['created', 'rekeyed'], 'history carried over');
   assert.is(run(['decrypt', '--stdout'], { cwd: dir, env: { ENVSEAL_MASTER_KEY: newKey } }).code, 0);
+  // Re-keyed by someone who has no key that opens it: the unverifiable history is dropped, and said so.
+  const third = run(['keygen'], { cwd: dir }).stdout.trim();
+  const blind = run(['encrypt', '--rekey'], { cwd: dir, env: { ENVSEAL_MASTER_KEY: third } });
+  assert.is(blind.code, 0, blind.stderr);
+  assert.match(blind.stderr, /history, which no key here could verify, was not carried over/);
+  assert.equal(history(dir).map((h) => h.event), ['rekeyed']);
 });
 
 basics('--dry-run changes nothing: bytes, modes and mtimes identical, no audit log', () => {

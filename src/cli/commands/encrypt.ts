@@ -24,6 +24,10 @@ export const encrypt: Handler = async (args, context) => {
   const where = `${displayPath(output)} (key ${result.fingerprint} from ${result.keySource})`;
   if (!result.written) {
     context.info(`${displayPath(output)} is up to date: ${plural(result.values, 'value')}, nothing changed.`);
+  } else if (result.rekeyedFrom) {
+    // Every token is new here, so a per-name change list would mislead.
+    const history = result.historyDropped ? ` Its history, which no key here could verify, was not carried over.` : '';
+    context.info(`Re-sealed all ${plural(result.values, 'value')} of ${where}, previously sealed with key ${result.rekeyedFrom}; teammates need this key now.${history}`);
   } else if (result.created) {
     context.info(`Sealed ${plural(result.values, 'value')} from ${displayPath(input)} into ${where}. Commit it; keep ${displayPath(input)} and the key out of git.`);
   } else {

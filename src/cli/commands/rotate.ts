@@ -8,6 +8,7 @@ import { audited } from '../audit.js';
 import type { Context } from '../context.js';
 import { decryptPaths, keyOptions } from '../paths.js';
 import { askLine } from '../prompt.js';
+import { plural } from '../render.js';
 import type { Handler } from '../spec.js';
 
 const CONFIRMATION = 'stored';
@@ -46,14 +47,14 @@ export const rotate: Handler = async (args, context) => {
         ? `in ${displayPath(result.keyStoredIn.path!)} (mode 0600; the old key is listed there as previous)`
         : 'only where you stored it just now';
   if (result.dryRun) {
-    context.info(`Dry run: would rotate ${file} (${result.values} values) from key ${result.oldFingerprint} to a new key; re-sealing and verifying in memory succeeded. Nothing was changed.`);
+    context.info(`Dry run: would rotate ${file} (${plural(result.values, 'value')}) from key ${result.oldFingerprint} to a new key; re-sealing and verifying in memory succeeded. Nothing was changed.`);
     context.info(`  The new key would be stored ${stored}${args.backup !== false ? `, and ${file} backed up first` : ''}.`);
     return ExitCode.ok;
   }
   context.info(
     result.resumed
-      ? `Finished an unfinished rotation of ${file}: re-sealed from previous key ${arrow} (your current key); no new key was generated. ${result.values} values, verified.`
-      : `Rotated ${file}: key ${arrow}, ${result.values} values re-sealed and verified.`,
+      ? `Finished an unfinished rotation of ${file}: re-sealed from previous key ${arrow} (your current key); no new key was generated. ${plural(result.values, 'value')}, verified.`
+      : `Rotated ${file}: key ${arrow}, ${plural(result.values, 'value')} re-sealed and verified.`,
   );
   context.info(`  The new key is stored ${stored}.`);
   if (result.backup) context.info(`  The old sealed file was kept as ${displayPath(result.backup)}.`);
