@@ -71,6 +71,9 @@ const DOCUMENTED_EXAMPLES: ReadonlySet<string> = new Set([
   'nnch734d00sl2jdk',
   'kd94hf93k423kf44',
   'pfkkdhi9sl3r4s00',
+  // The Fernet specification's example key, quoted by Fernet libraries' docs and tests. A team that
+  // really uses it as its master key is still caught: known keys are matched exactly, before this.
+  'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=',
   // Stripe's published test-mode sample key, and the UUID every tutorial and RFC-style example uses.
   'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
   '123e4567-e89b-12d3-a456-426614174000',

@@ -81,6 +81,14 @@ test('exact master keys: raw, unpadded, re-encoded, inside a base64 blob; curren
   assert.equal(scan(`k = "${TEST_KEY}" // envseal:allow`, { knownKeys }).map((f) => f.rule), [KNOWN_KEY_RULE], 'never allowed inline');
 });
 
+test("the Fernet spec's example key in docs is not a finding, unless it is a known key of this repository", () => {
+  // TEST_KEY is the key of the Fernet specification's test vectors.
+  const readme = `f = Fernet(b"${TEST_KEY}")\nvar secret = new fernet.Secret("${TEST_KEY}");\n`;
+  assert.equal(scan(readme, { file: 'README.md' }), []);
+  assert.equal(scan(readme, { file: 'README.md', knownKeys: [TEST_KEY] }).map((f) => f.rule), [KNOWN_KEY_RULE, KNOWN_KEY_RULE]);
+  assert.equal(scan(`f = Fernet(b"${OTHER_KEY}")`, { file: 'app.py' }).map((f) => f.rule), ['envseal-master-key']);
+});
+
 test('overlapping rules report one finding, the most specific', () => {
   const token = githubToken();
   // github-token, generic-secret (GITHUB_TOKEN=...) and url-password all cover this token.
