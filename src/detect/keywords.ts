@@ -40,9 +40,13 @@ export class KeywordSet {
     private readonly slow: readonly { index: number; probe: Probe }[],
   ) {}
 
-  /** `keywords` must be lowercase. Index i of `present`'s answer is keywords[i]. */
+  /**
+   * `keywords` must be lowercase. Index i of `present`'s answer is keywords[i]. Built at every start
+   * of the CLI (the commit hook), so the work done in JavaScript is kept to one step per trie edge:
+   * a state's row of transitions starts as a native copy of its failure state's row.
+   */
   static build(keywords: readonly string[]): KeywordSet {
-    const children: Map<number, number>[] = [new Map()];
+    const edges: number[][] = [[]]; // per state: code, child, code, child...
     const outputs: number[][] = [[]];
     const slow: { index: number; probe: Probe }[] = [];
     keywords.forEach((keyword, index) => {
@@ -53,50 +57,44 @@ export class KeywordSet {
       let state = 0;
       for (let i = 0; i < keyword.length; i++) {
         const code = keyword.charCodeAt(i);
-        let next = children[state]!.get(code);
-        if (next === undefined) {
-          next = children.length;
-          children.push(new Map());
+        const out = edges[state]!;
+        let next = -1;
+        for (let e = 0; e < out.length; e += 2) if (out[e] === code) next = out[e + 1]!;
+        if (next === -1) {
+          next = edges.length;
+          edges.push([]);
           outputs.push([]);
-          children[state]!.set(code, next);
+          out.push(code, next);
         }
         state = next;
       }
       outputs[state]!.push(index);
     });
-    // Breadth-first: each state's failure link (the longest proper suffix that is a prefix of a
-    // keyword) is known before its children's, so missing transitions are copied from it.
-    const next = new Int32Array(children.length * ALPHABET);
-    const failure = new Int32Array(children.length);
-    const queue: number[] = [];
-    for (let code = 0; code < ALPHABET; code++) {
-      const child = children[0]!.get(code);
-      if (child !== undefined) {
-        next[code] = child;
+    // Entries are final from the start: a target state's code (times ALPHABET, negated minus 1 when a
+    // keyword ends there). Whether one does is known when the state is reached, since its failure
+    // state (the longest proper suffix that is a prefix of a keyword) is shallower and done.
+    const transitions = new Int32Array(edges.length * ALPHABET);
+    const failure = new Int32Array(edges.length);
+    const encode = (state: number): number => (outputs[state]!.length > 0 ? -(state * ALPHABET) - 1 : state * ALPHABET);
+    const decode = (entry: number): number => (entry < 0 ? -entry - 1 : entry) / ALPHABET;
+    const queue = [0];
+    for (let head = 0; head < queue.length; head++) {
+      const state = queue[head]!;
+      const fail = failure[state]!;
+      if (state !== 0) transitions.copyWithin(state * ALPHABET, fail * ALPHABET, (fail + 1) * ALPHABET);
+      const out = edges[state]!;
+      for (let e = 0; e < out.length; e += 2) {
+        const code = out[e]!;
+        const child = out[e + 1]!;
+        const childFail = state === 0 ? 0 : decode(transitions[fail * ALPHABET + code]!);
+        failure[child] = childFail;
+        for (const index of outputs[childFail]!) outputs[child]!.push(index);
+        transitions[state * ALPHABET + code] = encode(child);
         queue.push(child);
       }
     }
-    for (let head = 0; head < queue.length; head++) {
-      const state = queue[head]!;
-      for (const index of outputs[failure[state]!]!) outputs[state]!.push(index);
-      for (let code = 0; code < ALPHABET; code++) {
-        const child = children[state]!.get(code);
-        if (child === undefined) {
-          next[state * ALPHABET + code] = next[failure[state]! * ALPHABET + code]!;
-        } else {
-          failure[child] = next[failure[state]! * ALPHABET + code]!;
-          next[state * ALPHABET + code] = child;
-          queue.push(child);
-        }
-      }
-    }
-    const transitions = new Int32Array(next.length);
-    for (let entry = 0; entry < next.length; entry++) {
-      // Uppercase letters go where their lowercase forms go.
-      const code = entry % ALPHABET;
-      const target = next[code >= 65 && code <= 90 ? entry + 32 : entry]!;
-      transitions[entry] = outputs[target]!.length > 0 ? -(target * ALPHABET) - 1 : target * ALPHABET;
-    }
+    // Uppercase letters go where their lowercase forms go.
+    for (let row = 0; row < transitions.length; row += ALPHABET) transitions.copyWithin(row + 65, row + 97, row + 123);
     return new KeywordSet(transitions, outputs, keywords.length, slow);
   }
 

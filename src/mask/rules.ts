@@ -156,11 +156,19 @@ export function embeddedPasswordSpans(value: string): Array<[number, number]> {
 const FINGERPRINT_KEY = Buffer.alloc(32);
 
 /**
+ * Stripe test-mode keys: the guard lets them be committed (they move no money and fill test suites),
+ * but they still open the team's test account, so output does not show them.
+ */
+const TEST_MODE_KEY = /\b[sr]k_test_[A-Za-z0-9]{16,}/g;
+
+/**
  * Where the detector finds key material inside a value (tokens, JWTs, private keys, AWS keys...): the
- * commit guard's rules, run over the value alone, so the mask and the guard agree on what a secret is.
+ * commit guard's rules, run over the value alone, so the mask and the guard agree on what a secret is;
+ * plus test-mode keys, which only the guard forgives.
  */
 export function keyMaterialSpans(value: string): Array<[number, number]> {
   if (value === '') return [];
+  const testKeys = [...value.matchAll(TEST_MODE_KEY)].map((m): [number, number] => [m.index, m.index + m[0].length]);
   const lineStarts = [0];
   for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) lineStarts.push(i + 1);
   const spans = detect(value, { file: '', fingerprintKey: FINGERPRINT_KEY, inlineAllow: false }).flatMap((finding): Array<[number, number]> => {
@@ -169,7 +177,7 @@ export function keyMaterialSpans(value: string): Array<[number, number]> {
     const start = value.indexOf(finding.secret, lineStarts[finding.line - 1]! + finding.column - 1);
     return start < 0 ? [] : [[start, start + finding.secret.length]];
   });
-  return disjoint(spans);
+  return disjoint([...spans, ...testKeys]);
 }
 
 /** Sorted, overlapping spans merged. */

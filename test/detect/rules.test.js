@@ -214,6 +214,16 @@ test('command-line and .netrc passwords: each tool, never prompts, references or
   assert.equal(rules(`aws configure set aws_secret_access_key ${random(40, B62 + '/+')}`, 'setup.sh'), ['aws-secret-access-key']);
 });
 
+test('cli-password forms name every capture group of their pattern as a password alternative', () => {
+  // The groups are counted from the pattern source; the compiled pattern must agree.
+  for (const rule of builtinRules.filter((r) => r.id === 'cli-password')) {
+    for (const form of [rule, ...(rule.variants ?? [])]) {
+      const groups = new RegExp(`${form.pattern.source}|`).exec('').length - 1;
+      assert.equal(form.secretGroup, Array.from({ length: groups }, (_, i) => i + 1), `${rule.id}: ${form.pattern.source.slice(0, 40)}`);
+    }
+  }
+});
+
 test('Slack webhooks, Twilio auth tokens and Azure account keys need their context', () => {
   assert.equal(rules(`url: https://hooks.slack.com/services/T${random(10)}/B${random(10)}/${random(24)}`), ['slack-webhook']);
   assert.equal(rules(`TWILIO_AUTH_TOKEN=${hex(32)}`), ['twilio-auth-token']);

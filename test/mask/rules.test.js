@@ -110,6 +110,13 @@ test('key material inside a value is found by the detector: only it is secret, t
   assert.is(classify('UPSTREAM', `Bearer ${JWT}`, defaults).reason, 'embedded-secret');
 });
 
+test('test-mode Stripe keys inside a value are masked, though the commit guard lets them pass', () => {
+  const testKey = `sk_test_${'51Hx9TestOnlyAbCdEfGhIjKl'}`;
+  assert.equal(parts('PAYMENTS_URL', `https://pay.example.test/hook?key=${testKey}&mode=test`), [testKey]);
+  const publishable = `pk_test_${'51Hx9PublicAbCdEfGhIjKl'}`;
+  assert.equal(parts('CHECKOUT_URL', `https://pay.example.test/?pk=${publishable}&sk=${testKey}`), [testKey], 'publishable keys are public');
+});
+
 test('a secret named so: the key material inside it is also secret on its own', () => {
   const verdict = classify('AUTH_HEADER', `Bearer ${JWT}`, defaults);
   assert.is(verdict.kind, 'secret');
