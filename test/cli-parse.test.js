@@ -106,6 +106,9 @@ test('an unknown command is not repeated; a likely typo gets the command it rese
     else assert.not.match(r.stderr, /did you mean/);
     assert.not.ok(r.stderr.includes(word), `"${word}" is not repeated`);
   }
+  const sub = run(['hooks', 'instal']);
+  assert.is(sub.code, 2);
+  assert.match(sub.stderr, /the argument after hooks is not a hooks command \(install, uninstall, status, run\); did you mean install\?/);
 });
 
 test.run();

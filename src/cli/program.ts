@@ -115,17 +115,19 @@ function withoutStrayWords(message: string, argv: readonly string[]): string {
 }
 
 /**
- * The message for a first word that names no command. Like stray words it is not repeated; a command
- * it is a likely typo of (`encrpyt`) is suggested, a merely distant one (yargs offers `hooks` for
- * `bogus`) is not.
+ * The message for a word that names no command (`envseal encrpyt`, `envseal hooks instal`). Like stray
+ * words it is not repeated; a command it is a likely typo of is suggested, a merely distant one (yargs
+ * offers `hooks` for `bogus`) is not.
  */
 function unknownCommand(argv: readonly string[]): string | undefined {
-  const word = argv[0];
-  const names = new Set(COMMANDS.map((spec) => spec.path[0]!));
+  const group = COMMANDS.some((spec) => spec.path.length > 1 && spec.path[0] === argv[0]) ? argv[0] : undefined;
+  const word = argv[group ? 1 : 0];
+  const names = new Set(COMMANDS.filter((spec) => !group || spec.path[0] === group).map((spec) => spec.path[group ? 1 : 0]!));
   if (word === undefined || word.startsWith('-') || names.has(word)) return undefined;
   const closest = [...names].map((name) => ({ name, distance: editDistance(word, name) })).sort((a, b) => a.distance - b.distance)[0];
   const likely = closest && closest.distance <= Math.max(1, Math.floor(closest.name.length / 3));
-  return `the first argument is not an envseal command${likely ? `; did you mean ${closest.name}?` : ''}`;
+  const what = group ? `the argument after ${group} is not a ${group} command (${[...names].join(', ')})` : 'the first argument is not an envseal command';
+  return `${what}${likely ? `; did you mean ${closest.name}?` : ''}`;
 }
 
 /** Levenshtein distance, with a swap of two neighbours counting as one edit. */
