@@ -109,6 +109,9 @@ test('an unknown command is not repeated; a likely typo gets the command it rese
   const sub = run(['hooks', 'instal']);
   assert.is(sub.code, 2);
   assert.match(sub.stderr, /the argument after hooks is not a hooks command \(install, uninstall, status, run\); did you mean install\?/);
+  const bare = run(['git']);
+  assert.is(bare.code, 2);
+  assert.match(bare.stderr, /choose a git command: setup, unsetup/);
 });
 
 test.run();

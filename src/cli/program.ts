@@ -123,6 +123,7 @@ function unknownCommand(argv: readonly string[]): string | undefined {
   const group = COMMANDS.some((spec) => spec.path.length > 1 && spec.path[0] === argv[0]) ? argv[0] : undefined;
   const word = argv[group ? 1 : 0];
   const names = new Set(COMMANDS.filter((spec) => !group || spec.path[0] === group).map((spec) => spec.path[group ? 1 : 0]!));
+  if (group && (word === undefined || word.startsWith('-'))) return `choose a ${group} command: ${[...names].join(', ')}`;
   if (word === undefined || word.startsWith('-') || names.has(word)) return undefined;
   const closest = [...names].map((name) => ({ name, distance: editDistance(word, name) })).sort((a, b) => a.distance - b.distance)[0];
   const likely = closest && closest.distance <= Math.max(1, Math.floor(closest.name.length / 3));
