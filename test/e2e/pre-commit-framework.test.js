@@ -88,7 +88,7 @@ test('a master key in the commit message is blocked', () => {
   const key = run(['keygen']).stdout.trim();
   write(path.join(consumer, 'notes.txt'), 'notes\n');
   git(consumer, 'add', 'notes.txt');
-  const r = sh(consumer, 'git', ['commit', '-q', '-m', `use ${key} for staging`]);
+  const r = sh(consumer, 'git', ['commit', '-q', '-m', `staging: ENVSEAL_MASTER_KEY=${key}`]);
   assert.is(r.code, 1, r.output);
   assert.match(r.output, /envseal-master-key/);
   assertNoSecrets(r.output, [key]);
