@@ -106,4 +106,17 @@ test('pre-push blocks a token in a commit that skipped the commit hooks; the rem
   assert.is(sh(consumer, 'git', ['ls-remote', 'origin', 'main']).output.trim(), '');
 });
 
+test('pre-push on a branch the remote already has (pre-commit passes PRE_COMMIT_FROM_REF/TO_REF): a clean push passes, a new leaking commit is blocked', () => {
+  git(consumer, 'reset', '-q', '--hard', 'HEAD~1');
+  const first = sh(consumer, 'git', ['push', '-q', 'origin', 'main']);
+  assert.is(first.code, 0, first.output);
+  write(path.join(consumer, 'ci.sh'), `export GH_TOKEN=${GITHUB_TOKEN}\n`);
+  git(consumer, 'add', 'ci.sh');
+  git(consumer, 'commit', '-q', '--no-verify', '-m', 'ci script');
+  const r = sh(consumer, 'git', ['push', '-q', 'origin', 'main']);
+  assert.is.not(r.code, 0, r.output);
+  assert.match(r.output, /ci\.sh:1:\d+ +github-token/);
+  assertNoSecrets(r.output, [GITHUB_TOKEN]);
+});
+
 test.run();
