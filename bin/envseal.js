@@ -5,6 +5,10 @@
 // first skips compiling it. That is about a tenth of a commit hook's run (docs/ARCHITECTURE.md).
 const fs = require('node:fs');
 const path = require('node:path');
+// SIGUSR1 would make Node open a debugger on 127.0.0.1:9229, where any local user could read the keys
+// and values this process holds. A listener, installed before anything is decrypted, keeps it closed
+// (`envseal run` passes SIGUSR1 on to its command); debug with `node --inspect` instead.
+process.on('SIGUSR1', () => {});
 const bundle = path.join(__dirname, '..', 'dist', 'cli.cjs');
 
 function load() {

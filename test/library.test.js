@@ -129,7 +129,7 @@ for (const [how, flag] of [['--import (ESM)', '--import'], ['-r (CommonJS)', '-r
     const dir = app();
     const production = node(dir, [flag, 'envseal/config', 'print-env.cjs'], { ...KEYS, ENVSEAL_CONFIG_ENV: 'production', PORT: '1' });
     assert.equal(JSON.parse(production.stdout), { PORT: '1', STRIPE_SECRET_KEY_SET: false, ONLY_IN_PRODUCTION: 'yes' }, how);
-    const override = node(dir, [flag, 'envseal/config', 'print-env.cjs'], { ...KEYS, ENVSEAL_CONFIG_OVERRIDE: 'true', PORT: '1' });
+    const override = node(dir, [flag, 'envseal/config', 'print-env.cjs'], { ...KEYS, ENVSEAL_CONFIG_OVERRIDE: flag === '-r' ? 'true' : '1', PORT: '1' });
     assert.is(JSON.parse(override.stdout).PORT, '3000');
     const byPath = node(dir, [flag, 'envseal/config', 'print-env.cjs'], { ENVSEAL_MASTER_KEY: OTHER_KEY, ENVSEAL_CONFIG_PATH: '.env.production.encrypted' });
     assert.is(JSON.parse(byPath.stdout).ONLY_IN_PRODUCTION, 'yes');

@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { EnvsealError, ExitCode } from '../errors.js';
 import { type Quote, joinLines, renderEntry, renderValue } from '../format/envfile.js';
 import { ioError } from '../io/files.js';
+import { secretLines } from '../mask/redactor.js';
 import { assertEnvironmentValue } from './child-env.js';
 
 export const EXPORT_FORMATS = ['shell', 'json', 'dotenv', 'docker', 'github'] as const;
@@ -107,7 +108,7 @@ export function formatGithub(variables: readonly ExportVariable[], newDelimiter:
   const masks = new Set<string>();
   for (const { secrets } of variables) {
     for (const secret of secrets) {
-      for (const piece of [secret, ...(/[\r\n]/.test(secret) ? secret.split(/\r\n|\r|\n/) : [])]) {
+      for (const piece of [secret, ...secretLines(secret, MIN_MASKED_LINE)]) {
         if (piece.trim().length >= MIN_MASKED_LINE) masks.add(`::add-mask::${escapeCommandData(piece)}`);
       }
     }

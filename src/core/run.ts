@@ -6,12 +6,16 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { isatty } from 'node:tty';
 import type { Readable, Writable } from 'node:stream';
 import { EnvsealError, ExitCode } from '../errors.js';
 import type { Redactor } from '../mask/redactor.js';
 
-export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** Signals a terminal or a supervisor sends: passed on, so envseal never dies and leaves the child running. */
+export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
+/** Sent by the terminal's keyboard (Ctrl-C, Ctrl-\) to the whole foreground process group. */
+const KEYBOARD_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGQUIT']);
 
 export interface RunRequest {
   command: string;
@@ -46,16 +50,24 @@ export class CommandStartError extends EnvsealError {
 
 export function runChild(request: RunRequest): Promise<ChildOutcome> {
   const { redactor } = request;
+  // With one destination for both (a terminal, `2>&1`, a CI log), two pipes would reorder the child's
+  // stdout and stderr; so its stderr joins its stdout in one pipe, through a shell that execs it.
+  const merged = redactor !== undefined && sameDestination(request.stdout ?? process.stdout, request.stderr ?? process.stderr);
   return new Promise((resolve, reject) => {
-    const child = spawn(request.command, [...request.args], {
+    if (merged) {
+      const problem = unrunnable(request.command, request.env.PATH);
+      if (problem) return reject(new CommandStartError(request.command, problem));
+    }
+    const [file, argv] = merged ? ['/bin/sh', ['-c', 'exec "$@" 2>&1', 'sh', request.command, ...request.args]] : [request.command, [...request.args]];
+    const child = spawn(file, argv, {
       env: request.env,
-      stdio: redactor ? ['inherit', 'pipe', 'pipe'] : 'inherit',
+      stdio: redactor ? ['inherit', 'pipe', merged ? 'ignore' : 'pipe'] : 'inherit',
     });
     // The child stays in envseal's process group: in a group of its own it would be stopped (SIGTTIN)
     // as soon as it read from the terminal. So Ctrl-C reaches it directly, and forwarding that SIGINT
     // too would make it a double Ctrl-C, which many servers take as "force quit now".
     const forward = (signal: NodeJS.Signals): void => {
-      if (signal === 'SIGINT' && inForegroundOfTerminal()) return;
+      if (KEYBOARD_SIGNALS.has(signal) && inForegroundOfTerminal()) return;
       child.kill(signal);
     };
     for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
@@ -68,7 +80,7 @@ export function runChild(request: RunRequest): Promise<ChildOutcome> {
     const outputs = redactor
       ? [
           pipeRedacted(child.stdout!, redactor, request.stdout ?? process.stdout, broken),
-          pipeRedacted(child.stderr!, redactor, request.stderr ?? process.stderr, broken),
+          ...(merged ? [] : [pipeRedacted(child.stderr!, redactor, request.stderr ?? process.stderr, broken)]),
         ]
       : [];
 
@@ -87,13 +99,14 @@ export function runChild(request: RunRequest): Promise<ChildOutcome> {
 }
 
 /**
- * Whether envseal reads a terminal and its process group is that terminal's foreground group, so a
- * SIGINT it gets most likely came from the keyboard and reached the whole group. Linux only (/proc);
- * elsewhere false, and every SIGINT is forwarded. A `kill -INT` aimed at envseal while it runs in the
- * foreground of a terminal is then not passed on: the cost of never doubling a Ctrl-C.
+ * Whether envseal is attached to a terminal (stdin, stdout or stderr) and its process group is that
+ * terminal's foreground group, so a SIGINT it gets most likely came from the keyboard and reached the
+ * whole group. Linux only (/proc); elsewhere false, and every SIGINT is forwarded. A `kill -INT` aimed
+ * at envseal while it runs in the foreground of a terminal is then not passed on: the cost of never
+ * doubling a Ctrl-C.
  */
 function inForegroundOfTerminal(): boolean {
-  if (!isatty(0)) return false;
+  if (![0, 1, 2].some((fd) => isatty(fd))) return false;
   let stat: string;
   try {
     stat = fs.readFileSync('/proc/self/stat', 'utf8');
@@ -103,6 +116,41 @@ function inForegroundOfTerminal(): boolean {
   // Fields after "(comm)": state ppid pgrp session tty_nr tpgid.
   const [, , pgrp, , ttyNr, tpgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ttyNr !== '0' && pgrp !== undefined && pgrp === tpgid;
+}
+
+/** Whether two output streams end in the same file, pipe or terminal. */
+function sameDestination(a: Writable, b: Writable): boolean {
+  const fdOf = (stream: Writable): number | undefined => (stream as Writable & { fd?: number }).fd;
+  const [fa, fb] = [fdOf(a), fdOf(b)];
+  if (fa === undefined || fb === undefined) return false;
+  try {
+    const [sa, sb] = [fs.fstatSync(fa), fs.fstatSync(fb)];
+    return sa.dev === sb.dev && sa.ino === sb.ino;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Why `command` cannot be started, as spawn would say it (ENOENT, EACCES), or undefined: checked
+ * up front when a shell starts it, since the shell would report it in its own words and statuses.
+ */
+function unrunnable(command: string, searchPath: string | undefined): string | undefined {
+  const candidates = command.includes('/') ? [command] : (searchPath ?? '').split(':').map((dir) => path.join(dir || '.', command));
+  let denied = false;
+  for (const candidate of candidates) {
+    try {
+      if (!fs.statSync(candidate).isFile()) {
+        denied = true;
+        continue;
+      }
+      fs.accessSync(candidate, fs.constants.X_OK);
+      return undefined;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' && (e as NodeJS.ErrnoException).code !== 'ENOTDIR') denied = true;
+    }
+  }
+  return denied ? 'EACCES' : 'ENOENT';
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { EnvsealError, ExitCode } from '../errors.js';
 import { type Assignment, assignValue, removeName } from '../format/env-edit.js';
+import { looksLikeKeyMaterial } from '../mask/rules.js';
 import { openForUpdate, reseal } from './reseal.js';
 import type { KeyOptions } from './open.js';
 
@@ -20,6 +21,14 @@ export function validateName(name: string): void {
   const bad = [...new Set(name.replace(/[\w.-]/g, ''))].slice(0, 3).map((c) => (c === ' ' ? 'a space' : JSON.stringify(c)));
   const why = name === '' ? ': it is empty' : name.includes('=') ? ': it contains "=", as in NAME=value' : `: it contains ${bad.join(', ')}`;
   throw new EnvsealError('E_USAGE_NAME', ExitCode.usage, `that is not a valid variable name${why}`, 'Use letters, digits, "_", "." and "-", e.g. DATABASE_URL. Values never go on the command line.');
+}
+
+/**
+ * A name as messages may show it: not at all when it looks like a value (a token, or one of the file's
+ * own values) pasted where the name goes, since the message would print it.
+ */
+export function nameForMessage(name: string, values: Iterable<string>): string {
+  return looksLikeKeyMaterial(name) || [...values].includes(name) ? 'the name given (not repeated: it looks like a value)' : name;
 }
 
 export interface SetRequest extends KeyOptions {
@@ -68,7 +77,8 @@ export function unsetValue(request: UnsetRequest): UnsetResult {
   const target = openForUpdate(request);
   const { lines, removed } = removeName(target.opened.lines, request.name);
   if (removed === 0) {
-    throw new EnvsealError('E_NAME_MISSING', ExitCode.usage, `${request.name} is not in ${target.label}; nothing changed`, 'Check the name (names are case-sensitive) and --env.');
+    const values = target.opened.lines.flatMap((line) => (line.kind === 'entry' ? [line.value] : []));
+    throw new EnvsealError('E_NAME_MISSING', ExitCode.usage, `${nameForMessage(request.name, values)} is not in ${target.label}; nothing changed`, 'Check the name (names are case-sensitive) and --env.');
   }
   const result = reseal(target, lines, request.now);
   return { file: request.file, name: request.name, fingerprint: result.fingerprint, removed };

@@ -1,10 +1,11 @@
 /**
  * Replaces secrets in text and in streams with their masked forms.
  *
- * Each secret is looked for in every form a program is likely to print it in: as is, JSON-escaped,
- * URL-encoded (encodeURIComponent and form encoding, upper- and lower-case hex), and base64 (standard
- * and url-safe, padded or not, and embedded in a longer base64 text at any of the three byte
- * alignments, e.g. inside an `Authorization: Basic` header). Every form is replaced by the secret's
+ * Each secret is looked for in every form a program is likely to print it in: as is, JSON-escaped
+ * (as JavaScript, Python, Go and PHP escape it), URL-encoded (encodeURIComponent, form encoding,
+ * RFC 3986 and Python's quote; upper- and lower-case hex), base64 (standard and url-safe, padded or
+ * not, and embedded in a longer base64 text at any of the three byte alignments, e.g. inside an
+ * `Authorization: Basic` header), and for a multi-line secret with CRLF line ends and line by line. Every form is replaced by the secret's
  * masked form (see mask.ts). Overlapping occurrences are merged and hidden together, so no byte of any
  * secret form is printed.
  *
@@ -19,7 +20,8 @@
  * if the program pauses in the middle of printing a secret, flushing would print its first half, so
  * they wait for the next chunk (which decides) or the end of the stream. The cost is that an
  * unterminated prompt whose last characters happen to be how some secret form begins appears when the
- * program writes more or exits.
+ * program writes more or exits. A stream that ends in the middle of a secret (cut by `head -c`, a
+ * crash) ends with `****` instead of the secret's first part, once that part is 8 bytes or more.
  */
 import { Transform } from 'node:stream';
 import { FULL_MASK, mask } from './mask.js';
@@ -36,13 +38,49 @@ export interface Redactor {
   stream(): Transform;
 }
 
+/** Lines of a multi-line secret long enough to be masked wherever they appear alone (indented, one per log line). */
+const MIN_SECRET_LINE = 8;
+
+/** The lines of a multi-line secret, trimmed, that a program may print one at a time; [] for one line. */
+export function secretLines(secret: string, minLength: number): string[] {
+  if (!/[\r\n]/.test(secret)) return [];
+  return secret
+    .split(/\r\n|\r|\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length >= minLength);
+}
+
+/** `\uXXXX` for every UTF-16 unit `units` matches (a global, non-unicode pattern). */
+const unicodeEscaped = (text: string, units: RegExp): string => text.replace(units, (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`);
+
+/**
+ * The JSON encoders programs use: JavaScript's, Python's (non-ASCII as \u escapes, astral characters
+ * as surrogate pairs), Go's (<, >, &, U+2028 and U+2029 escaped) and PHP's (non-ASCII escaped, / as \/).
+ */
+function jsonForms(secret: string): string[] {
+  const js = JSON.stringify(secret).slice(1, -1);
+  const ascii = unicodeEscaped(js, /[^\x00-\x7f]/g);
+  return [js, ascii, unicodeEscaped(js, /[<>&\u2028\u2029]/g), ascii.replace(/\//g, '\\/')];
+}
+
+/**
+ * The URL encoders programs use: JavaScript's encodeURIComponent and form encoding, RFC 3986's
+ * (curl, Go, Python's quote_plus: also !'()* escaped), and Python's quote (which keeps /); each with
+ * upper- and lower-case hex.
+ */
+function urlForms(secret: string): string[] {
+  const component = encodeURIComponent(secret);
+  const strict = component.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = [component, new URLSearchParams([['', secret]]).toString().slice(1), strict, strict.replace(/%20/g, '+'), strict.replace(/%2F/g, '/')];
+  return encoded.flatMap((text) => [text, text.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())]);
+}
+
 /** Every form of `secret` to look for. */
 export function secretForms(secret: string): string[] {
-  const forms = new Set([secret, JSON.stringify(secret).slice(1, -1)]);
-  for (const encoded of [encodeURIComponent(secret), new URLSearchParams([['', secret]]).toString().slice(1)]) {
-    forms.add(encoded);
-    forms.add(encoded.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
-  }
+  const forms = new Set([secret, ...jsonForms(secret), ...urlForms(secret)]);
+  // A multi-line secret printed with other line endings, or line by line (indented in YAML, in a log).
+  if (secret.includes('\n')) forms.add(secret.replace(/\r?\n/g, '\r\n'));
+  for (const line of secretLines(secret, MIN_SECRET_LINE)) forms.add(line);
   const bytes = Buffer.from(secret, 'utf8');
   const standard = bytes.toString('base64');
   const urlSafe = standard.replace(/\+/g, '-').replace(/\//g, '_');
@@ -63,6 +101,7 @@ interface Compiled {
   matcher: PatternMatcher;
   /** For each pattern, the index of the replacement to write. */
   replacementOf: Int32Array;
+  /** One per secret, then FULL_MASK. */
   replacements: Buffer[];
 }
 
@@ -90,6 +129,8 @@ function compile(values: readonly string[]): Compiled {
       }
     }
   }
+  // Last: what hides the start of a secret the stream ended in.
+  replacements.push(Buffer.from(FULL_MASK, 'utf8'));
   return { matcher, replacementOf: Int32Array.from(owner), replacements };
 }
 
@@ -138,6 +179,8 @@ class Scanner {
 
   /** The end of the stream: everything left, with what is hidden replaced. */
   end(): Buffer {
+    const started = this.#compiled.matcher.depth(this.#state);
+    if (started >= MIN_FRAGMENT_LENGTH) this.#hide(this.#position - started, this.#position, this.#compiled.replacements.length - 1, started);
     const rest = this.#release(this.#pending, this.#position);
     this.#state = 0;
     return rest;

@@ -50,7 +50,7 @@ const SECRET_WORDS = new Set([
   'key', 'keys', 'apikey', 'accesskey', 'secretkey', 'privatekey', 'masterkey',
   'secret', 'secrets', 'clientsecret',
   'token', 'tokens', 'authtoken', 'accesstoken', 'refreshtoken',
-  'password', 'passwords', 'pass', 'passwd', 'pwd', 'passphrase',
+  'password', 'passwords', 'pass', 'passwd', 'pwd', 'pw', 'passphrase', 'passcode', 'mnemonic', 'seedphrase',
   'private', 'credential', 'credentials', 'creds', 'auth', 'bearer',
   'salt', 'pepper', 'hmac', 'signature', 'dsn', 'cert', 'certificate',
   'session', 'cookie', 'otp', 'pin', 'webhook',
@@ -70,7 +70,8 @@ const DESCRIPTIVE_WORDS = new Set([
 export function isSensitiveName(name: string): boolean {
   const words = nameWords(name);
   if (words.length > 1 && DESCRIPTIVE_WORDS.has(words[words.length - 1]!)) return false;
-  return words.some((word) => SECRET_WORDS.has(word));
+  // Two words may name a secret together (SEED_PHRASE, seedPhrase) where neither does alone (RANDOM_SEED).
+  return words.some((word, i) => SECRET_WORDS.has(word) || SECRET_WORDS.has(word + (words[i + 1] ?? '')));
 }
 
 /** Compiles `mask.sensitive` patterns: `*` matches any run of characters, everything else is literal. */

@@ -176,7 +176,7 @@ status('run without a command is a usage error', () => {
 async function trapping(dir, extra = []) {
   const marker = path.join(dir, 'got-signal');
   const code = `
-    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(s, () => { require('fs').writeFileSync(${JSON.stringify(marker)}, s); process.exit(42); });
+    for (const s of ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2']) process.on(s, () => { require('fs').writeFileSync(${JSON.stringify(marker)}, s); process.exit(42); });
     process.stdout.write('ready\\n');
     setTimeout(() => process.exit(9), 20000);`;
   const child = runAsync(['run', ...extra, '--', process.execPath, '-e', code], { cwd: dir, env: KEY_ENV });
@@ -192,16 +192,28 @@ async function trapping(dir, extra = []) {
   return { child, marker, exited };
 }
 
-status('SIGINT, SIGTERM and SIGHUP sent to envseal reach the child; its exit code comes back', async () => {
+status('SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 sent to envseal reach the child; its exit code comes back', async () => {
   const dir = project();
-  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+  for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2']) {
     const { child, marker, exited } = await trapping(dir);
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
     child.kill(signal);
     const { exitCode } = await exited;
     assert.is(exitCode, 42, signal);
     assert.is(fs.readFileSync(marker, 'utf8'), signal);
+    // SIGUSR1 would open Node's debugger, through which the key could be read.
+    assert.not.match(stderr, /Debugger listening/, signal);
     fs.rmSync(marker);
   }
+});
+
+status('a child killed by SIGUSR1 ends envseal with 138, not by opening a debugger', () => {
+  const dir = project();
+  // A shell, not Node: SIGUSR1 opens a Node child's own debugger instead of ending it.
+  const r = run(['run', '--', 'sh', '-c', 'kill -USR1 $$'], { cwd: dir, env: KEY_ENV });
+  assert.is(r.code, 138, r.stderr);
+  assert.not.match(r.output, /Debugger listening/);
 });
 
 status('signals are forwarded with --mask too', async () => {
@@ -219,6 +231,11 @@ status('Ctrl-C at a terminal reaches the child once, not a second time through e
   const r = runAtTerminal([process.execPath, BIN, 'run', '--', process.execPath, '-e', counter], { cwd: dir, env: KEY_ENV, prompt: 'ready', reply: '\x03' });
   assert.is(r.code, 0, r.output);
   assert.match(r.output, /sigints=1\b/);
+  // Also when only stdout and stderr are the terminal (stdin from a file or a pipe).
+  const script = `exec "$0" "$1" run -- "$0" -e "$2" </dev/null`;
+  const redirected = runAtTerminal(['sh', '-c', script, process.execPath, BIN, counter], { cwd: dir, env: KEY_ENV, prompt: 'ready', reply: '\x03' });
+  assert.is(redirected.code, 0, redirected.output);
+  assert.match(redirected.output, /sigints=1\b/);
 });
 
 status.run();
@@ -248,6 +265,34 @@ mask('secrets in stdout and stderr are masked, as is and in base64 and URL-encod
   assert.match(r.stdout, /^port 3000 true$/m);
   assert.match(r.stdout, /^url postgres%3A%2F%2Fapp%3A\*\*\*\*%40db%3A5432%2Fapp$/m);
   assert.match(r.stderr, /^err \*\*\*\* postgres:\/\/app:\*\*\*\*@db:5432\/app$/m);
+});
+
+mask('stdout and stderr to one destination keep their order (one pipe), still masked; a missing command still says so', () => {
+  const dir = project();
+  const log = path.join(dir, 'combined.log');
+  const fd = fs.openSync(log, 'w');
+  const code = `const e = process.env; const w = (fd, s) => require('fs').writeSync(fd, s + '\\n');
+    w(1, 'out1'); w(2, 'err2 ' + e.API_TOKEN); w(1, 'out3'); w(2, 'err4'); w(1, 'out5 ' + e.STRIPE_SECRET_KEY);`;
+  const r = spawnSync(process.execPath, [BIN, 'run', '--mask', '--', process.execPath, '-e', code], { cwd: dir, env: cleanEnv(KEY_ENV), stdio: ['ignore', fd, fd] });
+  fs.closeSync(fd);
+  assert.is(r.status, 0);
+  const lines = fs.readFileSync(log, 'utf8').trim().split('\n');
+  assert.equal(lines.map((l) => l.split(' ')[0]), ['out1', 'err2', 'out3', 'err4', 'out5']);
+  assertNoSecrets(lines.join('\n'), SECRETS);
+  const fd2 = fs.openSync(log, 'w');
+  const missing = spawnSync(process.execPath, [BIN, 'run', '--mask', '--', 'no-such-command-envseal-test'], { cwd: dir, env: cleanEnv(KEY_ENV), stdio: ['ignore', fd2, fd2] });
+  fs.closeSync(fd2);
+  assert.is(missing.status, 127);
+  assert.match(fs.readFileSync(log, 'utf8'), /command not found: no-such-command-envseal-test/);
+});
+
+mask('a variable already set (no --override) is what the child prints: that value is masked too', () => {
+  const dir = project();
+  const shellValue = 'shell-token-value-7f3a9c21';
+  const r = run(['run', '--mask', '--', process.execPath, '-e', 'console.log("token", process.env.API_TOKEN)'], { cwd: dir, env: { ...KEY_ENV, API_TOKEN: shellValue } });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stdout, /^token \S+$/m);
+  assertNoSecrets(r.output, [shellValue]);
 });
 
 mask('a secret written in two parts with a pause between them is still masked', () => {

@@ -127,6 +127,13 @@ get('an absent name exits 1, says where it looked, and suggests a name that diff
   const near = run(['get', 'port'], { cwd: dir, env: KEY_ENV });
   assert.is(near.code, 1);
   assert.match(near.stderr, /did you mean PORT\?/);
+  // A value pasted where the name goes (a valid name by its characters) is not repeated either.
+  for (const pasted of [STRIPE, 'ghp_' + 'Zq7Yx6Wv5Ut4Sr3Qp2On1Ml0Kj9Ih8Gf7Ed6']) {
+    const r = run(['get', pasted], { cwd: dir, env: KEY_ENV });
+    assert.is(r.code, 1, r.stderr);
+    assert.match(r.stderr, /the name given \(not repeated: it looks like a value\) is not in/);
+    assertNoSecrets(r.output, [pasted]);
+  }
 });
 
 get('an argument that is not a variable name (NAME=value, a pasted value) is refused with exit 2, never echoed', () => {

@@ -11,7 +11,7 @@ test('a secret word anywhere in the name makes it sensitive', () => {
     'API_KEY', 'SECRET', 'GITHUB_TOKEN', 'DB_PASSWORD', 'DB_PASS', 'MYSQL_PWD', 'SMTP_PASSWD', 'PRIVATE_KEY_PEM',
     'GOOGLE_CREDENTIALS', 'AWS_CREDENTIAL', 'BASIC_AUTH', 'PASSWORD_SALT', 'SENTRY_DSN', 'CLIENT_CERT', 'APIKEY',
     'REQUEST_SIGNATURE', 'SESSION', 'COOKIE_SECRET', 'stripeApiKey', 'jwt.secret', 'SLACK_WEBHOOK', 'AWSSecretAccessKey',
-    'db-pass-v2', 'HTTPServerToken', 'SIM_PIN',
+    'db-pass-v2', 'HTTPServerToken', 'SIM_PIN', 'DB_PW', 'SMTP_PASSCODE', 'WALLET_MNEMONIC', 'SEED_PHRASE', 'seedPhrase',
   ]) {
     assert.ok(isSensitiveName(name), name);
   }
@@ -21,6 +21,7 @@ test('words that merely contain a secret word, and names that describe a secret,
   for (const name of [
     'PORT', 'DEBUG', 'KEYBOARD_LAYOUT', 'AUTHOR', 'PASSENGER_COUNT', 'BYPASS_CACHE', 'TOKENIZER_MODEL',
     'SESSION_TIMEOUT', 'PASSWORD_MIN_LENGTH', 'SSL_KEY_FILE', 'AUTH_ENABLED', 'COOKIE_DOMAIN', 'JWT_ALGORITHM',
+    'RANDOM_SEED', 'SEED_DATA', 'PWA_ENABLED',
   ]) {
     assert.not.ok(isSensitiveName(name), name);
   }

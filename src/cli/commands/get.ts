@@ -1,4 +1,4 @@
-import { validateName } from '../../core/set.js';
+import { nameForMessage, validateName } from '../../core/set.js';
 import { EnvsealError, ExitCode } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { maskVariables } from '../../mask/variables.js';
@@ -14,7 +14,7 @@ export const get: Handler = async (args, context) => {
     throw new EnvsealError(
       'E_NAME_MISSING',
       ExitCode.findings,
-      `${name} is not in ${displayPath(loaded.file)}`,
+      `${nameForMessage(name, Object.values(loaded.values))} is not in ${displayPath(loaded.file)}`,
       near ? `Names are case-sensitive: did you mean ${near}?` : `${showCommand(args)} lists the names it holds.`,
     );
   }

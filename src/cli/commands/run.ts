@@ -8,7 +8,8 @@ import type { Handler } from '../spec.js';
 /**
  * Exit status: the child's own. A child killed by a signal makes envseal kill itself with the same
  * signal (its handlers removed first), so the parent shell sees "terminated by SIGTERM", not a number;
- * for a signal that cannot end the process (Node ignores SIGPIPE) the shell's convention 128+n is used.
+ * for a signal that does not end a Node process (SIGPIPE is ignored, SIGUSR1 is kept from opening the
+ * debugger) the shell's convention 128+n is used.
  * A command that cannot be started exits 127 (not found) or 126 (not executable), as in a shell.
  */
 export const run: Handler = async (args, context) => {
@@ -21,7 +22,10 @@ export const run: Handler = async (args, context) => {
   let redactor;
   if (args.mask) {
     const [{ sensitiveValues }, { createRedactor }] = await Promise.all([import('../../mask/variables.js'), import('../../mask/redactor.js')]);
-    redactor = createRedactor(sensitiveValues(loaded.values, await maskRulesFor(loaded)));
+    const rules = await maskRulesFor(loaded);
+    // Without --override a variable already set wins: the child prints that value, so hide it too.
+    const received = Object.fromEntries(Object.keys(loaded.values).flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])));
+    redactor = createRedactor([...sensitiveValues(loaded.values, rules), ...sensitiveValues(received, rules)]);
   }
   let outcome;
   try {
@@ -32,7 +36,8 @@ export const run: Handler = async (args, context) => {
     return error.shellStatus;
   }
   if (outcome.signal === undefined) return outcome.code;
-  process.kill(process.pid, outcome.signal);
+  // SIGUSR1 to itself would open Node's debugger (bin/envseal.js keeps a listener for it): 128+n instead.
+  if (outcome.signal !== 'SIGUSR1') process.kill(process.pid, outcome.signal);
   const { constants } = await import('node:os');
   return 128 + (constants.signals[outcome.signal] ?? 0);
 };
