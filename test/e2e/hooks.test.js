@@ -157,6 +157,19 @@ commits('only the index counts: a secret only staged is blocked, one only in the
   assert.is(commit(dir).code, 0, 'working-tree-only secret does not block');
 });
 
+commits('commit -a, commit <path> and commit --only (git hands the hook a temporary index) are checked too', () => {
+  const dir = project();
+  write(path.join(dir, 'app.js'), 'const a = 1;\n');
+  git(dir, 'add', 'app.js');
+  assert.is(commit(dir).code, 0);
+  write(path.join(dir, 'app.js'), `const a = 1;\nconst token = '${FAKE.github}';\n`);
+  for (const args of [['-a'], ['--', 'app.js'], ['--only', '--', 'app.js']]) {
+    const r = git(dir, 'commit', '-q', '-m', 'change', ...args);
+    assertBlocked({ code: r.status, output: r.stdout + r.stderr }, /app\.js:2:\d+ +github-token/, `commit ${args.join(' ')}`);
+  }
+  assert.is(git(dir, 'log', '--oneline').stdout.trim().split('\n').length, 2, 'nothing was committed');
+});
+
 commits('sealed files: a normal one passes; a stale one and a hand-edited one are blocked', () => {
   const dir = project();
   const env = path.join(dir, '.env');
