@@ -13,7 +13,7 @@ import { EnvsealError, ExitCode } from '../errors.js';
 import type { Redactor } from '../mask/redactor.js';
 
 /** Signals a terminal or a supervisor sends: passed on, so envseal never dies and leaves the child running. */
-export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
+const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT', 'SIGUSR1', 'SIGUSR2'] as const;
 /** Sent by the terminal's keyboard (Ctrl-C, Ctrl-\) to the whole foreground process group. */
 const KEYBOARD_SIGNALS: ReadonlySet<string> = new Set(['SIGINT', 'SIGQUIT']);
 

@@ -16,6 +16,7 @@ import { isDocumentedExample, isPlaceholder as isDetectorPlaceholder } from '../
 import { TeamSecretIndex } from '../detect/team-secrets.js';
 import { isPlaceholder } from '../format/annotations.js';
 import { type MaskRules, classify } from '../mask/rules.js';
+import { secretParts } from '../mask/variables.js';
 import { classifyName } from './names.js';
 
 export interface GuardKnowledge {
@@ -37,12 +38,9 @@ export function gatherKnowledge(root: string, sealedFiles: readonly string[], en
     // A value still a placeholder (`sk_test_<key>` copied from .env.example) is in the committed example
     // itself; as a team secret it would block the very commit that seals it.
     if (isPlaceholder(value) || isDetectorPlaceholder(value) || isDocumentedExample(value)) return;
-    const sensitivity = classify(name, value, rules);
-    if (sensitivity.kind === 'public') return;
     // The whole value when it is secret, and each secret inside it (a token in a URL or a header),
     // since that is what gets pasted elsewhere.
-    if (sensitivity.kind === 'secret') values.push({ name, value });
-    for (const [start, end] of sensitivity.spans ?? []) values.push({ name, value: value.slice(start, end) });
+    for (const part of secretParts(value, classify(name, value, rules))) values.push({ name, value: part });
   };
   const keys = new Map<string, ReturnType<typeof keyList>>();
   const knownKeys = new Set<string>();

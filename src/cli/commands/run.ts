@@ -24,7 +24,7 @@ export const run: Handler = async (args, context) => {
     const [{ sensitiveValues }, { createRedactor }] = await Promise.all([import('../../mask/variables.js'), import('../../mask/redactor.js')]);
     const rules = await maskRulesFor(loaded);
     // Without --override a variable already set wins: the child prints that value, so hide it too.
-    const received = Object.fromEntries(Object.keys(loaded.values).flatMap((name) => (env[name] === undefined ? [] : [[name, env[name]!]])));
+    const received = Object.fromEntries(Object.entries(loaded.values).flatMap(([name, sealed]) => (env[name] === undefined || env[name] === sealed ? [] : [[name, env[name]!]])));
     redactor = createRedactor([...sensitiveValues(loaded.values, rules), ...sensitiveValues(received, rules)]);
   }
   let outcome;
