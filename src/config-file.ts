@@ -12,7 +12,7 @@
  *   }
  */
 import * as path from 'node:path';
-import { EnvsealError, ExitCode } from './errors.js';
+import { EnvsealError, Code } from './errors.js';
 import { displayPath, exists, readText } from './io/files.js';
 import { directoriesUpToRoot } from './io/repo.js';
 
@@ -53,7 +53,7 @@ export function loadProjectConfig(startDir: string): ProjectConfig {
 
 export function parseProjectConfig(text: string, file: string): ProjectConfig {
   const where = displayPath(file);
-  const invalid = (what: string, fix: string): EnvsealError => new EnvsealError('E_CONFIG_INVALID', ExitCode.integrity, `${where}: ${what}`, fix);
+  const invalid = (what: string, fix: string): EnvsealError => new EnvsealError(Code.CONFIG_INVALID, `${where}: ${what}`, fix);
   let json: unknown;
   try {
     json = JSON.parse(text);

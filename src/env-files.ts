@@ -3,7 +3,7 @@
  *   (default)          .env   .env.encrypted              .env.key
  *   --env production   .env.production   .env.production.encrypted   .env.production.key
  */
-import { EnvsealError, ExitCode } from './errors.js';
+import { EnvsealError, Code } from './errors.js';
 
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
@@ -11,7 +11,7 @@ export const SEALED_SUFFIX = '.encrypted';
 
 export function validateEnvName(envName: string | undefined): void {
   if (envName !== undefined && !ENV_NAME.test(envName)) {
-    throw new EnvsealError('E_USAGE_ENV', ExitCode.usage, `--env "${envName}" is not a valid environment name`, 'Use letters, digits, ".", "_" and "-", e.g. --env production.');
+    throw new EnvsealError(Code.USAGE_ENV, `--env "${envName}" is not a valid environment name`, 'Use letters, digits, ".", "_" and "-", e.g. --env production.');
   }
 }
 

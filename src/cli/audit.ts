@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import { appendAudit } from '../core/audit.js';
-import { EnvsealError } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import type { Context } from './context.js';
 
 export async function audited<T extends { fingerprint?: string }>(
@@ -20,7 +20,7 @@ export async function audited<T extends { fingerprint?: string }>(
     appendAudit(path.dirname(file), { ...record, outcome: 'ok', ...(result.fingerprint ? { key: result.fingerprint } : {}) }, context.now);
     return result;
   } catch (error) {
-    const code = error instanceof EnvsealError ? error.code : 'E_INTERNAL';
+    const code = error instanceof EnvsealError ? error.code : Code.INTERNAL;
     appendAudit(path.dirname(file), { ...record, outcome: 'error', code }, context.now);
     throw error;
   }

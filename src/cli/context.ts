@@ -2,7 +2,7 @@
  * What a command handler may touch: its streams, environment, working directory and clock. Data goes
  * to stdout, human messages to stderr, so `envseal decrypt --stdout | ...` pipes only data.
  */
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, ExitCode, Code } from '../errors.js';
 
 export interface Context {
   cwd: string;
@@ -26,7 +26,7 @@ function clock(env: NodeJS.ProcessEnv): Date {
   if (!fixed) return new Date();
   const date = new Date(fixed);
   if (Number.isNaN(date.getTime())) {
-    throw new EnvsealError('E_USAGE_NOW', ExitCode.usage, `ENVSEAL_NOW="${fixed}" is not a date`, 'Use ISO 8601, e.g. 2026-01-31T12:00:00Z, or unset it.');
+    throw new EnvsealError(Code.USAGE_NOW, `ENVSEAL_NOW="${fixed}" is not a date`, 'Use ISO 8601, e.g. 2026-01-31T12:00:00Z, or unset it.');
   }
   return date;
 }

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { SEALED_SUFFIX, plainFileName, plainNameFor, sealedFileName } from '../env-files.js';
 import type { KeyOptions } from '../core/open.js';
 import type { Args } from './spec.js';
@@ -10,7 +10,7 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' &
 export function keyOptions(args: Args, context: Context): KeyOptions {
   const envName = str(args.env);
   const keyFile = str(args.keyFile);
-  if (args.keyFile === '') throw new EnvsealError('E_USAGE', ExitCode.usage, '--key-file needs a path', 'For example: --key-file .env.production.key');
+  if (args.keyFile === '') throw new EnvsealError(Code.USAGE, '--key-file needs a path', 'For example: --key-file .env.production.key');
   return { env: context.env, ...(envName ? { envName } : {}), ...(keyFile ? { keyFile: path.resolve(context.cwd, keyFile) } : {}) };
 }
 

@@ -3,12 +3,12 @@
  * --version, and argv the fast parser did not accept, so usage errors get yargs' messages.
  */
 import type { Argv } from 'yargs';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EXIT_CODE_MEANINGS, EnvsealError, ExitCode, Code } from '../errors.js';
 import { VERSION } from '../version.js';
 import { defaultExport } from '../esm-interop.js';
 import { camelCase } from './fast.js';
 import { runCommand } from './main.js';
-import { type Args, COMMANDS, type CommandSpec, EXIT_CODES_EPILOGUE } from './spec.js';
+import { type Args, COMMANDS, type CommandSpec } from './spec.js';
 
 function commandString(spec: CommandSpec, depth: number): string {
   const positionals = (spec.positionals ?? []).map((p) => {
@@ -71,12 +71,12 @@ export async function runProgram(argv: readonly string[], execute: (spec: Comman
     .alias('h', 'help')
     .strict()
     .demandCommand(1, 'Choose a command.')
-    .epilogue(EXIT_CODES_EPILOGUE)
+    .epilogue(EPILOGUE)
     .wrap(Math.min(110, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message: string | undefined, error: Error | undefined) => {
       if (error) throw error;
-      throw new EnvsealError('E_USAGE', ExitCode.usage, unknownCommand(argv) ?? withoutStrayWords(message ?? 'invalid usage', argv), 'Run `envseal --help` or `envseal <command> --help`.');
+      throw new EnvsealError(Code.USAGE, unknownCommand(argv) ?? withoutStrayWords(message ?? 'invalid usage', argv), 'Run `envseal --help` or `envseal <command> --help`.');
     });
 
   const groups = new Map<string, CommandSpec[]>();
@@ -143,6 +143,12 @@ function editDistance(a: string, b: string): number {
   }
   return d[a.length]![b.length]!;
 }
+
+const EPILOGUE = [
+  'Exit codes:',
+  ...[[0, 1, 2], [3, 4, 5, 70]].map((row) => `  ${row.map((exit) => `${exit} ${EXIT_CODE_MEANINGS[exit as keyof typeof EXIT_CODE_MEANINGS][0]}`).join('   ')}`),
+  'Docs: README.md and docs/ (FORMAT.md, SECURITY.md) in the envseal package.',
+].join('\n');
 
 const GROUP_DESCRIPTIONS: Record<string, string> = {
   hooks: 'Install, inspect and run the git hooks that block plaintext and key material',

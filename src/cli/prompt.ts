@@ -1,4 +1,4 @@
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 
 /** One line of input from the terminal. Ctrl-C aborts with an error instead of leaving the question hanging. */
 export async function askLine(question: string): Promise<string> {
@@ -10,7 +10,7 @@ export async function askLine(question: string): Promise<string> {
   try {
     return await rl.question(question, { signal: abort.signal });
   } catch (e) {
-    if (abort.signal.aborted) throw new EnvsealError('E_ABORTED', ExitCode.usage, 'aborted at the prompt (Ctrl-C); nothing was changed');
+    if (abort.signal.aborted) throw new EnvsealError(Code.ABORTED, 'aborted at the prompt (Ctrl-C); nothing was changed');
     throw e;
   } finally {
     rl.close();

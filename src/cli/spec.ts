@@ -416,13 +416,6 @@ export const COMMANDS: readonly CommandSpec[] = [
 /** Global flags handled before any command. */
 export const GLOBAL_FLAGS = ['--help', '-h', '--version'] as const;
 
-export const EXIT_CODES_EPILOGUE = [
-  'Exit codes:',
-  '  0 ok   1 findings or failed check   2 usage, or refused to overwrite without --force',
-  '  3 key missing or wrong   4 integrity: tampered, corrupt, not sealed   5 I/O',
-  'Docs: README.md and docs/ (FORMAT.md, SECURITY.md) in the envseal package.',
-].join('\n');
-
 export function findCommand(words: readonly string[]): CommandSpec | undefined {
   let best: CommandSpec | undefined;
   for (const spec of COMMANDS) {

@@ -18,7 +18,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { plainFileName, sealedFileName } from '../env-files.js';
 import { type AnnotatedEntry, annotateEntries, isPlaceholder, matchesFormat } from '../format/annotations.js';
 import { latestEntries } from '../format/env-edit.js';
@@ -95,8 +95,7 @@ export function readEnv(request: KeyOptions & { cwd: string; plain?: boolean }):
   }
   if (!exists(plain)) {
     throw new EnvsealError(
-      'E_FILE_MISSING',
-      ExitCode.io,
+      Code.FILE_MISSING,
       request.plain ? `${displayPath(plain)} does not exist` : `nothing to check: neither ${displayPath(sealed)} nor ${displayPath(plain)} exists`,
       'Run it in the directory that holds the env files, or pass --env.',
     );
@@ -181,7 +180,7 @@ function otherEnvs(envFile: string, request: CheckRequest): { opened: OtherEnv[]
       opened.push({ file, label, lines: openSealed(readText(file).text, keyList(keys), label, keys.source).lines });
     } catch (e) {
       if (!(e instanceof EnvsealError)) throw e;
-      skipped.push({ file, reason: e.code === 'E_KEY_WRONG' ? 'sealed with a key that is not here' : `cannot be opened (${e.code})` });
+      skipped.push({ file, reason: e.code === Code.KEY_WRONG ? 'sealed with a key that is not here' : `cannot be opened (${e.code})` });
     }
   }
   return { opened, skipped };

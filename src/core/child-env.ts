@@ -3,7 +3,7 @@
  * parent's, plus the sealed values for `run`, minus every variable that holds or fetches a master key.
  * Pure.
  */
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE, keyVariableNames } from '../env-files.js';
 
 const KEY_VARIABLES = new Set([...keyVariableNames(), KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE]);
@@ -19,8 +19,7 @@ export function isKeyVariable(name: string): boolean {
 export function assertEnvironmentValue(name: string, value: string): void {
   if (value.includes('\0')) {
     throw new EnvsealError(
-      'E_VALUE_NUL',
-      ExitCode.integrity,
+      Code.VALUE_NUL,
       `the value of ${name} contains a NUL character, which an environment variable cannot hold`,
       `Remove the NUL character from ${name} in the plaintext file and seal it again.`,
     );

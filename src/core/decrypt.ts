@@ -2,7 +2,7 @@
  * decrypt: a sealed file into its plaintext .env (mode 0600) or into memory for --stdout. Never replaces
  * a plaintext file that differs without --force, and then keeps a private backup.
  */
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { renderPlaintext } from '../format/sealed.js';
 import { PRIVATE_MODE, backupFile, displayPath, exists, readBytes, writeFileAtomic } from '../io/files.js';
 import { type KeyOptions, openSealedFile } from './open.js';
@@ -49,8 +49,7 @@ export function decryptFile(request: DecryptRequest): DecryptResult {
     if (readBytes(request.output).equals(Buffer.from(plaintext, 'utf8'))) return result;
     if (!request.force) {
       throw new EnvsealError(
-        'E_OUTPUT_EXISTS',
-        ExitCode.usage,
+        Code.OUTPUT_EXISTS,
         `${displayPath(request.output)} already exists and differs from what ${label} holds; not overwriting it`,
         `Seal your local changes first with \`envseal encrypt\`, or add --force to replace it (a backup is kept), or use --stdout.`,
       );

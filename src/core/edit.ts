@@ -17,7 +17,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, ExitCode, Code } from '../errors.js';
 import { plainNameFor } from '../env-files.js';
 import { type EnvLine, assertDotenvEquivalent, parseEnv, renderEnv } from '../format/envfile.js';
 import { type OpenedFile, openSealed } from '../format/sealed.js';
@@ -68,7 +68,7 @@ export async function editSealedFile(request: EditRequest): Promise<EditResult> 
   const base = { file: request.file, fingerprint: target.keys.current.fingerprint, conflicts: conflict?.names ?? [] };
   const editorEnv = withoutKeyVariables(request.env);
   const workspace = PrivateWorkspace.create(request.tempRoot, path.basename(plainNameFor(request.file)), (kept) =>
-    request.keptAtSignal?.(keptError(new EnvsealError('E_SIGNALLED', ExitCode.usage, 'envseal was stopped by a signal'), kept, target, request.envName)),
+    request.keptAtSignal?.(keptError(new EnvsealError(Code.SIGNALLED, 'envseal was stopped by a signal'), kept, target, request.envName)),
   );
   const keepEdit = (problem: EnvsealError): EnvsealError => {
     const kept = workspace.keep();
@@ -83,8 +83,8 @@ export async function editSealedFile(request: EditRequest): Promise<EditResult> 
       } catch (error) {
         if (!(error instanceof EnvsealError)) throw error;
         // A reopened editor works on an earlier edit that was not sealed: failing now must not lose it.
-        if (reopened) throw keepEdit(new EnvsealError(error.code, error.exitCode, error.message));
-        throw new EnvsealError(error.code, error.exitCode, `${error.message}; nothing was changed`, error.hint);
+        if (reopened) throw keepEdit(new EnvsealError(error.code, error.message));
+        throw new EnvsealError(error.code, `${error.message}; nothing was changed`, error.hint);
       }
       let problem: EnvsealError;
       try {
@@ -116,7 +116,7 @@ function asEnvsealError(error: unknown): EnvsealError {
   if (error instanceof EnvsealError) return error;
   // A bug in envseal. Its message could quote the edited text, so only its type is named.
   const name = error instanceof Error ? error.name : typeof error;
-  return new EnvsealError('E_INTERNAL', ExitCode.internal, `internal error (${name}) while sealing your edit; this is a bug in envseal, please report it`);
+  return new EnvsealError(Code.INTERNAL, `internal error (${name}) while sealing your edit; this is a bug in envseal, please report it`);
 }
 
 function parseEdited(text: string, label: string): EnvLine[] {
@@ -133,7 +133,6 @@ function keptError(cause: EnvsealError, kept: string, target: SealedTarget, envN
   const reseal = `envseal encrypt --in ${kept} --out ${target.label}${keyFlag}`;
   return new EnvsealError(
     cause.code,
-    cause.exitCode,
     `${cause.message}. ${target.label} was not changed; your edit is kept in ${kept} (mode 0600)`,
     `${cause.hint ? `${cause.hint} ` : ''}Fix that file and seal it with \`${reseal}\`, then delete it (rm -r ${path.dirname(kept)}).`,
   );
@@ -221,7 +220,7 @@ class PrivateWorkspace {
       throw ioError(e, 'read', this.file);
     }
     const text = decodeUtf8(bytes);
-    if (text === undefined) throw new EnvsealError('E_NOT_UTF8', ExitCode.integrity, 'the edited file is not UTF-8 text', 'Save it as UTF-8.');
+    if (text === undefined) throw new EnvsealError(Code.NOT_UTF8, 'the edited file is not UTF-8 text', 'Save it as UTF-8.');
     return normalizeNewlines(text).text;
   }
 
@@ -235,12 +234,12 @@ class PrivateWorkspace {
       const command = SIMPLE_COMMAND.test(editor) ? `exec ${editor} "$1"` : `${editor} "$1"`;
       const child = spawn('/bin/sh', ['-c', command, 'sh', this.file], { stdio: 'inherit', env });
       this.#editor = child;
-      child.once('error', (e) => reject(new EnvsealError('E_EDITOR_FAILED', ExitCode.findings, `could not start the editor (${e.message})`, 'Set $EDITOR (or $VISUAL) to an editor command, e.g. EDITOR="code --wait".')));
+      child.once('error', (e) => reject(new EnvsealError(Code.EDITOR_FAILED, `could not start the editor (${e.message})`, 'Set $EDITOR (or $VISUAL) to an editor command, e.g. EDITOR="code --wait".')));
       child.once('exit', (code, signal) => {
         this.#editor = undefined;
         if (code === 0) return resolve();
         const how = signal ? `was killed by ${signal}` : code === 127 ? 'was not found (exit status 127)' : `exited with status ${code}`;
-        reject(new EnvsealError('E_EDITOR_FAILED', ExitCode.findings, `the editor (${editor}) ${how}`, 'Fix the editor command ($VISUAL or $EDITOR) or save and quit normally, then run `envseal edit` again.'));
+        reject(new EnvsealError(Code.EDITOR_FAILED, `the editor (${editor}) ${how}`, 'Fix the editor command ($VISUAL or $EDITOR) or save and quit normally, then run `envseal edit` again.'));
       });
     });
   }

@@ -3,7 +3,7 @@
  * an output that is not a valid sealed file, or is sealed with another key, is never replaced without
  * being asked (--force, --rekey); nothing that would leak in plaintext parts is ever written.
  */
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, ExitCode, Code } from '../errors.js';
 import * as fs from 'node:fs';
 import { type EnvLine, assertDotenvEquivalent, parseEnv } from '../format/envfile.js';
 import { type HistoryEntry, type OpenedFile, WrongKeyError, openSealed } from '../format/sealed.js';
@@ -62,8 +62,7 @@ function encryptHoldingLock(request: EncryptRequest): EncryptResult {
   const undone = existing.opened ? newerSealedChanges(request, existing.opened, lines) : undefined;
   if (undone && !request.force) {
     throw new EnvsealError(
-      'E_PLAINTEXT_BEHIND',
-      ExitCode.usage,
+      Code.PLAINTEXT_BEHIND,
       `${inputLabel} is older than ${displayPath(request.output)}, which holds changes it does not have (${describe(undone)}); sealing it would undo them`,
       `Refresh it first with \`envseal decrypt --force\` (a 0600 backup of it is kept), then make your change again; or add --force to seal ${inputLabel} as it is (the sealed file is backed up first).`,
     );
@@ -129,8 +128,7 @@ function openExistingOutput(request: EncryptRequest, keys: ResolvedKeys): Existi
     if (e instanceof EnvsealError && e.exitCode === ExitCode.integrity && request.force) return { text, needsBackup: true };
     if (e instanceof EnvsealError && e.exitCode === ExitCode.integrity) {
       throw new EnvsealError(
-        'E_OUTPUT_UNSAFE',
-        ExitCode.integrity,
+        Code.OUTPUT_UNSAFE,
         `refusing to replace ${label}: ${e.message}`,
         `If you mean to replace it with a fresh seal of ${displayPath(request.input)}, add --force (the old file is kept as a backup).`,
       );
@@ -161,8 +159,7 @@ function describe(changes: ChangeSummary): string {
 
 function rotatedKeyError(label: string, sealedWith: string, keys: ResolvedKeys): EnvsealError {
   return new EnvsealError(
-    'E_KEY_ROTATED',
-    ExitCode.key,
+    Code.KEY_ROTATED,
     `${label} is sealed with key ${sealedWith}, not with your current key ${keys.current.fingerprint} (from ${keys.source}); envseal never seals with any other key than the current one`,
     `If the team rotated the key, get the new one and retry. If you mean to re-seal ${label} under your current key, add --rekey (everyone will then need your key).`,
   );

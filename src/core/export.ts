@@ -16,7 +16,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { type Quote, joinLines, renderEntry, renderValue } from '../format/envfile.js';
 import { ioError } from '../io/files.js';
 import { secretLines } from '../mask/redactor.js';
@@ -35,7 +35,7 @@ export interface ExportVariable {
 }
 
 const cannotCarry = (format: ExportFormat, name: string, why: string, fix: string): EnvsealError =>
-  new EnvsealError('E_EXPORT_UNREPRESENTABLE', ExitCode.usage, `--format ${format} cannot carry ${name}: ${why}`, fix);
+  new EnvsealError(Code.EXPORT_UNREPRESENTABLE, `--format ${format} cannot carry ${name}: ${why}`, fix);
 
 const SHELL_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -65,7 +65,7 @@ export function formatDotenv(variables: readonly ExportVariable[]): string {
     variables.map(({ name, value, quote }) => {
       const rendered = renderValue(value, quote);
       if (rendered === undefined) {
-        throw new EnvsealError('E_ENV_UNREPRESENTABLE', ExitCode.integrity, `the value of ${name} cannot be written as a dotenv value`, 'Use --format json, `envseal run`, or the library to load it.');
+        throw new EnvsealError(Code.ENV_UNREPRESENTABLE, `the value of ${name} cannot be written as a dotenv value`, 'Use --format json, `envseal run`, or the library to load it.');
       }
       return renderEntry({ name, exported: false, comment: '' }, rendered);
     }),

@@ -16,7 +16,7 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { encodeBase64Url } from '../crypto/fernet.js';
 import { nameWords } from '../detect/names.js';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { plainFileName, sealedFileName } from '../env-files.js';
 import { type AnnotatedEntry, type Annotations, annotateEntries, isPlaceholder, isWholePlaceholder } from '../format/annotations.js';
 import { assignValue, latestEntries, renderEdited } from '../format/env-edit.js';
@@ -85,7 +85,7 @@ export interface SpecOverride {
 export function validateOverride(override: SpecOverride): void {
   const { type, length } = override;
   if (length === undefined) return;
-  const usage = (message: string, hint: string): EnvsealError => new EnvsealError('E_USAGE_LENGTH', ExitCode.usage, message, hint);
+  const usage = (message: string, hint: string): EnvsealError => new EnvsealError(Code.USAGE_LENGTH, message, hint);
   if (!Number.isInteger(length) || length < MIN_LENGTH || length > MAX_LENGTH) throw usage(`--length ${length} is not a whole number from ${MIN_LENGTH} to ${MAX_LENGTH}`, 'For example: --length 64.');
   if (type && FIXED_LENGTH.has(type) && length !== DEFAULT_LENGTH[type]) throw usage(`a ${type} is always ${DEFAULT_LENGTH[type]} characters; --length does not apply`, 'Drop --length.');
   checkLength(type ?? 'token', length, '--length');
@@ -93,7 +93,7 @@ export function validateOverride(override: SpecOverride): void {
 
 function checkLength(type: SecretType, length: number, where: string): void {
   if (type === 'base64' && length % 4 !== 0) {
-    throw new EnvsealError('E_USAGE_LENGTH', ExitCode.usage, `${where} ${length} is not a multiple of 4, which base64 needs`, 'Use a multiple of 4 (44 characters hold 33 random bytes), or --type token.');
+    throw new EnvsealError(Code.USAGE_LENGTH, `${where} ${length} is not a multiple of 4, which base64 needs`, 'Use a multiple of 4 (44 characters hold 33 random bytes), or --type token.');
   }
 }
 
@@ -205,7 +205,7 @@ export function generateValues(request: GenerateRequest): GenerateResult {
     const name = request.rotate;
     const old = current[name];
     if (old === undefined || old === '' || isPlaceholder(old)) {
-      throw new EnvsealError('E_ROTATE_NOTHING', ExitCode.usage, `${name} has no value in ${displayPath(work.file)} to rotate`, `Give it a first value with \`envseal generate ${name}\`.`);
+      throw new EnvsealError(Code.ROTATE_NOTHING, `${name} has no value in ${displayPath(work.file)} to rotate`, `Give it a first value with \`envseal generate ${name}\`.`);
     }
     const made = make(name, true);
     if (!made) throw notGeneratable(name, annotationsOf(name));
@@ -265,10 +265,10 @@ export function generateValues(request: GenerateRequest): GenerateResult {
 function validateRequest(request: GenerateRequest): void {
   for (const name of [...request.names, ...(request.rotate !== undefined ? [request.rotate] : [])]) validateName(name);
   if (request.rotate !== undefined && request.names.length > 0) {
-    throw new EnvsealError('E_USAGE', ExitCode.usage, '--rotate takes one name and cannot be combined with other names', `Run \`envseal generate --rotate ${request.rotate}\` on its own.`);
+    throw new EnvsealError(Code.USAGE, '--rotate takes one name and cannot be combined with other names', `Run \`envseal generate --rotate ${request.rotate}\` on its own.`);
   }
   if (request.force && request.names.length === 0) {
-    throw new EnvsealError('E_USAGE', ExitCode.usage, '--force replaces real values, so it needs the names to replace', 'For example: envseal generate SECRET_KEY --force');
+    throw new EnvsealError(Code.USAGE, '--force replaces real values, so it needs the names to replace', 'For example: envseal generate SECRET_KEY --force');
   }
   validateOverride(request);
 }
@@ -289,8 +289,7 @@ function openWorkfile(request: GenerateRequest, examplePath: string): Workfile {
   const created = !exists(file);
   if (created && !exists(examplePath)) {
     throw new EnvsealError(
-      'E_FILE_MISSING',
-      ExitCode.io,
+      Code.FILE_MISSING,
       `nothing to fill: neither ${displayPath(file)}, ${displayPath(`${file}.encrypted`)} nor ${displayPath(examplePath)} exists`,
       'Run it in the directory that holds your env files, or pass --env / --example.',
     );
@@ -304,8 +303,7 @@ function openWorkfile(request: GenerateRequest, examplePath: string): Workfile {
 
 function notGeneratable(name: string, annotations: Annotations): EnvsealError {
   return new EnvsealError(
-    'E_GENERATE_TYPE',
-    ExitCode.usage,
+    Code.GENERATE_TYPE,
     `${name} is annotated @format ${annotations.format ?? 'unknown'}, which envseal cannot generate`,
     `Set it by hand (\`envseal set ${name}\`), or pass --type (${SECRET_TYPES.join(', ')}).`,
   );

@@ -4,7 +4,7 @@
  * carried over. No plaintext is written anywhere. Shared by edit, set, unset, generate and the merge
  * driver.
  */
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import type { EnvLine } from '../format/envfile.js';
 import { type OpenedFile, openSealed } from '../format/sealed.js';
 import { PUBLIC_MODE, displayPath, readText, writeFileAtomic } from '../io/files.js';
@@ -44,8 +44,7 @@ export function openForUpdate(request: KeyOptions & { file: string }): SealedTar
   const opened = openSealed(text, keyList(keys), label, keys.source);
   if (opened.keyIndex > 0) {
     throw new EnvsealError(
-      'E_KEY_ROTATED',
-      ExitCode.key,
+      Code.KEY_ROTATED,
       `${label} is sealed with a previous key (${opened.fingerprint}), not your current key ${keys.current.fingerprint} (from ${keys.source})`,
       `Finish the rotation first: \`envseal rotate\` re-seals it under the current key (no new key is generated); then retry.`,
     );
@@ -88,8 +87,7 @@ export function reseal(target: SealedTarget, lines: readonly EnvLine[], now: Dat
 function replaceUnlessChanged(target: SealedTarget, text: string): void {
   if (readText(target.file).text !== target.text) {
     throw new EnvsealError(
-      'E_SEALED_CHANGED',
-      ExitCode.usage,
+      Code.SEALED_CHANGED,
       `${target.label} was changed by something else while envseal had it open; not overwriting it`,
       'Run the command again: it will start from the file as it is now.',
     );

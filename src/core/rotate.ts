@@ -13,7 +13,7 @@
  */
 import * as fs from 'node:fs';
 import { MasterKey } from '../crypto/master-key.js';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { type EnvLine, toRecord } from '../format/envfile.js';
 import { type OpenedFile, openSealed, sealLines } from '../format/sealed.js';
 import { PUBLIC_MODE, backupFile, displayPath, readText, renameDurable, writeTempBeside } from '../io/files.js';
@@ -134,7 +134,7 @@ function verify(sealedText: string, newKey: MasterKey, original: OpenedFile, lab
     JSON.stringify(names(reopened.lines)) === JSON.stringify(names(original.lines)) &&
     JSON.stringify(toRecord(reopened.lines)) === JSON.stringify(toRecord(original.lines));
   if (!same) {
-    throw new EnvsealError('E_ROTATE_VERIFY', ExitCode.integrity, `verification of the re-sealed ${label} failed; nothing was replaced`, 'This is a bug in envseal: please report it. Your file and key are unchanged or still open with the previous key.');
+    throw new EnvsealError(Code.ROTATE_VERIFY, `verification of the re-sealed ${label} failed; nothing was replaced`, 'This is a bug in envseal: please report it. Your file and key are unchanged or still open with the previous key.');
   }
 }
 
@@ -160,8 +160,7 @@ async function storeNewKey(keys: ResolvedKeys, newKey: MasterKey, oldKey: Master
   }
   if (!request.deliverNewKey) {
     throw new EnvsealError(
-      'E_ROTATE_KEY_UNSTORED',
-      ExitCode.usage,
+      Code.ROTATE_KEY_UNSTORED,
       `the master key comes from ${keys.source}, which envseal cannot update, and there is no terminal to show the new key on`,
       'Add --new-key-out FILE to write the new key to a new 0600 file, then store it in your vault and CI secrets; nothing has changed.',
     );

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isatty } from 'node:tty';
 import type { Readable, Writable } from 'node:stream';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import type { Redactor } from '../mask/redactor.js';
 
 /** Signals a terminal or a supervisor sends: passed on, so envseal never dies and leaves the child running. */
@@ -35,8 +35,7 @@ export class CommandStartError extends EnvsealError {
   constructor(command: string, errno: string | undefined) {
     const notFound = errno === 'ENOENT';
     super(
-      notFound ? 'E_COMMAND_NOT_FOUND' : 'E_COMMAND_NOT_EXECUTABLE',
-      ExitCode.usage,
+      notFound ? Code.COMMAND_NOT_FOUND : Code.COMMAND_NOT_EXECUTABLE,
       notFound
         ? `command not found: ${command}`
         : `cannot run ${command} (${errno ?? 'unknown error'})`,

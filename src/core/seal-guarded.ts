@@ -6,7 +6,7 @@
 import { FINGERPRINT_KEY } from '../guard/allow.js';
 import { detect } from '../detect/engine.js';
 import { TeamSecretIndex } from '../detect/team-secrets.js';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import type { EnvLine } from '../format/envfile.js';
 import { type SealOptions, sealLines } from '../format/sealed.js';
 import { type ResolvedKeys, keyList } from '../keys/key-sources.js';
@@ -32,8 +32,7 @@ export function sealGuarded(lines: readonly EnvLine[], keys: ResolvedKeys, optio
   if (findings.length > 0) {
     const where = findings.map((f) => `line ${f.line} (${f.description})`).join(', ');
     throw new EnvsealError(
-      'E_PLAINTEXT_LEAK',
-      ExitCode.findings,
+      Code.PLAINTEXT_LEAK,
       `${options.label}: a comment would stay readable in the sealed file and holds what looks like a secret: ${where}`,
       'Remove the secret from the comment (values belong in NAME=value entries, which are sealed), or mark a false alarm with `envseal:allow` in the comment.',
     );

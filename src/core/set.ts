@@ -3,7 +3,7 @@
  * in memory. The value arrives from the caller (stdin or a hidden prompt), never from argv. Only the
  * changed line and the MAC line differ afterwards.
  */
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { type Assignment, assignValue, removeName } from '../format/env-edit.js';
 import { looksLikeKeyMaterial } from '../mask/rules.js';
 import { openForUpdate, reseal } from './reseal.js';
@@ -20,7 +20,7 @@ export function validateName(name: string): void {
   if (NAME.test(name)) return;
   const bad = [...new Set(name.replace(/[\w.-]/g, ''))].slice(0, 3).map((c) => (c === ' ' ? 'a space' : JSON.stringify(c)));
   const why = name === '' ? ': it is empty' : name.includes('=') ? ': it contains "=", as in NAME=value' : `: it contains ${bad.join(', ')}`;
-  throw new EnvsealError('E_USAGE_NAME', ExitCode.usage, `that is not a valid variable name${why}`, 'Use letters, digits, "_", "." and "-", e.g. DATABASE_URL. Values never go on the command line.');
+  throw new EnvsealError(Code.USAGE_NAME, `that is not a valid variable name${why}`, 'Use letters, digits, "_", "." and "-", e.g. DATABASE_URL. Values never go on the command line.');
 }
 
 /**
@@ -78,7 +78,7 @@ export function unsetValue(request: UnsetRequest): UnsetResult {
   const { lines, removed } = removeName(target.opened.lines, request.name);
   if (removed === 0) {
     const values = target.opened.lines.flatMap((line) => (line.kind === 'entry' ? [line.value] : []));
-    throw new EnvsealError('E_NAME_MISSING', ExitCode.usage, `${nameForMessage(request.name, values)} is not in ${target.label}; nothing changed`, 'Check the name (names are case-sensitive) and --env.');
+    throw new EnvsealError(Code.NAME_MISSING, `${nameForMessage(request.name, values)} is not in ${target.label}; nothing changed`, 'Check the name (names are case-sensitive) and --env.');
   }
   const result = reseal(target, lines, request.now);
   return { file: request.file, name: request.name, fingerprint: result.fingerprint, removed };

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, ExitCode, Code } from '../errors.js';
 import { SEALED_SUFFIX, plainNameFor } from '../env-files.js';
 import { parseEnv } from '../format/envfile.js';
 import { type HistoryEntry, type OpenedFile, isLegacySealed, openSealed, parseSealedStructure } from '../format/sealed.js';
@@ -148,7 +148,7 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
 const STATE_PRIORITY: readonly FileState[] = ['unreadable', 'integrity', 'wrong-key', 'key-missing', 'rotation-unfinished', 'stale', 'overdue', 'behind', 'legacy'];
 
 function problemState(code: string): FileState {
-  if (code === 'E_KEY_WRONG' || code === 'E_KEY_MALFORMED' || code === 'E_KEY_FILE_PERMISSIONS' || code === 'E_KEY_COMMAND' || code === 'E_KEY_FILE_SYNTAX' || code === 'E_KEY_FILE_TYPE') return 'wrong-key';
+  if (code === Code.KEY_WRONG || code === Code.KEY_MALFORMED || code === Code.KEY_FILE_PERMISSIONS || code === Code.KEY_COMMAND || code === Code.KEY_FILE_SYNTAX || code === Code.KEY_FILE_TYPE) return 'wrong-key';
   return 'integrity';
 }
 

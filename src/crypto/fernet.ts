@@ -9,7 +9,7 @@
  * equal to the set this module can produce.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code, type ErrorCode } from '../errors.js';
 
 const VERSION = 0x80;
 const HEADER_BYTES = 1 + 8 + 16;
@@ -27,18 +27,28 @@ export type InvalidTokenReason =
   | 'mac'
   | 'padding';
 
+const TOKEN_CODES: Record<InvalidTokenReason, ErrorCode> = {
+  encoding: Code.FERNET_ENCODING,
+  length: Code.FERNET_LENGTH,
+  version: Code.FERNET_VERSION,
+  expired: Code.FERNET_EXPIRED,
+  future: Code.FERNET_FUTURE,
+  mac: Code.FERNET_MAC,
+  padding: Code.FERNET_PADDING,
+};
+
 /** A token that is not valid under any of the given keys. The reason never includes token bytes. */
 export class InvalidTokenError extends EnvsealError {
   readonly reason: InvalidTokenReason;
   constructor(reason: InvalidTokenReason) {
-    super(`E_FERNET_${reason.toUpperCase()}`, ExitCode.integrity, `invalid Fernet token (${reason})`);
+    super(TOKEN_CODES[reason], `invalid Fernet token (${reason})`);
     this.reason = reason;
   }
 }
 
 export class InvalidKeyError extends EnvsealError {
   constructor(detail: string) {
-    super('E_FERNET_KEY', ExitCode.key, `invalid Fernet key: ${detail}`);
+    super(Code.FERNET_KEY, `invalid Fernet key: ${detail}`);
   }
 }
 

@@ -4,7 +4,7 @@
  * (the file MAC, keyed hashes) uses sub-keys derived with HKDF so no key serves two purposes.
  */
 import { createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { FernetKey, decodeBase64Url, encodeBase64Url } from './fernet.js';
 
 export const MASTER_KEY_LENGTH = 44;
@@ -39,8 +39,7 @@ export class MasterKey {
     const bytes = decodeBase64Url(trimmed.length === MASTER_KEY_LENGTH - 1 ? `${trimmed}=` : trimmed);
     if (!bytes || bytes.length !== 32) {
       throw new EnvsealError(
-        'E_KEY_MALFORMED',
-        ExitCode.key,
+        Code.KEY_MALFORMED,
         `the master key from ${source} is malformed: expected ${MASTER_KEY_LENGTH} url-safe base64 characters (32 bytes), found ${describeShape(trimmed)}`,
         'Copy the whole key again (it ends with "="), or create a new one with `envseal keygen`.',
       );

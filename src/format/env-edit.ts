@@ -3,7 +3,7 @@
  * write the result back with every untouched line byte for byte as in the source. Pure. Used by set,
  * unset, generate, the merge driver and example, so a one-value change is a one-line diff.
  */
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { type EnvEntry, type EnvLine, joinLines, renderEntry, renderValue } from './envfile.js';
 
 export type Assignment = 'added' | 'changed' | 'unchanged';
@@ -69,7 +69,7 @@ export function renderEdited(sourceText: string, source: readonly EnvLine[], lin
       if (line.kind === 'trivia') return [line.text];
       const rendered = renderValue(line.value, line.quote);
       if (rendered === undefined) {
-        throw new EnvsealError('E_ENV_UNREPRESENTABLE', ExitCode.integrity, `${label}: the value of ${line.name} cannot be written as a dotenv value`, 'Remove the mix of quotes and escaped newlines from the value.');
+        throw new EnvsealError(Code.ENV_UNREPRESENTABLE, `${label}: the value of ${line.name} cannot be written as a dotenv value`, 'Remove the mix of quotes and escaped newlines from the value.');
       }
       return [renderEntry(line, rendered)];
     }),

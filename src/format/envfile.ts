@@ -9,7 +9,7 @@
  * than silently changed.
  */
 import { createRequire } from 'node:module';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 
 export type Quote = '' | "'" | '"' | '`';
 
@@ -76,8 +76,7 @@ export function parseEnv(text: string, label: string): EnvLine[] {
       const trimmed = part.trim();
       if (trimmed !== '' && !trimmed.startsWith('#')) {
         throw new EnvsealError(
-          'E_ENV_SYNTAX',
-          ExitCode.integrity,
+          Code.ENV_SYNTAX,
           `${label} line ${cursorLine} is not NAME=value, a comment or a blank line`,
           'Fix the line or comment it out with "#". (dotenv ignores such lines; envseal refuses them rather than copy them into a sealed file in plaintext.)',
         );
@@ -99,7 +98,7 @@ export function parseEnv(text: string, label: string): EnvLine[] {
     // Trivia before the entry ends at the start of the entry's own line.
     const entryLineStart = text.lastIndexOf('\n', start - 1) + 1;
     if (text.slice(entryLineStart, start).trim() !== '') {
-      throw new EnvsealError('E_ENV_SYNTAX', ExitCode.integrity, `${label} line ${lineNumberAt(text, start, cursor, cursorLine)} could not be parsed`, 'Put each NAME=value on its own line.');
+      throw new EnvsealError(Code.ENV_SYNTAX, `${label} line ${lineNumberAt(text, start, cursor, cursorLine)} could not be parsed`, 'Put each NAME=value on its own line.');
     }
     takeTrivia(entryLineStart);
     const valueSpan = indices[2];
@@ -109,7 +108,7 @@ export function parseEnv(text: string, label: string): EnvLine[] {
     if (lineEnd === -1) lineEnd = text.length;
     const tail = text.slice(valueEnd, lineEnd);
     if (!INLINE_TAIL.test(tail)) {
-      throw new EnvsealError('E_ENV_SYNTAX', ExitCode.integrity, `${label} line ${cursorLine} has text after its value that is not a comment`, 'Quote the value or start the trailing text with " #".');
+      throw new EnvsealError(Code.ENV_SYNTAX, `${label} line ${cursorLine} has text after its value that is not a comment`, 'Quote the value or start the trailing text with " #".');
     }
     const { value, quote } = dotenvValue(m[2] ?? '');
     const head = text.slice(start, indices[1]![0]);
@@ -208,8 +207,7 @@ export function renderEnv(lines: readonly EnvLine[], label: string): string {
   const second = renderFromBottom(lines, true);
   if (typeof second === 'string') return second;
   throw new EnvsealError(
-    'E_ENV_UNREPRESENTABLE',
-    ExitCode.integrity,
+    Code.ENV_UNREPRESENTABLE,
     `${label} line ${first.line}: the value of ${first.name} cannot be written so that dotenv reads it back unchanged`,
     'Change the value so one quoting can hold it: no backslash at the end of a quoted value, and not all three quote characters together with a newline.',
   );
@@ -259,8 +257,7 @@ export function assertDotenvEquivalent(text: string, lines: readonly EnvLine[], 
   for (const name of names) {
     if (expected[name] !== actual[name]) {
       throw new EnvsealError(
-        'E_ENV_AMBIGUOUS',
-        ExitCode.integrity,
+        Code.ENV_AMBIGUOUS,
         `${label}: envseal reads ${name} differently from dotenv`,
         `Quote the value of ${name} (or split the line) so its meaning is unambiguous, then retry.`,
       );

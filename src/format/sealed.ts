@@ -8,7 +8,7 @@
  *
  * The file is itself a dotenv file: metadata lines are comments, values are `fernet:` strings.
  */
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code, type ErrorCode } from '../errors.js';
 import { InvalidTokenError, decryptWithKeys, encrypt as fernetEncrypt } from '../crypto/fernet.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import { decodeUtf8, normalizeNewlines } from '../text.js';
@@ -66,8 +66,7 @@ interface SealedStructure {
   mac: string;
 }
 
-const integrity = (code: string, message: string, hint: string): EnvsealError =>
-  new EnvsealError(code, ExitCode.integrity, message, hint);
+const integrity = (code: ErrorCode, message: string, hint: string): EnvsealError => new EnvsealError(code, message, hint);
 
 const RESTORE_HINT =
   'Restore it from git (`git checkout -- <file>`) or a backup, or re-create it from the plaintext with `envseal encrypt --force`.';
@@ -91,20 +90,20 @@ function readEnvelope(text: string, label: string): Envelope {
   const header = HEADER.exec(firstBreak === -1 ? text : text.slice(0, firstBreak));
   if (!header) {
     throw integrity(
-      'E_NOT_SEALED',
+      Code.NOT_SEALED,
       `${label} is not an envseal sealed file (its first line is not an "#envseal:v1" header)`,
       `Seal a plaintext file with \`envseal encrypt --in <file>\`; to open it, pass the sealed file with --in.`,
     );
   }
   const version = Number(header[1]);
   if (version !== FORMAT_VERSION) {
-    throw integrity('E_SEALED_VERSION', `${label} uses sealed format v${version}; this envseal reads v${FORMAT_VERSION}`, 'Upgrade envseal.');
+    throw integrity(Code.SEALED_VERSION, `${label} uses sealed format v${version}; this envseal reads v${FORMAT_VERSION}`, 'Upgrade envseal.');
   }
   const trimmedEnd = text.endsWith('\n') ? text.length - 1 : text.length;
   const macStart = text.lastIndexOf('\n', trimmedEnd - 1) + 1;
   const mac = MAC_LINE.exec(text.slice(macStart, trimmedEnd));
   if (!mac || macStart === 0) {
-    throw integrity('E_SEALED_TRUNCATED', `${label} has no "#envseal:mac" line at its end: it is truncated or was edited by hand`, RESTORE_HINT);
+    throw integrity(Code.SEALED_TRUNCATED, `${label} has no "#envseal:mac" line at its end: it is truncated or was edited by hand`, RESTORE_HINT);
   }
   return { version, fingerprint: header[2]!, signed: text.slice(0, macStart), mac: mac[1]!, innerStart: firstBreak + 1 };
 }
@@ -123,7 +122,7 @@ function readContents(envelope: Envelope, label: string): Pick<SealedStructure, 
   const body = parseEnv(bodyText, label).map((line) => ({ ...line, line: line.line + bodyStart + 1 }));
   const stray = body.find((line) => line.kind === 'trivia' && line.text.startsWith(META));
   if (stray) {
-    throw integrity('E_SEALED_CORRUPT', `${label} line ${stray.line} is envseal metadata out of place`, RESTORE_HINT);
+    throw integrity(Code.SEALED_CORRUPT, `${label} line ${stray.line} is envseal metadata out of place`, RESTORE_HINT);
   }
   return { history, body };
 }
@@ -145,7 +144,7 @@ function parseHistory(json: string, label: string): HistoryEntry {
   } catch {
     // reported below
   }
-  throw integrity('E_SEALED_CORRUPT', `${label} has a malformed history line`, RESTORE_HINT);
+  throw integrity(Code.SEALED_CORRUPT, `${label} has a malformed history line`, RESTORE_HINT);
 }
 
 export function fileMac(key: MasterKey, signed: string): string {
@@ -161,8 +160,7 @@ export class WrongKeyError extends EnvsealError {
   constructor(label: string, sealedWith: string, tried: readonly MasterKey[], source: string) {
     const triedList = tried.map((k) => k.fingerprint).join(', ');
     super(
-      'E_KEY_WRONG',
-      ExitCode.key,
+      Code.KEY_WRONG,
       `${label} was sealed with key ${sealedWith}, but the key from ${source} is ${triedList}`,
       'Get the key with that fingerprint from your team (password manager or vault). If the key was rotated, ask for the new one; `envseal status` shows which key each file needs.',
     );
@@ -184,7 +182,7 @@ export function openSealed(text: string, keys: readonly MasterKey[], label: stri
   const key = keys[keyIndex]!;
   if (!macMatches(key, envelope)) {
     throw integrity(
-      'E_SEALED_TAMPERED',
+      Code.SEALED_TAMPERED,
       `${label} failed its integrity check: the file MAC does not match, so it was changed after it was sealed`,
       RESTORE_HINT,
     );
@@ -193,7 +191,7 @@ export function openSealed(text: string, keys: readonly MasterKey[], label: stri
   const lines = structure.body.map((line): SealedLine => {
     if (line.kind !== 'entry') return line;
     if (!line.value.startsWith(VALUE_PREFIX)) {
-      throw integrity('E_SEALED_PLAINTEXT', `${label} line ${line.line}: ${line.name} is not sealed (its value does not start with "fernet:")`, RESTORE_HINT);
+      throw integrity(Code.SEALED_PLAINTEXT, `${label} line ${line.line}: ${line.name} is not sealed (its value does not start with "fernet:")`, RESTORE_HINT);
     }
     const token = line.value.slice(VALUE_PREFIX.length);
     return { ...line, token, value: decryptValue(key, token, `${label} line ${line.line} (${line.name})`) };
@@ -208,7 +206,7 @@ function decryptValue(key: MasterKey, token: string, where: string): string {
   } catch (e) {
     if (!(e instanceof InvalidTokenError)) throw e;
   }
-  throw integrity('E_SEALED_CORRUPT', `${where} holds a token that does not decrypt to UTF-8 text under the file's key`, RESTORE_HINT);
+  throw integrity(Code.SEALED_CORRUPT, `${where} holds a token that does not decrypt to UTF-8 text under the file's key`, RESTORE_HINT);
 }
 
 function openLegacy(token: string, keys: readonly MasterKey[], label: string, keySource: string): OpenedFile {
@@ -218,16 +216,15 @@ function openLegacy(token: string, keys: readonly MasterKey[], label: string, ke
   } catch (e) {
     if (e instanceof InvalidTokenError && e.reason === 'mac') {
       throw new EnvsealError(
-        'E_KEY_WRONG',
-        ExitCode.key,
+        Code.KEY_WRONG,
         `${label} is a whole-file Fernet token that the key from ${keySource} (${keys.map((k) => k.fingerprint).join(', ')}) does not open: wrong key, or the file was changed`,
         'Use the key the file was sealed with. After opening it once, `envseal encrypt` converts it to the per-value format.',
       );
     }
-    throw integrity('E_SEALED_CORRUPT', `${label} looks like a whole-file Fernet token but is not a valid one (${(e as Error).message})`, RESTORE_HINT);
+    throw integrity(Code.SEALED_CORRUPT, `${label} looks like a whole-file Fernet token but is not a valid one (${(e as Error).message})`, RESTORE_HINT);
   }
   const text = decodeUtf8(decrypted.plaintext);
-  if (text === undefined) throw integrity('E_SEALED_CORRUPT', `${label} decrypts to bytes that are not UTF-8 text`, RESTORE_HINT);
+  if (text === undefined) throw integrity(Code.SEALED_CORRUPT, `${label} decrypts to bytes that are not UTF-8 text`, RESTORE_HINT);
   const lines = parseEnv(normalizeNewlines(text).text, `${label} (decrypted)`).map(
     (line): SealedLine => (line.kind === 'entry' ? { ...line, token: '' } : line),
   );
@@ -252,7 +249,7 @@ export function sealLines(lines: readonly EnvLine[], key: MasterKey, options: Se
   for (const line of lines) {
     if (line.kind === 'trivia') {
       if (line.text.trimStart().startsWith(META)) {
-        throw integrity('E_ENV_RESERVED', `${options.label} line ${line.line} starts with "${META}", which envseal reserves for its own metadata`, 'Reword the comment.');
+        throw integrity(Code.ENV_RESERVED, `${options.label} line ${line.line} starts with "${META}", which envseal reserves for its own metadata`, 'Reword the comment.');
       }
       out.push(line.text);
       continue;

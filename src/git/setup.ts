@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { PUBLIC_MODE, displayPath, exists, ioError, readText, writeFileAtomic } from '../io/files.js';
 
 export const ATTRIBUTES_LINE = '*.encrypted diff=envseal merge=envseal';
@@ -116,14 +116,14 @@ export function gitUnsetup(request: { cwd: string }): UnsetupResult {
 
 function gitStatus(cwd: string, args: readonly string[]): { status: number; stdout: string; stderr: string } {
   const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
-  if (result.error) throw new EnvsealError('E_GIT_MISSING', ExitCode.io, `cannot run git: ${result.error.message}`, 'Install git and make sure it is on PATH.');
+  if (result.error) throw new EnvsealError(Code.GIT_MISSING, `cannot run git: ${result.error.message}`, 'Install git and make sure it is on PATH.');
   return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 }
 
 function git(cwd: string, args: readonly string[]): string {
   const result = gitStatus(cwd, args);
   if (result.status !== 0) {
-    throw new EnvsealError('E_GIT', ExitCode.io, `git ${args.slice(0, 2).join(' ')} failed in ${displayPath(cwd)}: ${result.stderr.trim().split('\n')[0] ?? ''}`, 'Check that the repository is writable (`git config --local --list`).');
+    throw new EnvsealError(Code.GIT, `git ${args.slice(0, 2).join(' ')} failed in ${displayPath(cwd)}: ${result.stderr.trim().split('\n')[0] ?? ''}`, 'Check that the repository is writable (`git config --local --list`).');
   }
   return result.stdout;
 }
@@ -136,7 +136,7 @@ function configGet(cwd: string, key: string): string | undefined {
 function repositoryRoot(cwd: string): string {
   const result = gitStatus(cwd, ['rev-parse', '--show-toplevel']);
   if (result.status !== 0) {
-    throw new EnvsealError('E_NOT_GIT_REPO', ExitCode.usage, `${displayPath(cwd) || '.'} is not inside a git work tree`, 'Run it inside your repository (after `git init` or `git clone`).');
+    throw new EnvsealError(Code.NOT_A_REPO, `${displayPath(cwd) || '.'} is not inside a git work tree`, 'Run it inside your repository (after `git init` or `git clone`).');
   }
   return result.stdout.trim();
 }

@@ -7,7 +7,7 @@
  * (`envseal git setup`) must not run, and what is scanned must be the committed bytes.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { type PatchFile, PatchParser } from './patch.js';
 
 // --text: a .gitattributes `-diff` or `binary` must not hide a file from the guard; truly binary
@@ -18,12 +18,12 @@ const MAX_BUFFER = 1024 * 1024 * 1024;
 
 function gitError(args: readonly string[], stderr: string): EnvsealError {
   const message = stderr.trim().split('\n')[0] ?? '';
-  return new EnvsealError('E_GIT', ExitCode.io, `git ${args[0]} failed: ${message}`, 'Run it inside a git work tree; check `git status`.');
+  return new EnvsealError(Code.GIT, `git ${args[0]} failed: ${message}`, 'Run it inside a git work tree; check `git status`.');
 }
 
 export function gitSync(cwd: string, args: readonly string[], input?: string): Buffer {
   const result = spawnSync('git', [...GIT_CONFIG, ...args], { cwd, input, maxBuffer: MAX_BUFFER });
-  if (result.error) throw new EnvsealError('E_GIT_MISSING', ExitCode.io, `cannot run git: ${result.error.message}`, 'Install git and make sure it is on PATH.');
+  if (result.error) throw new EnvsealError(Code.GIT_MISSING, `cannot run git: ${result.error.message}`, 'Install git and make sure it is on PATH.');
   if (result.status !== 0) throw gitError(args, result.stderr.toString('utf8'));
   return result.stdout;
 }
@@ -41,7 +41,7 @@ async function* gitStream(cwd: string, args: readonly string[]): AsyncGenerator<
   const err: Buffer[] = [];
   child.stderr.on('data', (d: Buffer) => err.push(d));
   const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', (e) => reject(new EnvsealError('E_GIT_MISSING', ExitCode.io, `cannot run git: ${e.message}`, 'Install git and make sure it is on PATH.')));
+    child.on('error', (e) => reject(new EnvsealError(Code.GIT_MISSING, `cannot run git: ${e.message}`, 'Install git and make sure it is on PATH.')));
     child.on('close', resolve);
   });
   for await (const chunk of child.stdout) yield chunk as Buffer;

@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import type { Finding } from '../detect/types.js';
 import { displayPath, readText, writeFileAtomic } from '../io/files.js';
 
@@ -67,11 +67,11 @@ export function readBaseline(file: string): Set<string> {
     json = JSON.parse(readText(file).text);
   } catch (e) {
     if (e instanceof EnvsealError) throw e;
-    throw new EnvsealError('E_BASELINE_INVALID', ExitCode.integrity, `${displayPath(file)} is not valid JSON`, 'Regenerate it with `envseal scan --write-baseline FILE`.');
+    throw new EnvsealError(Code.BASELINE_INVALID, `${displayPath(file)} is not valid JSON`, 'Regenerate it with `envseal scan --write-baseline FILE`.');
   }
   const fingerprints = (json as Partial<BaselineFile>).fingerprints;
   if (!Array.isArray(fingerprints) || !fingerprints.every((f) => typeof f === 'string')) {
-    throw new EnvsealError('E_BASELINE_INVALID', ExitCode.integrity, `${displayPath(file)} is not an envseal baseline (no "fingerprints" list)`, 'Regenerate it with `envseal scan --write-baseline FILE`.');
+    throw new EnvsealError(Code.BASELINE_INVALID, `${displayPath(file)} is not an envseal baseline (no "fingerprints" list)`, 'Regenerate it with `envseal scan --write-baseline FILE`.');
   }
   return new Set(fingerprints);
 }

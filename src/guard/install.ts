@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { displayPath, ioError, writeFileAtomic } from '../io/files.js';
 import { packageRoot } from '../package-root.js';
 
@@ -48,7 +48,7 @@ async function repoInfo(cwd: string): Promise<RepoInfo> {
   try {
     root = (await git.revparse(['--show-toplevel'])).trim();
   } catch {
-    throw new EnvsealError('E_NOT_A_REPO', ExitCode.usage, `${displayPath(cwd)} is not inside a git work tree`, 'Run it inside the repository (git init first for a new project).');
+    throw new EnvsealError(Code.NOT_A_REPO, `${displayPath(cwd)} is not inside a git work tree`, 'Run it inside the repository (git init first for a new project).');
   }
   const hooksPath = (await git.raw(['config', '--get', 'core.hooksPath']).catch(() => '')).trim();
   const gitHooksDir = path.resolve(root, (await git.raw(['rev-parse', '--git-path', 'hooks'])).trim());
@@ -136,7 +136,7 @@ export function installHooks(location: HookLocation): HookChange[] {
     if (current !== undefined || isSymlink(file)) {
       const chained = `${file}${CHAINED_SUFFIX}`;
       if (fs.existsSync(chained) || isSymlink(chained)) {
-        throw new EnvsealError('E_HOOK_CHAINED_EXISTS', ExitCode.usage, `both ${displayPath(file)} and ${displayPath(chained)} exist, and the first is not envseal's`, `Move one of them away, then run \`envseal hooks install\` again.`);
+        throw new EnvsealError(Code.HOOK_CHAINED_EXISTS, `both ${displayPath(file)} and ${displayPath(chained)} exist, and the first is not envseal's`, `Move one of them away, then run \`envseal hooks install\` again.`);
       }
       try {
         fs.renameSync(file, chained);

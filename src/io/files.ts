@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { decodeUtf8, normalizeNewlines, type NormalizedText } from '../text.js';
 
 export const PRIVATE_MODE = 0o600;
@@ -19,22 +19,22 @@ export function ioError(error: unknown, action: 'read' | 'write' | 'create' | 'r
   switch (code) {
     case 'ENOENT':
       return action === 'read'
-        ? new EnvsealError('E_FILE_MISSING', ExitCode.io, `${where} does not exist`, 'Check the path (or --in/--out), or run the command from the directory that holds it.')
-        : new EnvsealError('E_DIR_MISSING', ExitCode.io, `cannot ${action} ${where}: its directory does not exist`, 'Create the directory first or choose another path.');
+        ? new EnvsealError(Code.FILE_MISSING, `${where} does not exist`, 'Check the path (or --in/--out), or run the command from the directory that holds it.')
+        : new EnvsealError(Code.DIR_MISSING, `cannot ${action} ${where}: its directory does not exist`, 'Create the directory first or choose another path.');
     case 'EISDIR':
-      return new EnvsealError('E_IS_DIRECTORY', ExitCode.io, `${where} is a directory, not a file`, 'Pass the path of a file.');
+      return new EnvsealError(Code.IS_DIRECTORY, `${where} is a directory, not a file`, 'Pass the path of a file.');
     case 'ENOTDIR':
-      return new EnvsealError('E_NOT_DIRECTORY', ExitCode.io, `cannot ${action} ${where}: a parent of it is a file, not a directory`, 'Check the path.');
+      return new EnvsealError(Code.NOT_DIRECTORY, `cannot ${action} ${where}: a parent of it is a file, not a directory`, 'Check the path.');
     case 'EACCES':
     case 'EPERM':
-      return new EnvsealError('E_PERMISSION', ExitCode.io, `permission denied: cannot ${action} ${where}`, action === 'read' ? `Check the file's permissions (ls -l ${where}).` : `Check the permissions of the file and its directory (ls -ld ${path.dirname(where)}).`);
+      return new EnvsealError(Code.PERMISSION, `permission denied: cannot ${action} ${where}`, action === 'read' ? `Check the file's permissions (ls -l ${where}).` : `Check the permissions of the file and its directory (ls -ld ${path.dirname(where)}).`);
     case 'ENOSPC':
     case 'EDQUOT':
-      return new EnvsealError('E_DISK_FULL', ExitCode.io, `cannot ${action} ${where}: the disk is full`, 'Free some space and retry; the existing file was not changed.');
+      return new EnvsealError(Code.DISK_FULL, `cannot ${action} ${where}: the disk is full`, 'Free some space and retry; the existing file was not changed.');
     case 'EROFS':
-      return new EnvsealError('E_READ_ONLY', ExitCode.io, `cannot ${action} ${where}: the file system is read-only`, 'Write somewhere else (--out).');
+      return new EnvsealError(Code.READ_ONLY, `cannot ${action} ${where}: the file system is read-only`, 'Write somewhere else (--out).');
     default:
-      return new EnvsealError('E_IO', ExitCode.io, `cannot ${action} ${where} (${code})`, 'Check the path and retry.');
+      return new EnvsealError(Code.IO, `cannot ${action} ${where} (${code})`, 'Check the path and retry.');
   }
 }
 
@@ -56,7 +56,7 @@ export function readBytes(file: string): Buffer {
 export function readText(file: string): NormalizedText {
   const text = decodeUtf8(readBytes(file));
   if (text === undefined) {
-    throw new EnvsealError('E_NOT_UTF8', ExitCode.integrity, `${displayPath(file)} is not UTF-8 text`, 'Convert it to UTF-8 (e.g. `iconv -f latin1 -t utf-8`), or check that you passed the right file.');
+    throw new EnvsealError(Code.NOT_UTF8, `${displayPath(file)} is not UTF-8 text`, 'Convert it to UTF-8 (e.g. `iconv -f latin1 -t utf-8`), or check that you passed the right file.');
   }
   return normalizeNewlines(text);
 }
@@ -177,7 +177,7 @@ export function createFileExclusive(file: string, content: string, mode: number)
     fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, mode);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') {
-      throw new EnvsealError('E_FILE_EXISTS', ExitCode.usage, `${displayPath(file)} already exists; not overwriting it`, 'Choose another path, or move the existing file away first.');
+      throw new EnvsealError(Code.FILE_EXISTS, `${displayPath(file)} already exists; not overwriting it`, 'Choose another path, or move the existing file away first.');
     }
     throw ioError(e, 'create', file);
   }

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { displayPath, ioError } from './files.js';
 
 const WAIT_MS = 10_000;
@@ -84,8 +84,7 @@ export function acquireLock(file: string): () => void {
     }
     if (Date.now() > deadline) {
       throw new EnvsealError(
-        'E_LOCKED',
-        ExitCode.io,
+        Code.LOCKED,
         `another envseal process is changing ${displayPath(file)} (lock ${displayPath(lock)})`,
         'Wait for it to finish and retry. If no envseal is running, delete the lock file.',
       );

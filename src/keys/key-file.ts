@@ -9,7 +9,7 @@
  * The same text is accepted from ENVSEAL_KEY_COMMAND, so a vault can hold previous keys too.
  */
 import { MasterKey } from '../crypto/master-key.js';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 
 export interface PreviousKey {
   key: MasterKey;
@@ -38,8 +38,7 @@ export function parseKeyFile(text: string, source: string): KeyFileContent {
     const match = PREVIOUS.exec(line);
     if (!match) {
       throw new EnvsealError(
-        'E_KEY_FILE_SYNTAX',
-        ExitCode.key,
+        Code.KEY_FILE_SYNTAX,
         `${where} is not "previous <key>": a key file holds one current key, then previous keys`,
         'Keep the current key on the first line; prefix older keys with "previous ".',
       );
@@ -47,7 +46,7 @@ export function parseKeyFile(text: string, source: string): KeyFileContent {
     previous.push({ key: MasterKey.parse(match[1]!, where), ...(match[2] ? { retired: match[2] } : {}) });
   });
   if (!current) {
-    throw new EnvsealError('E_KEY_MALFORMED', ExitCode.key, `${source} holds no key`, 'Paste the key (44 characters) on its first line, or run `envseal init` to create one.');
+    throw new EnvsealError(Code.KEY_MALFORMED, `${source} holds no key`, 'Paste the key (44 characters) on its first line, or run `envseal init` to create one.');
   }
   return { current, previous };
 }

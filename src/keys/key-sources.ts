@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MasterKey } from '../crypto/master-key.js';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE, keyFileName, keyVariableNames } from '../env-files.js';
 import { displayPath } from '../io/files.js';
 import { directoriesUpToRoot } from '../io/repo.js';
@@ -108,7 +108,7 @@ function runKeyCommand(command: string): string {
       : result.signal
         ? `was killed by ${result.signal}`
         : `exited with status ${result.status}`;
-    throw new EnvsealError('E_KEY_COMMAND', ExitCode.key, `${KEY_COMMAND_VARIABLE} ${why}`, `Run the command yourself to see why; its stdout must be the key.`);
+    throw new EnvsealError(Code.KEY_COMMAND, `${KEY_COMMAND_VARIABLE} ${why}`, `Run the command yourself to see why; its stdout must be the key.`);
   }
   return result.stdout;
 }
@@ -129,8 +129,7 @@ function missingKeyError(lookup: KeyLookup): EnvsealError {
   const nearest = path.join(dirs[dirs.length - 1]!, name);
   const envFlag = lookup.envName ? ` --env ${lookup.envName}` : '';
   return new EnvsealError(
-    'E_KEY_MISSING',
-    ExitCode.key,
+    Code.KEY_MISSING,
     `no master key found for ${displayPath(lookup.envFile)}. Looked in: ${variables.join(', ')}, ${KEY_COMMAND_VARIABLE}, and ${name} in ${dirs.map(displayDir).join(', ')}`,
     `Set ${variables[0]} (in CI: a secret with that name), or save the key in ${displayPath(nearest)} (chmod 600). ` +
       `Starting a new project? Run \`envseal init${envFlag}\`.`,

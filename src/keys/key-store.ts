@@ -1,6 +1,6 @@
 /** Reading and writing key files: private (0600) or refused, never overwritten by accident. */
 import * as fs from 'node:fs';
-import { EnvsealError, ExitCode } from '../errors.js';
+import { EnvsealError, Code } from '../errors.js';
 import { PRIVATE_MODE, createFileExclusive, displayPath, ioError, writeFileAtomic } from '../io/files.js';
 import { type KeyFileContent, parseKeyFile, serializeKeyFile } from './key-file.js';
 
@@ -19,12 +19,11 @@ export function readKeyFile(file: string, fromFlag = false): KeyFileContent {
   if (stat.isDirectory()) throw ioError(Object.assign(new Error(), { code: 'EISDIR' }), 'read', file);
   const stream = stat.isFIFO() || stat.isCharacterDevice() || stat.isSocket();
   if (!stat.isFile() && !(fromFlag && stream)) {
-    throw new EnvsealError('E_KEY_FILE_TYPE', ExitCode.key, `key file ${displayPath(file)} is not a regular file`, 'Replace it with a regular file holding the key (chmod 600), or pass a pipe explicitly with --key-file.');
+    throw new EnvsealError(Code.KEY_FILE_TYPE, `key file ${displayPath(file)} is not a regular file`, 'Replace it with a regular file holding the key (chmod 600), or pass a pipe explicitly with --key-file.');
   }
   if (stat.isFile() && process.platform !== 'win32' && (stat.mode & 0o077) !== 0) {
     throw new EnvsealError(
-      'E_KEY_FILE_PERMISSIONS',
-      ExitCode.key,
+      Code.KEY_FILE_PERMISSIONS,
       `key file ${displayPath(file)} is readable by other users (mode ${(stat.mode & 0o777).toString(8).padStart(4, '0')}), so envseal will not use it`,
       `Run: chmod 600 ${displayPath(file)}`,
     );
@@ -47,7 +46,7 @@ export function replaceKeyFile(file: string, content: KeyFileContent, envLabel: 
   // A symlinked key file (a dotfiles setup) is updated where it really lives, not replaced by a copy.
   const target = fs.realpathSync(file);
   if (!fs.statSync(target).isFile()) {
-    throw new EnvsealError('E_KEY_FILE_TYPE', ExitCode.key, `key file ${displayPath(file)} is not a regular file, so the new key cannot be stored in it`, 'Use --new-key-out FILE to write the new key to a new file instead; nothing has changed.');
+    throw new EnvsealError(Code.KEY_FILE_TYPE, `key file ${displayPath(file)} is not a regular file, so the new key cannot be stored in it`, 'Use --new-key-out FILE to write the new key to a new file instead; nothing has changed.');
   }
   writeFileAtomic(target, serializeKeyFile(content, envLabel), { mode: PRIVATE_MODE, forceMode: true });
 }

@@ -6,6 +6,9 @@ import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import { ROOT, read, run } from '../helpers/cli.js';
 import { python } from '../helpers/python.js';
+import { needing } from '../helpers/tools.js';
+
+const withPython = needing(test, 'python3-cryptography');
 
 const dotenv = createRequire(import.meta.url)('dotenv');
 const format = read(path.join(ROOT, 'docs/FORMAT.md'));
@@ -18,7 +21,7 @@ test('.env.encrypted.example opens with the documented demo key into exactly .en
   assert.is(r.stdout, read(path.join(ROOT, '.env.example')), 'comments and layout too');
 });
 
-test('the Python snippet in docs/FORMAT.md verifies the MAC and decrypts a value', () => {
+withPython('the Python snippet in docs/FORMAT.md verifies the MAC and decrypts a value', () => {
   const snippet = [...format.matchAll(/```python\n([\s\S]*?)```/g)].map((m) => m[1]).find((code) => code.includes('HKDF'));
   assert.ok(snippet);
   const out = python(`import os\nos.chdir(${JSON.stringify(ROOT)})\n${snippet}`);

@@ -8,6 +8,9 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, assertNoSecrets, cleanEnv, git, gitRepo, run, tempDir, write } from '../helpers/cli.js';
+import { needing } from '../helpers/tools.js';
+
+const framework = needing(test, 'pre-commit');
 
 const GITHUB_TOKEN = `ghp_${'Zq7Yx6Wv5Ut4Sr3Qp2On1Ml0Kj9Ih8Gf7Ed6C'.slice(0, 36)}`;
 const SECRET = 'pcf-Plaintext-Value-51c4e0a9d3b2';
@@ -48,7 +51,7 @@ function sh(cwd, command, args) {
   return { code: r.status, output: r.stdout + r.stderr };
 }
 
-test.before(() => {
+framework.before(() => {
   const [major, minor] = preCommitVersion();
   const source = envsealRepository(major < 3 || (major === 3 && minor < 2));
   env = cleanEnv({ PRE_COMMIT_HOME: tempDir('envseal-pre-commit-home-') });
@@ -64,7 +67,7 @@ test.before(() => {
   assert.is(install.code, 0, install.output);
 });
 
-test('pre-commit installs envseal from its repository; a clean commit passes', () => {
+framework('pre-commit installs envseal from its repository; a clean commit passes', () => {
   write(path.join(consumer, 'README.md'), '# app\n');
   git(consumer, 'add', '.pre-commit-config.yaml', 'README.md');
   const r = sh(consumer, 'git', ['commit', '-q', '-m', 'add pre-commit']);
@@ -73,7 +76,7 @@ test('pre-commit installs envseal from its repository; a clean commit passes', (
   assert.match(r.output, /envseal \(key material in the commit message\)\.+Passed/);
 });
 
-test('a staged plaintext .env is blocked, and its value is not printed', () => {
+framework('a staged plaintext .env is blocked, and its value is not printed', () => {
   write(path.join(consumer, '.env'), `API_SECRET=${SECRET}\n`);
   git(consumer, 'add', '-f', '.env');
   const r = sh(consumer, 'git', ['commit', '-q', '-m', 'add env']);
@@ -84,7 +87,7 @@ test('a staged plaintext .env is blocked, and its value is not printed', () => {
   git(consumer, 'rm', '-q', '--cached', '.env');
 });
 
-test('a master key in the commit message is blocked', () => {
+framework('a master key in the commit message is blocked', () => {
   const key = run(['keygen']).stdout.trim();
   write(path.join(consumer, 'notes.txt'), 'notes\n');
   git(consumer, 'add', 'notes.txt');
@@ -95,7 +98,7 @@ test('a master key in the commit message is blocked', () => {
   assert.is(sh(consumer, 'git', ['commit', '-q', '-m', 'notes']).code, 0);
 });
 
-test('pre-push blocks a token in a commit that skipped the commit hooks; the remote stays without it', () => {
+framework('pre-push blocks a token in a commit that skipped the commit hooks; the remote stays without it', () => {
   write(path.join(consumer, 'deploy.sh'), `curl -H "Authorization: token ${GITHUB_TOKEN}" https://api.github.com/\n`);
   git(consumer, 'add', 'deploy.sh');
   git(consumer, 'commit', '-q', '--no-verify', '-m', 'deploy script');
@@ -106,7 +109,7 @@ test('pre-push blocks a token in a commit that skipped the commit hooks; the rem
   assert.is(sh(consumer, 'git', ['ls-remote', 'origin', 'main']).output.trim(), '');
 });
 
-test('pre-push on a branch the remote already has (pre-commit passes PRE_COMMIT_FROM_REF/TO_REF): a clean push passes, a new leaking commit is blocked', () => {
+framework('pre-push on a branch the remote already has (pre-commit passes PRE_COMMIT_FROM_REF/TO_REF): a clean push passes, a new leaking commit is blocked', () => {
   git(consumer, 'reset', '-q', '--hard', 'HEAD~1');
   const first = sh(consumer, 'git', ['push', '-q', 'origin', 'main']);
   assert.is(first.code, 0, first.output);

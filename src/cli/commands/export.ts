@@ -1,4 +1,4 @@
-import { EnvsealError, ExitCode } from '../../errors.js';
+import { EnvsealError, Code } from '../../errors.js';
 import { type ExportFormat, type ExportVariable, appendToGithubEnv, formatDocker, formatDotenv, formatGithub, formatJson, formatShell } from '../../core/export.js';
 import { displayPath } from '../../io/files.js';
 import { plural } from '../render.js';
@@ -17,8 +17,7 @@ export const exportValues: Handler = async (args, context) => {
   const githubEnv = context.env.GITHUB_ENV;
   if (format === 'github' && !githubEnv) {
     throw new EnvsealError(
-      'E_GITHUB_ENV_MISSING',
-      ExitCode.usage,
+      Code.GITHUB_ENV_MISSING,
       'GITHUB_ENV is not set, so there is no GitHub Actions environment file to add the variables to',
       'Run this in a GitHub Actions step (the runner sets GITHUB_ENV), or use --format shell, dotenv or json elsewhere.',
     );

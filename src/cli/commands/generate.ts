@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { type Generated, type SecretType, generateTarget, generateValues } from '../../core/generate.js';
-import { EnvsealError, ExitCode } from '../../errors.js';
+import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { audited } from '../audit.js';
 import { keyOptions } from '../paths.js';
@@ -48,6 +48,6 @@ function describe(g: Generated): string {
 function parseLength(args: Args): number | undefined {
   if (args.length === undefined) return undefined;
   const text = String(args.length);
-  if (!/^\d+$/.test(text)) throw new EnvsealError('E_USAGE_LENGTH', ExitCode.usage, `--length ${text} is not a whole number`, 'For example: --length 64.');
+  if (!/^\d+$/.test(text)) throw new EnvsealError(Code.USAGE_LENGTH, `--length ${text} is not a whole number`, 'For example: --length 64.');
   return Number(text);
 }

@@ -1,5 +1,5 @@
 import { nameForMessage, validateName } from '../../core/set.js';
-import { EnvsealError, ExitCode } from '../../errors.js';
+import { EnvsealError, Code } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { maskVariables } from '../../mask/variables.js';
 import { loadValues, maskRulesFor } from '../load-values.js';
@@ -12,8 +12,7 @@ export const get: Handler = async (args, context) => {
   if (!Object.hasOwn(loaded.values, name)) {
     const near = Object.keys(loaded.values).find((other) => other.toLowerCase() === name.toLowerCase());
     throw new EnvsealError(
-      'E_NAME_MISSING',
-      ExitCode.findings,
+      Code.NAME_NOT_FOUND,
       `${nameForMessage(name, Object.values(loaded.values))} is not in ${displayPath(loaded.file)}`,
       near ? `Names are case-sensitive: did you mean ${near}?` : `${showCommand(args)} lists the names it holds.`,
     );
@@ -29,7 +28,7 @@ function assertName(argument: string, args: Args): void {
     validateName(argument);
   } catch (error) {
     if (!(error instanceof EnvsealError)) throw error;
-    throw new EnvsealError(error.code, error.exitCode, error.message, `${error.hint} ${showCommand(args)} lists the names there are.`);
+    throw new EnvsealError(error.code, error.message, `${error.hint} ${showCommand(args)} lists the names there are.`);
   }
 }
 

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { EnvsealError, ExitCode } from '../../errors.js';
+import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { type Flavour, hookStates, installHooks, locateHooks, uninstallHooks } from '../../guard/install.js';
 import type { Args, Handler } from '../spec.js';
 
 function flavourOf(args: Args): Flavour | undefined {
-  if (args.husky && args.git) throw new EnvsealError('E_USAGE', ExitCode.usage, '--husky and --git exclude each other', 'Pick one, or neither to detect husky automatically.');
+  if (args.husky && args.git) throw new EnvsealError(Code.USAGE, '--husky and --git exclude each other', 'Pick one, or neither to detect husky automatically.');
   return args.husky ? 'husky' : args.git ? 'git' : undefined;
 }
 
@@ -46,12 +46,12 @@ export const run: Handler = async (args, context) => {
   if (hook === 'pre-commit') {
     findings = await preCommitFindings(run);
   } else if (hook === 'commit-msg') {
-    if (!rest[0]) throw new EnvsealError('E_USAGE', ExitCode.usage, 'commit-msg needs the message file git passes to the hook', 'Installed hooks pass it; run `envseal hooks install`.');
+    if (!rest[0]) throw new EnvsealError(Code.USAGE, 'commit-msg needs the message file git passes to the hook', 'Installed hooks pass it; run `envseal hooks install`.');
     findings = await commitMessageFindings(run, rest[0]);
   } else if (hook === 'pre-push') {
     findings = await prePushFindings(run, rest[0] ?? context.env.PRE_COMMIT_REMOTE_NAME ?? 'origin', pushedRefs(context.env));
   } else {
-    throw new EnvsealError('E_USAGE', ExitCode.usage, `unknown hook "${hook}"`, 'Hooks: pre-commit, commit-msg, pre-push.');
+    throw new EnvsealError(Code.USAGE, `unknown hook "${hook}"`, 'Hooks: pre-commit, commit-msg, pre-push.');
   }
   const what = hook === 'pre-push' ? 'push' : 'commit';
   return reportFindings(findings, context, { blocked: `envseal blocked this ${what}` });

@@ -2,7 +2,7 @@ import { initProject } from '../../core/init.js';
 import { displayPath } from '../../io/files.js';
 import { keyVariableNames } from '../../env-files.js';
 import { keyOptions } from '../paths.js';
-import { EnvsealError } from '../../errors.js';
+import { EnvsealError, Code } from '../../errors.js';
 import { findRepoRoot } from '../../io/repo.js';
 import type { Handler } from '../spec.js';
 
@@ -28,7 +28,7 @@ export const init: Handler = async (args, context) => {
     const { installHooks, locateHooks } = await import('../../guard/install.js');
     const location = await locateHooks(context.cwd).catch((e: unknown) => {
       // A .git that git does not recognise (a bare placeholder, a broken clone): nothing to hook into.
-      if (e instanceof EnvsealError && e.code === 'E_NOT_A_REPO') return undefined;
+      if (e instanceof EnvsealError && e.code === Code.NOT_A_REPO) return undefined;
       throw e;
     });
     if (!location) {

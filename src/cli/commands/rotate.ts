@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import type { MasterKey } from '../../crypto/master-key.js';
 import { ROTATE_STEPS, type RotateStep, rotateFile } from '../../core/rotate.js';
-import { EnvsealError, ExitCode } from '../../errors.js';
+import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { plainNameFor } from '../../env-files.js';
 import { displayPath } from '../../io/files.js';
 import { audited } from '../audit.js';
@@ -69,7 +69,7 @@ async function showNewKey(key: MasterKey, context: Context, force: boolean): Pro
   if (force) return;
   const answer = await askLine(`Type "${CONFIRMATION}" once the new key is stored (anything else aborts; nothing has changed yet): `);
   if (answer.trim() !== CONFIRMATION) {
-    throw new EnvsealError('E_ROTATE_ABORTED', ExitCode.usage, 'rotation aborted before any change: the new key was not confirmed as stored', 'Run `envseal rotate` again when you can store the new key (or use --new-key-out FILE).');
+    throw new EnvsealError(Code.ROTATE_ABORTED, 'rotation aborted before any change: the new key was not confirmed as stored', 'Run `envseal rotate` again when you can store the new key (or use --new-key-out FILE).');
   }
 }
 
@@ -83,7 +83,7 @@ function testCheckpoint(env: NodeJS.ProcessEnv): ((step: RotateStep) => void) | 
   const delay = Number(env.ENVSEAL_TEST_STEP_DELAY_MS ?? 0);
   if (!crashAt && !delay) return undefined;
   if (crashAt && !(ROTATE_STEPS as readonly string[]).includes(crashAt)) {
-    throw new EnvsealError('E_USAGE_TEST', ExitCode.usage, `ENVSEAL_TEST_CRASH_AT=${crashAt} is not a rotation step (${ROTATE_STEPS.join(', ')})`);
+    throw new EnvsealError(Code.USAGE_TEST, `ENVSEAL_TEST_CRASH_AT=${crashAt} is not a rotation step (${ROTATE_STEPS.join(', ')})`);
   }
   return (step) => {
     if (step === crashAt) process.kill(process.pid, 'SIGKILL');

@@ -1,4 +1,4 @@
-import { EnvsealError, ExitCode } from '../../errors.js';
+import { EnvsealError, Code } from '../../errors.js';
 import { childEnvironment } from '../../core/child-env.js';
 import { CommandStartError, runChild } from '../../core/run.js';
 import { loadValues, maskRulesFor } from '../load-values.js';
@@ -15,7 +15,7 @@ import type { Handler } from '../spec.js';
 export const run: Handler = async (args, context) => {
   const [command, ...commandArgs] = (args.command as string[] | undefined) ?? [];
   if (!command) {
-    throw new EnvsealError('E_USAGE_RUN', ExitCode.usage, 'run needs a command to run', 'Put it after --, e.g. envseal run -- node server.js');
+    throw new EnvsealError(Code.USAGE_RUN, 'run needs a command to run', 'Put it after --, e.g. envseal run -- node server.js');
   }
   const loaded = loadValues(args, context);
   const env = childEnvironment(context.env, loaded.values, Boolean(args.override));

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { EnvsealError, ExitCode } from '../../errors.js';
+import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import type { Handler } from '../spec.js';
 import { plural } from '../render.js';
@@ -20,7 +20,7 @@ export const scan: Handler = async (args, context) => {
   const run = { ...guardRun(context, args), ...(writeTo ? { baseline: false as const } : {}) };
   const paths = (args.paths as string[] | undefined) ?? [];
   if (args.staged && args.history !== undefined) {
-    throw new EnvsealError('E_USAGE', ExitCode.usage, '--staged and --history exclude each other', 'Scan one at a time.');
+    throw new EnvsealError(Code.USAGE, '--staged and --history exclude each other', 'Scan one at a time.');
   }
   const allow = loadAllowList(run.root, run.baseline);
   let findings;

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { setValue, validateName } from '../../core/set.js';
 import { plainNameFor } from '../../env-files.js';
-import { EnvsealError, ExitCode } from '../../errors.js';
+import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { decodeUtf8 } from '../../text.js';
 import { audited } from '../audit.js';
@@ -15,8 +15,7 @@ export const set: Handler = async (args, context) => {
     // The value itself is never echoed: it is already in the shell history, it must not reach a log too.
     const shown = name.includes('=') ? name.slice(0, name.indexOf('=')) : name;
     throw new EnvsealError(
-      'E_USAGE_VALUE_ON_ARGV',
-      ExitCode.usage,
+      Code.USAGE_VALUE_ON_ARGV,
       `refusing to take the value of ${shown} from the command line: arguments are visible to other users in \`ps\` and are saved in your shell history`,
       `Pipe it in (\`printf '%s' "$VALUE" | envseal set ${shown}\`, or \`envseal set ${shown} < file\`), or run \`envseal set ${shown}\` and type it at the hidden prompt. If you typed a real secret, consider it exposed and rotate it.`,
     );
@@ -46,7 +45,7 @@ async function readStdinValue(name: string): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const text = decodeUtf8(Buffer.concat(chunks));
-  if (text === undefined) throw new EnvsealError('E_NOT_UTF8', ExitCode.integrity, `the value of ${name} on stdin is not UTF-8 text`, 'Pipe in UTF-8 text.');
+  if (text === undefined) throw new EnvsealError(Code.NOT_UTF8, `the value of ${name} on stdin is not UTF-8 text`, 'Pipe in UTF-8 text.');
   return text.replace(/\r?\n$/, '');
 }
 
@@ -72,9 +71,9 @@ function promptHidden(question: string, context: Context): Promise<string> {
     const onData = (chunk: Buffer): void => {
       for (const char of chunk.toString('utf8')) {
         if (char === '\r' || char === '\n') {
-          return finish(value === '' ? new EnvsealError('E_ABORTED', ExitCode.usage, 'no value typed; nothing changed', "To set an empty value, pipe it in: printf '' | envseal set NAME") : undefined);
+          return finish(value === '' ? new EnvsealError(Code.ABORTED, 'no value typed; nothing changed', "To set an empty value, pipe it in: printf '' | envseal set NAME") : undefined);
         }
-        if (char === '\u0003' || char === '\u0004') return finish(new EnvsealError('E_ABORTED', ExitCode.usage, 'cancelled; nothing changed'));
+        if (char === '\u0003' || char === '\u0004') return finish(new EnvsealError(Code.ABORTED, 'cancelled; nothing changed'));
         if (char === '\u007f' || char === '\b') value = Array.from(value).slice(0, -1).join('');
         else if (char >= ' ' || char === '\t') value += char;
       }

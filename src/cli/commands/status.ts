@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { DEFAULT_MAX_AGE_DAYS, MAX_POLICY_DAYS, type FileStatus, fileStatuses, findSealedFiles, statusExitCode } from '../../core/status.js';
-import { EnvsealError, ExitCode } from '../../errors.js';
+import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { loadProjectConfig } from '../../config-file.js';
 import { sealedFileName } from '../../env-files.js';
 import { displayPath } from '../../io/files.js';
@@ -27,7 +27,7 @@ function maxAge(args: Args, cwd: string): number {
   if (args.maxAge === undefined) return loadProjectConfig(cwd).rotation.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
   const days = Number(args.maxAge);
   if (!Number.isInteger(days) || days <= 0 || days > MAX_POLICY_DAYS) {
-    throw new EnvsealError('E_USAGE', ExitCode.usage, `--max-age ${String(args.maxAge)} is not a number of days from 1 to ${MAX_POLICY_DAYS}`, 'For example: --max-age 90');
+    throw new EnvsealError(Code.USAGE, `--max-age ${String(args.maxAge)} is not a number of days from 1 to ${MAX_POLICY_DAYS}`, 'For example: --max-age 90');
   }
   return days;
 }

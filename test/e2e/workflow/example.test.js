@@ -4,7 +4,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assertNoSecrets, mode, read, run, tempDir, write } from '../helpers/cli.js';
+import { assertNoSecrets, mode, read, run, tempDir, write } from '../../helpers/cli.js';
 import { dotenv, sealedProject, spot } from './helpers.js';
 
 const example = suite('example');

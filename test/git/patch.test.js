@@ -5,8 +5,8 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PatchParser, parsePatch, sparseText, unquoteGitPath } from '../dist/git/patch.js';
-import { gitRepo } from './helpers/cli.js';
+import { PatchParser, parsePatch, sparseText, unquoteGitPath } from '../../dist/git/patch.js';
+import { gitRepo } from '../helpers/cli.js';
 
 const FLAGS = ['-c', 'core.quotePath=false', 'diff', '--cached', '-U0', '--no-renames', '--no-textconv', '--no-ext-diff', '--no-color', '--diff-filter=AMT', '--src-prefix=a/', '--dst-prefix=b/'];
 

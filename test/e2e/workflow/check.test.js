@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { TEST_KEY, assertNoSecrets, run, tempDir, write } from '../helpers/cli.js';
+import { TEST_KEY, assertNoSecrets, run, tempDir, write } from '../../helpers/cli.js';
 import { sealedProject } from './helpers.js';
 
 const strong = () => randomBytes(24).toString('base64url');
@@ -120,7 +120,7 @@ rule('without an example, only the value rules run', () => {
 });
 
 rule('the shipped .env.example reads without annotation problems, and a filled env passes', () => {
-  const example = fs.readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
+  const example = fs.readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
   const filled = example.replace(/^(\w+)=.*$/gm, (_, name) => {
     const special = { DATABASE_URL: 'postgres://app:pw@db:5432/app', ENCRYPTION_KEY: strong().slice(0, 32), PII_FERNET_KEY: randomBytes(32).toString('base64url') + '=', PORT: '3000', DEBUG: 'false' };
     return `${name}=${special[name] ?? strong()}`;

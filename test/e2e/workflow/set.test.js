@@ -3,9 +3,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BIN, assertNoSecrets, read, run } from '../helpers/cli.js';
+import { BIN, assertNoSecrets, read, run } from '../../helpers/cli.js';
 import { changedLines, lines, sealedProject, spot, values } from './helpers.js';
-import { runAtTerminal } from '../helpers/pty.js';
+import { runAtTerminal } from '../../helpers/pty.js';
 
 const SECRET = spot('secret');
 const DB = spot('db');

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
 import * as assert from 'uvu/assert';
-import { gitRepo, read, run, tempDir, write } from '../helpers/cli.js';
+import { gitRepo, read, run, tempDir, write } from '../../helpers/cli.js';
 
 export const dotenv = createRequire(import.meta.url)('dotenv');
 

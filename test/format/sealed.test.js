@@ -3,12 +3,15 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
-import { TEST_KEY, OTHER_KEY } from './helpers/cli.js';
-import { python } from './helpers/python.js';
-import { MasterKey } from '../dist/crypto/master-key.js';
-import { decrypt as fernetDecrypt } from '../dist/crypto/fernet.js';
-import { parseEnv, toRecord } from '../dist/format/envfile.js';
-import { fileMac, isLegacySealed, openSealed, parseSealedStructure, renderPlaintext, sealLines } from '../dist/format/sealed.js';
+import { TEST_KEY, OTHER_KEY } from '../helpers/cli.js';
+import { python } from '../helpers/python.js';
+import { MasterKey } from '../../dist/crypto/master-key.js';
+import { decrypt as fernetDecrypt } from '../../dist/crypto/fernet.js';
+import { parseEnv, toRecord } from '../../dist/format/envfile.js';
+import { fileMac, isLegacySealed, openSealed, parseSealedStructure, renderPlaintext, sealLines } from '../../dist/format/sealed.js';
+import { needing } from '../helpers/tools.js';
+
+const withPython = needing(test, 'python3-cryptography');
 
 const dotenv = createRequire(import.meta.url)('dotenv');
 
@@ -102,7 +105,7 @@ test('opens to the same entries, comments and order', () => {
   assert.is(renderPlaintext(opened, '.env.encrypted'), PLAIN);
 });
 
-test('python decrypts a value token (values are plain Fernet under the master key)', () => {
+withPython('python decrypts a value token (values are plain Fernet under the master key)', () => {
   const token = dotenv.parse(SEALED).API_TOKEN.slice('fernet:'.length);
   const out = python(
     'import sys, json; from cryptography.fernet import Fernet; d = json.load(sys.stdin); sys.stdout.write(Fernet(d["key"]).decrypt(d["token"].encode()).decode())',
@@ -266,7 +269,7 @@ test('sealing refuses comments that would pass for envseal metadata', () => {
 
 const PY_FERNET = 'import sys, json; from cryptography.fernet import Fernet; d = json.load(sys.stdin); sys.stdout.write(Fernet(d["key"]).encrypt(d["text"].encode()).decode())';
 
-test('legacy: a whole-file Fernet token made by Python opens', () => {
+withPython('legacy: a whole-file Fernet token made by Python opens', () => {
   const token = python(PY_FERNET, JSON.stringify({ key: TEST_KEY, text: PLAIN }));
   assert.ok(isLegacySealed(token));
   assert.ok(isLegacySealed(`${token}\n`));
@@ -281,7 +284,7 @@ test('legacy: a whole-file Fernet token made by Python opens', () => {
   assert.is(open(token, [other, key]).keyIndex, 1);
 });
 
-test('legacy: CRLF content, a wrong key and a damaged token', () => {
+withPython('legacy: CRLF content, a wrong key and a damaged token', () => {
   const crlf = python(PY_FERNET, JSON.stringify({ key: TEST_KEY, text: 'A=1\r\nB="two"\r\n' }));
   assert.equal(toRecord(open(crlf).lines), { A: '1', B: 'two' });
   rejects(crlf, 'E_KEY_WRONG', 3, [other]);
@@ -292,7 +295,7 @@ test('legacy: CRLF content, a wrong key and a damaged token', () => {
   rejects('gAAAAA' + 'x'.repeat(10), 'E_SEALED_CORRUPT');
 });
 
-test('a legacy file that decrypts to something that is not a .env is refused', () => {
+withPython('a legacy file that decrypts to something that is not a .env is refused', () => {
   const token = python(PY_FERNET, JSON.stringify({ key: TEST_KEY, text: 'A=1\nnot an assignment\n' }));
   assert.throws(() => open(token), (e) => e.code === 'E_ENV_SYNTAX' && e.exitCode === 4 && e.message.includes('line 2'));
 });

@@ -3,8 +3,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { tempDir, write } from '../helpers/cli.js';
-import { loadProjectConfig } from '../../dist/config-file.js';
+import { tempDir, write } from './helpers/cli.js';
+import { loadProjectConfig } from '../dist/config-file.js';
 
 function repo() {
   const dir = tempDir('envseal-config-');

@@ -4,9 +4,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, assertNoSecrets, mode, read, run, tempDir, write } from '../helpers/cli.js';
-import { decodeBase64Url } from '../../dist/crypto/fernet.js';
-import { generateSecret } from '../../dist/core/generate.js';
+import { ROOT, assertNoSecrets, mode, read, run, tempDir, write } from '../../helpers/cli.js';
+import { decodeBase64Url } from '../../../dist/crypto/fernet.js';
+import { generateSecret } from '../../../dist/core/generate.js';
 import { dotenv, lines, sealedProject, spot, values } from './helpers.js';
 
 const plainValues = (dir, file = '.env') => dotenv.parse(read(path.join(dir, file)));

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ROOT, TEST_KEY, OTHER_KEY, assertNoSecrets, cleanEnv, run, tempDir, write } from './helpers/cli.js';
+import { ROOT, TEST_KEY, OTHER_KEY, assertNoSecrets, cleanEnv, run, tempDir, write } from '../helpers/cli.js';
 
 const FIXTURES = path.join(ROOT, 'test/fixtures/library');
 const STRIPE = 'sk_test_' + 'T3stOnlyNotReal' + '4eC39HqLyjWDarjt';

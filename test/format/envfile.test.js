@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createRequire } from 'node:module';
-import { assertDotenvEquivalent, joinLines, parseEnv, renderEntry, renderEnv, renderValue, toRecord } from '../dist/format/envfile.js';
+import { assertDotenvEquivalent, joinLines, parseEnv, renderEntry, renderEnv, renderValue, toRecord } from '../../dist/format/envfile.js';
 
 const dotenv = createRequire(import.meta.url)('dotenv');
 

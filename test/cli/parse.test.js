@@ -2,9 +2,9 @@
 // fast parser accepts argv, yargs must parse it identically; where it declines, yargs takes over.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { fastParse } from '../dist/cli/fast.js';
-import { runProgram } from '../dist/cli/program.js';
-import { COMMANDS } from '../dist/cli/spec.js';
+import { fastParse } from '../../dist/cli/fast.js';
+import { runProgram } from '../../dist/cli/program.js';
+import { COMMANDS } from '../../dist/cli/spec.js';
 
 async function viaYargs(argv) {
   let parsed;
@@ -86,7 +86,7 @@ test('yargs handles negations the fast parser declines', async () => {
 
 
 test('usage errors name unknown options but never repeat a stray word (it may be a value)', async () => {
-  const { run } = await import('./helpers/cli.js');
+  const { run } = await import('../helpers/cli.js');
   const stray = run(['get', 'API_TOKEN', 's3cr3t-typed-by-mistake']);
   assert.is(stray.code, 2);
   assert.match(stray.stderr, /1 unexpected argument/);
@@ -97,7 +97,7 @@ test('usage errors name unknown options but never repeat a stray word (it may be
 });
 
 test('an unknown command is not repeated; a likely typo gets the command it resembles, a distant word none', async () => {
-  const { run } = await import('./helpers/cli.js');
+  const { run } = await import('../helpers/cli.js');
   for (const [word, suggestion] of [['encrpyt', 'encrypt'], ['statsu', 'status'], ['bogus', undefined], ['sk_live_s3cr3tTyped', undefined]]) {
     const r = run([word]);
     assert.is(r.code, 2, word);

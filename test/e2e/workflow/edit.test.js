@@ -4,9 +4,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BIN, OTHER_KEY, assertNoSecrets, mode, read, run, runAsync, tempDir } from '../helpers/cli.js';
+import { BIN, OTHER_KEY, assertNoSecrets, mode, read, run, runAsync, tempDir } from '../../helpers/cli.js';
 import { changedLines, finished, lines, script, sealedProject, spot, values, waitFor } from './helpers.js';
-import { runAtTerminal } from '../helpers/pty.js';
+import { runAtTerminal } from '../../helpers/pty.js';
 
 const SECRET = spot('secret');
 const DB = spot('db');

@@ -7,10 +7,10 @@ import fc from 'fast-check';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { TEST_KEY, assertNoSecrets, run, tempDir } from './helpers/cli.js';
-import { MasterKey } from '../dist/crypto/master-key.js';
-import { assertDotenvEquivalent, parseEnv, toRecord } from '../dist/format/envfile.js';
-import { openSealed, renderPlaintext, sealLines } from '../dist/format/sealed.js';
+import { TEST_KEY, assertNoSecrets, run, tempDir } from '../helpers/cli.js';
+import { MasterKey } from '../../dist/crypto/master-key.js';
+import { assertDotenvEquivalent, parseEnv, toRecord } from '../../dist/format/envfile.js';
+import { openSealed, renderPlaintext, sealLines } from '../../dist/format/sealed.js';
 
 const dotenv = createRequire(import.meta.url)('dotenv');
 const key = MasterKey.parse(TEST_KEY, 'test key');
