@@ -10,12 +10,7 @@
  *
  * A failure never stops the app (it may get its variables elsewhere); it is reported on stderr.
  */
-import { type ConfigOptions, config } from './index.js';
+import { preloadOptions } from './env-vars.js';
+import { config } from './index.js';
 
-const { ENVSEAL_CONFIG_PATH: file, ENVSEAL_CONFIG_ENV: env, ENVSEAL_CONFIG_OVERRIDE: override, ENVSEAL_CONFIG_QUIET: quiet } = process.env;
-/** Spelled as shells and CI systems spell a yes; anything else is no. */
-const yes = (value: string | undefined): boolean => /^(?:true|1|yes|on)$/i.test(value?.trim() ?? '');
-const options: ConfigOptions = { override: yes(override), quiet: yes(quiet) };
-if (file) options.path = file;
-if (env) options.env = env;
-config(options);
+config(preloadOptions(process.env));

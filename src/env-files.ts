@@ -3,6 +3,7 @@
  *   (default)          .env   .env.encrypted              .env.key
  *   --env production   .env.production   .env.production.encrypted   .env.production.key
  */
+import * as path from 'node:path';
 import { EnvsealError, Code } from './errors.js';
 
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -28,16 +29,12 @@ export function keyFileName(envName?: string): string {
   return `${plainFileName(envName)}.key`;
 }
 
+/** `.env.production.encrypted` → production; `.env.encrypted` → undefined. */
+export function envNameOf(sealedFile: string): string | undefined {
+  return /^\.env\.(.+)\.encrypted$/.exec(path.basename(sealedFile))?.[1];
+}
+
 /** The plaintext file a sealed file opens into: `.env.production.encrypted` → `.env.production`. */
 export function plainNameFor(sealedPath: string): string {
   return sealedPath.endsWith(SEALED_SUFFIX) ? sealedPath.slice(0, -SEALED_SUFFIX.length) : `${sealedPath}.decrypted`;
 }
-
-/** Environment variables that may hold the master key, in the order they are tried. */
-export function keyVariableNames(envName?: string): string[] {
-  const specific = envName ? [`ENVSEAL_MASTER_KEY_${envName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] : [];
-  return [...specific, 'ENVSEAL_MASTER_KEY', 'SECRETS_MASTER_KEY'];
-}
-
-export const KEY_COMMAND_VARIABLE = 'ENVSEAL_KEY_COMMAND';
-export const PREVIOUS_KEYS_VARIABLE = 'ENVSEAL_MASTER_KEY_PREVIOUS';

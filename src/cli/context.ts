@@ -1,13 +1,20 @@
 /**
- * What a command handler may touch: its streams, environment, working directory and clock. Data goes
- * to stdout, human messages to stderr, so `envseal decrypt --stdout | ...` pipes only data.
+ * What a command handler may touch: its streams, environment, working directory and clock; commands
+ * never reach for `process.stdin`, `process.stdout` or `process.env` themselves. The rules for output,
+ * as age writes them down for its own:
+ *  - data (decrypt --stdout, show, get, export, JSON) goes to stdout, so `envseal ... | tool` pipes only data;
+ *  - messages, warnings and errors go to stderr, messages hushed by --quiet, warnings and errors never;
+ *  - questions (hidden input, confirmations) are asked only when stdin and stderr are a terminal;
+ *  - colour only on a terminal, and never with NO_COLOR or TERM=dumb.
  */
 import { EnvsealError, ExitCode, Code } from '../errors.js';
+import { fixedClock } from '../env-vars.js';
 
 export interface Context {
   cwd: string;
   env: NodeJS.ProcessEnv;
   now: Date;
+  stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
   /** Data output (stdout). */
@@ -16,13 +23,23 @@ export interface Context {
   info(text: string): void;
   /** A warning (stderr), never suppressed. */
   warn(text: string): void;
+  /** Everything on stdin, until it ends. */
+  readStdin(): Promise<Buffer>;
   quiet: boolean;
+  /** Whether stderr gets colour (usesColor). */
   color: boolean;
+  /** Whether someone can answer a question: stdin and stderr are a terminal. */
+  interactive: boolean;
+}
+
+/** The one colour decision, for messages on `stream`. */
+export function usesColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(stream.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
 }
 
 /** ENVSEAL_NOW (ISO 8601) fixes the clock, for tests of time-dependent behaviour. */
 function clock(env: NodeJS.ProcessEnv): Date {
-  const fixed = env.ENVSEAL_NOW;
+  const fixed = fixedClock(env);
   if (!fixed) return new Date();
   const date = new Date(fixed);
   if (Number.isNaN(date.getTime())) {
@@ -44,15 +61,27 @@ export function createContext(quiet = false): Context {
   });
   // Messages nobody reads any more (`2>&1 | head` closed the pipe) must not turn the status into a crash's.
   stderr.on('error', () => undefined);
-  const color = Boolean(stderr.isTTY) && env.NO_COLOR === undefined && env.TERM !== 'dumb';
+  const color = usesColor(stderr, env);
   return {
     cwd: process.cwd(),
     env,
     now: clock(env),
+    // process.stdin is made on first use, which costs the commit hook a stream it never reads.
+    get stdin() {
+      return process.stdin;
+    },
     stdout,
     stderr,
     quiet,
     color,
+    get interactive() {
+      return Boolean(process.stdin.isTTY && stderr.isTTY);
+    },
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks);
+    },
     out: (text) => void stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     info: (text) => void (quiet || stderr.write(`${text}\n`)),
     warn: (text) => void stderr.write(`${color ? '\u001b[33mwarning:\u001b[0m' : 'warning:'} ${text}\n`),

@@ -4,7 +4,8 @@
  * undefined and goes to yargs, which then owns the error message or the help text.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { type Args, type CommandSpec, GLOBAL_FLAGS, findCommand } from './spec.js';
+import type { Args } from './handler.js';
+import { type CommandSpec, GLOBAL_FLAGS, findCommand } from './spec.js';
 
 export interface FastParse {
   spec: CommandSpec;

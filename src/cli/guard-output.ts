@@ -3,15 +3,15 @@ import { formatJson, formatSarif, formatText } from '../detect/report.js';
 import type { Finding } from '../detect/types.js';
 import type { GuardRun } from '../guard/hooks.js';
 import { findRepoRoot } from '../io/repo.js';
-import { repoRoot } from '../git/sources.js';
+import { workTreeRoot } from '../git/run.js';
 import { loadProjectConfig } from '../config-file.js';
 import type { Context } from './context.js';
-import type { Args } from './spec.js';
+import type { Args } from './handler.js';
 
 /** Flags over .envseal.json's `guard` section; a team that forbids inline allows cannot be overruled by a flag. */
 export function guardRun(context: Context, args: Args): GuardRun {
   // With GIT_DIR or GIT_WORK_TREE set, the work tree is wherever git says, not the nearest .git above.
-  const root = context.env.GIT_DIR || context.env.GIT_WORK_TREE ? repoRoot(context.cwd) : (findRepoRoot(context.cwd) ?? context.cwd);
+  const root = context.env.GIT_DIR || context.env.GIT_WORK_TREE ? workTreeRoot(context.cwd) : (findRepoRoot(context.cwd) ?? context.cwd);
   const { guard } = loadProjectConfig(root);
   const baseline = typeof args.baseline === 'string' ? args.baseline : guard.baseline;
   return {

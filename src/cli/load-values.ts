@@ -5,7 +5,7 @@ import { displayPath } from '../io/files.js';
 import type { MaskRules } from '../mask/rules.js';
 import type { Context } from './context.js';
 import { decryptPaths, keyOptions } from './paths.js';
-import type { Args } from './spec.js';
+import type { Args } from './handler.js';
 
 export function loadValues(args: Args, context: Context): LoadedValues {
   const loaded = loadSealedValues({ ...keyOptions(args, context), input: decryptPaths(args, context).input });

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { EnvsealError, Code } from '../errors.js';
 import { SEALED_SUFFIX, plainFileName, plainNameFor, sealedFileName } from '../env-files.js';
 import type { KeyOptions } from '../core/open.js';
-import type { Args } from './spec.js';
+import type { Args } from './handler.js';
 import type { Context } from './context.js';
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);

@@ -7,8 +7,9 @@ import { EXIT_CODE_MEANINGS, EnvsealError, ExitCode, Code } from '../errors.js';
 import { VERSION } from '../version.js';
 import { defaultExport } from '../esm-interop.js';
 import { camelCase } from './fast.js';
-import { runCommand } from './main.js';
-import { type Args, COMMANDS, type CommandSpec } from './spec.js';
+import type { Args } from './handler.js';
+import { runCommand } from './run-command.js';
+import { COMMANDS, type CommandSpec } from './spec.js';
 
 function commandString(spec: CommandSpec, depth: number): string {
   const positionals = (spec.positionals ?? []).map((p) => {

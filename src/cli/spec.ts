@@ -6,7 +6,7 @@
  * yargs alone costs ~80 ms to load here, as much as Node's own start-up, and the hook and `run` are on
  * every commit and deploy (docs/ARCHITECTURE.md).
  */
-import type { Context } from './context.js';
+import type { Handler } from './handler.js';
 
 export interface OptionSpec {
   type: 'string' | 'boolean';
@@ -23,10 +23,6 @@ export interface PositionalSpec {
   variadic?: boolean;
   required?: boolean;
 }
-
-export type Args = Record<string, unknown> & { _rest?: string[] };
-
-export type Handler = (args: Args, context: Context) => Promise<number>;
 
 export interface CommandSpec {
   /** Words that select the command, e.g. ['hooks', 'run']. */
@@ -350,7 +346,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     describe: 'Remove exactly what `envseal git setup` added',
     options: {},
     examples: [['envseal git unsetup', 'Back to plain git diff and merge for *.encrypted']],
-    load: async () => (await import('./commands/git-unsetup.js')).gitUnsetup,
+    load: async () => (await import('./commands/git-setup.js')).gitUnsetup,
   },
   {
     path: ['git', 'textconv'],
@@ -358,7 +354,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [{ name: 'file', describe: 'The file version git hands over', required: true }],
     options: {},
     examples: [['git diff .env.encrypted', 'After `envseal git setup`, git runs this itself']],
-    load: async () => (await import('./commands/git-diff.js')).gitTextconv,
+    load: async () => (await import('./commands/git-textconv.js')).gitTextconv,
   },
   {
     path: ['git', 'merge'],

@@ -19,19 +19,16 @@ import { createHmac, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EnvsealError, Code } from '../errors.js';
-import { plainFileName, sealedFileName } from '../env-files.js';
+import { envNameOf, plainFileName, sealedFileName } from '../env-files.js';
 import { type AnnotatedEntry, annotateEntries, isPlaceholder, matchesFormat } from '../format/annotations.js';
 import { latestEntries } from '../format/env-edit.js';
 import { type EnvEntry, type EnvLine, assertDotenvEquivalent, parseEnv } from '../format/envfile.js';
-import { openSealed } from '../format/sealed.js';
 import { displayPath, exists, readText } from '../io/files.js';
-import { keyList, resolveKeys, tryResolveKeys } from '../keys/key-sources.js';
 import { loadProjectConfig } from '../config-file.js';
 import { shannonEntropy } from '../detect/entropy.js';
 import { nameWords } from '../detect/names.js';
 import { type MaskRules, classify, compileMaskRules, isSensitiveName } from '../mask/rules.js';
-import type { KeyOptions } from './open.js';
-import { envNameOf } from './status.js';
+import { type KeyOptions, openSealedFile, tryOpenSealedFile } from './open.js';
 
 export type Severity = 'error' | 'warning';
 export type CheckRule = 'missing' | 'extra' | 'placeholder' | 'required' | 'duplicate' | 'min' | 'max' | 'length' | 'format' | 'annotation' | 'low-entropy' | 'reused';
@@ -86,12 +83,9 @@ export function readEnv(request: KeyOptions & { cwd: string; plain?: boolean }):
   const sealed = path.join(request.cwd, sealedFileName(request.envName));
   const plain = path.join(request.cwd, plainFileName(request.envName));
   if (!request.plain && exists(sealed)) {
-    const lookup = { ...request, envFile: sealed };
-    const keys = tryResolveKeys(lookup) ?? (exists(plain) ? undefined : resolveKeys(lookup));
-    if (keys) {
-      const opened = openSealed(readText(sealed).text, keyList(keys), displayPath(sealed), keys.source);
-      return { file: sealed, source: 'sealed', lines: opened.lines };
-    }
+    // Without a key here the plaintext is checked when there is one; otherwise the missing key is the error.
+    const opened = exists(plain) ? tryOpenSealedFile({ ...request, file: sealed }) : openSealedFile({ ...request, file: sealed });
+    if (opened) return { file: sealed, source: 'sealed', lines: opened.opened.lines };
   }
   if (!exists(plain)) {
     throw new EnvsealError(
@@ -171,13 +165,12 @@ function otherEnvs(envFile: string, request: CheckRequest): { opened: OtherEnv[]
     if (file === own) continue;
     const envName = envNameOf(file);
     try {
-      const keys = tryResolveKeys({ env: request.env, envFile: file, ...(envName ? { envName } : {}) });
-      if (!keys) {
+      const other = tryOpenSealedFile({ env: request.env, file, ...(envName ? { envName } : {}) });
+      if (!other) {
         skipped.push({ file, reason: 'no key for it here' });
         continue;
       }
-      const label = displayPath(file);
-      opened.push({ file, label, lines: openSealed(readText(file).text, keyList(keys), label, keys.source).lines });
+      opened.push({ file, label: other.label, lines: other.opened.lines });
     } catch (e) {
       if (!(e instanceof EnvsealError)) throw e;
       skipped.push({ file, reason: e.code === Code.KEY_WRONG ? 'sealed with a key that is not here' : `cannot be opened (${e.code})` });

@@ -4,16 +4,7 @@
  * Pure.
  */
 import { EnvsealError, Code } from '../errors.js';
-import { KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE, keyVariableNames } from '../env-files.js';
-
-const KEY_VARIABLES = new Set([...keyVariableNames(), KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE]);
-/** ENVSEAL_MASTER_KEY_PRODUCTION, ENVSEAL_MASTER_KEY_PREVIOUS, and any other environment's key. */
-const KEY_VARIABLE_PREFIX = 'ENVSEAL_MASTER_KEY_';
-
-/** Whether a variable holds a master key or the command that prints one: a child never needs it. */
-export function isKeyVariable(name: string): boolean {
-  return KEY_VARIABLES.has(name) || name.startsWith(KEY_VARIABLE_PREFIX);
-}
+import { isKeyVariable } from '../env-vars.js';
 
 /** Refuses a value no environment variable can hold (the C environment is NUL-terminated strings). */
 export function assertEnvironmentValue(name: string, value: string): void {

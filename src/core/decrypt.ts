@@ -31,14 +31,14 @@ export interface DecryptResult {
 
 export function decryptFile(request: DecryptRequest): DecryptResult {
   const label = displayPath(request.input);
-  const { opened, keys } = openSealedFile(request);
+  const { opened, ring } = openSealedFile({ ...request, file: request.input });
   // renderPlaintext checks that dotenv reads every value back as sealed (see renderEnv).
   const plaintext = renderPlaintext(opened, label);
   const result: DecryptResult = {
     plaintext,
     written: false,
     fingerprint: opened.fingerprint,
-    keySource: keys.source,
+    keySource: ring.source,
     keyIndex: opened.keyIndex,
     values: opened.lines.filter((l) => l.kind === 'entry').length,
     legacy: opened.legacy,

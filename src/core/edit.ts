@@ -14,7 +14,7 @@
  * During a conflicted `git merge` of the file (see docs/WORKFLOW.md), the temp file also shows, above
  * each conflicting name, the value the other branch has; those note lines are dropped on save.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EnvsealError, ExitCode, Code } from '../errors.js';
@@ -22,13 +22,13 @@ import { plainNameFor } from '../env-files.js';
 import { type EnvLine, assertDotenvEquivalent, parseEnv, renderEnv } from '../format/envfile.js';
 import { type OpenedFile, openSealed } from '../format/sealed.js';
 import { mergeEnv, stripConflictNotes, withConflictNotes } from '../git/drivers.js';
+import { mergeStages } from '../git/merge-stages.js';
 import { PRIVATE_MODE, displayPath, ioError } from '../io/files.js';
-import { keyList } from '../keys/key-sources.js';
 import { decodeUtf8, normalizeNewlines } from '../text.js';
 import type { ChangeSummary } from './changes.js';
 import { withoutKeyVariables } from './child-env.js';
-import { type SealedTarget, openForUpdate, reseal } from './reseal.js';
-import type { KeyOptions } from './open.js';
+import { openForUpdate, reseal } from './reseal.js';
+import type { KeyOptions, SealedFileOpened } from './open.js';
 
 export interface EditRequest extends KeyOptions {
   file: string;
@@ -65,7 +65,7 @@ export async function editSealedFile(request: EditRequest): Promise<EditResult> 
   const conflict = mergeConflicts(target);
   const shown = conflict ? withConflictNotes(target.opened.lines, conflict.theirs, conflict.names) : target.opened.lines;
   const original = renderEnv(shown, target.label);
-  const base = { file: request.file, fingerprint: target.keys.current.fingerprint, conflicts: conflict?.names ?? [] };
+  const base = { file: request.file, fingerprint: target.ring.current.fingerprint, conflicts: conflict?.names ?? [] };
   const editorEnv = withoutKeyVariables(request.env);
   const workspace = PrivateWorkspace.create(request.tempRoot, path.basename(plainNameFor(request.file)), (kept) =>
     request.keptAtSignal?.(keptError(new EnvsealError(Code.SIGNALLED, 'envseal was stopped by a signal'), kept, target, request.envName)),
@@ -127,9 +127,9 @@ function parseEdited(text: string, label: string): EnvLine[] {
   return lines;
 }
 
-function keptError(cause: EnvsealError, kept: string, target: SealedTarget, envName: string | undefined): EnvsealError {
+function keptError(cause: EnvsealError, kept: string, target: SealedFileOpened, envName: string | undefined): EnvsealError {
   // The kept file is outside the project, where no key file is looked for: name the key explicitly.
-  const keyFlag = target.keys.keyFilePath ? ` --key-file ${displayPath(target.keys.keyFilePath)}` : envName ? ` --env ${envName}` : '';
+  const keyFlag = target.ring.keyFilePath ? ` --key-file ${displayPath(target.ring.keyFilePath)}` : envName ? ` --env ${envName}` : '';
   const reseal = `envseal encrypt --in ${kept} --out ${target.label}${keyFlag}`;
   return new EnvsealError(
     cause.code,
@@ -142,24 +142,20 @@ function keptError(cause: EnvsealError, kept: string, target: SealedTarget, envN
  * The other branch's lines and the conflicting names when `target` is unmerged in git (a merge
  * stopped on it), undefined otherwise or when the stages cannot be opened with the same keys.
  */
-function mergeConflicts(target: SealedTarget): { theirs: EnvLine[]; names: string[] } | undefined {
-  const cwd = path.dirname(target.file);
-  const spec = `./${path.basename(target.file)}`;
-  const unmerged = spawnSync('git', ['ls-files', '-u', '-z', '--', spec], { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  if (unmerged.status !== 0 || unmerged.stdout === '') return undefined;
-  const stage = (n: number): OpenedFile | undefined => {
-    const blob = spawnSync('git', ['cat-file', 'blob', `:${n}:${spec}`], { cwd, stdio: ['ignore', 'pipe', 'ignore'] });
-    const text = blob.status === 0 ? decodeUtf8(blob.stdout) : undefined;
+function mergeConflicts(target: SealedFileOpened): { theirs: EnvLine[]; names: string[] } | undefined {
+  const stages = mergeStages(target.file);
+  if (!stages) return undefined;
+  const open = (text: string | undefined, n: number): OpenedFile | undefined => {
     if (text === undefined) return undefined;
     try {
-      return openSealed(normalizeNewlines(text).text, keyList(target.keys), `${target.label} (merge stage ${n})`, target.keys.source);
+      return openSealed(normalizeNewlines(text).text, target.ring, `${target.label} (merge stage ${n})`);
     } catch {
       return undefined;
     }
   };
-  const [ours, theirs] = [stage(2), stage(3)];
+  const [ours, theirs] = [open(stages.ours, 2), open(stages.theirs, 3)];
   if (!ours || !theirs) return undefined;
-  const names = mergeEnv(stage(1)?.lines ?? [], ours.lines, theirs.lines).conflicts;
+  const names = mergeEnv(open(stages.base, 1)?.lines ?? [], ours.lines, theirs.lines).conflicts;
   return names.length > 0 ? { theirs: theirs.lines, names } : undefined;
 }
 

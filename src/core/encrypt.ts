@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import { type EnvLine, assertDotenvEquivalent, parseEnv } from '../format/envfile.js';
 import { type HistoryEntry, type OpenedFile, WrongKeyError, openSealed } from '../format/sealed.js';
 import { PUBLIC_MODE, backupFile, displayPath, exists, readText, writeFileAtomic } from '../io/files.js';
-import { type ResolvedKeys, keyList, resolveKeys } from '../keys/key-sources.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import { resolveKeyRing } from '../keys/key-sources.js';
 import { type ChangeSummary, summarizeChanges } from './changes.js';
 import { historyEntry } from './history.js';
 import type { KeyOptions } from './open.js';
@@ -57,8 +58,8 @@ function encryptHoldingLock(request: EncryptRequest): EncryptResult {
   const source = readText(request.input);
   const lines = parseEnv(source.text, inputLabel);
   assertDotenvEquivalent(source.text, lines, inputLabel);
-  const keys = resolveKeys({ ...request, envFile: request.input });
-  const existing = openExistingOutput(request, keys);
+  const ring = resolveKeyRing({ ...request, envFile: request.input });
+  const existing = openExistingOutput(request, ring);
   const undone = existing.opened ? newerSealedChanges(request, existing.opened, lines) : undefined;
   if (undone && !request.force) {
     throw new EnvsealError(
@@ -74,21 +75,21 @@ function encryptHoldingLock(request: EncryptRequest): EncryptResult {
   if (existing.opened && !existing.opened.legacy && existing.opened.keyIndex === 0) {
     history = existing.opened.history;
   } else if (existing.opened && !existing.opened.legacy) {
-    history = [...existing.opened.history, historyEntry('rekeyed', keys.current, request.now, { previousKey: existing.opened.fingerprint })];
+    history = [...existing.opened.history, historyEntry('rekeyed', ring.current, request.now, { previousKey: existing.opened.fingerprint })];
     rekey = { rekeyedFrom: existing.opened.fingerprint };
   } else if (existing.sealedWith) {
     // Re-sealed without being able to open it: its old history cannot be verified, so it is not carried over.
-    history = [historyEntry('rekeyed', keys.current, request.now, { previousKey: existing.sealedWith })];
+    history = [historyEntry('rekeyed', ring.current, request.now, { previousKey: existing.sealedWith })];
     rekey = { rekeyedFrom: existing.sealedWith, historyDropped: true };
   } else {
-    history = [historyEntry('created', keys.current, request.now)];
+    history = [historyEntry('created', ring.current, request.now)];
   }
   const previous = existing.opened?.keyIndex === 0 ? existing.opened : undefined;
-  const text = sealGuarded(lines, keys, { history, label: inputLabel, ...(previous ? { previous } : {}) });
+  const text = sealGuarded(lines, ring, { history, label: inputLabel, ...(previous ? { previous } : {}) });
   const result: EncryptResult = {
     output: request.output,
-    fingerprint: keys.current.fingerprint,
-    keySource: keys.source,
+    fingerprint: ring.current.fingerprint,
+    keySource: ring.source,
     values: lines.filter((l) => l.kind === 'entry').length,
     written: false,
     created: existing.text === undefined,
@@ -112,18 +113,18 @@ interface ExistingOutput {
 }
 
 /** Opens the current sealed output, if any, to reuse its tokens and history; decides whether replacing it is allowed. */
-function openExistingOutput(request: EncryptRequest, keys: ResolvedKeys): ExistingOutput {
+function openExistingOutput(request: EncryptRequest, ring: KeyRing): ExistingOutput {
   if (!exists(request.output)) return { needsBackup: false };
   const label = displayPath(request.output);
   const { text } = readText(request.output);
   try {
-    const opened = openSealed(text, keyList(keys), label, keys.source);
-    if (opened.keyIndex > 0 && !request.rekey) throw rotatedKeyError(label, opened.fingerprint, keys);
+    const opened = openSealed(text, ring, label);
+    if (opened.keyIndex > 0 && !request.rekey) throw rotatedKeyError(label, opened.fingerprint, ring);
     return { text, opened, needsBackup: false };
   } catch (e) {
     if (e instanceof WrongKeyError) {
       if (request.rekey) return { text, sealedWith: e.sealedWith, needsBackup: true };
-      throw rotatedKeyError(label, e.sealedWith, keys);
+      throw rotatedKeyError(label, e.sealedWith, ring);
     }
     if (e instanceof EnvsealError && e.exitCode === ExitCode.integrity && request.force) return { text, needsBackup: true };
     if (e instanceof EnvsealError && e.exitCode === ExitCode.integrity) {
@@ -157,10 +158,10 @@ function describe(changes: ChangeSummary): string {
   return parts.filter(Boolean).join('; ');
 }
 
-function rotatedKeyError(label: string, sealedWith: string, keys: ResolvedKeys): EnvsealError {
+function rotatedKeyError(label: string, sealedWith: string, ring: KeyRing): EnvsealError {
   return new EnvsealError(
     Code.KEY_ROTATED,
-    `${label} is sealed with key ${sealedWith}, not with your current key ${keys.current.fingerprint} (from ${keys.source}); envseal never seals with any other key than the current one`,
+    `${label} is sealed with key ${sealedWith}, not with your current key ${ring.current.fingerprint} (from ${ring.source}); envseal never seals with any other key than the current one`,
     `If the team rotated the key, get the new one and retry. If you mean to re-seal ${label} under your current key, add --rekey (everyone will then need your key).`,
   );
 }

@@ -23,8 +23,8 @@ import { assignValue, latestEntries, renderEdited } from '../format/env-edit.js'
 import { type EnvLine, assertDotenvEquivalent, parseEnv, toRecord } from '../format/envfile.js';
 import { PRIVATE_MODE, displayPath, exists, readText, writeFileAtomic } from '../io/files.js';
 import { DEFAULT_EXAMPLE, isSecretLookingName } from './check.js';
-import { type SealedTarget, openForUpdate, reseal } from './reseal.js';
-import type { KeyOptions } from './open.js';
+import { openForUpdate, reseal } from './reseal.js';
+import type { KeyOptions, SealedFileOpened } from './open.js';
 import { validateName } from './set.js';
 
 export const SECRET_TYPES = ['token', 'hex', 'base64', 'fernet', 'password', 'uuid'] as const;
@@ -181,7 +181,7 @@ interface Workfile {
   created: boolean;
   lines: EnvLine[];
   sourceText?: string;
-  sealed?: SealedTarget;
+  sealed?: SealedFileOpened;
 }
 
 export function generateValues(request: GenerateRequest): GenerateResult {

@@ -1,6 +1,6 @@
 import type { MasterKey } from '../crypto/master-key.js';
 import type { HistoryEntry } from '../format/sealed.js';
-import { gitUserName } from '../io/git-user.js';
+import { gitUserName } from '../git/user.js';
 import { VERSION } from '../version.js';
 
 /** ISO 8601 in UTC, to the second: what history and audit records carry. */

@@ -10,7 +10,7 @@ import { isLegacySealed, parseSealedStructure } from '../format/sealed.js';
 import { exists, readText, writeFileAtomic } from '../io/files.js';
 import { findRepoRoot } from '../io/repo.js';
 import { createKeyFile } from '../keys/key-store.js';
-import { tryResolveKeys } from '../keys/key-sources.js';
+import { tryResolveKeyRing } from '../keys/key-sources.js';
 
 export interface InitRequest {
   dir: string;
@@ -56,7 +56,7 @@ export function initProject(request: InitRequest): InitResult {
   const sealed = path.join(dir, sealedFileName(request.envName));
   const lookup = { envFile: path.join(dir, plainFileName(request.envName)), env: request.env, ...pick(request) };
   // --key-file names where to create the key when nothing is there yet.
-  const keys = request.keyFile && !exists(path.resolve(request.keyFile)) ? undefined : tryResolveKeys(lookup);
+  const keys = request.keyFile && !exists(path.resolve(request.keyFile)) ? undefined : tryResolveKeyRing(lookup);
   const result: InitResult = { gitignore: updateGitignore(dir) };
   if (keys) {
     result.existingKeySource = keys.source;

@@ -1,8 +1,12 @@
-/** Opening a sealed file named by a request: read it, find the keys, verify and decrypt. Memory only. */
+/**
+ * Opening a sealed file: read it, find its keys, verify and decrypt, in memory. Every command that
+ * opens a sealed file from disk comes through here, so a new key source is a change in keys/ only.
+ */
 import type { OpenedFile } from '../format/sealed.js';
 import { openSealed } from '../format/sealed.js';
 import { displayPath, readText } from '../io/files.js';
-import { type ResolvedKeys, keyList, resolveKeys } from '../keys/key-sources.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import { type KeyLookup, resolveKeyRing, tryResolveKeyRing } from '../keys/key-sources.js';
 
 /** How a command asks for keys (see keys/key-sources.ts for the lookup order). */
 export interface KeyOptions {
@@ -11,10 +15,39 @@ export interface KeyOptions {
   env: NodeJS.ProcessEnv;
 }
 
-/** Opens a sealed file with the resolved keys. The result holds plaintext: keep it in memory. */
-export function openSealedFile(request: KeyOptions & { input: string }): { opened: OpenedFile; keys: ResolvedKeys } {
-  const { text } = readText(request.input);
-  const keys = resolveKeys({ ...request, envFile: request.input });
-  return { opened: openSealed(text, keyList(keys), displayPath(request.input), keys.source), keys };
+export interface OpenRequest extends KeyOptions {
+  /** The sealed file. */
+  file: string;
+  /** Keys already resolved (for another file of the same operation); looked up for `file` otherwise. */
+  ring?: KeyRing;
 }
 
+/** A sealed file opened from disk. `opened` holds plaintext: keep it in memory. */
+export interface SealedFileOpened {
+  file: string;
+  label: string;
+  /** The file's text as read: a different text later means something else changed it. */
+  text: string;
+  opened: OpenedFile;
+  ring: KeyRing;
+}
+
+export function openSealedFile(request: OpenRequest): SealedFileOpened {
+  return open(request, resolveKeyRing)!;
+}
+
+/**
+ * Like openSealedFile, but undefined when no key source holds a key for the file (a wrong key, a
+ * tampered file and the like still throw).
+ */
+export function tryOpenSealedFile(request: OpenRequest): SealedFileOpened | undefined {
+  return open(request, tryResolveKeyRing);
+}
+
+function open(request: OpenRequest, resolve: (lookup: KeyLookup) => KeyRing | undefined): SealedFileOpened | undefined {
+  const label = displayPath(request.file);
+  // Read first: a missing file is reported as such, not as a missing key.
+  const { text } = readText(request.file);
+  const ring = request.ring ?? resolve({ ...request, envFile: request.file });
+  return ring && { file: request.file, label, text, opened: openSealed(text, ring, label), ring };
+}

@@ -16,12 +16,13 @@ import { MasterKey } from '../crypto/master-key.js';
 import { EnvsealError, Code } from '../errors.js';
 import { type EnvLine, toRecord } from '../format/envfile.js';
 import { type OpenedFile, openSealed, sealLines } from '../format/sealed.js';
-import { PUBLIC_MODE, backupFile, displayPath, readText, renameDurable, writeTempBeside } from '../io/files.js';
-import { type ResolvedKeys, findKeyFile, keyList, resolveKeys } from '../keys/key-sources.js';
+import { PUBLIC_MODE, backupFile, readText, renameDurable, writeTempBeside } from '../io/files.js';
+import { KeyRing } from '../keys/key-ring.js';
+import { findKeyFile } from '../keys/key-sources.js';
 import { lockFiles } from '../io/lock.js';
 import { createKeyFile, replaceKeyFile } from '../keys/key-store.js';
 import { historyEntry, isoSeconds } from './history.js';
-import type { KeyOptions } from './open.js';
+import { type KeyOptions, openSealedFile } from './open.js';
 
 /** Named points between durable steps; tests stop the process at each one. */
 export const ROTATE_STEPS = ['opened', 'key-stored', 'temp-written', 'verified', 'backed-up', 'replaced'] as const;
@@ -70,17 +71,14 @@ export async function rotateFile(request: RotateRequest): Promise<RotateResult> 
 }
 
 async function rotateHoldingLocks(request: RotateRequest): Promise<RotateResult> {
-  const label = displayPath(request.input);
-  const { text } = readText(request.input);
-  const keys = resolveKeys({ ...request, envFile: request.input });
-  const opened = openSealed(text, keyList(keys), label, keys.source);
+  const { label, opened, ring } = openSealedFile({ ...request, file: request.input });
   const values = opened.lines.filter((l) => l.kind === 'entry').length;
   const checkpoint = request.checkpoint ?? (() => {});
   checkpoint('opened');
 
   const resumed = opened.keyIndex > 0;
-  const oldKey = keyList(keys)[opened.keyIndex]!;
-  const newKey = resumed ? keys.current : MasterKey.generate();
+  const oldKey = ring.keys[opened.keyIndex]!;
+  const newKey = resumed ? ring.current : MasterKey.generate();
   const base: Omit<RotateResult, 'keyStoredIn'> = {
     file: request.input,
     oldFingerprint: oldKey.fingerprint,
@@ -97,9 +95,9 @@ async function rotateHoldingLocks(request: RotateRequest): Promise<RotateResult>
 
   if (request.dryRun) {
     verify(sealed, newKey, opened, label);
-    return { ...base, keyStoredIn: plannedKeyStore(keys, request) };
+    return { ...base, keyStoredIn: plannedKeyStore(ring, request) };
   }
-  const keyStoredIn = resumed ? currentKeyStore(keys) : await storeNewKey(keys, newKey, oldKey, request);
+  const keyStoredIn = resumed ? currentKeyStore(ring) : await storeNewKey(ring, newKey, oldKey, request);
   checkpoint('key-stored');
 
   const temp = writeTempBeside(request.input, sealed, fileMode(request.input));
@@ -128,7 +126,7 @@ function fileMode(file: string): number {
 
 /** Opens the re-sealed text with the new key alone and compares every entry with the plaintext. */
 function verify(sealedText: string, newKey: MasterKey, original: OpenedFile, label: string): void {
-  const reopened = openSealed(sealedText, [newKey], `${label} (re-sealed)`, 'the new key');
+  const reopened = openSealed(sealedText, KeyRing.of(newKey, 'the new key'), `${label} (re-sealed)`);
   const names = (lines: readonly EnvLine[]): string[] => lines.flatMap((l) => (l.kind === 'entry' ? [l.name] : []));
   const same =
     JSON.stringify(names(reopened.lines)) === JSON.stringify(names(original.lines)) &&
@@ -138,21 +136,21 @@ function verify(sealedText: string, newKey: MasterKey, original: OpenedFile, lab
   }
 }
 
-function currentKeyStore(keys: ResolvedKeys): RotateResult['keyStoredIn'] {
-  return keys.keyFilePath ? { kind: 'key-file', path: keys.keyFilePath } : { kind: 'delivered' };
+function currentKeyStore(ring: KeyRing): RotateResult['keyStoredIn'] {
+  return ring.keyFilePath ? { kind: 'key-file', path: ring.keyFilePath } : { kind: 'delivered' };
 }
 
-function plannedKeyStore(keys: ResolvedKeys, request: RotateRequest): RotateResult['keyStoredIn'] {
-  if (keys.keyFilePath) return { kind: 'key-file', path: keys.keyFilePath };
+function plannedKeyStore(ring: KeyRing, request: RotateRequest): RotateResult['keyStoredIn'] {
+  if (ring.keyFilePath) return { kind: 'key-file', path: ring.keyFilePath };
   return request.newKeyOut ? { kind: 'new-key-out', path: request.newKeyOut } : { kind: 'delivered' };
 }
 
-async function storeNewKey(keys: ResolvedKeys, newKey: MasterKey, oldKey: MasterKey, request: RotateRequest): Promise<RotateResult['keyStoredIn']> {
+async function storeNewKey(ring: KeyRing, newKey: MasterKey, oldKey: MasterKey, request: RotateRequest): Promise<RotateResult['keyStoredIn']> {
   const retired = { key: oldKey, retired: isoSeconds(request.now) };
-  const previous = [retired, ...keys.previous.filter((p) => !p.key.equals(oldKey))];
-  if (keys.keyFilePath) {
-    replaceKeyFile(keys.keyFilePath, { current: newKey, previous }, request.envLabel);
-    return { kind: 'key-file', path: keys.keyFilePath };
+  const previous = [retired, ...ring.previous.filter((p) => !p.key.equals(oldKey))];
+  if (ring.keyFilePath) {
+    replaceKeyFile(ring.keyFilePath, { current: newKey, previous }, request.envLabel);
+    return { kind: 'key-file', path: ring.keyFilePath };
   }
   if (request.newKeyOut) {
     createKeyFile(request.newKeyOut, { current: newKey, previous }, request.envLabel);
@@ -161,7 +159,7 @@ async function storeNewKey(keys: ResolvedKeys, newKey: MasterKey, oldKey: Master
   if (!request.deliverNewKey) {
     throw new EnvsealError(
       Code.ROTATE_KEY_UNSTORED,
-      `the master key comes from ${keys.source}, which envseal cannot update, and there is no terminal to show the new key on`,
+      `the master key comes from ${ring.source}, which envseal cannot update, and there is no terminal to show the new key on`,
       'Add --new-key-out FILE to write the new key to a new 0600 file, then store it in your vault and CI secrets; nothing has changed.',
     );
   }

@@ -21,10 +21,11 @@ export interface RunRequest {
   command: string;
   args: readonly string[];
   env: Record<string, string>;
-  /** Pipe the child's stdout and stderr through this redactor instead of handing it the terminal. */
+  /** Pipe the child's stdout and stderr through this redactor into `stdout` and `stderr`, instead of handing the child envseal's own. */
   redactor?: Redactor;
-  stdout?: Writable;
-  stderr?: Writable;
+  /** envseal's own stdout and stderr: without a redactor the child inherits them as they are. */
+  stdout: Writable;
+  stderr: Writable;
 }
 
 export type ChildOutcome = { code: number; signal?: undefined } | { code?: undefined; signal: NodeJS.Signals };
@@ -51,7 +52,7 @@ export function runChild(request: RunRequest): Promise<ChildOutcome> {
   const { redactor } = request;
   // With one destination for both (a terminal, `2>&1`, a CI log), two pipes would reorder the child's
   // stdout and stderr; so its stderr joins its stdout in one pipe, through a shell that execs it.
-  const merged = redactor !== undefined && sameDestination(request.stdout ?? process.stdout, request.stderr ?? process.stderr);
+  const merged = redactor !== undefined && sameDestination(request.stdout, request.stderr);
   return new Promise((resolve, reject) => {
     if (merged) {
       const problem = unrunnable(request.command, request.env.PATH);
@@ -78,8 +79,8 @@ export function runChild(request: RunRequest): Promise<ChildOutcome> {
     const broken = (): void => void child.kill('SIGPIPE');
     const outputs = redactor
       ? [
-          pipeRedacted(child.stdout!, redactor, request.stdout ?? process.stdout, broken),
-          ...(merged ? [] : [pipeRedacted(child.stderr!, redactor, request.stderr ?? process.stderr, broken)]),
+          pipeRedacted(child.stdout!, redactor, request.stdout, broken),
+          ...(merged ? [] : [pipeRedacted(child.stderr!, redactor, request.stderr, broken)]),
         ]
       : [];
 

@@ -3,13 +3,13 @@
  * in plaintext, so before writing one envseal runs the detector over exactly those parts, with the
  * file's own values as team secrets and its keys as known keys, and refuses to seal a leak.
  */
-import { FINGERPRINT_KEY } from '../guard/allow.js';
+import { FINGERPRINT_KEY } from '../detect/fingerprint-key.js';
 import { detect } from '../detect/engine.js';
 import { TeamSecretIndex } from '../detect/team-secrets.js';
 import { EnvsealError, Code } from '../errors.js';
 import type { EnvLine } from '../format/envfile.js';
 import { type SealOptions, sealLines } from '../format/sealed.js';
-import { type ResolvedKeys, keyList } from '../keys/key-sources.js';
+import type { KeyRing } from '../keys/key-ring.js';
 
 /** The text a reader of the sealed file sees in clear, at the lines where it sits; everything else blank. */
 export function plaintextParts(lines: readonly EnvLine[]): string {
@@ -21,12 +21,12 @@ export function plaintextParts(lines: readonly EnvLine[]): string {
   return out.join('\n');
 }
 
-export function sealGuarded(lines: readonly EnvLine[], keys: ResolvedKeys, options: SealOptions): string {
+export function sealGuarded(lines: readonly EnvLine[], ring: KeyRing, options: SealOptions): string {
   const values = lines.flatMap((line) => (line.kind === 'entry' ? [{ name: line.name, value: line.value }] : []));
   const findings = detect(plaintextParts(lines), {
     file: options.label,
     fingerprintKey: FINGERPRINT_KEY,
-    knownKeys: keyList(keys).map((key) => key.export()),
+    knownKeys: ring.keys.map((key) => key.export()),
     teamSecrets: TeamSecretIndex.build(values),
   });
   if (findings.length > 0) {
@@ -37,5 +37,5 @@ export function sealGuarded(lines: readonly EnvLine[], keys: ResolvedKeys, optio
       'Remove the secret from the comment (values belong in NAME=value entries, which are sealed), or mark a false alarm with `envseal:allow` in the comment.',
     );
   }
-  return sealLines(lines, keys.current, options);
+  return sealLines(lines, ring.current, options);
 }

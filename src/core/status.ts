@@ -7,11 +7,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EnvsealError, ExitCode, Code } from '../errors.js';
-import { SEALED_SUFFIX, plainNameFor } from '../env-files.js';
+import { SEALED_SUFFIX, envNameOf, plainNameFor } from '../env-files.js';
 import { parseEnv } from '../format/envfile.js';
 import { type HistoryEntry, type OpenedFile, isLegacySealed, openSealed, parseSealedStructure } from '../format/sealed.js';
 import { displayPath, exists, readText } from '../io/files.js';
-import { type ResolvedKeys, keyList, tryResolveKeys } from '../keys/key-sources.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import { tryResolveKeyRing } from '../keys/key-sources.js';
 import type { KeyOptions } from './open.js';
 import { type ChangeSummary, summarizeChanges } from './changes.js';
 
@@ -71,12 +72,6 @@ export function fileStatuses(request: StatusRequest): FileStatus[] {
   return request.files.map((file) => fileStatus(file, request));
 }
 
-/** `.env.production.encrypted` → production; `.env.encrypted` → undefined. */
-export function envNameOf(sealedFile: string): string | undefined {
-  const match = /^\.env\.(.+)\.encrypted$/.exec(path.basename(sealedFile));
-  return match?.[1];
-}
-
 function fileStatus(file: string, request: StatusRequest): FileStatus {
   const envName = envNameOf(file);
   const label = displayPath(file);
@@ -92,14 +87,15 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
     status.state = status.states[0]!;
     return status;
   }
-  let keys: ResolvedKeys | undefined;
+  let ring: KeyRing | undefined;
   let opened: OpenedFile | undefined;
   try {
-    keys = tryResolveKeys({ env: request.env, envFile: file, ...(envName ? { envName } : {}), ...(request.keyFile ? { keyFile: request.keyFile } : {}) });
-    if (keys) {
-      status.currentKey = keys.current.fingerprint;
-      status.keySource = keys.source;
-      opened = openSealed(text, keyList(keys), label, keys.source);
+    // The text is read above, not by core/open.ts: an unreadable file is a state of its own here.
+    ring = tryResolveKeyRing({ env: request.env, envFile: file, ...(envName ? { envName } : {}), ...(request.keyFile ? { keyFile: request.keyFile } : {}) });
+    if (ring) {
+      status.currentKey = ring.current.fingerprint;
+      status.keySource = ring.source;
+      opened = openSealed(text, ring, label);
     }
   } catch (e) {
     if (!(e instanceof EnvsealError)) throw e;
@@ -129,7 +125,7 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
     }
   }
   if (status.problem) status.states.push(problemState(status.problem.code));
-  else if (!keys) status.states.push('key-missing');
+  else if (!ring) status.states.push('key-missing');
 
   // Without a key the history is unverified text: an entry whose date is not a date is ignored.
   const last = [...history].reverse().find((h) => ['created', 'rotated', 'rekeyed'].includes(h.event) && Number.isFinite(Date.parse(h.date)));

@@ -20,7 +20,7 @@ export interface LoadedValues {
 }
 
 export function loadSealedValues(request: KeyOptions & { input: string }): LoadedValues {
-  const { opened, keys } = openSealedFile(request);
+  const { opened, ring } = openSealedFile({ ...request, file: request.input });
   const quotes = new Map<string, Quote>();
   for (const line of opened.lines) if (line.kind === 'entry') quotes.set(line.name, line.quote);
   return {
@@ -28,7 +28,7 @@ export function loadSealedValues(request: KeyOptions & { input: string }): Loade
     values: toRecord(opened.lines),
     quotes,
     fingerprint: opened.fingerprint,
-    keySource: keys.source,
+    keySource: ring.source,
     keyIndex: opened.keyIndex,
   };
 }

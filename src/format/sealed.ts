@@ -11,6 +11,7 @@
 import { EnvsealError, Code, type ErrorCode } from '../errors.js';
 import { InvalidTokenError, decryptWithKeys, encrypt as fernetEncrypt } from '../crypto/fernet.js';
 import type { MasterKey } from '../crypto/master-key.js';
+import type { KeyRing } from '../keys/key-ring.js';
 import { decodeUtf8, normalizeNewlines } from '../text.js';
 import { type EnvEntry, type EnvLine, joinLines, parseEnv, renderEntry, renderEnv } from './envfile.js';
 import { timingSafeEqual } from 'node:crypto';
@@ -157,29 +158,26 @@ function macMatches(key: MasterKey, envelope: Envelope): boolean {
 
 export class WrongKeyError extends EnvsealError {
   readonly sealedWith: string;
-  constructor(label: string, sealedWith: string, tried: readonly MasterKey[], source: string) {
-    const triedList = tried.map((k) => k.fingerprint).join(', ');
+  constructor(label: string, sealedWith: string, ring: KeyRing) {
+    const triedList = ring.keys.map((k) => k.fingerprint).join(', ');
     super(
       Code.KEY_WRONG,
-      `${label} was sealed with key ${sealedWith}, but the key from ${source} is ${triedList}`,
+      `${label} was sealed with key ${sealedWith}, but the key from ${ring.source} is ${triedList}`,
       'Get the key with that fingerprint from your team (password manager or vault). If the key was rotated, ask for the new one; `envseal status` shows which key each file needs.',
     );
     this.sealedWith = sealedWith;
   }
 }
 
-/**
- * Verifies and decrypts a sealed file (v1 or a legacy whole-file token) with the first of `keys` that
- * opens it. `keySource` names where the keys came from, for messages.
- */
-export function openSealed(text: string, keys: readonly MasterKey[], label: string, keySource: string): OpenedFile {
-  if (isLegacySealed(text)) return openLegacy(text.trim(), keys, label, keySource);
+/** Verifies and decrypts a sealed file (v1 or a legacy whole-file token) with the key of `ring` that sealed it. */
+export function openSealed(text: string, ring: KeyRing, label: string): OpenedFile {
+  if (isLegacySealed(text)) return openLegacy(text.trim(), ring, label);
   // The MAC is checked before history and body are parsed, so any edit reads as tampering, not as a
   // syntax error somewhere in the middle.
   const envelope = readEnvelope(text, label);
-  const keyIndex = keys.findIndex((k) => k.fingerprint === envelope.fingerprint);
-  if (keyIndex < 0) throw new WrongKeyError(label, envelope.fingerprint, keys, keySource);
-  const key = keys[keyIndex]!;
+  const keyIndex = ring.keys.findIndex((k) => k.fingerprint === envelope.fingerprint);
+  if (keyIndex < 0) throw new WrongKeyError(label, envelope.fingerprint, ring);
+  const key = ring.keys[keyIndex]!;
   if (!macMatches(key, envelope)) {
     throw integrity(
       Code.SEALED_TAMPERED,
@@ -209,15 +207,15 @@ function decryptValue(key: MasterKey, token: string, where: string): string {
   throw integrity(Code.SEALED_CORRUPT, `${where} holds a token that does not decrypt to UTF-8 text under the file's key`, RESTORE_HINT);
 }
 
-function openLegacy(token: string, keys: readonly MasterKey[], label: string, keySource: string): OpenedFile {
+function openLegacy(token: string, ring: KeyRing, label: string): OpenedFile {
   let decrypted;
   try {
-    decrypted = decryptWithKeys(keys.map((k) => k.fernet), token);
+    decrypted = decryptWithKeys(ring.keys.map((k) => k.fernet), token);
   } catch (e) {
     if (e instanceof InvalidTokenError && e.reason === 'mac') {
       throw new EnvsealError(
         Code.KEY_WRONG,
-        `${label} is a whole-file Fernet token that the key from ${keySource} (${keys.map((k) => k.fingerprint).join(', ')}) does not open: wrong key, or the file was changed`,
+        `${label} is a whole-file Fernet token that the key from ${ring.source} (${ring.keys.map((k) => k.fingerprint).join(', ')}) does not open: wrong key, or the file was changed`,
         'Use the key the file was sealed with. After opening it once, `envseal encrypt` converts it to the per-value format.',
       );
     }
@@ -228,7 +226,7 @@ function openLegacy(token: string, keys: readonly MasterKey[], label: string, ke
   const lines = parseEnv(normalizeNewlines(text).text, `${label} (decrypted)`).map(
     (line): SealedLine => (line.kind === 'entry' ? { ...line, token: '' } : line),
   );
-  return { lines, fingerprint: keys[decrypted.keyIndex]!.fingerprint, history: [], keyIndex: decrypted.keyIndex, legacy: true };
+  return { lines, fingerprint: ring.keys[decrypted.keyIndex]!.fingerprint, history: [], keyIndex: decrypted.keyIndex, legacy: true };
 }
 
 export interface SealOptions {

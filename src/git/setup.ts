@@ -4,11 +4,11 @@
  * local git config (.git/config, not committed: each clone runs setup once); unsetup removes exactly
  * those, and leaves settings it did not write alone. Both are idempotent.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EnvsealError, Code } from '../errors.js';
-import { PUBLIC_MODE, displayPath, exists, ioError, readText, writeFileAtomic } from '../io/files.js';
+import { PUBLIC_MODE, exists, ioError, readText, writeFileAtomic } from '../io/files.js';
+import { configGet, configSet, configUnset, removeEmptySection } from './config.js';
+import { workTreeRoot } from './run.js';
 
 export const ATTRIBUTES_LINE = '*.encrypted diff=envseal merge=envseal';
 export const MERGE_DRIVER_NAME = 'envseal: merge sealed env files per variable';
@@ -48,7 +48,7 @@ export interface SetupResult {
 }
 
 export function gitSetup(request: { cwd: string; command: string }): SetupResult {
-  const root = repositoryRoot(request.cwd);
+  const root = workTreeRoot(request.cwd);
   const attributesFile = path.join(root, '.gitattributes');
   const lines = exists(attributesFile) ? readText(attributesFile).text.split('\n') : [];
   let attributes: SetupResult['attributes'] = 'present';
@@ -60,7 +60,7 @@ export function gitSetup(request: { cwd: string; command: string }): SetupResult
   const config = driverSettings(request.command).map(({ key, value }) => {
     const current = configGet(root, key);
     if (current === value) return { key, action: 'unchanged' as const };
-    git(root, ['config', '--local', key, value]);
+    configSet(root, key, value);
     return { key, action: current === undefined ? ('set' as const) : ('replaced' as const) };
   });
   return { root, attributesFile, attributes, config };
@@ -77,7 +77,7 @@ export interface UnsetupResult {
 }
 
 export function gitUnsetup(request: { cwd: string }): UnsetupResult {
-  const root = repositoryRoot(request.cwd);
+  const root = workTreeRoot(request.cwd);
   const attributesFile = path.join(root, '.gitattributes');
   let attributes: UnsetupResult['attributes'] = 'absent';
   let attributesFileRemoved = false;
@@ -102,41 +102,9 @@ export function gitUnsetup(request: { cwd: string }): UnsetupResult {
     const current = configGet(root, key);
     if (current === undefined) return { key, action: 'absent' as const };
     if (!isOurs(key, current)) return { key, action: 'kept' as const };
-    git(root, ['config', '--local', '--unset', key]);
+    configUnset(root, key);
     return { key, action: 'removed' as const };
   });
-  for (const section of ['diff.envseal', 'merge.envseal']) {
-    // git leaves an empty [section] behind after the last --unset.
-    if (gitStatus(root, ['config', '--local', '--get-regexp', `^${section.replace('.', '\\.')}\\.`]).status === 1) {
-      gitStatus(root, ['config', '--local', '--remove-section', section]);
-    }
-  }
+  for (const section of ['diff.envseal', 'merge.envseal']) removeEmptySection(root, section);
   return { root, attributesFile, attributes, attributesFileRemoved, config };
-}
-
-function gitStatus(cwd: string, args: readonly string[]): { status: number; stdout: string; stderr: string } {
-  const result = spawnSync('git', args, { cwd, encoding: 'utf8' });
-  if (result.error) throw new EnvsealError(Code.GIT_MISSING, `cannot run git: ${result.error.message}`, 'Install git and make sure it is on PATH.');
-  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
-}
-
-function git(cwd: string, args: readonly string[]): string {
-  const result = gitStatus(cwd, args);
-  if (result.status !== 0) {
-    throw new EnvsealError(Code.GIT, `git ${args.slice(0, 2).join(' ')} failed in ${displayPath(cwd)}: ${result.stderr.trim().split('\n')[0] ?? ''}`, 'Check that the repository is writable (`git config --local --list`).');
-  }
-  return result.stdout;
-}
-
-function configGet(cwd: string, key: string): string | undefined {
-  const result = gitStatus(cwd, ['config', '--local', '--get', key]);
-  return result.status === 0 ? result.stdout.replace(/\n$/, '') : undefined;
-}
-
-function repositoryRoot(cwd: string): string {
-  const result = gitStatus(cwd, ['rev-parse', '--show-toplevel']);
-  if (result.status !== 0) {
-    throw new EnvsealError(Code.NOT_A_REPO, `${displayPath(cwd) || '.'} is not inside a git work tree`, 'Run it inside your repository (after `git init` or `git clone`).');
-  }
-  return result.stdout.trim();
 }

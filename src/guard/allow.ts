@@ -5,7 +5,6 @@
  *    with old findings can adopt the hook without being blocked by them. Fingerprints are
  *    rule + file + keyed hash of the secret, so they survive lines moving.
  */
-import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
@@ -15,12 +14,6 @@ import { displayPath, readText, writeFileAtomic } from '../io/files.js';
 
 export const IGNORE_FILE = '.envsealignore';
 export const DEFAULT_BASELINE = '.envseal-baseline.json';
-
-/**
- * The fingerprint key is public and fixed, so a committed baseline matches on every machine. It hides
- * nothing the repository does not already hold: baselined findings are, by definition, in its history.
- */
-export const FINGERPRINT_KEY = createHash('sha256').update('envseal/v1/finding-fingerprint').digest();
 
 export interface AllowList {
   ignored(file: string): boolean;

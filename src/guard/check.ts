@@ -9,7 +9,7 @@ import { detect } from '../detect/engine.js';
 import { isDocumentedExample, isPlaceholder } from '../detect/not-secrets.js';
 import { isSourceCodeFile, secretNameStrength } from '../detect/names.js';
 import { characterClasses } from '../detect/entropy.js';
-import { FINGERPRINT_KEY } from './allow.js';
+import { FINGERPRINT_KEY } from '../detect/fingerprint-key.js';
 import { createHmac } from 'node:crypto';
 import type { DetectOptions, Finding, FindingKind } from '../detect/types.js';
 import { dotenvValue, parseEnv, toRecord } from '../format/envfile.js';
@@ -90,9 +90,9 @@ function sealedFileFindings(file: PatchFile, text: string, options: CheckOptions
   const content = normalizeNewlines(staged).text;
   try {
     parseSealedStructure(content, file.path);
-    const keys = options.knowledge.keysFor(file.path);
-    if (!keys) return findings;
-    const opened = openSealed(content, keys, file.path, 'your key');
+    const ring = options.knowledge.keysFor(file.path);
+    if (!ring) return findings;
+    const opened = openSealed(content, ring, file.path);
     const plain = options.editedPlaintext?.(file.path);
     if (plain !== undefined) {
       const local = toRecord(parseEnv(normalizeNewlines(plain).text, plainNameFor(file.path)));

@@ -9,8 +9,9 @@ import { detect } from '../detect/engine.js';
 import type { Finding } from '../detect/types.js';
 import { loadProjectConfig } from '../config-file.js';
 import { compileMaskRules } from '../mask/rules.js';
-import { ZERO_SHA, commitChanges, gitSync, indexBlob, stagedChanges, trackedSealedFiles } from '../git/sources.js';
-import { FINGERPRINT_KEY, loadAllowList, applyAllowList } from './allow.js';
+import { ZERO_SHA, commitChanges, hasCommit, indexBlob, stagedChanges, trackedSealedFiles } from '../git/sources.js';
+import { FINGERPRINT_KEY } from '../detect/fingerprint-key.js';
+import { loadAllowList, applyAllowList } from './allow.js';
 import { type CheckOptions, checkFile } from './check.js';
 import { type GuardKnowledge, gatherKnowledge } from './knowledge.js';
 import { plainNameFor } from '../env-files.js';
@@ -87,15 +88,6 @@ function pushRevisions(root: string, line: string, remote: string): string[] | u
   if (remoteSha && !ZERO_SHA.test(remoteSha) && hasCommit(root, remoteSha)) return [`${remoteSha}..${localSha}`];
   // A new branch, or a remote tip this clone never fetched: whatever no branch of the remote has.
   return [localSha, '--not', `--remotes=${remote}`];
-}
-
-function hasCommit(root: string, sha: string): boolean {
-  try {
-    gitSync(root, ['cat-file', '-e', `${sha}^{commit}`]);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function prePushFindings(run: GuardRun, remote: string, refs: string): Promise<Finding[]> {

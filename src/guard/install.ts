@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { EnvsealError, Code } from '../errors.js';
 import { displayPath, ioError, writeFileAtomic } from '../io/files.js';
 import { packageRoot } from '../package-root.js';
+import { hooksPaths } from '../git/config.js';
+import { workTreeRoot } from '../git/run.js';
 
 export const HOOK_NAMES = ['pre-commit', 'commit-msg', 'pre-push'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
@@ -41,18 +43,10 @@ interface RepoInfo {
   gitHooksDir: string;
 }
 
-async function repoInfo(cwd: string): Promise<RepoInfo> {
-  const { simpleGit } = await import('simple-git');
-  const git = simpleGit({ baseDir: cwd });
-  let root: string;
-  try {
-    root = (await git.revparse(['--show-toplevel'])).trim();
-  } catch {
-    throw new EnvsealError(Code.NOT_A_REPO, `${displayPath(cwd)} is not inside a git work tree`, 'Run it inside the repository (git init first for a new project).');
-  }
-  const hooksPath = (await git.raw(['config', '--get', 'core.hooksPath']).catch(() => '')).trim();
-  const gitHooksDir = path.resolve(root, (await git.raw(['rev-parse', '--git-path', 'hooks'])).trim());
-  return { root, ...(hooksPath ? { hooksPath } : {}), gitHooksDir };
+function repoInfo(cwd: string): RepoInfo {
+  const root = workTreeRoot(cwd);
+  const { hooksPath, gitHooksDir } = hooksPaths(root);
+  return { root, ...(hooksPath ? { hooksPath } : {}), gitHooksDir: path.resolve(root, gitHooksDir) };
 }
 
 function usesHusky(root: string): boolean {
@@ -68,7 +62,7 @@ function usesHusky(root: string): boolean {
 const isHuskyPath = (hooksPath: string | undefined): boolean => hooksPath !== undefined && /(^|\/)\.husky(\/_)?\/?$/.test(hooksPath);
 
 export async function locateHooks(cwd: string, preferred?: Flavour): Promise<HookLocation> {
-  const info = await repoInfo(cwd);
+  const info = repoInfo(cwd);
   const flavour = preferred ?? (usesHusky(info.root) || isHuskyPath(info.hooksPath) ? 'husky' : 'git');
   if (flavour === 'husky') {
     // git runs husky's hooks from core.hooksPath; pointing at a directory that is not there (husky's

@@ -9,9 +9,10 @@ import * as path from 'node:path';
 import { EnvsealError } from '../errors.js';
 import { plainNameFor } from '../env-files.js';
 import { parseEnv, toRecord } from '../format/envfile.js';
-import { openSealed } from '../format/sealed.js';
 import { readText } from '../io/files.js';
-import { keyList, tryResolveKeys } from '../keys/key-sources.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import { tryResolveKeyRing } from '../keys/key-sources.js';
+import { openSealedFile } from '../core/open.js';
 import { isDocumentedExample, isPlaceholder as isDetectorPlaceholder } from '../detect/not-secrets.js';
 import { TeamSecretIndex } from '../detect/team-secrets.js';
 import { isPlaceholder } from '../format/annotations.js';
@@ -24,7 +25,7 @@ export interface GuardKnowledge {
   /** Current and previous master keys found for any sealed file (secret: memory only). */
   knownKeys: string[];
   /** Keys by sealed file (repo-relative path), to verify a staged sealed file's MAC. */
-  keysFor(file: string): ReturnType<typeof keyList> | undefined;
+  keysFor(file: string): KeyRing | undefined;
 }
 
 /**
@@ -42,7 +43,7 @@ export function gatherKnowledge(root: string, sealedFiles: readonly string[], en
     // since that is what gets pasted elsewhere.
     for (const part of secretParts(value, classify(name, value, rules))) values.push({ name, value: part });
   };
-  const keys = new Map<string, ReturnType<typeof keyList>>();
+  const rings = new Map<string, KeyRing>();
   const knownKeys = new Set<string>();
   const plainFiles = new Set<string>();
 
@@ -50,13 +51,13 @@ export function gatherKnowledge(root: string, sealedFiles: readonly string[], en
     const absolute = path.join(root, file);
     plainFiles.add(plainNameFor(absolute));
     try {
-      const resolved = tryResolveKeys({ envFile: absolute, env });
-      if (!resolved) continue;
-      const list = keyList(resolved);
-      keys.set(file, list);
-      for (const key of list) knownKeys.add(key.export());
+      // Keys are looked up for a sealed file that is staged but gone from the work tree too.
+      const ring = tryResolveKeyRing({ envFile: absolute, env });
+      if (!ring) continue;
+      rings.set(file, ring);
+      for (const key of ring.keys) knownKeys.add(key.export());
       if (!fs.existsSync(absolute)) continue;
-      const opened = openSealed(readText(absolute).text, list, file, resolved.source);
+      const { opened } = openSealedFile({ env, file: absolute, ring });
       for (const line of opened.lines) if (line.kind === 'entry') addSecrets(line.name, line.value);
     } catch (e) {
       if (!(e instanceof EnvsealError)) throw e;
@@ -72,7 +73,7 @@ export function gatherKnowledge(root: string, sealedFiles: readonly string[], en
       // Missing or unparseable plaintext teaches the guard nothing; it is not the guard's job to report it.
     }
   }
-  return { teamSecrets: TeamSecretIndex.build(values), knownKeys: [...knownKeys], keysFor: (file) => keys.get(file) };
+  return { teamSecrets: TeamSecretIndex.build(values), knownKeys: [...knownKeys], keysFor: (file) => rings.get(file) };
 }
 
 function safeReaddir(dir: string): string[] {

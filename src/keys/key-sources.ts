@@ -12,10 +12,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MasterKey } from '../crypto/master-key.js';
 import { EnvsealError, Code } from '../errors.js';
-import { KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE, keyFileName, keyVariableNames } from '../env-files.js';
+import { keyFileName } from '../env-files.js';
+import { KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE, keyCommand, keyFromVariables, keyVariableNames, previousKeyEntries } from '../env-vars.js';
 import { displayPath } from '../io/files.js';
 import { directoriesUpToRoot } from '../io/repo.js';
 import { type PreviousKey, parseKeyFile } from './key-file.js';
+import { KeyRing } from './key-ring.js';
 import { readKeyFile } from './key-store.js';
 
 export interface KeyLookup {
@@ -26,58 +28,36 @@ export interface KeyLookup {
   env: NodeJS.ProcessEnv;
 }
 
-export type KeySourceKind = 'key-file-flag' | 'variable' | 'command' | 'key-file';
-
-export interface ResolvedKeys {
-  current: MasterKey;
-  previous: PreviousKey[];
-  kind: KeySourceKind;
-  /** Human description of the source, for messages: never the key. */
-  source: string;
-  /** Set when the keys came from a file envseal may rewrite (rotation). */
-  keyFilePath?: string;
-}
-
 const KEY_COMMAND_TIMEOUT_MS = 120_000;
 
-/** All keys to try when opening, current first. */
-export function keyList(keys: ResolvedKeys): MasterKey[] {
-  return [keys.current, ...keys.previous.map((p) => p.key)];
+/** The keys for `lookup`'s file, from the first source that holds one; E_KEY_MISSING when none does. */
+export function resolveKeyRing(lookup: KeyLookup): KeyRing {
+  const ring = tryResolveKeyRing(lookup);
+  if (!ring) throw missingKeyError(lookup);
+  return ring;
 }
 
-export function resolveKeys(lookup: KeyLookup): ResolvedKeys {
-  const found = findCurrent(lookup);
-  if (!found) throw missingKeyError(lookup);
-  const extra = previousFromVariable(lookup.env);
-  const seen = new Set([found.current.fingerprint, ...found.previous.map((p) => p.key.fingerprint)]);
-  return { ...found, previous: [...found.previous, ...extra.filter((p) => !seen.has(p.key.fingerprint))] };
+/** Like resolveKeyRing, but undefined instead of an error when no source holds a key. */
+export function tryResolveKeyRing(lookup: KeyLookup): KeyRing | undefined {
+  return findCurrent(lookup)?.withPrevious(previousFromVariable(lookup.env));
 }
 
-/** Like resolveKeys, but undefined instead of an error when no source holds a key. */
-export function tryResolveKeys(lookup: KeyLookup): ResolvedKeys | undefined {
-  return findCurrent(lookup) ? resolveKeys(lookup) : undefined;
-}
-
-function findCurrent(lookup: KeyLookup): ResolvedKeys | undefined {
+function findCurrent(lookup: KeyLookup): KeyRing | undefined {
   if (lookup.keyFile) {
     const file = path.resolve(lookup.keyFile);
     const content = readKeyFile(file, true);
     // A pipe (--key-file <(...)) is read once: rotation must treat it like a variable, not rewrite it.
     const writable = fs.statSync(file).isFile();
-    return { ...content, kind: 'key-file-flag', source: `key file ${displayPath(file)}`, ...(writable ? { keyFilePath: file } : {}) };
+    return new KeyRing({ ...content, kind: 'key-file-flag', source: `key file ${displayPath(file)}`, ...(writable ? { keyFilePath: file } : {}) });
   }
-  for (const name of keyVariableNames(lookup.envName)) {
-    const value = lookup.env[name];
-    if (value !== undefined && value.trim() !== '') {
-      return { current: MasterKey.parse(value, name), previous: [], kind: 'variable', source: name };
-    }
-  }
-  const command = lookup.env[KEY_COMMAND_VARIABLE];
-  if (command !== undefined && command.trim() !== '') {
-    return { ...parseKeyFile(runKeyCommand(command), KEY_COMMAND_VARIABLE), kind: 'command', source: KEY_COMMAND_VARIABLE };
+  const variable = keyFromVariables(lookup.env, lookup.envName);
+  if (variable) return new KeyRing({ current: MasterKey.parse(variable.value, variable.variable), kind: 'variable', source: variable.variable });
+  const command = keyCommand(lookup.env);
+  if (command !== undefined) {
+    return new KeyRing({ ...parseKeyFile(runKeyCommand(command), KEY_COMMAND_VARIABLE), kind: 'command', source: KEY_COMMAND_VARIABLE });
   }
   const file = findKeyFile(lookup);
-  if (file) return { ...readKeyFile(file), kind: 'key-file', source: `key file ${displayPath(file)}`, keyFilePath: file };
+  if (file) return new KeyRing({ ...readKeyFile(file), kind: 'key-file', source: `key file ${displayPath(file)}`, keyFilePath: file });
   return undefined;
 }
 
@@ -114,12 +94,7 @@ function runKeyCommand(command: string): string {
 }
 
 function previousFromVariable(env: NodeJS.ProcessEnv): PreviousKey[] {
-  const value = env[PREVIOUS_KEYS_VARIABLE];
-  if (!value) return [];
-  return value
-    .split(/[\s,]+/)
-    .filter((part) => part !== '')
-    .map((part, i) => ({ key: MasterKey.parse(part, `${PREVIOUS_KEYS_VARIABLE} (entry ${i + 1})`) }));
+  return previousKeyEntries(env).map((part, i) => ({ key: MasterKey.parse(part, `${PREVIOUS_KEYS_VARIABLE} (entry ${i + 1})`) }));
 }
 
 function missingKeyError(lookup: KeyLookup): EnvsealError {

@@ -10,6 +10,7 @@ import { createRequire } from 'node:module';
 import { TEST_KEY, assertNoSecrets, run, tempDir } from '../helpers/cli.js';
 import { MasterKey } from '../../dist/crypto/master-key.js';
 import { assertDotenvEquivalent, parseEnv, toRecord } from '../../dist/format/envfile.js';
+import { KeyRing } from '../../dist/keys/key-ring.js';
 import { openSealed, renderPlaintext, sealLines } from '../../dist/format/sealed.js';
 
 const dotenv = createRequire(import.meta.url)('dotenv');
@@ -90,7 +91,7 @@ const layout = (lines) => lines.map((l) => (l.kind === 'trivia' ? ['trivia', l.t
 function sealOpen(source, previous) {
   const lines = parseEnv(source, '.env');
   const sealed = sealLines(lines, key, { history: [], label: '.env', ...(previous ? { previous } : {}) });
-  const opened = openSealed(sealed, [key], '.env.encrypted', 'test key');
+  const opened = openSealed(sealed, KeyRing.of(key, 'test key'), '.env.encrypted');
   return { lines, sealed, opened, plaintext: renderPlaintext(opened, '.env.encrypted') };
 }
 

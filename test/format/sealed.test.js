@@ -8,6 +8,7 @@ import { python } from '../helpers/python.js';
 import { MasterKey } from '../../dist/crypto/master-key.js';
 import { decrypt as fernetDecrypt } from '../../dist/crypto/fernet.js';
 import { parseEnv, toRecord } from '../../dist/format/envfile.js';
+import { KeyRing } from '../../dist/keys/key-ring.js';
 import { fileMac, isLegacySealed, openSealed, parseSealedStructure, renderPlaintext, sealLines } from '../../dist/format/sealed.js';
 import { needing } from '../helpers/tools.js';
 
@@ -35,7 +36,8 @@ const PLAIN = [
 
 const HISTORY = [{ date: '2026-01-01T00:00:00Z', event: 'created', key: key.fingerprint, envseal: '0.1.0' }];
 const seal = (text = PLAIN, options = {}) => sealLines(parseEnv(text, '.env'), key, { history: HISTORY, label: '.env', ...options });
-const open = (text, keys = [key]) => openSealed(text, keys, '.env.encrypted', 'test key');
+const ring = ([current, ...previous]) => new KeyRing({ current, previous: previous.map((k) => ({ key: k })), kind: 'memory', source: 'test key' });
+const open = (text, keys = [key]) => openSealed(text, ring(keys), '.env.encrypted');
 
 const SEALED = seal();
 const LINES = SEALED.split('\n').slice(0, -1); // without the empty string after the final newline

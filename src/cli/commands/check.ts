@@ -5,7 +5,7 @@ import { displayPath } from '../../io/files.js';
 import type { Context } from '../context.js';
 import { keyOptions } from '../paths.js';
 import { plural } from '../render.js';
-import type { Handler } from '../spec.js';
+import type { Handler } from '../handler.js';
 
 export const check: Handler = async (args, context) => {
   const report = checkEnvironment({

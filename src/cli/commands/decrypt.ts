@@ -4,7 +4,7 @@ import { audited } from '../audit.js';
 import { warnIfPreviousKey } from '../load-values.js';
 import { displayPath } from '../../io/files.js';
 import { decryptPaths, keyOptions } from '../paths.js';
-import type { Handler } from '../spec.js';
+import type { Handler } from '../handler.js';
 
 export const decrypt: Handler = async (args, context) => {
   const paths = decryptPaths(args, context);

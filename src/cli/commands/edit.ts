@@ -6,12 +6,12 @@ import { displayPath } from '../../io/files.js';
 import { audited } from '../audit.js';
 import type { Context } from '../context.js';
 import { decryptPaths, keyOptions } from '../paths.js';
-import type { Handler } from '../spec.js';
-import { notePlaintextBehind } from './set.js';
+import type { Handler } from '../handler.js';
+import { notePlaintextBehind } from '../plaintext-note.js';
 
 export const edit: Handler = async (args, context) => {
   const { input } = decryptPaths(args, context);
-  const interactive = Boolean(process.stdin.isTTY && context.stderr.isTTY);
+  const interactive = context.interactive;
   const result = await audited(context, 'edit', input, () =>
     editSealedFile({
       ...keyOptions(args, context),
@@ -46,7 +46,7 @@ export const edit: Handler = async (args, context) => {
  */
 async function askReopen(context: Context): Promise<boolean> {
   const { createInterface } = await import('node:readline');
-  const rl = createInterface({ input: process.stdin, output: context.stderr, terminal: true });
+  const rl = createInterface({ input: context.stdin, output: context.stderr, terminal: true });
   return new Promise((resolve) => {
     let answered = false;
     const answer = (yes: boolean): void => {

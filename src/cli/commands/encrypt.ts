@@ -3,7 +3,7 @@ import { encryptFile } from '../../core/encrypt.js';
 import { audited } from '../audit.js';
 import { displayPath } from '../../io/files.js';
 import { encryptPaths, keyOptions } from '../paths.js';
-import type { Handler } from '../spec.js';
+import type { Handler } from '../handler.js';
 
 const list = (label: string, names: string[]): string | undefined =>
   names.length === 0 ? undefined : `${names.length} ${label} (${names.join(', ')})`;

@@ -4,7 +4,7 @@ import { writeExample } from '../../core/example.js';
 import { ExitCode } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { keyOptions } from '../paths.js';
-import type { Handler } from '../spec.js';
+import type { Handler } from '../handler.js';
 import { plural } from '../render.js';
 
 export const example: Handler = async (args, context) => {

@@ -3,7 +3,7 @@ import { type ExportFormat, type ExportVariable, appendToGithubEnv, formatDocker
 import { displayPath } from '../../io/files.js';
 import { plural } from '../render.js';
 import { loadValues, maskRulesFor } from '../load-values.js';
-import type { Handler } from '../spec.js';
+import type { Handler } from '../handler.js';
 
 const FORMATTERS: Record<Exclude<ExportFormat, 'github'>, (variables: readonly ExportVariable[]) => string> = {
   shell: formatShell,

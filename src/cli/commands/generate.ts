@@ -4,7 +4,7 @@ import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { audited } from '../audit.js';
 import { keyOptions } from '../paths.js';
-import type { Args, Handler } from '../spec.js';
+import type { Args, Handler } from '../handler.js';
 
 export const generate: Handler = async (args, context) => {
   const names = Array.isArray(args.names) ? args.names.map(String) : [];

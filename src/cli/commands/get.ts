@@ -3,7 +3,7 @@ import { EnvsealError, Code } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { maskVariables } from '../../mask/variables.js';
 import { loadValues, maskRulesFor } from '../load-values.js';
-import type { Args, Handler } from '../spec.js';
+import type { Args, Handler } from '../handler.js';
 
 export const get: Handler = async (args, context) => {
   const name = String(args.name);

@@ -1,10 +1,9 @@
 import * as path from 'node:path';
-import { type SetupResult, gitSetup, shellQuote } from '../../git/setup.js';
+import { type SetupResult, gitSetup, gitUnsetup as unsetup, shellQuote } from '../../git/setup.js';
 import { ExitCode } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { packageRoot } from '../../package-root.js';
-import type { Handler } from '../spec.js';
-import { gitUnsetup } from './git-unsetup.js';
+import type { Handler } from '../handler.js';
 
 /**
  * The drivers run as `'<node>' '<absolute bin/envseal.js>'`: no PATH lookup and no npx start-up
@@ -32,3 +31,15 @@ function report(result: SetupResult, info: (text: string) => void): void {
   info(changed.length === 0 ? 'The git config already has the envseal diff and merge drivers.' : `Set in the local git config (.git/config): ${changed.map((c) => `${c.key}${c.action === 'replaced' ? ' (replaced)' : ''}`).join(', ')}.`);
   info('`git diff` and `git log -p` now show sealed files as names, masked values and change markers; `git merge` merges them per variable. Each clone runs `envseal git setup` once; undo with `envseal git unsetup`.');
 }
+
+/** `envseal git unsetup` (and `git setup --undo`): remove exactly what setup added. */
+export const gitUnsetup: Handler = async (_args, context) => {
+  const result = unsetup({ cwd: context.cwd });
+  const attributes = displayPath(result.attributesFile);
+  if (result.attributes === 'removed') context.info(result.attributesFileRemoved ? `Removed ${attributes} (it held only envseal's line).` : `Removed envseal's line from ${attributes}.`);
+  const removed = result.config.filter((c) => c.action === 'removed').map((c) => c.key);
+  if (removed.length > 0) context.info(`Removed from the local git config: ${removed.join(', ')}.`);
+  for (const kept of result.config.filter((c) => c.action === 'kept')) context.warn(`${kept.key} was not written by envseal git setup; left as it is.`);
+  if (result.attributes === 'absent' && removed.length === 0) context.info('Nothing to undo: envseal git drivers were not set up here.');
+  return ExitCode.ok;
+};

@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { type Flavour, hookStates, installHooks, locateHooks, uninstallHooks } from '../../guard/install.js';
-import type { Args, Handler } from '../spec.js';
+import type { Context } from '../context.js';
+import type { Args, Handler } from '../handler.js';
 
 function flavourOf(args: Args): Flavour | undefined {
   if (args.husky && args.git) throw new EnvsealError(Code.USAGE, '--husky and --git exclude each other', 'Pick one, or neither to detect husky automatically.');
@@ -49,7 +49,7 @@ export const run: Handler = async (args, context) => {
     if (!rest[0]) throw new EnvsealError(Code.USAGE, 'commit-msg needs the message file git passes to the hook', 'Installed hooks pass it; run `envseal hooks install`.');
     findings = await commitMessageFindings(run, rest[0]);
   } else if (hook === 'pre-push') {
-    findings = await prePushFindings(run, rest[0] ?? context.env.PRE_COMMIT_REMOTE_NAME ?? 'origin', pushedRefs(context.env));
+    findings = await prePushFindings(run, rest[0] ?? context.env.PRE_COMMIT_REMOTE_NAME ?? 'origin', await pushedRefs(context));
   } else {
     throw new EnvsealError(Code.USAGE, `unknown hook "${hook}"`, 'Hooks: pre-commit, commit-msg, pre-push.');
   }
@@ -62,19 +62,12 @@ export const run: Handler = async (args, context) => {
  * in environment variables, and for a push that starts a history (a root commit) only the branch
  * names. Run by hand, without either, it checks what HEAD has that the remote lacks.
  */
-function pushedRefs(env: NodeJS.ProcessEnv): string {
-  const stdin = process.stdin.isTTY ? '' : readStdin();
+async function pushedRefs(context: Context): Promise<string> {
+  const { env } = context;
+  const stdin = context.stdin.isTTY ? '' : (await context.readStdin().catch(() => Buffer.alloc(0))).toString('utf8');
   if (stdin.trim() !== '') return stdin;
   const zero = '0'.repeat(40);
   if (env.PRE_COMMIT_TO_REF) return `HEAD ${env.PRE_COMMIT_TO_REF} HEAD ${env.PRE_COMMIT_FROM_REF ?? zero}`;
   const local = env.PRE_COMMIT_LOCAL_BRANCH ?? 'HEAD';
   return `${local} ${local} ${env.PRE_COMMIT_REMOTE_BRANCH ?? 'HEAD'} ${zero}`;
-}
-
-function readStdin(): string {
-  try {
-    return readFileSync(0, 'utf8');
-  } catch {
-    return '';
-  }
 }

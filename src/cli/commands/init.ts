@@ -1,10 +1,10 @@
 import { initProject } from '../../core/init.js';
 import { displayPath } from '../../io/files.js';
-import { keyVariableNames } from '../../env-files.js';
+import { keyVariableNames } from '../../env-vars.js';
 import { keyOptions } from '../paths.js';
 import { EnvsealError, Code } from '../../errors.js';
 import { findRepoRoot } from '../../io/repo.js';
-import type { Handler } from '../spec.js';
+import type { Handler } from '../handler.js';
 
 export const init: Handler = async (args, context) => {
   const options = keyOptions(args, context);

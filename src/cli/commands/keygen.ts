@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { MasterKey } from '../../crypto/master-key.js';
 import { displayPath } from '../../io/files.js';
 import { createKeyFile } from '../../keys/key-store.js';
-import type { Handler } from '../spec.js';
+import type { Handler } from '../handler.js';
 
 export const keygen: Handler = async (args, context) => {
   const key = MasterKey.generate();

@@ -3,13 +3,14 @@ import type { MasterKey } from '../../crypto/master-key.js';
 import { ROTATE_STEPS, type RotateStep, rotateFile } from '../../core/rotate.js';
 import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { plainNameFor } from '../../env-files.js';
+import { rotationTestHooks } from '../../env-vars.js';
 import { displayPath } from '../../io/files.js';
 import { audited } from '../audit.js';
 import type { Context } from '../context.js';
 import { decryptPaths, keyOptions } from '../paths.js';
 import { askLine } from '../prompt.js';
 import { plural } from '../render.js';
-import type { Handler } from '../spec.js';
+import type { Handler } from '../handler.js';
 
 const CONFIRMATION = 'stored';
 
@@ -20,7 +21,7 @@ export const rotate: Handler = async (args, context) => {
   const newKeyOut = typeof args.newKeyOut === 'string' && args.newKeyOut !== '' ? path.resolve(context.cwd, args.newKeyOut) : undefined;
   // A new key printed into a pipe or a file may never reach a person, and the file would then be
   // sealed with a key nobody has: show it only on a terminal, and confirm unless --force.
-  const canShowKey = Boolean(context.stdout.isTTY) && (force || Boolean(process.stdin.isTTY));
+  const canShowKey = Boolean(context.stdout.isTTY) && (force || Boolean(context.stdin.isTTY));
   const dryRun = Boolean(args.dryRun);
   const run = () =>
     rotateFile({
@@ -67,7 +68,7 @@ async function showNewKey(key: MasterKey, context: Context, force: boolean): Pro
   // Nothing is stored or re-sealed unless the key was written out.
   await new Promise<void>((resolve, reject) => context.stdout.write(`${key.export()}\n`, (e) => (e ? reject(e) : resolve())));
   if (force) return;
-  const answer = await askLine(`Type "${CONFIRMATION}" once the new key is stored (anything else aborts; nothing has changed yet): `);
+  const answer = await askLine(context, `Type "${CONFIRMATION}" once the new key is stored (anything else aborts; nothing has changed yet): `);
   if (answer.trim() !== CONFIRMATION) {
     throw new EnvsealError(Code.ROTATE_ABORTED, 'rotation aborted before any change: the new key was not confirmed as stored', 'Run `envseal rotate` again when you can store the new key (or use --new-key-out FILE).');
   }
@@ -79,8 +80,7 @@ async function showNewKey(key: MasterKey, context: Context, force: boolean): Pro
  * ENVSEAL_TEST_STEP_DELAY_MS=<n> sleeps after each step, so a random SIGKILL lands anywhere.
  */
 function testCheckpoint(env: NodeJS.ProcessEnv): ((step: RotateStep) => void) | undefined {
-  const crashAt = env.ENVSEAL_TEST_CRASH_AT;
-  const delay = Number(env.ENVSEAL_TEST_STEP_DELAY_MS ?? 0);
+  const { crashAt, stepDelayMs: delay } = rotationTestHooks(env);
   if (!crashAt && !delay) return undefined;
   if (crashAt && !(ROTATE_STEPS as readonly string[]).includes(crashAt)) {
     throw new EnvsealError(Code.USAGE_TEST, `ENVSEAL_TEST_CRASH_AT=${crashAt} is not a rotation step (${ROTATE_STEPS.join(', ')})`);

@@ -2,8 +2,8 @@ import { EnvsealError, Code } from '../../errors.js';
 import { childEnvironment } from '../../core/child-env.js';
 import { CommandStartError, runChild } from '../../core/run.js';
 import { loadValues, maskRulesFor } from '../load-values.js';
-import { reportError } from '../main.js';
-import type { Handler } from '../spec.js';
+import { reportError } from '../report-error.js';
+import type { Handler } from '../handler.js';
 
 /**
  * Exit status: the child's own. A child killed by a signal makes envseal kill itself with the same
@@ -29,10 +29,10 @@ export const run: Handler = async (args, context) => {
   }
   let outcome;
   try {
-    outcome = await runChild({ command, args: commandArgs, env, ...(redactor ? { redactor, stdout: context.stdout, stderr: context.stderr } : {}) });
+    outcome = await runChild({ command, args: commandArgs, env, stdout: context.stdout, stderr: context.stderr, ...(redactor ? { redactor } : {}) });
   } catch (error) {
     if (!(error instanceof CommandStartError)) throw error;
-    reportError(error);
+    reportError(error, context.stderr, context.env);
     return error.shellStatus;
   }
   if (outcome.signal === undefined) return outcome.code;

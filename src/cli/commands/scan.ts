@@ -1,14 +1,15 @@
 import * as path from 'node:path';
 import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
-import type { Handler } from '../spec.js';
+import type { Handler } from '../handler.js';
 import { plural } from '../render.js';
 import { defaultExport } from '../../esm-interop.js';
 
 export const scan: Handler = async (args, context) => {
   const { guardRun, reportFindings } = await import('../guard-output.js');
   const { preCommitFindings } = await import('../../guard/hooks.js');
-  const { loadAllowList, writeBaseline, FINGERPRINT_KEY } = await import('../../guard/allow.js');
+  const { loadAllowList, writeBaseline } = await import('../../guard/allow.js');
+  const { FINGERPRINT_KEY } = await import('../../detect/fingerprint-key.js');
   const { gatherKnowledge } = await import('../../guard/knowledge.js');
   const { scanHistory, scanWorkingTree, workingTreeFiles } = await import('../../guard/scan.js');
   const { compileMaskRules } = await import('../../mask/rules.js');

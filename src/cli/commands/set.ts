@@ -1,13 +1,12 @@
-import * as fs from 'node:fs';
 import { setValue, validateName } from '../../core/set.js';
-import { plainNameFor } from '../../env-files.js';
 import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { decodeUtf8 } from '../../text.js';
 import { audited } from '../audit.js';
 import type { Context } from '../context.js';
 import { decryptPaths, keyOptions } from '../paths.js';
-import type { Handler } from '../spec.js';
+import { notePlaintextBehind } from '../plaintext-note.js';
+import type { Handler } from '../handler.js';
 
 export const set: Handler = async (args, context) => {
   const name = String(args.name);
@@ -22,7 +21,7 @@ export const set: Handler = async (args, context) => {
   }
   validateName(name);
   const { input } = decryptPaths(args, context);
-  const value = process.stdin.isTTY ? await promptHidden(`Value for ${name} (input hidden): `, context) : await readStdinValue(name);
+  const value = context.stdin.isTTY ? await promptHidden(`Value for ${name} (input hidden): `, context) : await readStdinValue(name, context);
   const result = await audited(context, 'set', input, () => setValue({ ...keyOptions(args, context), file: input, name, value, now: context.now }));
   const file = displayPath(input);
   if (!result.written) context.info(`${name} already had that value; ${file} is unchanged.`);
@@ -32,19 +31,9 @@ export const set: Handler = async (args, context) => {
   return ExitCode.ok;
 };
 
-/** After a sealed file changed in place, a plaintext copy beside it is out of date; say so (it is not touched). */
-export function notePlaintextBehind(sealedFile: string, context: Context): void {
-  const plain = plainNameFor(sealedFile);
-  if (plain !== sealedFile && fs.existsSync(plain)) {
-    context.info(`note: ${displayPath(plain)} was not changed and is now behind ${displayPath(sealedFile)}; \`envseal decrypt --force\` refreshes it (a 0600 backup of it is kept).`);
-  }
-}
-
 /** Everything on stdin, minus exactly one trailing newline (what `echo` and here-strings add). */
-async function readStdinValue(name: string): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const text = decodeUtf8(Buffer.concat(chunks));
+async function readStdinValue(name: string, context: Context): Promise<string> {
+  const text = decodeUtf8(await context.readStdin());
   if (text === undefined) throw new EnvsealError(Code.NOT_UTF8, `the value of ${name} on stdin is not UTF-8 text`, 'Pipe in UTF-8 text.');
   return text.replace(/\r?\n$/, '');
 }
@@ -54,7 +43,7 @@ async function readStdinValue(name: string): Promise<string> {
  * envseal handles Backspace, Enter and Ctrl-C itself.
  */
 function promptHidden(question: string, context: Context): Promise<string> {
-  const stdin = process.stdin;
+  const { stdin } = context;
   // Echo off before the question appears, so nothing typed (or pasted) early is shown.
   stdin.setRawMode(true);
   context.stderr.write(question);

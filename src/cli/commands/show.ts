@@ -1,7 +1,7 @@
 import { loadValues, maskRulesFor } from '../load-values.js';
 import { maskVariables } from '../../mask/variables.js';
 import { displayPath } from '../../io/files.js';
-import type { Handler } from '../spec.js';
+import type { Handler } from '../handler.js';
 
 /** One line per value in a table: control characters (a PEM's newlines) shown as escapes. */
 const printable = (text: string): string =>

@@ -6,7 +6,7 @@ import { sealedFileName } from '../../env-files.js';
 import { displayPath } from '../../io/files.js';
 import type { Context } from '../context.js';
 import { keyOptions } from '../paths.js';
-import type { Args, Handler } from '../spec.js';
+import type { Args, Handler } from '../handler.js';
 
 export const status: Handler = async (args, context) => {
   const maxAgeDays = maxAge(args, context.cwd);

@@ -3,8 +3,8 @@ import { ExitCode } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { audited } from '../audit.js';
 import { decryptPaths, keyOptions } from '../paths.js';
-import type { Handler } from '../spec.js';
-import { notePlaintextBehind } from './set.js';
+import type { Handler } from '../handler.js';
+import { notePlaintextBehind } from '../plaintext-note.js';
 
 export const unset: Handler = async (args, context) => {
   const name = String(args.name);

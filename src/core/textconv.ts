@@ -1,44 +1,46 @@
 /**
- * `envseal git textconv <file>`: the diff driver git runs (diff.envseal.textconv) for each version of
- * a sealed file in `git diff`, `git log -p` and `git show`. Prints a view with names, masked values and
- * per-value change markers (docs/WORKFLOW.md). Never prints a value, never writes anything, and always
- * exits 0 with some view, so a missing key never breaks `git log -p`.
+ * What `git diff`, `git log -p` and `git show` print for a sealed file, through envseal's diff driver
+ * (diff.envseal.textconv, docs/WORKFLOW.md): names, masked values and per-value change markers. Never
+ * a value, never a write, and always some view, so a missing key never breaks `git log -p`.
  */
 import * as path from 'node:path';
-import { EnvsealError, ExitCode } from '../../errors.js';
-import { toRecord } from '../../format/envfile.js';
-import { type OpenedFile, isLegacySealed, openSealed, parseSealedStructure } from '../../format/sealed.js';
-import { type TextconvLine, type TextconvView, renderTextconv, tokenMarker, valueMarker } from '../../git/drivers.js';
-import { readBytes } from '../../io/files.js';
-import { keyList, tryResolveKeys } from '../../keys/key-sources.js';
-import { FULL_MASK } from '../../mask/mask.js';
-import { compileMaskRules } from '../../mask/rules.js';
-import { maskVariables } from '../../mask/variables.js';
-import { envNameOf } from '../../core/status.js';
-import { decodeUtf8, normalizeNewlines } from '../../text.js';
-import type { Context } from '../context.js';
-import type { Handler } from '../spec.js';
+import { envNameOf } from '../env-files.js';
+import { EnvsealError } from '../errors.js';
+import { toRecord } from '../format/envfile.js';
+import { type OpenedFile, isLegacySealed, openSealed, parseSealedStructure } from '../format/sealed.js';
+import { type TextconvLine, type TextconvView, renderTextconv, tokenMarker, valueMarker } from '../git/drivers.js';
+import { readBytes } from '../io/files.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import { tryResolveKeyRing } from '../keys/key-sources.js';
+import { FULL_MASK } from '../mask/mask.js';
+import { compileMaskRules } from '../mask/rules.js';
+import { maskVariables } from '../mask/variables.js';
+import { decodeUtf8, normalizeNewlines } from '../text.js';
 
-/** Every value is masked, secret or not: this output ends up in pagers, CI logs and patches. */
-const MASK_ALL = compileMaskRules(['*']);
+export interface TextconvRequest {
+  /** The file version git hands over: a temp copy, or the work-tree file. */
+  file: string;
+  /** Where git runs the driver: the repository root. */
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+}
 
-export const gitTextconv: Handler = async (args, context) => {
-  const file = path.resolve(context.cwd, String(args.file));
-  const text = decodeUtf8(readBytes(file));
-  context.stdout.write(renderTextconv(text === undefined ? unreadable('it is not UTF-8 text') : view(normalizeNewlines(text).text, file, context)));
-  return ExitCode.ok;
-};
+/** The view's text. */
+export function textconv(request: TextconvRequest): string {
+  const text = decodeUtf8(readBytes(request.file));
+  return renderTextconv(text === undefined ? unreadable('it is not UTF-8 text') : view(normalizeNewlines(text).text, request));
+}
 
 const unreadable = (why: string): TextconvView => ({ notes: [`not shown: ${why}`], history: [], lines: [] });
 
-function view(text: string, file: string, context: Context): TextconvView {
-  const label = path.basename(file);
-  const envFile = originalPath(file, context.cwd);
+function view(text: string, request: TextconvRequest): TextconvView {
+  const label = path.basename(request.file);
+  const envFile = originalPath(request.file, request.cwd);
   const envName = envNameOf(envFile);
   let locked: string;
   try {
-    const keys = tryResolveKeys({ env: context.env, envFile, ...(envName ? { envName } : {}) });
-    if (keys) return openedView(openSealed(text, keyList(keys), label, keys.source), keyList(keys));
+    const ring = tryResolveKeyRing({ env: request.env, envFile, ...(envName ? { envName } : {}) });
+    if (ring) return openedView(openSealed(text, ring, label), ring);
     locked = 'no key for this file here, so values are hidden; "(sealed, token ...)" changes when a value is re-sealed';
   } catch (e) {
     if (!(e instanceof EnvsealError)) throw e;
@@ -54,8 +56,11 @@ function view(text: string, file: string, context: Context): TextconvView {
   }
 }
 
-function openedView(opened: OpenedFile, keys: ReturnType<typeof keyList>): TextconvView {
-  const key = keys[opened.keyIndex]!;
+/** Every value is masked, secret or not: this output ends up in pagers, CI logs and patches. */
+const MASK_ALL = compileMaskRules(['*']);
+
+function openedView(opened: OpenedFile, ring: KeyRing): TextconvView {
+  const key = ring.keys[opened.keyIndex]!;
   const shown = new Map(maskVariables(toRecord(opened.lines), MASK_ALL).map((v) => [v.name, v.shown]));
   const last = new Map(opened.lines.flatMap((line, i) => (line.kind === 'entry' ? [[line.name, i] as const] : [])));
   const lines = opened.lines.map((line, i): TextconvLine =>

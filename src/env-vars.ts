@@ -1,0 +1,71 @@
+/**
+ * envseal's own environment variables, read here and nowhere else (as dotenv reads its options in one
+ * function): a reader of the code finds every variable that changes envseal's behaviour in this file.
+ * Each function takes the environment as an argument; the core never reads `process.env` itself.
+ *
+ *   ENVSEAL_MASTER_KEY_<ENV>, ENVSEAL_MASTER_KEY, SECRETS_MASTER_KEY   the master key (keys/key-sources.ts)
+ *   ENVSEAL_MASTER_KEY_PREVIOUS      previous keys, comma- or space-separated
+ *   ENVSEAL_KEY_COMMAND              a shell command that prints the key file text
+ *   ENVSEAL_NOW                      a fixed clock (ISO 8601), for tests of time-dependent behaviour
+ *   ENVSEAL_DEBUG                    unexpected errors print their stack (it may quote input)
+ *   ENVSEAL_CONFIG_PATH, _ENV, _OVERRIDE, _QUIET   the preload entry's options (config.ts)
+ *   ENVSEAL_TEST_CRASH_AT, ENVSEAL_TEST_STEP_DELAY_MS   test-only: stop rotation between durable steps
+ *
+ * bin/envseal.js, which runs before any of this is loaded, reads ENVSEAL_NO_COMPILE_CACHE itself.
+ */
+type Env = Readonly<Record<string, string | undefined>>;
+
+export const KEY_COMMAND_VARIABLE = 'ENVSEAL_KEY_COMMAND';
+export const PREVIOUS_KEYS_VARIABLE = 'ENVSEAL_MASTER_KEY_PREVIOUS';
+/** ENVSEAL_MASTER_KEY_PRODUCTION, ENVSEAL_MASTER_KEY_PREVIOUS, and any other environment's key. */
+const KEY_VARIABLE_PREFIX = 'ENVSEAL_MASTER_KEY_';
+
+/** Variables that may hold the master key, in the order they are tried. */
+export function keyVariableNames(envName?: string): string[] {
+  const specific = envName ? [`${KEY_VARIABLE_PREFIX}${envName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] : [];
+  return [...specific, 'ENVSEAL_MASTER_KEY', 'SECRETS_MASTER_KEY'];
+}
+
+/** Whether a variable holds a master key or the command that prints one: a child process never needs it. */
+export function isKeyVariable(name: string): boolean {
+  return name.startsWith(KEY_VARIABLE_PREFIX) || name === KEY_COMMAND_VARIABLE || keyVariableNames().includes(name);
+}
+
+const present = (value: string | undefined): string | undefined => (value !== undefined && value.trim() !== '' ? value : undefined);
+
+/** The first key variable that is set, for `envName`. */
+export function keyFromVariables(env: Env, envName?: string): { variable: string; value: string } | undefined {
+  for (const variable of keyVariableNames(envName)) {
+    const value = present(env[variable]);
+    if (value !== undefined) return { variable, value };
+  }
+  return undefined;
+}
+
+export const keyCommand = (env: Env): string | undefined => present(env[KEY_COMMAND_VARIABLE]);
+
+/** ENVSEAL_MASTER_KEY_PREVIOUS split into its entries. */
+export function previousKeyEntries(env: Env): string[] {
+  return (env[PREVIOUS_KEYS_VARIABLE] ?? '').split(/[\s,]+/).filter((part) => part !== '');
+}
+
+/** ENVSEAL_NOW as written, undefined when unset (the CLI validates it). */
+export const fixedClock = (env: Env): string | undefined => present(env.ENVSEAL_NOW);
+
+export const debugEnabled = (env: Env): boolean => Boolean(env.ENVSEAL_DEBUG);
+
+/** Spelled as shells and CI systems spell a yes; anything else is no. */
+const yes = (value: string | undefined): boolean => /^(?:true|1|yes|on)$/i.test(value?.trim() ?? '');
+
+/** The preload entry's options, as dotenv/config takes DOTENV_CONFIG_*. */
+export function preloadOptions(env: Env): { path?: string; env?: string; override: boolean; quiet: boolean } {
+  const file = present(env.ENVSEAL_CONFIG_PATH);
+  const envName = present(env.ENVSEAL_CONFIG_ENV);
+  return { ...(file ? { path: file } : {}), ...(envName ? { env: envName } : {}), override: yes(env.ENVSEAL_CONFIG_OVERRIDE), quiet: yes(env.ENVSEAL_CONFIG_QUIET) };
+}
+
+/** Test-only: where rotation kills itself, and how long it pauses after each step. */
+export function rotationTestHooks(env: Env): { crashAt?: string; stepDelayMs: number } {
+  const crashAt = present(env.ENVSEAL_TEST_CRASH_AT);
+  return { ...(crashAt ? { crashAt } : {}), stepDelayMs: Number(env.ENVSEAL_TEST_STEP_DELAY_MS ?? 0) || 0 };
+}

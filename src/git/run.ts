@@ -1,0 +1,77 @@
+/**
+ * The one place envseal starts git. Everything else in src/git/ says what to ask git; this module says
+ * how: with settings that make git's output the same on every machine, one error for "git is not
+ * installed", one for "not a git work tree", and one for a git command that failed.
+ *
+ * git is run directly, not through simple-git: the commit hook's hot path cannot afford a library
+ * load, history must stream rather than buffer, and the few questions envseal asks need no more than
+ * spawn.
+ */
+import type { SpawnSyncReturns } from 'node:child_process';
+import { EnvsealError, Code } from '../errors.js';
+import { displayPath } from '../io/files.js';
+
+/** Paths unquoted as UTF-8, a/ and b/ prefixes whatever the user's diff.noprefix, no colour codes. */
+const GIT_CONFIG = ['-c', 'core.quotePath=false', '-c', 'diff.noprefix=false', '-c', 'color.ui=never'];
+const MAX_BUFFER = 1024 * 1024 * 1024;
+
+// node:child_process loads on first use: commands that never run git do not pay for it.
+const childProcess = (): typeof import('node:child_process') => process.getBuiltinModule('node:child_process');
+
+const missing = (e: Error): EnvsealError => new EnvsealError(Code.GIT_MISSING, `cannot run git: ${e.message}`, 'Install git and make sure it is on PATH.');
+
+function failed(cwd: string, args: readonly string[], stderr: string): EnvsealError {
+  const message = stderr.trim().split('\n')[0] ?? '';
+  return new EnvsealError(Code.GIT, `git ${args.slice(0, 2).join(' ')} failed in ${displayPath(cwd) || '.'}: ${message}`, 'Run it inside a git work tree; check `git status`.');
+}
+
+export interface GitResult {
+  status: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Runs git and returns what it said, whatever its exit status (only a missing git throws). */
+export function gitTry(cwd: string, args: readonly string[], input?: string): GitResult {
+  const result: SpawnSyncReturns<Buffer> = childProcess().spawnSync('git', [...GIT_CONFIG, ...args], { cwd, input, maxBuffer: MAX_BUFFER });
+  if (result.error) throw missing(result.error);
+  return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr.toString('utf8') };
+}
+
+/** Runs git and returns its stdout; a non-zero exit is E_GIT. */
+export function gitSync(cwd: string, args: readonly string[], input?: string): Buffer {
+  const result = gitTry(cwd, args, input);
+  if (result.status !== 0) throw failed(cwd, args, result.stderr);
+  return result.stdout;
+}
+
+/** Like gitSync, without blocking: independent git commands can run side by side. */
+export async function gitAsync(cwd: string, args: readonly string[]): Promise<Buffer> {
+  const out: Buffer[] = [];
+  for await (const chunk of gitStream(cwd, args)) out.push(chunk);
+  return Buffer.concat(out);
+}
+
+/** git's stdout as it comes; throws after the last chunk when git fails. */
+export async function* gitStream(cwd: string, args: readonly string[]): AsyncGenerator<Buffer> {
+  const child = childProcess().spawn('git', [...GIT_CONFIG, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const err: Buffer[] = [];
+  child.stderr.on('data', (d: Buffer) => err.push(d));
+  const exited = new Promise<number | null>((resolve, reject) => {
+    child.on('error', (e) => reject(missing(e)));
+    child.on('close', resolve);
+  });
+  for await (const chunk of child.stdout) yield chunk as Buffer;
+  if ((await exited) !== 0) throw failed(cwd, args, Buffer.concat(err).toString('utf8'));
+}
+
+/** The work tree's root as git sees it (GIT_DIR and GIT_WORK_TREE included); E_NOT_A_REPO outside one. */
+export function workTreeRoot(cwd: string): string {
+  const result = gitTry(cwd, ['rev-parse', '--show-toplevel']);
+  if (result.status !== 0) throw notARepository(cwd);
+  return result.stdout.toString('utf8').trim();
+}
+
+export function notARepository(cwd: string): EnvsealError {
+  return new EnvsealError(Code.NOT_A_REPO, `${displayPath(cwd) || '.'} is not inside a git work tree`, 'Run it inside the repository (after `git init` or `git clone`).');
+}
