@@ -1,4 +1,10 @@
 /** Text decoding shared by every reader of user files: strict UTF-8, no silent replacement characters. */
+
+/** Git's own test for binary content: a NUL in the first 8000 bytes (or characters). */
+export function isBinary(content: Uint8Array | string): boolean {
+  return typeof content === 'string' ? content.slice(0, 8000).includes('\0') : content.subarray(0, 8000).includes(0);
+}
+
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Returns undefined when the bytes are not valid UTF-8. */

@@ -1,25 +1,12 @@
-/** Shared by `hooks run` and `scan`: guard settings from flags and config, and how findings are shown. */
+/** Shared by `hooks run` and `scan`: the guard run their flags ask for, and how findings are shown. */
 import { formatJson, formatSarif, formatText } from '../detect/report.js';
 import type { Finding } from '../detect/types.js';
-import type { GuardRun } from '../guard/hooks.js';
-import { findRepoRoot } from '../io/repo.js';
-import { workTreeRoot } from '../git/run.js';
-import { loadProjectConfig } from '../config-file.js';
+import { type GuardRun, guardRun as runFor } from '../guard/guard-run.js';
 import type { Context } from './context.js';
 import type { Args } from './handler.js';
 
-/** Flags over .envseal.json's `guard` section; a team that forbids inline allows cannot be overruled by a flag. */
 export function guardRun(context: Context, args: Args): GuardRun {
-  // With GIT_DIR or GIT_WORK_TREE set, the work tree is wherever git says, not the nearest .git above.
-  const root = context.env.GIT_DIR || context.env.GIT_WORK_TREE ? workTreeRoot(context.cwd) : (findRepoRoot(context.cwd) ?? context.cwd);
-  const { guard } = loadProjectConfig(root);
-  const baseline = typeof args.baseline === 'string' ? args.baseline : guard.baseline;
-  return {
-    root,
-    env: context.env,
-    inlineAllow: args.inlineAllow !== false && guard.inlineAllow,
-    ...(baseline ? { baseline } : {}),
-  };
+  return runFor(context.cwd, context.env, { inlineAllow: args.inlineAllow !== false, ...(typeof args.baseline === 'string' ? { baseline: args.baseline } : {}) });
 }
 
 export function reportFindings(findings: readonly Finding[], context: Context, options: { blocked: string; json?: boolean; sarif?: boolean }): number {

@@ -21,6 +21,6 @@ export function warnIfPreviousKey(context: Context, file: string, keyIndex: numb
 
 /** The masking rules for a sealed file: the defaults plus its project's .envseal.json. */
 export async function maskRulesFor(loaded: LoadedValues): Promise<MaskRules> {
-  const [{ loadProjectConfig }, { compileMaskRules }] = await Promise.all([import('../config-file.js'), import('../mask/rules.js')]);
+  const [{ loadProjectConfig }, { compileMaskRules }] = await Promise.all([import('../project-config.js'), import('../mask/rules.js')]);
   return compileMaskRules(loadProjectConfig(path.dirname(loaded.file)).mask.sensitive);
 }

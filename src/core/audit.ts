@@ -42,19 +42,3 @@ export function appendAudit(fromDir: string, record: Omit<AuditRecord, 'time'>, 
     return false;
   }
 }
-
-export function readAudit(fromDir: string): AuditRecord[] {
-  const file = auditLogPath(fromDir);
-  if (!fs.existsSync(file)) return [];
-  return fs
-    .readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '')
-    .flatMap((line) => {
-      try {
-        return [JSON.parse(line) as AuditRecord];
-      } catch {
-        return [];
-      }
-    });
-}

@@ -20,20 +20,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EnvsealError, Code } from '../errors.js';
 import { envNameOf, plainFileName, sealedFileName } from '../env-files.js';
-import { type AnnotatedEntry, annotateEntries, isPlaceholder, matchesFormat } from '../format/annotations.js';
+import { type AnnotatedEntry, annotateEntries, isUnfilled, matchesFormat } from '../format/annotations.js';
 import { latestEntries } from '../format/env-edit.js';
 import { type EnvEntry, type EnvLine, assertDotenvEquivalent, parseEnv } from '../format/envfile.js';
 import { displayPath, exists, readText } from '../io/files.js';
-import { loadProjectConfig } from '../config-file.js';
+import { loadProjectConfig } from '../project-config.js';
 import { shannonEntropy } from '../detect/entropy.js';
-import { nameWords } from '../detect/names.js';
-import { type MaskRules, classify, compileMaskRules, isSensitiveName } from '../mask/rules.js';
+import { type MaskRules, classify, compileMaskRules } from '../mask/rules.js';
+import { isSecretLookingName } from '../secret-names.js';
 import { type KeyOptions, openSealedFile, tryOpenSealedFile } from './open.js';
 
 export type Severity = 'error' | 'warning';
 export type CheckRule = 'missing' | 'extra' | 'placeholder' | 'required' | 'duplicate' | 'min' | 'max' | 'length' | 'format' | 'annotation' | 'low-entropy' | 'reused';
 
-export interface Finding {
+export interface CheckFinding {
   severity: Severity;
   rule: CheckRule;
   name: string;
@@ -48,22 +48,6 @@ export const DEFAULT_EXAMPLE = '.env.example';
 const SEALED_ENV = /^\.env(?:\..+)?\.encrypted$/;
 const WEAK_MIN_LENGTH = 16;
 const WEAK_MIN_BITS_PER_CHAR = 3;
-
-/** Name words that make a variable secret-looking for the entropy rule. */
-const SECRET_WORDS = new Set([
-  'key', 'keys', 'apikey', 'accesskey', 'secretkey', 'privatekey', 'masterkey', 'secret', 'secrets', 'clientsecret',
-  'token', 'tokens', 'authtoken', 'accesstoken', 'refreshtoken', 'password', 'passwords', 'pass', 'passwd', 'pwd',
-  'passphrase', 'private', 'credential', 'credentials', 'auth', 'salt',
-]);
-
-/** KEY, SECRET, TOKEN, PASSWORD, PASS, PWD, PRIVATE, CREDENTIAL, AUTH or SALT among the name's words, and not a name that only describes a secret (PASSWORD_MIN_LENGTH). */
-export function isSecretLookingName(name: string): boolean {
-  const words = nameWords(name);
-  // API_KEY_HEADER=X-Api-Key names a header; masking treats it as secret (it may hold the value), but a
-  // short value there is no weak secret.
-  if (words[words.length - 1] === 'header') return false;
-  return isSensitiveName(name) && words.some((word) => SECRET_WORDS.has(word));
-}
 
 function isWeakSecret(value: string): boolean {
   return Array.from(value).length < WEAK_MIN_LENGTH || shannonEntropy(value) < WEAK_MIN_BITS_PER_CHAR;
@@ -112,7 +96,7 @@ export interface CheckReport {
   file: string;
   source: 'sealed' | 'plain';
   example?: string;
-  findings: Finding[];
+  findings: CheckFinding[];
   errors: number;
   warnings: number;
   /** Other envs' sealed files compared for reused secrets, and those that could not be opened here. */
@@ -216,8 +200,8 @@ export interface RuleInput {
 }
 
 /** Every rule over an env and its example. Pure. */
-export function evaluateRules(input: RuleInput): Finding[] {
-  const findings: Finding[] = [];
+export function evaluateRules(input: RuleInput): CheckFinding[] {
+  const findings: CheckFinding[] = [];
   const envLabel = input.env.label;
   const add = (severity: Severity, rule: CheckRule, name: string, message: string, file = envLabel, line?: number): void =>
     void findings.push({ severity, rule, name, message, file, ...(line !== undefined ? { line } : {}) });
@@ -253,7 +237,7 @@ export function evaluateRules(input: RuleInput): Finding[] {
       if (annotations.required) add('error', 'required', name, `${name} is required (@required) but empty`, envLabel, line);
       continue;
     }
-    if (isPlaceholder(value)) {
+    if (isUnfilled(value)) {
       add('error', 'placeholder', name, `${name} still holds a placeholder`, envLabel, line);
       continue;
     }

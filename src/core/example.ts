@@ -12,8 +12,8 @@
  * and names the env lacks are kept and reported (remove them by hand if they are obsolete).
  */
 import * as path from 'node:path';
-import { loadProjectConfig } from '../config-file.js';
-import { isPlaceholder } from '../format/annotations.js';
+import { loadProjectConfig } from '../project-config.js';
+import { isUnfilled } from '../format/annotations.js';
 import { latestEntries, renderEdited } from '../format/env-edit.js';
 import { type EnvEntry, type EnvLine, type EnvTrivia, parseEnv } from '../format/envfile.js';
 import { PUBLIC_MODE, displayPath, exists, readText, writeFileAtomic } from '../io/files.js';
@@ -81,7 +81,7 @@ export function buildExample(env: readonly EnvLine[], existing: { text: string; 
       return text === line.text ? line : { ...line, text };
     }
     const own = envValues.get(line.name);
-    const secretHere = own !== undefined && own.value === line.value && !isPlaceholder(own.value) && own.value !== '' && classify(own.name, own.value, rules).kind !== 'public';
+    const secretHere = own !== undefined && own.value === line.value && !isUnfilled(own.value) && own.value !== '' && classify(own.name, own.value, rules).kind !== 'public';
     const comment = redact(line.comment, false);
     return secretHere || comment !== line.comment ? { ...line, ...(secretHere ? { value: placeholderFor(line.name), quote: '' as const } : {}), comment } : line;
   });

@@ -15,14 +15,14 @@
 import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { encodeBase64Url } from '../crypto/fernet.js';
-import { nameWords } from '../detect/names.js';
+import { isSecretLookingName, nameWords } from '../secret-names.js';
 import { EnvsealError, Code } from '../errors.js';
 import { plainFileName, sealedFileName } from '../env-files.js';
-import { type AnnotatedEntry, type Annotations, annotateEntries, isPlaceholder, isWholePlaceholder } from '../format/annotations.js';
+import { type AnnotatedEntry, type Annotations, annotateEntries, isUnfilled, isWholeUnfilled } from '../format/annotations.js';
 import { assignValue, latestEntries, renderEdited } from '../format/env-edit.js';
 import { type EnvLine, assertDotenvEquivalent, parseEnv, toRecord } from '../format/envfile.js';
 import { PRIVATE_MODE, displayPath, exists, readText, writeFileAtomic } from '../io/files.js';
-import { DEFAULT_EXAMPLE, isSecretLookingName } from './check.js';
+import { DEFAULT_EXAMPLE } from './check.js';
 import { openForUpdate, reseal } from './reseal.js';
 import type { KeyOptions, SealedFileOpened } from './open.js';
 import { validateName } from './set.js';
@@ -204,7 +204,7 @@ export function generateValues(request: GenerateRequest): GenerateResult {
   if (request.rotate !== undefined) {
     const name = request.rotate;
     const old = current[name];
-    if (old === undefined || old === '' || isPlaceholder(old)) {
+    if (old === undefined || old === '' || isUnfilled(old)) {
       throw new EnvsealError(Code.ROTATE_NOTHING, `${name} has no value in ${displayPath(work.file)} to rotate`, `Give it a first value with \`envseal generate ${name}\`.`);
     }
     const made = make(name, true);
@@ -216,7 +216,7 @@ export function generateValues(request: GenerateRequest): GenerateResult {
   } else if (request.names.length > 0) {
     for (const name of request.names) {
       const old = current[name];
-      const action: GeneratedAction | undefined = old === undefined ? 'added' : old === '' || isPlaceholder(old) ? 'filled' : request.force ? 'replaced' : undefined;
+      const action: GeneratedAction | undefined = old === undefined ? 'added' : old === '' || isUnfilled(old) ? 'filled' : request.force ? 'replaced' : undefined;
       if (!action) {
         result.skipped.push({ name, requested: true, reason: 'it has a value; add --force to replace it, or use --rotate to keep the old one as NAME_PREVIOUS' });
         continue;
@@ -233,8 +233,8 @@ export function generateValues(request: GenerateRequest): GenerateResult {
     for (const entry of latestEntries(lines)) {
       const { name, value } = entry;
       const empty = value === '';
-      if (!empty && !isPlaceholder(value)) continue;
-      if (!empty && !isWholePlaceholder(value)) {
+      if (!empty && !isUnfilled(value)) continue;
+      if (!empty && !isWholeUnfilled(value)) {
         result.skipped.push({ name, requested: false, reason: 'its placeholder is part of a structured value (a vendor prefix or a URL): fill it in by hand' });
         continue;
       }
@@ -248,7 +248,7 @@ export function generateValues(request: GenerateRequest): GenerateResult {
     }
   }
 
-  result.placeholdersLeft = latestEntries(lines).filter((entry) => isPlaceholder(entry.value)).map((entry) => entry.name);
+  result.placeholdersLeft = latestEntries(lines).filter((entry) => isUnfilled(entry.value)).map((entry) => entry.name);
   if (result.generated.length === 0 && !work.created) return result;
   if (work.sealed) {
     const sealed = reseal(work.sealed, lines, request.now);

@@ -1,6 +1,6 @@
 /**
  * Master key rotation as a sequence of durable steps. At every instant, one of these holds, so
- * `envseal decrypt` always recovers every value (docs/ROTATION.md walks through each state):
+ * `envseal decrypt` always recovers every value (README, "Rotation that cannot lose data"):
  *
  *   A. key file (old, ...)         sealed file under old       nothing happened yet
  *   B. key file (new, old, ...)    sealed file under old       opens with the previous key; `rotate` resumes

@@ -4,6 +4,7 @@
  * file's own values as team secrets and its keys as known keys, and refuses to seal a leak.
  */
 import { FINGERPRINT_KEY } from '../detect/fingerprint-key.js';
+import { ALLOW_MARKER } from '../detect/allow-marker.js';
 import { detect } from '../detect/engine.js';
 import { TeamSecretIndex } from '../detect/team-secrets.js';
 import { EnvsealError, Code } from '../errors.js';
@@ -34,7 +35,7 @@ export function sealGuarded(lines: readonly EnvLine[], ring: KeyRing, options: S
     throw new EnvsealError(
       Code.PLAINTEXT_LEAK,
       `${options.label}: a comment would stay readable in the sealed file and holds what looks like a secret: ${where}`,
-      'Remove the secret from the comment (values belong in NAME=value entries, which are sealed), or mark a false alarm with `envseal:allow` in the comment.',
+      `Remove the secret from the comment (values belong in NAME=value entries, which are sealed), or mark a false alarm with \`${ALLOW_MARKER}\` in the comment.`,
     );
   }
   return sealLines(lines, ring.current, options);

@@ -11,6 +11,7 @@ import { SEALED_SUFFIX, envNameOf, plainNameFor } from '../env-files.js';
 import { parseEnv } from '../format/envfile.js';
 import { type HistoryEntry, type OpenedFile, isLegacySealed, openSealed, parseSealedStructure } from '../format/sealed.js';
 import { displayPath, exists, readText } from '../io/files.js';
+import { walkFiles } from '../io/walk.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { tryResolveKeyRing } from '../keys/key-sources.js';
 import type { KeyOptions } from './open.js';
@@ -179,26 +180,9 @@ function leftovers(file: string): string[] {
 
 /** Sealed files under `dir` (not inside node_modules, .git or other dot-directories). */
 export function findSealedFiles(dir: string): string[] {
-  const found: string[] = [];
-  const walk = (current: string): void => {
-    let entries: fs.Dirent[];
-    try {
-      entries = fs.readdirSync(current, { withFileTypes: true });
-    } catch {
-      return; // a directory this user cannot list holds nothing it could open either
-    }
-    for (const entry of entries) {
-      const full = path.join(current, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-        walk(full);
-      } else if (entry.isFile() && entry.name.endsWith(SEALED_SUFFIX) && isSealedFile(full)) {
-        found.push(full);
-      }
-    }
-  };
-  walk(dir);
-  return found.sort();
+  return walkFiles(dir, (name) => name === 'node_modules' || name.startsWith('.'))
+    .filter((file) => file.endsWith(SEALED_SUFFIX) && isSealedFile(file))
+    .sort();
 }
 
 /** True for an unreadable *.encrypted too: its status then says why it cannot be read. */

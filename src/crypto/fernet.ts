@@ -213,8 +213,3 @@ export function decryptWithKeys(keys: readonly FernetKey[], token: string, optio
 export function decrypt(key: FernetKey, token: string, options: DecryptOptions = {}): Buffer {
   return decryptWithKeys([key], token, options).plaintext;
 }
-
-/** Seconds since the epoch stamped into a token, without verifying it. */
-export function tokenTimestamp(token: string): number {
-  return parseToken(token).timestamp;
-}

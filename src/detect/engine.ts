@@ -9,11 +9,13 @@
  */
 import { createHmac } from 'node:crypto';
 import { findKnownKeys } from './known-keys.js';
-import { isDocumentedExample, isEnvsealMetaLine, isPlaceholder, isPublicKeyData, isSealedData, isTestModeOrPublishableKey } from './not-secrets.js';
+import { isDocumentedExample, isEnvsealMetaLine, isPlaceholderOrReference, isPublicKeyData, isSealedData, isTestModeOrPublishableKey } from './not-secrets.js';
 import { builtinRules } from './rules.js';
 import { shannonEntropy } from './entropy.js';
 import { printable } from './printable.js';
 import { KeywordSet } from './keywords.js';
+import { ALLOW_MARKER } from './allow-marker.js';
+import { isBinary } from '../text.js';
 import type { DetectOptions, FileFindingKind, Finding, FindingKind, MatchContext, Rule } from './types.js';
 
 export const KNOWN_KEY_RULE = 'envseal-master-key-exact';
@@ -53,9 +55,6 @@ type DetectorKind = Exclude<FindingKind, FileFindingKind>;
 const RANK: Record<DetectorKind, number> = { 'master-key': 1, 'private-key': 1, credential: 1, 'team-secret': 2, generic: 3 };
 const EXACT_RANK = 0;
 
-/** Git's own test: a NUL in the first 8000 bytes makes a file binary. */
-const BINARY_SNIFF = 8000;
-
 const EXCERPT_WIDTH = 160;
 const EXCERPT_LEAD = 60;
 
@@ -88,7 +87,7 @@ function compile(rules: readonly Rule[]): CompiledSet {
 }
 
 export function detect(text: string, options: DetectOptions): Finding[] {
-  if (text.slice(0, BINARY_SNIFF).includes('\0')) return [];
+  if (isBinary(text)) return [];
   const candidates: Candidate[] = [];
   const set = compile(options.rules ?? builtinRules);
   const present = set.keywords?.present(text);
@@ -140,7 +139,7 @@ function collectRuleMatches(
     const [start, end] = match.indices![group]!;
     const anchor = text.slice(match.index, start).includes('\n') ? match.index : start;
     if (hasMetaLines && isEnvsealMetaLine(text, text.lastIndexOf('\n', anchor - 1) + 1)) continue;
-    if (isSealedData(secret) || isPlaceholder(secret) || isDocumentedExample(secret) || isPublicKeyData(secret) || isTestModeOrPublishableKey(secret)) {
+    if (isSealedData(secret) || isPlaceholderOrReference(secret) || isDocumentedExample(secret) || isPublicKeyData(secret) || isTestModeOrPublishableKey(secret)) {
       continue;
     }
     if (rule.allowlist?.some((pattern) => pattern.test(secret))) continue;
@@ -216,13 +215,13 @@ function toFindings(text: string, spans: Candidate[], options: DetectOptions): F
 
 const COMMENT_START = /^\s*(?:#|\/\/|\/\*|\*|--|;|<!--|%|'|rem\s)/i;
 
-/** `envseal:allow` on the line itself, or in a comment on the line above. */
+/** The allow marker on the line itself, or in a comment on the line above. */
 function isAllowedInline(text: string, lineStart: number, lineEnd: number): boolean {
-  if (text.slice(lineStart, lineEnd).includes('envseal:allow')) return true;
+  if (text.slice(lineStart, lineEnd).includes(ALLOW_MARKER)) return true;
   if (lineStart === 0) return false;
   const previousStart = text.lastIndexOf('\n', lineStart - 2) + 1;
   const previous = text.slice(previousStart, lineStart - 1);
-  return previous.includes('envseal:allow') && COMMENT_START.test(previous);
+  return previous.includes(ALLOW_MARKER) && COMMENT_START.test(previous);
 }
 
 /** Long secrets keep their first 4 characters (usually a public prefix like "ghp_"), short ones nothing. */

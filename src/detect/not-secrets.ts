@@ -48,7 +48,7 @@ const BRACKETED_NAME = /<(?:(?=[a-z_ .:-]*[a-z]{3})[a-z][a-z_ .:-]{2,}|(?=[A-Z_ 
 /** `$VAR` and `$var` alone, or an environment variable starting a value (`$HOME/.token`, `$DB_USER:$DB_PASS`). */
 const VARIABLE_REFERENCE = /^\$[A-Za-z_]\w*$|^\$(?=[A-Z0-9_]*[A-Z])[A-Z_][A-Z0-9_]{2,}(?![A-Za-z0-9_])/;
 
-export function isPlaceholder(value: string): boolean {
+export function isPlaceholderOrReference(value: string): boolean {
   return PLACEHOLDER.test(value) || BRACKETED_NAME.test(value) || VARIABLE_REFERENCE.test(value);
 }
 

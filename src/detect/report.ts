@@ -4,12 +4,13 @@
  */
 import { VERSION } from '../version.js';
 import { KNOWN_KEY_RULE, TEAM_SECRET_RULE } from './engine.js';
+import { ALLOW_MARKER } from './allow-marker.js';
 import { printable } from './printable.js';
 import { builtinRules } from './rules.js';
 import type { Finding, FindingKind } from './types.js';
 
 const ALLOW_HINT =
-  'if it is not a secret, add an `envseal:allow` comment on the line (or the line above), list the path in .envsealignore, or add it to the baseline';
+  `if it is not a secret, add an \`${ALLOW_MARKER}\` comment on the line (or the line above), list the path in .envsealignore, or add it to the baseline`;
 
 function shellQuote(path: string): string {
   return /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;

@@ -8,7 +8,8 @@
  */
 import { decodeBase64Url } from '../crypto/fernet.js';
 import { characterClasses, shannonEntropy } from './entropy.js';
-import { isCredentialName, isSourceCodeFile, nameWords, secretNameStrength, type NameStrength } from './names.js';
+import { isCredentialName, nameWords, secretNameStrength, type NameStrength } from '../secret-names.js';
+import { isSourceCodeFile } from './source-files.js';
 import { isDocumentedPassword, isHashShape, isKubesealCiphertext, isLabelledDigest, isUuid } from './not-secrets.js';
 import { cliPassword } from './cli-password.js';
 import { jwkPrivateKey } from './jwk.js';

@@ -128,10 +128,12 @@ export function matchesFormat(format: ValueFormat, value: string): boolean {
 }
 
 /**
- * Placeholders, meaning "not filled in yet" (narrower than the commit guard's notion of "not a
- * secret", which also accepts references such as `${VAR}`): `<anything>` anywhere in the value (`<64-char-random>`, `sk_test_<key>`,
- * `postgres://app:<password>@db/app`), `your_..._here`, `changeme` / `replace_me`, x's as the whole
- * value (`xxx`, `XXXX-XXXX`) or as its last segment after a prefix (`sk_live_xxxxxxxx`), and `***`.
+ * Unfilled placeholders: values that say "not filled in yet", which `check` reports and `generate`
+ * fills. Narrower than the detector's "not a secret" (detect/not-secrets.ts, isPlaceholderOrReference),
+ * which also accepts references such as `${VAR}`: `<anything>` anywhere in the value
+ * (`<64-char-random>`, `sk_test_<key>`, `postgres://app:<password>@db/app`), `your_..._here`,
+ * `changeme` / `replace_me`, x's as the whole value (`xxx`, `XXXX-XXXX`) or as its last segment after a
+ * prefix (`sk_live_xxxxxxxx`), and `***`.
  */
 const PLACEHOLDERS: readonly RegExp[] = [
   /<[^<>\n]+>/,
@@ -144,11 +146,11 @@ const PLACEHOLDERS: readonly RegExp[] = [
   /^\*{3,}$/,
 ];
 
-export function isPlaceholder(value: string): boolean {
+export function isUnfilled(value: string): boolean {
   return PLACEHOLDERS.some((re) => re.test(value));
 }
 
 /** A placeholder that is the whole value (`<key>`, `changeme`), as opposed to one inside a structured value (`sk_test_<key>`). */
-export function isWholePlaceholder(value: string): boolean {
+export function isWholeUnfilled(value: string): boolean {
   return /^<[^<>\n]+>$/.test(value) || /^your[_-][\w-]*[_-]here$/i.test(value) || /^(?:change|replace)[_-]?me$/i.test(value) || /^(?:x{3,}[-_.]?)+$/i.test(value) || /^\*{3,}$/.test(value);
 }

@@ -52,6 +52,40 @@ export function dotenvValue(raw: string): { value: string; quote: Quote } {
   return { value, quote };
 }
 
+/** One line read as an assignment, tolerantly (see scanAssignments). */
+export interface AssignmentLine {
+  /** 0-based index of the line in the text. */
+  index: number;
+  name: string;
+  /** The value as dotenv gives it, an inline comment dropped. */
+  value: string;
+  /** Written as .env files write it: `NAME=value` with an upper-case name and no space before `=`. */
+  envStyle: boolean;
+}
+
+const ASSIGNMENT_LINE = /^(?:export\s+)?([A-Za-z_][\w.-]*)([ \t]*[=:][ \t]*)(.*)$/;
+const ENV_STYLE_NAME = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * The assignments among `text`'s lines, each line read on its own and nothing refused: for text that
+ * is only part of a file (the lines a commit adds) or no valid .env at all, where parseEnv would
+ * refuse. Comment lines and blank lines are skipped. What the guard uses to see env files in
+ * whatever it scans; never used to read a file envseal seals or opens.
+ */
+export function scanAssignments(text: string): AssignmentLine[] {
+  const found: AssignmentLine[] = [];
+  text.split('\n').forEach((line, index) => {
+    const trimmed = line.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) return;
+    const match = ASSIGNMENT_LINE.exec(trimmed);
+    if (!match) return;
+    const [, name, separator, raw] = match as unknown as [string, string, string, string];
+    const value = dotenvValue(raw.startsWith('#') ? '' : raw.replace(/\s+#.*$/, '')).value;
+    found.push({ index, name, value, envStyle: separator.startsWith('=') && ENV_STYLE_NAME.test(name) });
+  });
+  return found;
+}
+
 const lineNumberAt = (text: string, index: number, from = 0, base = 1): number => {
   let line = base;
   for (let i = text.indexOf('\n', from); i !== -1 && i < index; i = text.indexOf('\n', i + 1)) line++;

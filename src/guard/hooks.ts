@@ -7,39 +7,20 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { detect } from '../detect/engine.js';
 import type { Finding } from '../detect/types.js';
-import { loadProjectConfig } from '../config-file.js';
-import { compileMaskRules } from '../mask/rules.js';
 import { ZERO_SHA, commitChanges, hasCommit, indexBlob, stagedChanges, trackedSealedFiles } from '../git/sources.js';
 import { FINGERPRINT_KEY } from '../detect/fingerprint-key.js';
 import { loadAllowList, applyAllowList } from './allow.js';
-import { type CheckOptions, checkFile } from './check.js';
-import { type GuardKnowledge, gatherKnowledge } from './knowledge.js';
+import { type GuardRun, inspectOptions, knowledgeFor } from './guard-run.js';
+import { type CheckOptions, checkFile } from './inspect.js';
 import { plainNameFor } from '../env-files.js';
 import { readText } from '../io/files.js';
-
-export interface GuardRun {
-  root: string;
-  env: NodeJS.ProcessEnv;
-  inlineAllow: boolean;
-  /** A baseline file, undefined for the default one when present, false for none. */
-  baseline?: string | false;
-}
-
-/** What the guard knows of the team's secrets: from the given sealed files (repository-relative). */
-function knowledgeFor(run: GuardRun, sealed: readonly string[]): GuardKnowledge {
-  return gatherKnowledge(run.root, sealed, run.env, compileMaskRules(loadProjectConfig(run.root).mask.sensitive));
-}
-
-function checkOptions(run: GuardRun, knowledge: GuardKnowledge): CheckOptions {
-  return { knowledge, detect: { fingerprintKey: FINGERPRINT_KEY, inlineAllow: run.inlineAllow }, nameRules: true };
-}
 
 export async function preCommitFindings(run: GuardRun): Promise<Finding[]> {
   // ls-files reads the index, so it lists newly staged sealed files too.
   const knowledge = knowledgeFor(run, await trackedSealedFiles(run.root));
   const allow = loadAllowList(run.root, run.baseline);
   const options: CheckOptions = {
-    ...checkOptions(run, knowledge),
+    ...inspectOptions(run, knowledge, true),
     stagedContent: (file) => indexBlob(run.root, file).toString('utf8'),
     editedPlaintext: (sealedFile) => {
       const plain = path.join(run.root, plainNameFor(sealedFile));
@@ -93,7 +74,7 @@ function pushRevisions(root: string, line: string, remote: string): string[] | u
 export async function prePushFindings(run: GuardRun, remote: string, refs: string): Promise<Finding[]> {
   const knowledge = knowledgeFor(run, await trackedSealedFiles(run.root));
   const allow = loadAllowList(run.root, run.baseline);
-  const options = checkOptions(run, knowledge);
+  const options = inspectOptions(run, knowledge, true);
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const line of refs.split('\n').filter((l) => l.trim() !== '')) {

@@ -13,12 +13,12 @@ import { readText } from '../io/files.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { tryResolveKeyRing } from '../keys/key-sources.js';
 import { openSealedFile } from '../core/open.js';
-import { isDocumentedExample, isPlaceholder as isDetectorPlaceholder } from '../detect/not-secrets.js';
+import { isDocumentedExample, isPlaceholderOrReference } from '../detect/not-secrets.js';
 import { TeamSecretIndex } from '../detect/team-secrets.js';
-import { isPlaceholder } from '../format/annotations.js';
+import { isUnfilled } from '../format/annotations.js';
 import { type MaskRules, classify } from '../mask/rules.js';
 import { secretParts } from '../mask/variables.js';
-import { classifyName } from './names.js';
+import { classifyName } from './file-names.js';
 
 export interface GuardKnowledge {
   teamSecrets: TeamSecretIndex;
@@ -36,9 +36,11 @@ export function gatherKnowledge(root: string, sealedFiles: readonly string[], en
   const values: { name: string; value: string }[] = [];
   // Only what masking would hide is a team secret: PORT=3000 or APP_ENV=development in a README is fine.
   const addSecrets = (name: string, value: string): void => {
-    // A value still a placeholder (`sk_test_<key>` copied from .env.example) is in the committed example
-    // itself; as a team secret it would block the very commit that seals it.
-    if (isPlaceholder(value) || isDetectorPlaceholder(value) || isDocumentedExample(value)) return;
+    // Not indexed: a value still unfilled (`sk_test_<key>` copied from .env.example), which is in the
+    // committed example itself, so as a team secret it would block the very commit that seals it; and
+    // what the detector never calls a secret (a reference such as `${DB_PASSWORD}`, a documented
+    // example), which appears in code and docs by design.
+    if (isUnfilled(value) || isPlaceholderOrReference(value) || isDocumentedExample(value)) return;
     // The whole value when it is secret, and each secret inside it (a token in a URL or a header),
     // since that is what gets pasted elsewhere.
     for (const part of secretParts(value, classify(name, value, rules))) values.push({ name, value: part });

@@ -8,14 +8,29 @@ import * as path from 'node:path';
 import type { Finding } from '../detect/types.js';
 import { findRepoRoot } from '../io/repo.js';
 import { ioError } from '../io/files.js';
+import { walkFiles } from '../io/walk.js';
+import { isBinary } from '../text.js';
 import { commitChanges, listFiles } from '../git/sources.js';
 import type { PatchFile } from '../git/patch.js';
-import { type AllowList, applyAllowList } from './allow.js';
-import { type CheckOptions, checkFile } from './check.js';
+import { findSealedFiles } from '../core/status.js';
+import { type AllowList, applyAllowList, loadAllowList } from './allow.js';
+import { type GuardRun, inspectOptions, knowledgeFor } from './guard-run.js';
+import { type CheckOptions, checkFile } from './inspect.js';
 
-/** Git's own test for binary content: a NUL byte in the first 8000 bytes. */
-export function isBinary(bytes: Buffer): boolean {
-  return bytes.subarray(0, 8000).includes(0);
+/** The guard's knowledge for a scan: the sealed files of the whole work tree, tracked or not. */
+function scanOptions(run: GuardRun, nameRules: boolean): CheckOptions {
+  const sealed = findSealedFiles(run.root).map((f) => path.relative(run.root, f));
+  return inspectOptions(run, knowledgeFor(run, sealed), nameRules);
+}
+
+/** `envseal scan [paths]`: files in a tree, judged by content (a local, ignored .env is expected there). */
+export function scanTree(run: GuardRun, cwd: string, paths: readonly string[]): Finding[] {
+  return scanWorkingTree(run.root, workingTreeFiles(cwd, paths), scanOptions(run, false), loadAllowList(run.root, run.baseline));
+}
+
+/** `envseal scan --history[=RANGE]`: every commit of `revisions`, file names included. */
+export function scanCommits(run: GuardRun, revisions: readonly string[], progress?: (files: number, commit: string | undefined) => void): Promise<Finding[]> {
+  return scanHistory(run.root, revisions, scanOptions(run, true), loadAllowList(run.root, run.baseline), progress);
 }
 
 /**
@@ -38,20 +53,8 @@ export function workingTreeFiles(cwd: string, targets: readonly string[]): strin
 }
 
 function walk(target: string, into: string[]): void {
-  if (!fs.statSync(target).isDirectory()) {
-    into.push(target);
-    return;
-  }
-  let entries: fs.Dirent[];
-  try {
-    entries = fs.readdirSync(target, { withFileTypes: true });
-  } catch {
-    return; // not listable by this user: git would not show it either
-  }
-  for (const entry of entries) {
-    if (entry.isDirectory() && (entry.name === 'node_modules' || entry.name === '.git')) continue;
-    if (entry.isDirectory() || entry.isFile()) walk(path.join(target, entry.name), into);
-  }
+  if (!fs.statSync(target).isDirectory()) into.push(target);
+  else for (const file of walkFiles(target, (name) => name === 'node_modules' || name === '.git')) into.push(file);
 }
 
 /** `files` are absolute; findings name them relative to `base` (the repository root or the working directory). */

@@ -8,7 +8,7 @@
  *     `_ . -` and camelCase), so KEYBOARD_LAYOUT and AUTHOR are not secrets but apiKey is. A name whose
  *     last word says it only describes a secret (SESSION_TIMEOUT, PASSWORD_MIN_LENGTH, SSL_KEY_FILE,
  *     AUTH_ENABLED) is not sensitive by name; its value is still checked by shape. These word lists
- *     are deliberately broader than the commit guard's (detect/names.ts): a hook must not cry wolf,
+ *     are deliberately broader than the commit guard's (secret-names.ts): a hook must not cry wolf,
  *     while masking a harmless value costs nothing.
  *  3. shape: the value looks like key material: a PEM block, a JWT, a Fernet key or token, a token
  *     with a well-known vendor prefix (sk_live_, ghp_, AKIA..., xoxb-, glpat-, ...), 32+ hex digits,
@@ -27,7 +27,7 @@
 
 import { detect } from '../detect/engine.js';
 import { shannonEntropy } from '../detect/entropy.js';
-import { nameWords } from '../detect/names.js';
+import { isSensitiveName } from '../secret-names.js';
 
 export type SensitivityReason = 'config' | 'name' | 'shape' | 'embedded-secret' | 'embedded-password';
 
@@ -44,34 +44,6 @@ export type Sensitivity =
 export interface MaskRules {
   /** Names the project declared sensitive, compiled. */
   readonly configured: readonly RegExp[];
-}
-
-const SECRET_WORDS = new Set([
-  'key', 'keys', 'apikey', 'accesskey', 'secretkey', 'privatekey', 'masterkey',
-  'secret', 'secrets', 'clientsecret',
-  'token', 'tokens', 'authtoken', 'accesstoken', 'refreshtoken',
-  'password', 'passwords', 'pass', 'passwd', 'pwd', 'pw', 'passphrase', 'passcode', 'mnemonic', 'seedphrase',
-  'private', 'credential', 'credentials', 'creds', 'auth', 'bearer',
-  'salt', 'pepper', 'hmac', 'signature', 'dsn', 'cert', 'certificate',
-  'session', 'cookie', 'otp', 'pin', 'webhook',
-]);
-
-/**
- * A last word that makes the name describe a secret rather than hold one. Not `header`: AUTH_HEADER
- * holds `Bearer <token>` itself.
- */
-const DESCRIPTIVE_WORDS = new Set([
-  'timeout', 'ttl', 'expiry', 'expires', 'expiration', 'lifetime', 'age', 'length', 'len', 'size',
-  'count', 'limit', 'min', 'max', 'enabled', 'disabled', 'enable', 'disable', 'required', 'file',
-  'path', 'dir', 'host', 'port', 'name', 'type', 'algorithm', 'alg', 'domain', 'samesite',
-  'secure', 'httponly', 'prefix', 'version', 'mode', 'provider', 'strategy', 'format',
-]);
-
-export function isSensitiveName(name: string): boolean {
-  const words = nameWords(name);
-  if (words.length > 1 && DESCRIPTIVE_WORDS.has(words[words.length - 1]!)) return false;
-  // Two words may name a secret together (SEED_PHRASE, seedPhrase) where neither does alone (RANDOM_SEED).
-  return words.some((word, i) => SECRET_WORDS.has(word) || SECRET_WORDS.has(word + (words[i + 1] ?? '')));
 }
 
 /** Compiles `mask.sensitive` patterns: `*` matches any run of characters, everything else is literal. */

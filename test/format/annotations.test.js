@@ -1,7 +1,7 @@
 // The .env.example annotation parser and the placeholder rules (pure).
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { annotateEntries, isPlaceholder, isWholePlaceholder, matchesFormat } from '../../dist/format/annotations.js';
+import { annotateEntries, isUnfilled, isWholeUnfilled, matchesFormat } from '../../dist/format/annotations.js';
 import { parseEnv } from '../../dist/format/envfile.js';
 
 const annotate = (text) => annotateEntries(parseEnv(text, 'example'));
@@ -43,10 +43,10 @@ test('formats', () => {
 });
 
 test('placeholders', () => {
-  for (const v of ['<key>', 'sk_test_<key>', 'your_api_key_here', 'YOUR-TOKEN-HERE', 'changeme', 'change-me', 'replace_me', 'xxx', 'XXXX-XXXX', 'sk_live_xxxxxxxx', '****']) assert.ok(isPlaceholder(v), v);
-  for (const v of ['', 'maxxed', 'postgres://u:p@h/db', 'x', 'exchange-me-not', '3000', 'W8a31-lFacrjk-V0Qeo7bPu-xxX-6dkd']) assert.not.ok(isPlaceholder(v), v);
-  assert.ok(isWholePlaceholder('<key>'));
-  assert.not.ok(isWholePlaceholder('sk_test_<key>'));
+  for (const v of ['<key>', 'sk_test_<key>', 'your_api_key_here', 'YOUR-TOKEN-HERE', 'changeme', 'change-me', 'replace_me', 'xxx', 'XXXX-XXXX', 'sk_live_xxxxxxxx', '****']) assert.ok(isUnfilled(v), v);
+  for (const v of ['', 'maxxed', 'postgres://u:p@h/db', 'x', 'exchange-me-not', '3000', 'W8a31-lFacrjk-V0Qeo7bPu-xxX-6dkd']) assert.not.ok(isUnfilled(v), v);
+  assert.ok(isWholeUnfilled('<key>'));
+  assert.not.ok(isWholeUnfilled('sk_test_<key>'));
 });
 
 test.run();

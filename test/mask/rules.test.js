@@ -1,7 +1,8 @@
 // Which values are secrets: by name, by project config, by shape, and passwords inside values.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { classify, compileMaskRules, embeddedPasswordSpans, isSensitiveName, looksLikeKeyMaterial } from '../../dist/mask/rules.js';
+import { classify, compileMaskRules, embeddedPasswordSpans, looksLikeKeyMaterial } from '../../dist/mask/rules.js';
+import { isSensitiveName } from '../../dist/secret-names.js';
 
 const defaults = compileMaskRules();
 const kind = (name, value, rules = defaults) => classify(name, value, rules).kind;

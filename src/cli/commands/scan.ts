@@ -1,21 +1,13 @@
 import * as path from 'node:path';
-import { EnvsealError, ExitCode, Code } from '../../errors.js';
+import { EnvsealError, Code, ExitCode } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
+import type { Context } from '../context.js';
 import type { Handler } from '../handler.js';
 import { plural } from '../render.js';
 import { defaultExport } from '../../esm-interop.js';
 
 export const scan: Handler = async (args, context) => {
   const { guardRun, reportFindings } = await import('../guard-output.js');
-  const { preCommitFindings } = await import('../../guard/hooks.js');
-  const { loadAllowList, writeBaseline } = await import('../../guard/allow.js');
-  const { FINGERPRINT_KEY } = await import('../../detect/fingerprint-key.js');
-  const { gatherKnowledge } = await import('../../guard/knowledge.js');
-  const { scanHistory, scanWorkingTree, workingTreeFiles } = await import('../../guard/scan.js');
-  const { compileMaskRules } = await import('../../mask/rules.js');
-  const { loadProjectConfig } = await import('../../config-file.js');
-  const { findSealedFiles } = await import('../../core/status.js');
-
   const writeTo = typeof args.writeBaseline === 'string' ? path.resolve(context.cwd, args.writeBaseline) : undefined;
   // Writing a baseline must see every finding, including the ones an older baseline accepted.
   const run = { ...guardRun(context, args), ...(writeTo ? { baseline: false as const } : {}) };
@@ -23,28 +15,25 @@ export const scan: Handler = async (args, context) => {
   if (args.staged && args.history !== undefined) {
     throw new EnvsealError(Code.USAGE, '--staged and --history exclude each other', 'Scan one at a time.');
   }
-  const allow = loadAllowList(run.root, run.baseline);
   let findings;
   if (args.staged) {
+    const { preCommitFindings } = await import('../../guard/hooks.js');
     findings = await preCommitFindings(run);
-  } else {
-    const sealed = findSealedFiles(run.root).map((f) => path.relative(run.root, f));
-    const knowledge = gatherKnowledge(run.root, sealed, run.env, compileMaskRules(loadProjectConfig(run.root).mask.sensitive));
-    const history = args.history !== undefined;
-    const options = { knowledge, detect: { fingerprintKey: FINGERPRINT_KEY, inlineAllow: run.inlineAllow }, nameRules: history };
-    if (history) {
-      const range = String(args.history);
-      const progress = await spinner(context);
-      try {
-        findings = await scanHistory(run.root, range === '' ? ['--all'] : [range], options, allow, progress?.update);
-      } finally {
-        progress?.stop(); // its timer would otherwise keep the process alive
-      }
-    } else {
-      findings = scanWorkingTree(run.root, workingTreeFiles(context.cwd, paths), options, allow);
+  } else if (args.history !== undefined) {
+    const { scanCommits } = await import('../../guard/scan.js');
+    const range = String(args.history);
+    const progress = await spinner(context);
+    try {
+      findings = await scanCommits(run, range === '' ? ['--all'] : [range], progress?.update);
+    } finally {
+      progress?.stop(); // its timer would otherwise keep the process alive
     }
+  } else {
+    const { scanTree } = await import('../../guard/scan.js');
+    findings = scanTree(run, context.cwd, paths);
   }
   if (writeTo) {
+    const { writeBaseline } = await import('../../guard/allow.js');
     const count = writeBaseline(writeTo, findings);
     context.info(`Wrote ${plural(count, 'fingerprint')} to ${displayPath(writeTo)}. Findings they cover no longer block commits; new ones still do.`);
     return ExitCode.ok;
@@ -58,7 +47,7 @@ interface Progress {
 }
 
 /** A progress spinner for long history scans: only on an interactive terminal, never in hooks or CI. */
-async function spinner(context: import('../context.js').Context): Promise<Progress | undefined> {
+async function spinner(context: Context): Promise<Progress | undefined> {
   // A terminal that reports no width (some pseudo-terminals) would make the spinner's redraw loop forever.
   if (!context.stderr.isTTY || !(context.stderr.columns > 0) || context.env.CI) return undefined;
   const ora = defaultExport<typeof import('ora').default>(await import('ora'));

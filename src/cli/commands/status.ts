@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { DEFAULT_MAX_AGE_DAYS, MAX_POLICY_DAYS, type FileStatus, fileStatuses, findSealedFiles, statusExitCode } from '../../core/status.js';
 import { EnvsealError, ExitCode, Code } from '../../errors.js';
-import { loadProjectConfig } from '../../config-file.js';
+import { loadProjectConfig } from '../../project-config.js';
 import { sealedFileName } from '../../env-files.js';
 import { displayPath } from '../../io/files.js';
 import type { Context } from '../context.js';

@@ -6,19 +6,21 @@
 import { EnvsealError } from '../errors.js';
 import { plainNameFor } from '../env-files.js';
 import { detect } from '../detect/engine.js';
-import { isDocumentedExample, isPlaceholder } from '../detect/not-secrets.js';
-import { isSourceCodeFile, secretNameStrength } from '../detect/names.js';
+import { isDocumentedExample, isPlaceholderOrReference } from '../detect/not-secrets.js';
+import { secretNameStrength } from '../secret-names.js';
+import { isSourceCodeFile } from '../detect/source-files.js';
 import { characterClasses } from '../detect/entropy.js';
 import { FINGERPRINT_KEY } from '../detect/fingerprint-key.js';
+import { ALLOW_MARKER } from '../detect/allow-marker.js';
 import { createHmac } from 'node:crypto';
 import type { DetectOptions, Finding, FindingKind } from '../detect/types.js';
-import { dotenvValue, parseEnv, toRecord } from '../format/envfile.js';
+import { parseEnv, scanAssignments, toRecord } from '../format/envfile.js';
 import { VALUE_PREFIX, WrongKeyError, openSealed, parseSealedStructure } from '../format/sealed.js';
 import { normalizeNewlines } from '../text.js';
 import type { PatchFile } from '../git/patch.js';
 import { sparseText } from '../git/patch.js';
 import type { GuardKnowledge } from './knowledge.js';
-import { type NameVerdict, classifyName } from './names.js';
+import { type NameVerdict, classifyName } from './file-names.js';
 
 export interface CheckOptions {
   knowledge: GuardKnowledge;
@@ -73,18 +75,15 @@ export function checkFile(file: PatchFile, options: CheckOptions): Finding[] {
   return findings;
 }
 
-const ENTRY = /^(?:export\s+)?([A-Za-z_][\w.-]*)\s*[=:]\s*(.*)$/;
-
 /** Plaintext values added to a sealed file (hand edits): every value must be `fernet:`. */
 function sealedFileFindings(file: PatchFile, text: string, options: CheckOptions): Finding[] {
   const findings: Finding[] = [];
-  text.split('\n').forEach((line, index) => {
-    const match = ENTRY.exec(line);
-    if (!match || line.startsWith('#')) return;
-    if (!dotenvValue(match[2]!.replace(/\s+#.*$/, '')).value.startsWith(VALUE_PREFIX)) {
-      findings.push(fileFinding(file.path, 'sealed-file-plaintext', 'sealed-file', `${match[1]} holds a plaintext value in a sealed file`, line, index + 1, file.commit));
+  const lines = text.split('\n');
+  for (const { name, value, index } of scanAssignments(text)) {
+    if (!value.startsWith(VALUE_PREFIX)) {
+      findings.push(fileFinding(file.path, 'sealed-file-plaintext', 'sealed-file', `${name} holds a plaintext value in a sealed file`, lines[index]!, index + 1, file.commit));
     }
-  });
+  }
   const staged = options.stagedContent?.(file.path);
   if (staged === undefined) return findings;
   const content = normalizeNewlines(staged).text;
@@ -110,9 +109,6 @@ function sealedFileFindings(file: PatchFile, text: string, options: CheckOptions
   return findings;
 }
 
-/** An env file's line: `NAME=value` with an environment-variable name, as .env files write them. */
-const ENV_LINE = /^(?:export\s+)?([A-Z][A-Z0-9_]*)=(.*)$/;
-
 /**
  * A file of any name whose added lines are an env file holding a real secret value: a renamed or
  * copied .env ("config.txt", "prod.vars"). Deliberately narrow, because the detector already finds
@@ -124,16 +120,12 @@ const ENV_LINE = /^(?:export\s+)?([A-Z][A-Z0-9_]*)=(.*)$/;
 function envContentFindings(file: PatchFile, text: string, inlineAllow: boolean): Finding[] {
   if (isSourceCodeFile(file.path)) return [];
   const all = text.split('\n');
-  const meaningful = all.map((l, i) => [l.trim(), i] as const).filter(([l]) => l !== '' && !l.startsWith('#'));
-  const entries = meaningful.flatMap(([l, i]) => {
-    const match = ENV_LINE.exec(l);
-    return match ? [{ name: match[1]!, raw: match[2]!, index: i }] : [];
-  });
-  if (entries.length < 3 || entries.length < meaningful.length * 0.9) return [];
-  const secret = entries.find(({ name, raw, index }) => {
+  const meaningful = all.filter((line) => line.trim() !== '' && !line.trim().startsWith('#')).length;
+  const entries = scanAssignments(text).filter((entry) => entry.envStyle);
+  if (entries.length < 3 || entries.length < meaningful * 0.9) return [];
+  const secret = entries.find(({ name, value, index }) => {
     if (secretNameStrength(name) !== 'strong') return false;
-    if (inlineAllow && (all[index]!.includes('envseal:allow') || (index > 0 && all[index - 1]!.includes('envseal:allow')))) return false;
-    const value = dotenvValue(raw.trimStart().startsWith('#') ? '' : raw.replace(/\s+#.*$/, '')).value;
+    if (inlineAllow && (all[index]!.includes(ALLOW_MARKER) || (index > 0 && all[index - 1]!.includes(ALLOW_MARKER)))) return false;
     return isRealValue(value);
   });
   if (!secret) return [];
@@ -143,7 +135,7 @@ function envContentFindings(file: PatchFile, text: string, inlineAllow: boolean)
 /** A value someone could log in with: long enough, not a placeholder, example, reference or phrase. */
 function isRealValue(value: string): boolean {
   if (value.length < 8 || /\s/.test(value) || value.startsWith(VALUE_PREFIX)) return false;
-  if (isPlaceholder(value) || isDocumentedExample(value)) return false;
+  if (isPlaceholderOrReference(value) || isDocumentedExample(value)) return false;
   const classes = characterClasses(value);
   return [classes.lower, classes.upper, classes.digit, classes.other].filter((n) => n > 0).length >= 2;
 }

@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { tempDir, write } from './helpers/cli.js';
-import { loadProjectConfig } from '../dist/config-file.js';
+import { loadProjectConfig } from '../dist/project-config.js';
 
 function repo() {
   const dir = tempDir('envseal-config-');

@@ -1,6 +1,18 @@
 /**
- * Which variable names hold secrets. Names are split into words (snake_case, kebab-case, camelCase,
- * dotted paths) so `keyboard`, `author` and `tokenizer` are not mistaken for `key`, `auth`, `token`.
+ * Which variable names hold secrets: one module, three policies, because three callers ask three
+ * different questions and the cost of a wrong answer differs for each.
+ *
+ *  - The commit guard (secretNameStrength, isCredentialName) blocks a commit on its answer, so a false
+ *    alarm costs a teammate's time on every commit: its lists are narrow, and a weak name (KEY, TOKEN)
+ *    needs a random-looking value too.
+ *  - Masking (isSensitiveName) hides a value on its answer, and hiding a harmless value costs nothing
+ *    while showing a secret leaks it: its list is broad (SESSION, COOKIE, PIN, DSN, CERT...).
+ *  - `check`'s weak-value rule (isSecretLookingName) reports a short or low-entropy value under a name
+ *    that must hold a strong secret: masking's names, narrowed to the words that mean "a secret someone
+ *    chose" (a PIN or a session cookie name is not expected to be long).
+ *
+ * Names are split into words (snake_case, kebab-case, camelCase, dotted paths) so `keyboard`, `author`
+ * and `tokenizer` are not mistaken for `key`, `auth`, `token`.
  */
 
 /**
@@ -102,19 +114,47 @@ export function secretNameStrength(name: string): NameStrength {
   return 'none';
 }
 
-/**
- * Programming-language sources, where an unquoted value after `=` is an expression (a variable, a
- * call), never a literal secret. Everything else (env, YAML, INI, properties, shell, unknown) may
- * hold bare literals.
- */
-const SOURCE_EXTENSIONS = new Set([
-  'js', 'mjs', 'cjs', 'jsx', 'ts', 'mts', 'cts', 'tsx', 'vue', 'svelte', 'py', 'pyw', 'rb', 'go', 'java', 'kt', 'kts',
-  'scala', 'groovy', 'gradle', 'cs', 'fs', 'vb', 'php', 'swift', 'rs', 'c', 'h', 'cc', 'cpp', 'cxx', 'hpp', 'hh', 'm', 'mm',
-  'dart', 'lua', 'pl', 'pm', 'r', 'jl', 'ex', 'exs', 'erl', 'clj', 'cljs', 'hs', 'ml', 'elm', 'zig', 'nim', 'tf', 'hcl',
+/** Masking: any of these among a name's words makes it sensitive. */
+const MASKED_WORDS = new Set([
+  'key', 'keys', 'apikey', 'accesskey', 'secretkey', 'privatekey', 'masterkey',
+  'secret', 'secrets', 'clientsecret',
+  'token', 'tokens', 'authtoken', 'accesstoken', 'refreshtoken',
+  'password', 'passwords', 'pass', 'passwd', 'pwd', 'pw', 'passphrase', 'passcode', 'mnemonic', 'seedphrase',
+  'private', 'credential', 'credentials', 'creds', 'auth', 'bearer',
+  'salt', 'pepper', 'hmac', 'signature', 'dsn', 'cert', 'certificate',
+  'session', 'cookie', 'otp', 'pin', 'webhook',
 ]);
 
-export function isSourceCodeFile(file: string): boolean {
-  const base = file.slice(file.lastIndexOf('/') + 1);
-  const dot = base.lastIndexOf('.');
-  return dot > 0 && SOURCE_EXTENSIONS.has(base.slice(dot + 1).toLowerCase());
+/**
+ * A last word that makes the name describe a secret rather than hold one. Not `header`: AUTH_HEADER
+ * holds `Bearer <token>` itself.
+ */
+const MASK_DESCRIPTIVE_WORDS = new Set([
+  'timeout', 'ttl', 'expiry', 'expires', 'expiration', 'lifetime', 'age', 'length', 'len', 'size',
+  'count', 'limit', 'min', 'max', 'enabled', 'disabled', 'enable', 'disable', 'required', 'file',
+  'path', 'dir', 'host', 'port', 'name', 'type', 'algorithm', 'alg', 'domain', 'samesite',
+  'secure', 'httponly', 'prefix', 'version', 'mode', 'provider', 'strategy', 'format',
+]);
+
+export function isSensitiveName(name: string): boolean {
+  const words = nameWords(name);
+  if (words.length > 1 && MASK_DESCRIPTIVE_WORDS.has(words[words.length - 1]!)) return false;
+  // Two words may name a secret together (SEED_PHRASE, seedPhrase) where neither does alone (RANDOM_SEED).
+  return words.some((word, i) => MASKED_WORDS.has(word) || MASKED_WORDS.has(word + (words[i + 1] ?? '')));
+}
+
+/** Name words that make a variable secret-looking for the entropy rule. */
+const CHOSEN_SECRET_WORDS = new Set([
+  'key', 'keys', 'apikey', 'accesskey', 'secretkey', 'privatekey', 'masterkey', 'secret', 'secrets', 'clientsecret',
+  'token', 'tokens', 'authtoken', 'accesstoken', 'refreshtoken', 'password', 'passwords', 'pass', 'passwd', 'pwd',
+  'passphrase', 'private', 'credential', 'credentials', 'auth', 'salt',
+]);
+
+/** KEY, SECRET, TOKEN, PASSWORD, PASS, PWD, PRIVATE, CREDENTIAL, AUTH or SALT among the name's words, and not a name that only describes a secret (PASSWORD_MIN_LENGTH). */
+export function isSecretLookingName(name: string): boolean {
+  const words = nameWords(name);
+  // API_KEY_HEADER=X-Api-Key names a header; masking treats it as secret (it may hold the value), but a
+  // short value there is no weak secret.
+  if (words[words.length - 1] === 'header') return false;
+  return isSensitiveName(name) && words.some((word) => CHOSEN_SECRET_WORDS.has(word));
 }

@@ -1,0 +1,48 @@
+// What the guard knows of the team's secrets, from real files: values indexed as keyed hashes,
+// unfilled placeholders and references skipped, keys known exactly.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { MasterKey } from '../../dist/crypto/master-key.js';
+import { parseEnv } from '../../dist/format/envfile.js';
+import { sealLines } from '../../dist/format/sealed.js';
+import { gatherKnowledge } from '../../dist/guard/knowledge.js';
+import { compileMaskRules } from '../../dist/mask/rules.js';
+import { TEST_KEY, tempDir, write } from '../helpers/cli.js';
+
+const KEY = MasterKey.parse(TEST_KEY, 'test');
+
+function repo() {
+  const root = tempDir('envseal-knowledge-');
+  fs.mkdirSync(path.join(root, '.git'));
+  const text = 'STRIPE_SECRET_KEY=sk_live_51Hq8ZtK2mPqRs7\nSMTP_PASSWORD=<smtp-password>\nDB_URL=${DATABASE_URL}\nPORT=3000\n';
+  write(path.join(root, '.env.encrypted'), sealLines(parseEnv(text, '.env'), KEY, { history: [], label: '.env' }));
+  write(path.join(root, '.env.key'), `${TEST_KEY}\n`, 0o600);
+  return root;
+}
+
+test('the sealed values that masking hides are team secrets; placeholders, references and public values are not', () => {
+  const knowledge = gatherKnowledge(repo(), ['.env.encrypted'], {}, compileMaskRules());
+  const found = (text) => knowledge.teamSecrets.find(text).length > 0;
+  assert.ok(found('charge with sk_live_51Hq8ZtK2mPqRs7 today'));
+  assert.not.ok(found('SMTP_PASSWORD=<smtp-password>'));
+  assert.not.ok(found('url: ${DATABASE_URL}'));
+  assert.not.ok(found('listen on 3000'));
+});
+
+test('the keys of every sealed file it can open are known exactly, and offered for MAC checks', () => {
+  const knowledge = gatherKnowledge(repo(), ['.env.encrypted'], {}, compileMaskRules());
+  assert.equal(knowledge.knownKeys, [TEST_KEY]);
+  assert.is(knowledge.keysFor('.env.encrypted').current.fingerprint, KEY.fingerprint);
+});
+
+test('a sealed file no key opens teaches nothing, and breaks nothing', () => {
+  const root = repo();
+  fs.rmSync(path.join(root, '.env.key'));
+  const knowledge = gatherKnowledge(root, ['.env.encrypted'], {}, compileMaskRules());
+  assert.equal(knowledge.knownKeys, []);
+  assert.is(knowledge.keysFor('.env.encrypted'), undefined);
+});
+
+test.run();
