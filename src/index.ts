@@ -12,8 +12,8 @@
  */
 import * as path from 'node:path';
 import { EnvsealError } from './errors.js';
-import { sealedFileName } from './env-files.js';
-import { loadSealedValues } from './core/values.js';
+import { plainNameFor, sealedFileName } from './env-files.js';
+import { type LoadedValues, loadSealedValues } from './core/values.js';
 import { compileMaskRules } from './mask/rules.js';
 import { sensitiveValues as sensitiveValuesWith } from './mask/variables.js';
 
@@ -47,28 +47,41 @@ export interface ConfigResult {
   error?: Error;
 }
 
-/** The values of a sealed file, decrypted in memory. Throws EnvsealError (with `exitCode` and `hint`). */
+/**
+ * The values of a sealed file, decrypted in memory: the sealed file is read, never a plaintext `.env`
+ * beside it. Throws EnvsealError (with `exitCode` and `hint`).
+ */
 export function load(options: LoadOptions = {}): Record<string, string> {
+  return loadWithEdits(options).values;
+}
+
+function loadWithEdits(options: LoadOptions): LoadedValues {
   const input = path.resolve(options.path ?? sealedFileName(options.env));
   return loadSealedValues({
     input,
     env: process.env,
     ...(options.env ? { envName: options.env } : {}),
     ...(options.keyFile ? { keyFile: path.resolve(options.keyFile) } : {}),
-  }).values;
+  });
 }
 
 /**
- * Loads a sealed file into `process.env` (or `processEnv`). Never throws: like dotenv, it returns
- * `{ parsed }` or `{ error }`, so an app decides itself whether a missing file is fatal. Unless
- * `quiet`, a failure is also reported on stderr in one line (what failed and the fix; never a value).
+ * Loads a sealed file (`.env.encrypted`, not the plaintext `.env`) into `process.env` (or
+ * `processEnv`). Never throws: like dotenv, it returns `{ parsed }` or `{ error }`, so an app decides
+ * itself whether a missing file is fatal. Unless `quiet`, a failure is also reported on stderr in one
+ * line (what failed and the fix; never a value), and so are, by name, edits in the plaintext `.env`
+ * that were never sealed, which the app therefore does not get.
  */
 export function config(options: ConfigOptions = {}): ConfigResult {
   const target = options.processEnv ?? process.env;
   try {
-    const parsed = load(options);
+    const loaded = loadWithEdits(options);
+    const parsed = loaded.values;
     for (const [name, value] of Object.entries(parsed)) {
       if (options.override || !Object.hasOwn(target, name)) target[name] = value;
+    }
+    if (!options.quiet && loaded.unsealedEdits.length > 0) {
+      process.stderr.write(`[envseal] ${path.basename(plainNameFor(loaded.file))} has edits that were never sealed (${loaded.unsealedEdits.join(', ')}); loaded the sealed values. Run \`envseal encrypt\` to seal them.\n`);
     }
     return { parsed };
   } catch (e) {

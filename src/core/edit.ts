@@ -26,6 +26,7 @@ import { mergeStages } from '../git/merge-stages.js';
 import { PRIVATE_MODE, displayPath, ioError } from '../io/files.js';
 import { decodeUtf8, normalizeNewlines } from '../text.js';
 import type { ChangeSummary } from './changes.js';
+import { recordBase } from './base.js';
 import { withoutKeyVariables } from './child-env.js';
 import { openForUpdate, reseal } from './reseal.js';
 import type { KeyOptions, SealedFileOpened } from './open.js';
@@ -67,12 +68,18 @@ export async function editSealedFile(request: EditRequest): Promise<EditResult> 
   const original = renderEnv(shown, target.label);
   const base = { file: request.file, fingerprint: target.ring.current.fingerprint, conflicts: conflict?.names ?? [] };
   const editorEnv = withoutKeyVariables(request.env);
-  const workspace = PrivateWorkspace.create(request.tempRoot, path.basename(plainNameFor(request.file)), (kept) =>
-    request.keptAtSignal?.(keptError(new EnvsealError(Code.SIGNALLED, 'envseal was stopped by a signal'), kept, target, request.envName)),
+  const workspace = PrivateWorkspace.create(request.tempRoot, path.basename(plainNameFor(request.file)), (file) =>
+    request.keptAtSignal?.(kept(new EnvsealError(Code.SIGNALLED, 'envseal was stopped by a signal'), file)),
   );
+  // A kept edit records the version it was made from, so sealing it later merges three ways and
+  // keeps whatever changed in the sealed file meanwhile (core/base.ts).
+  const kept = (problem: EnvsealError, file: string): EnvsealError => {
+    recordBase(file, target.file, target.text);
+    return keptError(problem, file, target, request.envName);
+  };
   const keepEdit = (problem: EnvsealError): EnvsealError => {
-    const kept = workspace.keep();
-    return kept === undefined ? problem : keptError(problem, kept, target, request.envName);
+    const file = workspace.keep();
+    return file === undefined ? problem : kept(problem, file);
   };
   try {
     workspace.write(original);

@@ -6,13 +6,16 @@
 import { EnvsealError, ExitCode, Code } from '../errors.js';
 import * as fs from 'node:fs';
 import { type EnvLine, assertDotenvEquivalent, parseEnv } from '../format/envfile.js';
+import { renderEdited } from '../format/env-edit.js';
+import { mergeEnv } from '../git/drivers.js';
 import { type HistoryEntry, type OpenedFile, WrongKeyError, openSealed } from '../format/sealed.js';
-import { PUBLIC_MODE, backupFile, displayPath, exists, readText, writeFileAtomic } from '../io/files.js';
+import { PRIVATE_MODE, PUBLIC_MODE, backupFile, displayPath, exists, readText, writeFileAtomic } from '../io/files.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { resolveKeyRing } from '../keys/key-sources.js';
+import { readBase, recordBase } from './base.js';
 import { type ChangeSummary, summarizeChanges } from './changes.js';
 import { historyEntry } from './history.js';
-import type { KeyOptions } from './open.js';
+import { type KeyOptions, openSealedFile } from './open.js';
 import { sealGuarded } from './seal-guarded.js';
 import { lockFiles } from '../io/lock.js';
 
@@ -40,6 +43,12 @@ export interface EncryptResult {
   rekeyedFrom?: string;
   /** With --rekey of a file no key here opens: its history could not be verified and was dropped. */
   historyDropped?: boolean;
+  /** Names taken from the sealed file by the three-way merge (a teammate's change .env lacked). */
+  fromSealed: string[];
+  /** Names both sides changed where --force kept the plaintext's value. */
+  keptLocal: string[];
+  /** The plaintext was rewritten with the sealed file's changes (fromSealed). */
+  plaintextUpdated: boolean;
   /** Input quirks that were normalized (BOM, CRLF), for the user's information. */
   notes: string[];
 }
@@ -56,25 +65,18 @@ export function encryptFile(request: EncryptRequest): EncryptResult {
 function encryptHoldingLock(request: EncryptRequest): EncryptResult {
   const inputLabel = displayPath(request.input);
   const source = readText(request.input);
-  const lines = parseEnv(source.text, inputLabel);
-  assertDotenvEquivalent(source.text, lines, inputLabel);
+  const plain = parseEnv(source.text, inputLabel);
+  assertDotenvEquivalent(source.text, plain, inputLabel);
   const ring = resolveKeyRing({ ...request, envFile: request.input });
   const existing = openExistingOutput(request, ring);
-  const undone = existing.opened ? newerSealedChanges(request, existing.opened, lines) : undefined;
-  if (undone && !request.force) {
-    throw new EnvsealError(
-      Code.PLAINTEXT_BEHIND,
-      `${inputLabel} is older than ${displayPath(request.output)}, which holds changes it does not have (${describe(undone)}); sealing it would undo them`,
-      `Refresh it first with \`envseal decrypt --force\` (a 0600 backup of it is kept), then make your change again; or add --force to seal ${inputLabel} as it is (the sealed file is backed up first).`,
-    );
-  }
-  if (undone) existing.needsBackup = true;
+  const merge = existing.opened ? mergeSealedChanges(request, existing, plain, ring) : undefined;
+  const lines = merge?.lines ?? plain;
 
   let history: HistoryEntry[];
   let rekey: Pick<EncryptResult, 'rekeyedFrom' | 'historyDropped'> = {};
-  if (existing.opened && !existing.opened.legacy && existing.opened.keyIndex === 0) {
+  if (existing.opened && existing.opened.keyIndex === 0) {
     history = existing.opened.history;
-  } else if (existing.opened && !existing.opened.legacy) {
+  } else if (existing.opened) {
     history = [...existing.opened.history, historyEntry('rekeyed', ring.current, request.now, { previousKey: existing.opened.fingerprint })];
     rekey = { rekeyedFrom: existing.opened.fingerprint };
   } else if (existing.sealedWith) {
@@ -85,7 +87,6 @@ function encryptHoldingLock(request: EncryptRequest): EncryptResult {
     history = [historyEntry('created', ring.current, request.now)];
   }
   const previous = existing.opened?.keyIndex === 0 ? existing.opened : undefined;
-  const text = sealGuarded(lines, ring, { history, label: inputLabel, ...(previous ? { previous } : {}) });
   const result: EncryptResult = {
     output: request.output,
     fingerprint: ring.current.fingerprint,
@@ -94,14 +95,99 @@ function encryptHoldingLock(request: EncryptRequest): EncryptResult {
     written: false,
     created: existing.text === undefined,
     changes: summarizeChanges(existing.opened?.lines, lines),
+    fromSealed: merge?.fromSealed ?? [],
+    keptLocal: merge?.keptLocal ?? [],
+    plaintextUpdated: false,
     notes: inputNotes(source, inputLabel),
     ...rekey,
   };
-  if (existing.text === text) return result;
-  if (existing.needsBackup) result.backup = backupFile(request.output, request.now);
-  writeFileAtomic(request.output, text, { mode: PUBLIC_MODE });
-  result.written = true;
+  // Nothing to seal: the file already holds exactly these lines under the current key.
+  let text = previous && sameLines(previous.lines, lines) ? existing.text! : sealGuarded(lines, ring, { history, label: inputLabel, ...(previous ? { previous } : {}) });
+  if (existing.text !== text) {
+    if (existing.needsBackup || merge?.needsBackup) result.backup = backupFile(request.output, request.now);
+    writeFileAtomic(request.output, text, { mode: PUBLIC_MODE });
+    result.written = true;
+  } else {
+    text = existing.text;
+  }
+  if (merge && merge.fromSealed.length > 0) {
+    // The plaintext gets the sealed file's changes before the base says they are in it: a crash in
+    // between leaves the old base, and the next encrypt merges the same changes again.
+    // Locked only now, when it is written: sealing a plaintext needs no more than reading it. No
+    // deadlock can follow, since nothing holds a plaintext's lock while waiting for a sealed file's.
+    const releaseInput = lockFiles([request.input]);
+    try {
+      // Edited again meanwhile (an editor saved it): left alone, and its base with it, so the next
+      // encrypt merges the same changes into that edit.
+      if (readText(request.input).text !== source.text) return result;
+      writeFileAtomic(request.input, restoreQuirks(renderEdited(source.text, plain, lines, inputLabel), source), { mode: PRIVATE_MODE });
+    } finally {
+      releaseInput();
+    }
+    result.plaintextUpdated = true;
+  }
+  recordBase(request.input, request.output, text);
   return result;
+}
+
+interface Merge {
+  lines: EnvLine[];
+  /** Names taken from the sealed file: a teammate's change the plaintext did not have. */
+  fromSealed: string[];
+  /** Names both sides changed where the plaintext's value was kept (--force). */
+  keptLocal: string[];
+  needsBackup: boolean;
+}
+
+/**
+ * The plaintext's lines with the sealed file's own changes since the plaintext's base added, so that
+ * sealing never undoes them: a three-way merge per name (the plaintext's edits, the sealed file's
+ * changes, the base they both started from). Names both sides changed are refused, unless --force,
+ * which keeps the plaintext's value for them. Without a recorded base, a sealed file newer than the
+ * plaintext and different from it is refused (sealing would undo what it holds), unless --force.
+ */
+function mergeSealedChanges(request: EncryptRequest, existing: ExistingOutput, plain: EnvLine[], ring: KeyRing): Merge | undefined {
+  const opened = existing.opened!;
+  const base = readBase(request.input, request.output, ring);
+  const inputLabel = displayPath(request.input);
+  const outputLabel = displayPath(request.output);
+  if (!base) {
+    const undone = newerSealedChanges(request, opened, plain);
+    if (!undone) return undefined;
+    if (!request.force) {
+      throw new EnvsealError(
+        Code.PLAINTEXT_BEHIND,
+        `${inputLabel} is older than ${outputLabel}, which holds changes it does not have (${describe(undone)}); sealing it would undo them`,
+        `Refresh it first with \`envseal decrypt --force\` (a 0600 backup of it is kept), then make your change again; or add --force to seal ${inputLabel} as it is (the sealed file is backed up first).`,
+      );
+    }
+    return { lines: plain, fromSealed: [], keptLocal: [], needsBackup: true };
+  }
+  if (base.text === existing.text) return undefined; // the sealed file has not changed since
+  const merged = mergeEnv<EnvLine & { kind: 'entry' }>(base.opened.lines, plain, opened.lines);
+  if (merged.conflicts.length > 0 && !request.force) {
+    throw new EnvsealError(
+      Code.MERGE_CONFLICT,
+      `${inputLabel} and ${outputLabel} both changed ${merged.conflicts.join(', ')} since ${inputLabel} was last decrypted or sealed, to different values; nothing was sealed`,
+      `For each, make ${inputLabel} hold the value you want (\`envseal get NAME --reveal\` shows the sealed one), then run \`envseal encrypt\` again; or add --force to keep ${inputLabel}'s values for them (the sealed file's other changes are still kept).`,
+    );
+  }
+  return { lines: merged.lines, fromSealed: merged.fromTheirs, keptLocal: merged.conflicts, needsBackup: merged.conflicts.length > 0 };
+}
+
+/** Whether two versions hold the same lines: same names, values, quoting, comments and layout. */
+function sameLines(a: readonly EnvLine[], b: readonly EnvLine[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => {
+    const y = b[i]!;
+    if (x.kind === 'trivia' || y.kind === 'trivia') return x.kind === y.kind && (x as { text: string }).text === (y as { text: string }).text;
+    return x.name === y.name && x.value === y.value && x.quote === y.quote && x.exported === y.exported && x.comment === y.comment;
+  });
+}
+
+/** The file's own BOM and line endings, put back on text written for it. */
+function restoreQuirks(text: string, source: { hadBom: boolean; hadCrlf: boolean }): string {
+  return `${source.hadBom ? '\uFEFF' : ''}${source.hadCrlf ? text.replace(/\n/g, '\r\n') : text}`;
 }
 
 interface ExistingOutput {
@@ -171,4 +257,46 @@ function inputNotes(source: { hadBom: boolean; hadCrlf: boolean }, label: string
   if (source.hadBom) notes.push(`${label} starts with a byte-order mark; it was ignored.`);
   if (source.hadCrlf) notes.push(`${label} has CRLF line endings; the sealed file uses LF.`);
   return notes;
+}
+
+export interface ConvertLegacyRequest extends KeyOptions {
+  /** The whole-file Fernet token, converted in place. */
+  file: string;
+  now: Date;
+}
+
+/**
+ * `encrypt --from-legacy`: a whole-file Fernet token (how many teams sealed .env before envseal)
+ * becomes a per-value sealed file, in place, the token kept as a backup. Asked for explicitly: such a
+ * token has no MAC, so opening one unasked would let anyone who can write the repository replace the
+ * sealed file with an env of their choosing.
+ */
+export function convertLegacyFile(request: ConvertLegacyRequest): EncryptResult {
+  const release = lockFiles([request.file]);
+  try {
+    const { opened, ring, label } = openSealedFile({ ...request, legacy: true });
+    if (!opened.legacy) {
+      throw new EnvsealError(Code.USAGE, `${label} is already an envseal sealed file; there is nothing to convert`, 'Drop --from-legacy.');
+    }
+    const lines = opened.lines.map((line): EnvLine => (line.kind === 'entry' ? { kind: 'entry', name: line.name, value: line.value, exported: line.exported, quote: line.quote, comment: line.comment, line: line.line } : line));
+    const text = sealGuarded(lines, ring, { history: [historyEntry('created', ring.current, request.now)], label });
+    const backup = backupFile(request.file, request.now);
+    writeFileAtomic(request.file, text, { mode: PUBLIC_MODE });
+    return {
+      output: request.file,
+      fingerprint: ring.current.fingerprint,
+      keySource: ring.source,
+      values: lines.filter((l) => l.kind === 'entry').length,
+      written: true,
+      created: true,
+      changes: summarizeChanges(undefined, lines),
+      fromSealed: [],
+      keptLocal: [],
+      plaintextUpdated: false,
+      notes: [],
+      backup,
+    };
+  } finally {
+    release();
+  }
 }

@@ -94,6 +94,10 @@ export function formatDocker(variables: readonly ExportVariable[]): string {
 export interface GithubExport {
   /** `::add-mask::` commands, for stdout, where the runner reads them. */
   masks: string;
+  /** Names whose secrets got an `::add-mask::` line. */
+  masked: string[];
+  /** Names with secrets too short for the runner to mask (it masks nothing under 4 characters): shown in logs if printed. */
+  tooShort: string[];
   /** Text to append to the file named by $GITHUB_ENV. Holds plaintext values. */
   envFile: string;
 }
@@ -106,12 +110,19 @@ const MIN_MASKED_LINE = 4;
 
 export function formatGithub(variables: readonly ExportVariable[], newDelimiter: () => string = () => `ghadelimiter_${randomUUID()}`): GithubExport {
   const masks = new Set<string>();
-  for (const { secrets } of variables) {
+  const masked: string[] = [];
+  const tooShort: string[] = [];
+  for (const { name, secrets } of variables) {
+    if (secrets.length === 0) continue;
+    let any = false;
     for (const secret of secrets) {
       for (const piece of [secret, ...secretLines(secret, MIN_MASKED_LINE)]) {
-        if (piece.trim().length >= MIN_MASKED_LINE) masks.add(`::add-mask::${escapeCommandData(piece)}`);
+        if (piece.trim().length < MIN_MASKED_LINE) continue;
+        masks.add(`::add-mask::${escapeCommandData(piece)}`);
+        any = true;
       }
     }
+    (any ? masked : tooShort).push(name);
   }
   const blocks = variables.map(({ name, value }) => {
     assertEnvironmentValue(name, value);
@@ -119,7 +130,7 @@ export function formatGithub(variables: readonly ExportVariable[], newDelimiter:
     while (value.includes(delimiter) || name.includes(delimiter)) delimiter = newDelimiter();
     return `${name}<<${delimiter}\n${value}\n${delimiter}`;
   });
-  return { masks: joinLines([...masks]), envFile: joinLines(blocks) };
+  return { masks: joinLines([...masks]), masked, tooShort, envFile: joinLines(blocks) };
 }
 
 export function appendToGithubEnv(file: string, text: string): void {

@@ -28,6 +28,8 @@ export interface InitResult {
   /** A sealed file exists but no key for it was found: the user must get it from the team. */
   awaitingKey?: { sealedFile: string; fingerprint?: string; keyFile: string };
   gitignore: { file: string; added: string[] };
+  /** Set when the repository has a Dockerfile or a .dockerignore. */
+  dockerignore?: { file: string; added: string[] };
 }
 
 /** What .gitignore must say. Order matters: the negations re-include sealed files and examples. */
@@ -47,6 +49,32 @@ export const GITIGNORE_RULES = [
   '*.backup_*',
   '.*.envseal-*',
   '.envseal/',
+  // Core dumps: a crashed child of `envseal run` dumps its environment (the values) here. Linux names
+  // them core or core.<pid>; `core.*` would also ignore core.js, and directories named core stay.
+  'core',
+  'core.[0-9]*',
+  '!core/',
+] as const;
+
+/**
+ * What a Docker build context must leave out when `COPY . .` would send it: plaintext env files, keys,
+ * backups, envseal's local state. Patterns match in every directory (`**` in .dockerignore); sealed
+ * files and examples may go, they hold no plaintext.
+ */
+export const DOCKERIGNORE_RULES = [
+  '**/.env',
+  '**/.env.*',
+  '!**/.env.example',
+  '!**/.env.*.example',
+  '!**/.env.sample',
+  '!**/.env.template',
+  '!**/.env.encrypted',
+  '!**/.env.*.encrypted',
+  '**/.env.key',
+  '**/.env.*.key',
+  '**/*.backup_*',
+  '**/.*.envseal-*',
+  '**/.envseal',
 ] as const;
 
 const GITIGNORE_HEADER = '# envseal: plaintext env files, master keys and backups stay local; sealed files and examples are committed';
@@ -57,7 +85,11 @@ export function initProject(request: InitRequest): InitResult {
   const lookup = { envFile: path.join(dir, plainFileName(request.envName)), env: request.env, ...pick(request) };
   // --key-file names where to create the key when nothing is there yet.
   const keys = request.keyFile && !exists(path.resolve(request.keyFile)) ? undefined : tryResolveKeyRing(lookup);
-  const result: InitResult = { gitignore: updateGitignore(dir) };
+  const root = findRepoRoot(dir) ?? dir;
+  const result: InitResult = { gitignore: updateIgnoreFile(path.join(root, '.gitignore'), GITIGNORE_RULES, GITIGNORE_HEADER) };
+  if (['Dockerfile', '.dockerignore'].some((name) => exists(path.join(root, name)))) {
+    result.dockerignore = updateIgnoreFile(path.join(root, '.dockerignore'), DOCKERIGNORE_RULES, DOCKERIGNORE_HEADER);
+  }
   if (keys) {
     result.existingKeySource = keys.source;
     result.fingerprint = keys.current.fingerprint;
@@ -86,17 +118,19 @@ function sealedFingerprint(file: string): { fingerprint?: string } {
   }
 }
 
-function updateGitignore(dir: string): { file: string; added: string[] } {
-  const file = path.join(findRepoRoot(dir) ?? dir, '.gitignore');
+const DOCKERIGNORE_HEADER = '# envseal: plaintext env files, master keys and backups stay out of the image; sealed files may go';
+
+/** Appends the rules `file` lacks, under `header`. Idempotent. */
+function updateIgnoreFile(file: string, rules: readonly string[], header: string): { file: string; added: string[] } {
   const current = exists(file) ? readText(file).text : '';
   const present = new Set(current.split('\n').map((line) => line.trim()));
-  const missing = GITIGNORE_RULES.filter((rule) => !present.has(rule));
+  const missing = rules.filter((rule) => !present.has(rule));
   // A newly added ignore rule would override negations written above it, so those are repeated below it.
   const reinclude = missing.some((rule) => !rule.startsWith('!'));
-  const added = GITIGNORE_RULES.filter((rule) => missing.includes(rule) || (reinclude && rule.startsWith('!')));
+  const added = rules.filter((rule) => missing.includes(rule) || (reinclude && rule.startsWith('!')));
   if (added.length > 0) {
     const separator = current === '' || current.endsWith('\n') ? '' : '\n';
-    const block = [...(present.has(GITIGNORE_HEADER) ? [] : [GITIGNORE_HEADER]), ...added].join('\n');
+    const block = [...(present.has(header) ? [] : [header]), ...added].join('\n');
     writeFileAtomic(file, `${current}${separator}${current === '' ? '' : '\n'}${block}\n`, { mode: 0o644 });
   }
   return { file, added };

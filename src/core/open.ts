@@ -20,6 +20,8 @@ export interface OpenRequest extends KeyOptions {
   file: string;
   /** Keys already resolved (for another file of the same operation); looked up for `file` otherwise. */
   ring?: KeyRing;
+  /** Open a whole-file Fernet token too (see format/sealed.ts OpenOptions). */
+  legacy?: boolean;
 }
 
 /** A sealed file opened from disk. `opened` holds plaintext: keep it in memory. */
@@ -49,5 +51,5 @@ function open(request: OpenRequest, resolve: (lookup: KeyLookup) => KeyRing | un
   // Read first: a missing file is reported as such, not as a missing key.
   const { text } = readText(request.file);
   const ring = request.ring ?? resolve({ ...request, envFile: request.file });
-  return ring && { file: request.file, label, text, opened: openSealed(text, ring, label), ring };
+  return ring && { file: request.file, label, text, opened: openSealed(text, ring, label, { legacy: request.legacy === true }), ring };
 }

@@ -5,7 +5,9 @@
  * driver.
  */
 import { EnvsealError, Code } from '../errors.js';
-import type { EnvLine } from '../format/envfile.js';
+import type { EnvEntry, EnvLine } from '../format/envfile.js';
+import { openSealed } from '../format/sealed.js';
+import { mergeEnv } from '../git/drivers.js';
 import { PUBLIC_MODE, readText, writeFileAtomic } from '../io/files.js';
 import { lockFiles } from '../io/lock.js';
 import { type ChangeSummary, summarizeChanges } from './changes.js';
@@ -47,8 +49,9 @@ function sealUpdate(target: SealedFileOpened, lines: readonly EnvLine[], now: Da
 }
 
 /**
- * Seals `lines` over the target file, atomically. Refuses when the file changed since it was opened
- * (another process, a `git pull`): the caller decides how not to lose its edit.
+ * Seals `lines` over the target file, atomically. When another writer changed the file since it was
+ * opened (a concurrent `set`, a `git pull`), this change is applied on top of theirs, per name, as
+ * git rebases a commit: both land, and only a name both changed differently is refused.
  */
 export function reseal(target: SealedFileOpened, lines: readonly EnvLine[], now: Date): ResealResult {
   const text = sealUpdate(target, lines, now);
@@ -59,10 +62,11 @@ export function reseal(target: SealedFileOpened, lines: readonly EnvLine[], now:
     changes: summarizeChanges(target.opened.lines, lines),
   };
   if (text === target.text) return result;
-  // Checking for a concurrent change and replacing must be one step for other envseal processes.
+  // Reading the latest version and replacing it must be one step for other envseal processes.
   const release = lockFiles([target.file]);
   try {
-    replaceUnlessChanged(target, text);
+    const current = readText(target.file).text;
+    writeFileAtomic(target.file, current === target.text ? text : rebased(target, current, lines, now), { mode: PUBLIC_MODE });
   } finally {
     release();
   }
@@ -70,13 +74,21 @@ export function reseal(target: SealedFileOpened, lines: readonly EnvLine[], now:
   return result;
 }
 
-function replaceUnlessChanged(target: SealedFileOpened, text: string): void {
-  if (readText(target.file).text !== target.text) {
-    throw new EnvsealError(
-      Code.SEALED_CHANGED,
-      `${target.label} was changed by something else while envseal had it open; not overwriting it`,
-      'Run the command again: it will start from the file as it is now.',
-    );
+/** `lines` (an edit of `target`) applied to `current`, the file as another writer left it. */
+function rebased(target: SealedFileOpened, current: string, lines: readonly EnvLine[], now: Date): string {
+  const latest = openSealed(current, target.ring, target.label);
+  if (latest.keyIndex > 0 || latest.fingerprint !== target.opened.fingerprint) {
+    throw changedError(target.label, 'it was re-sealed under another key meanwhile (a rotation)');
   }
-  writeFileAtomic(target.file, text, { mode: PUBLIC_MODE });
+  const merged = mergeEnv<EnvEntry>(target.opened.lines, lines, latest.lines);
+  if (merged.conflicts.length > 0) throw changedError(target.label, `on the same names (${merged.conflicts.join(', ')})`);
+  return sealUpdate({ ...target, text: current, opened: latest }, merged.lines, now);
+}
+
+function changedError(label: string, how: string): EnvsealError {
+  return new EnvsealError(
+    Code.SEALED_CHANGED,
+    `${label} was changed by something else while envseal had it open, ${how}; not overwriting it`,
+    'Run the command again: it will start from the file as it is now.',
+  );
 }

@@ -6,16 +6,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { EnvsealError, ExitCode, Code } from '../errors.js';
+import { EnvsealError, type ErrorCode, ExitCode, exitCodeOf } from '../errors.js';
 import { SEALED_SUFFIX, envNameOf, plainNameFor } from '../env-files.js';
 import { parseEnv } from '../format/envfile.js';
-import { type HistoryEntry, type OpenedFile, isLegacySealed, openSealed, parseSealedStructure } from '../format/sealed.js';
+import { type HistoryEntry, type OpenedFile, isLegacySealed, legacyError, openSealed, parseSealedStructure } from '../format/sealed.js';
 import { displayPath, exists, readText } from '../io/files.js';
 import { walkFiles } from '../io/walk.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { tryResolveKeyRing } from '../keys/key-sources.js';
 import type { KeyOptions } from './open.js';
-import { type ChangeSummary, summarizeChanges } from './changes.js';
+import type { ChangeSummary } from './changes.js';
+import { type Drift, drift, isEmpty } from './drift.js';
 
 export const DEFAULT_MAX_AGE_DAYS = 90;
 /** A hundred years: a policy beyond that is no policy, and dates past it leave JavaScript's range. */
@@ -54,13 +55,17 @@ export interface FileStatus {
   nextDue?: string;
   overdue: boolean;
   plaintextFile?: string;
-  /** The plaintext differs from the sealed values and was edited after the last seal: run encrypt. */
+  /** Edits in the plaintext that are not sealed (relative to its base): run encrypt. */
   stale?: ChangeSummary;
-  /** The plaintext differs but is older than the sealed file (after set, edit, a pull): decrypt --force refreshes it. */
+  /** Changes in the sealed file the plaintext lacks (after set, edit, a pull): decrypt refreshes it. */
   behind?: ChangeSummary;
+  /** Names both changed, to different values: encrypt refuses them until one side gives way. */
+  conflicts?: string[];
+  /** Whether stale and behind come from the recorded base (exact) or from modification times. */
+  fromBase?: boolean;
   /** Temp files an interrupted write left behind: safe to delete. */
   leftovers: string[];
-  problem?: { code: string; message: string; hint?: string };
+  problem?: { code: ErrorCode; message: string; hint?: string };
 }
 
 export interface StatusRequest extends Omit<KeyOptions, 'envName'> {
@@ -88,6 +93,14 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
     status.state = status.states[0]!;
     return status;
   }
+  if (isLegacySealed(text)) {
+    // Whoever could write the file could have put it there: it is reported, never opened (format/sealed.ts).
+    const e = legacyError(label);
+    status.problem = { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
+    status.states.push('legacy');
+    status.state = 'legacy';
+    return status;
+  }
   let ring: KeyRing | undefined;
   let opened: OpenedFile | undefined;
   try {
@@ -105,15 +118,14 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
 
   let history: HistoryEntry[] = [];
   if (opened) {
-    status.verified = !opened.legacy;
+    status.verified = true;
     status.values = opened.lines.filter((l) => l.kind === 'entry').length;
     status.sealedWith = opened.fingerprint;
     status.sealedWithPrevious = opened.keyIndex > 0;
     history = opened.history;
-    if (opened.legacy) status.states.push('legacy');
     if (status.sealedWithPrevious) status.states.push('rotation-unfinished');
-    checkStale(status, opened);
-  } else if (!isLegacySealed(text)) {
+    checkStale(status, opened, ring!);
+  } else {
     // Without the key the structure is still readable, unverified: enough for the rotation policy.
     try {
       const structure = parseSealedStructure(text, label);
@@ -142,30 +154,37 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
   return status;
 }
 
-const STATE_PRIORITY: readonly FileState[] = ['unreadable', 'integrity', 'wrong-key', 'key-missing', 'rotation-unfinished', 'stale', 'overdue', 'behind', 'legacy'];
+const STATE_PRIORITY: readonly FileState[] = ['unreadable', 'integrity', 'legacy', 'wrong-key', 'key-missing', 'rotation-unfinished', 'stale', 'overdue', 'behind'];
 
-function problemState(code: string): FileState {
-  if (code === Code.KEY_WRONG || code === Code.KEY_MALFORMED || code === Code.KEY_FILE_PERMISSIONS || code === Code.KEY_COMMAND || code === Code.KEY_FILE_SYNTAX || code === Code.KEY_FILE_TYPE) return 'wrong-key';
-  return 'integrity';
+function problemState(code: ErrorCode): FileState {
+  return exitCodeOf(code) === ExitCode.key ? 'wrong-key' : 'integrity';
 }
 
-function checkStale(status: FileStatus, opened: OpenedFile): void {
+function checkStale(status: FileStatus, opened: OpenedFile, ring: KeyRing): void {
   const plain = plainNameFor(status.file);
   if (!status.file.endsWith(SEALED_SUFFIX) || !exists(plain)) return;
   status.plaintextFile = plain;
-  let changes: ChangeSummary;
+  let moved: Drift | undefined;
   try {
-    changes = summarizeChanges(opened.lines, parseEnv(readText(plain).text, displayPath(plain)));
-    if (changes.added.length + changes.changed.length + changes.removed.length === 0) return;
+    moved = drift(plain, parseEnv(readText(plain).text, displayPath(plain)), status.file, opened, ring);
   } catch (e) {
     if (!(e instanceof EnvsealError)) throw e;
-    changes = { added: [], changed: [], removed: [] }; // unreadable as a .env: it differs, in no nameable way
+    // Unreadable as a .env: it differs, in no nameable way, and it is the plaintext that moved.
+    status.stale = { added: [], changed: [], removed: [] };
+    status.states.push('stale');
+    return;
   }
-  // Which side moved: a .env edited after the last seal is stale; one older than the sealed file is behind.
-  const edited = fs.statSync(plain).mtimeMs > fs.statSync(status.file).mtimeMs;
-  if (edited) status.stale = changes;
-  else status.behind = changes;
-  status.states.push(edited ? 'stale' : 'behind');
+  if (!moved) return;
+  status.fromBase = moved.fromBase;
+  if (!isEmpty(moved.local)) {
+    status.stale = moved.local;
+    status.states.push('stale');
+  }
+  if (!isEmpty(moved.sealed)) {
+    status.behind = moved.sealed;
+    status.states.push('behind');
+  }
+  if (moved.conflicts.length > 0) status.conflicts = moved.conflicts;
 }
 
 function leftovers(file: string): string[] {
@@ -205,8 +224,10 @@ function isSealedFile(file: string): boolean {
 /** Exit code for a set of statuses: integrity problems first, then key problems, then (with --check) policy. */
 export function statusExitCode(statuses: readonly FileStatus[], check: boolean): number {
   if (statuses.some((s) => s.states.includes('unreadable'))) return ExitCode.io;
-  if (statuses.some((s) => s.states.includes('integrity'))) return ExitCode.integrity;
+  if (statuses.some((s) => s.states.includes('integrity') || s.states.includes('legacy'))) return ExitCode.integrity;
   if (statuses.some((s) => s.states.includes('wrong-key'))) return ExitCode.key;
+  // A check that cannot verify fails: a CI job whose key secret is missing must go red, not green.
+  if (check && statuses.some((s) => s.states.includes('key-missing'))) return ExitCode.key;
   if (check && statuses.some((s) => s.overdue || s.stale || s.sealedWithPrevious)) return ExitCode.findings;
   return ExitCode.ok;
 }

@@ -3,8 +3,14 @@
  * entry of a name winning (dotenv semantics). The result holds plaintext: never write it to disk or
  * put it in a message.
  */
+import { SEALED_SUFFIX, plainNameFor } from '../env-files.js';
+import { EnvsealError } from '../errors.js';
 import type { Quote } from '../format/envfile.js';
-import { toRecord } from '../format/envfile.js';
+import { parseEnv, toRecord } from '../format/envfile.js';
+import type { OpenedFile } from '../format/sealed.js';
+import { exists, readText } from '../io/files.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import { changedNames, drift } from './drift.js';
 import { type KeyOptions, openSealedFile } from './open.js';
 
 export interface LoadedValues {
@@ -17,6 +23,11 @@ export interface LoadedValues {
   keySource: string;
   /** 0 when the current key opened the file, n when the n-th previous key did. */
   keyIndex: number;
+  /**
+   * Names the plaintext file beside the sealed one changed and nobody sealed: what an app loading the
+   * sealed values does not see. Empty when there is no plaintext or it holds no such edits.
+   */
+  unsealedEdits: string[];
 }
 
 export function loadSealedValues(request: KeyOptions & { input: string }): LoadedValues {
@@ -30,5 +41,18 @@ export function loadSealedValues(request: KeyOptions & { input: string }): Loade
     fingerprint: opened.fingerprint,
     keySource: ring.source,
     keyIndex: opened.keyIndex,
+    unsealedEdits: unsealedEdits(request.input, opened, ring),
   };
+}
+
+function unsealedEdits(sealedFile: string, opened: OpenedFile, ring: KeyRing): string[] {
+  const plain = plainNameFor(sealedFile);
+  if (!sealedFile.endsWith(SEALED_SUFFIX) || !exists(plain)) return [];
+  try {
+    const moved = drift(plain, parseEnv(readText(plain).text, plain), sealedFile, opened, ring);
+    return moved ? changedNames(moved.local) : [];
+  } catch (e) {
+    if (e instanceof EnvsealError) return []; // a plaintext envseal cannot read is no edit it can name
+    throw e;
+  }
 }

@@ -86,7 +86,20 @@ interface Envelope {
   innerStart: number;
 }
 
+/** git's conflict markers, as a merge without envseal's driver leaves them: a `<<<<<<<` line, later a `>>>>>>>` one. */
+function hasConflictMarkers(text: string): boolean {
+  const start = text.startsWith('<<<<<<<') ? 0 : text.indexOf('\n<<<<<<<');
+  return start !== -1 && text.indexOf('\n>>>>>>>', start) !== -1;
+}
+
 function readEnvelope(text: string, label: string): Envelope {
+  if (hasConflictMarkers(text)) {
+    throw integrity(
+      Code.SEALED_CONFLICT,
+      `${label} holds git conflict markers: a merge changed it on both branches, and git merged it line by line (the MAC line always conflicts)`,
+      `Let envseal merge it per variable: set up its merge driver (\`envseal git setup\`; \`envseal init\` does it in a clone whose .gitattributes asks for it), then run \`git checkout --merge -- ${label}\`.`,
+    );
+  }
   const firstBreak = text.indexOf('\n');
   const header = HEADER.exec(firstBreak === -1 ? text : text.slice(0, firstBreak));
   if (!header) {
@@ -169,9 +182,29 @@ export class WrongKeyError extends EnvsealError {
   }
 }
 
-/** Verifies and decrypts a sealed file (v1 or a legacy whole-file token) with the key of `ring` that sealed it. */
-export function openSealed(text: string, ring: KeyRing, label: string): OpenedFile {
-  if (isLegacySealed(text)) return openLegacy(text.trim(), ring, label);
+export function legacyError(label: string): EnvsealError {
+  return integrity(
+    Code.SEALED_LEGACY,
+    `${label} is a whole-file Fernet token, not an envseal sealed file: it has no file MAC, so it is not opened unless you ask`,
+    `If you sealed it that way yourself (before envseal), convert it once with \`envseal encrypt --from-legacy --in ${label}\`, or read it with \`envseal decrypt --legacy\`. Otherwise someone else put it there: restore the file from git.`,
+  );
+}
+
+export interface OpenOptions {
+  /**
+   * Open a whole-file Fernet token too. Only when the user asks (`decrypt --legacy`, `encrypt
+   * --from-legacy`): such a token has no file MAC, so anyone can replace a sealed file with one of
+   * its own value tokens (an empty env, or chosen text) and it would open as if nothing happened.
+   */
+  legacy?: boolean;
+}
+
+/** Verifies and decrypts a sealed file with the key of `ring` that sealed it. */
+export function openSealed(text: string, ring: KeyRing, label: string, options: OpenOptions = {}): OpenedFile {
+  if (isLegacySealed(text)) {
+    if (!options.legacy) throw legacyError(label);
+    return openLegacy(text.trim(), ring, label);
+  }
   // The MAC is checked before history and body are parsed, so any edit reads as tampering, not as a
   // syntax error somewhere in the middle.
   const envelope = readEnvelope(text, label);

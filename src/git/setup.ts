@@ -57,13 +57,24 @@ export function gitSetup(request: { cwd: string; command: string }): SetupResult
     writeFileAtomic(attributesFile, `${[...lines, ATTRIBUTES_LINE].join('\n')}\n`, { mode: PUBLIC_MODE });
     attributes = 'added';
   }
-  const config = driverSettings(request.command).map(({ key, value }) => {
+  return { root, attributesFile, attributes, config: configureDrivers(root, request.command) };
+}
+
+/** The local config half of setup: what each clone needs once its .gitattributes asks for envseal's drivers. */
+export function configureDrivers(root: string, command: string): SetupResult['config'] {
+  return driverSettings(command).map(({ key, value }) => {
     const current = configGet(root, key);
     if (current === value) return { key, action: 'unchanged' as const };
     configSet(root, key, value);
     return { key, action: current === undefined ? ('set' as const) : ('replaced' as const) };
   });
-  return { root, attributesFile, attributes, config };
+}
+
+/** Whether the repository's .gitattributes routes some files to envseal's diff or merge driver. */
+export function attributesDeclareDrivers(root: string): boolean {
+  const file = path.join(root, '.gitattributes');
+  if (!exists(file)) return false;
+  return readText(file).text.split('\n').some((line) => !line.trimStart().startsWith('#') && /\s(?:diff|merge)=envseal(?:\s|$)/.test(line));
 }
 
 export interface UnsetupResult {

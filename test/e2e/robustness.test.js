@@ -18,8 +18,19 @@ function sealedProject(text = 'A=1\nB=old\n') {
 
 const values = (dir) => Object.fromEntries(run(['decrypt', '--stdout'], { cwd: dir }).stdout.trim().split('\n').map((l) => l.split('=')));
 
-test('encrypt refuses to undo values that set made after .env was written; --force seals anyway, with a backup', () => {
+test('encrypt keeps the values set made after .env was decrypted or sealed (three-way merge against the base)', () => {
   const dir = sealedProject();
+  assert.is(run(['set', 'B'], { cwd: dir, input: 'new' }).code, 0);
+  const merged = run(['encrypt'], { cwd: dir });
+  assert.is(merged.code, 0, merged.stderr);
+  assert.match(merged.stderr, /lacked \(B\)/);
+  assert.is(values(dir).B, 'new', 'nothing was undone');
+  assert.match(read(path.join(dir, '.env')), /^B=new$/m, '.env got the sealed change');
+});
+
+test('without a recorded base, encrypt refuses to undo values that set made after .env was written; --force seals anyway, with a backup', () => {
+  const dir = sealedProject();
+  fs.rmSync(path.join(dir, '..env.envseal-base'));
   const later = new Date(Date.now() + 2000);
   assert.is(run(['set', 'B'], { cwd: dir, input: 'new' }).code, 0);
   fs.utimesSync(path.join(dir, '.env.encrypted'), later, later); // set ran after .env was written

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import { TEST_KEY, OTHER_KEY } from '../helpers/cli.js';
 import { python } from '../helpers/python.js';
 import { MasterKey } from '../../dist/crypto/master-key.js';
-import { decrypt as fernetDecrypt } from '../../dist/crypto/fernet.js';
+import { decrypt as fernetDecrypt, encrypt as fernetEncrypt } from '../../dist/crypto/fernet.js';
 import { parseEnv, toRecord } from '../../dist/format/envfile.js';
 import { KeyRing } from '../../dist/keys/key-ring.js';
 import { fileMac, isLegacySealed, openSealed, parseSealedStructure, renderPlaintext, sealLines } from '../../dist/format/sealed.js';
@@ -37,7 +37,8 @@ const PLAIN = [
 const HISTORY = [{ date: '2026-01-01T00:00:00Z', event: 'created', key: key.fingerprint, envseal: '0.1.0' }];
 const seal = (text = PLAIN, options = {}) => sealLines(parseEnv(text, '.env'), key, { history: HISTORY, label: '.env', ...options });
 const ring = ([current, ...previous]) => new KeyRing({ current, previous: previous.map((k) => ({ key: k })), kind: 'memory', source: 'test key' });
-const open = (text, keys = [key]) => openSealed(text, ring(keys), '.env.encrypted');
+const open = (text, keys = [key], options = {}) => openSealed(text, ring(keys), '.env.encrypted', options);
+const LEGACY = { legacy: true };
 
 const SEALED = seal();
 const LINES = SEALED.split('\n').slice(0, -1); // without the empty string after the final newline
@@ -49,10 +50,10 @@ const lineOf = (name) => LINES.findIndex((l) => l.replace(/^export /, '').starts
 const join = (lines) => `${lines.join('\n')}\n`;
 
 /** Asserts `text` fails to open with `code` (and `exitCode`), and that the error leaks nothing. */
-function rejects(text, code, exitCode = 4, keys = [key]) {
+function rejects(text, code, exitCode = 4, keys = [key], options = {}) {
   let opened;
   try {
-    opened = open(text, keys);
+    opened = open(text, keys, options);
   } catch (e) {
     assert.is(e.name, 'EnvsealError', `an EnvsealError, not ${e.name}: ${e.message}`);
     assert.is(e.code, code, `${e.code}: ${e.message}`);
@@ -275,7 +276,7 @@ withPython('legacy: a whole-file Fernet token made by Python opens', () => {
   const token = python(PY_FERNET, JSON.stringify({ key: TEST_KEY, text: PLAIN }));
   assert.ok(isLegacySealed(token));
   assert.ok(isLegacySealed(`${token}\n`));
-  const opened = open(`${token}\n`);
+  const opened = open(`${token}\n`, [key], LEGACY);
   assert.is(opened.legacy, true);
   assert.is(opened.keyIndex, 0);
   assert.is(opened.fingerprint, key.fingerprint);
@@ -283,23 +284,30 @@ withPython('legacy: a whole-file Fernet token made by Python opens', () => {
   assert.is(renderPlaintext(opened, '.env.encrypted'), PLAIN);
   assert.equal(toRecord(opened.lines), dotenv.parse(PLAIN));
   // Through previous keys too (a team that rotated before migrating).
-  assert.is(open(token, [other, key]).keyIndex, 1);
+  assert.is(open(token, [other, key], LEGACY).keyIndex, 1);
+});
+
+test('a whole-file Fernet token is not opened unless asked: exit 4, and the fix names --legacy', () => {
+  const token = fernetEncrypt(key.fernet, PLAIN);
+  const e = rejects(token, 'E_SEALED_LEGACY', 4);
+  assert.match(e.hint, 'decrypt --legacy');
+  assert.match(e.hint, 'encrypt --from-legacy');
 });
 
 withPython('legacy: CRLF content, a wrong key and a damaged token', () => {
   const crlf = python(PY_FERNET, JSON.stringify({ key: TEST_KEY, text: 'A=1\r\nB="two"\r\n' }));
-  assert.equal(toRecord(open(crlf).lines), { A: '1', B: 'two' });
-  rejects(crlf, 'E_KEY_WRONG', 3, [other]);
+  assert.equal(toRecord(open(crlf, [key], LEGACY).lines), { A: '1', B: 'two' });
+  rejects(crlf, 'E_KEY_WRONG', 3, [other], LEGACY);
   const i = 60;
   const damaged = crlf.slice(0, i) + (crlf[i] === 'A' ? 'B' : 'A') + crlf.slice(i + 1);
-  const e = rejects(damaged, 'E_KEY_WRONG', 3);
+  const e = rejects(damaged, 'E_KEY_WRONG', 3, [key], LEGACY);
   assert.ok(e.message.includes('changed'), 'says the file may have been changed');
-  rejects('gAAAAA' + 'x'.repeat(10), 'E_SEALED_CORRUPT');
+  rejects('gAAAAA' + 'x'.repeat(10), 'E_SEALED_CORRUPT', 4, [key], LEGACY);
 });
 
 withPython('a legacy file that decrypts to something that is not a .env is refused', () => {
   const token = python(PY_FERNET, JSON.stringify({ key: TEST_KEY, text: 'A=1\nnot an assignment\n' }));
-  assert.throws(() => open(token), (e) => e.code === 'E_ENV_SYNTAX' && e.exitCode === 4 && e.message.includes('line 2'));
+  assert.throws(() => open(token, [key], LEGACY), (e) => e.code === 'E_ENV_SYNTAX' && e.exitCode === 4 && e.message.includes('line 2'));
 });
 
 test.run();

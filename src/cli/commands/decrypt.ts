@@ -15,18 +15,20 @@ export const decrypt: Handler = async (args, context) => {
       input: paths.input,
       ...(toStdout ? {} : { output: paths.output }),
       force: Boolean(args.force),
+      legacy: Boolean(args.legacy),
       now: context.now,
     }),
   );
   const opener = result.keyIndex === 0 ? `key ${result.fingerprint}` : `previous key ${result.fingerprint}`;
   warnIfPreviousKey(context, paths.input, result.keyIndex, result.fingerprint);
-  if (result.legacy) context.info(`note: ${displayPath(paths.input)} is a whole-file Fernet token; \`envseal encrypt\` will convert it to the per-value format.`);
+  if (result.legacy) context.info(`note: ${displayPath(paths.input)} is a whole-file Fernet token; \`envseal encrypt --from-legacy --in ${displayPath(paths.input)}\` converts it to a sealed file.`);
   if (toStdout) {
     context.stdout.write(result.plaintext);
   } else if (!result.written) {
     context.info(`${displayPath(paths.output)} is up to date with ${displayPath(paths.input)} (${plural(result.values, 'value')}).`);
   } else {
-    context.info(`Decrypted ${plural(result.values, 'value')} from ${displayPath(paths.input)} into ${displayPath(paths.output)} (mode 0600) with ${opener} from ${result.keySource}.`);
+    const how = result.refreshed ? `Refreshed ${displayPath(paths.output)} (it held no edits of its own) with` : `Decrypted`;
+    context.info(`${how} ${plural(result.values, 'value')} from ${displayPath(paths.input)}${result.refreshed ? '' : ` into ${displayPath(paths.output)} (mode 0600)`} with ${opener} from ${result.keySource}.`);
     if (result.backup) context.info(`Your previous ${displayPath(paths.output)} was kept as ${displayPath(result.backup)} (mode 0600).`);
   }
   return 0;

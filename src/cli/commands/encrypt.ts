@@ -1,14 +1,16 @@
 import { plural } from '../render.js';
-import { encryptFile } from '../../core/encrypt.js';
+import { convertLegacyFile, encryptFile } from '../../core/encrypt.js';
 import { audited } from '../audit.js';
 import { displayPath } from '../../io/files.js';
-import { encryptPaths, keyOptions } from '../paths.js';
-import type { Handler } from '../handler.js';
+import type { Context } from '../context.js';
+import type { Args, Handler } from '../handler.js';
+import { decryptPaths, encryptPaths, keyOptions } from '../paths.js';
 
 const list = (label: string, names: string[]): string | undefined =>
   names.length === 0 ? undefined : `${names.length} ${label} (${names.join(', ')})`;
 
 export const encrypt: Handler = async (args, context) => {
+  if (args.fromLegacy) return fromLegacy(args, context);
   const { input, output } = encryptPaths(args, context);
   const result = await audited(context, 'encrypt', output, () =>
     encryptFile({
@@ -21,6 +23,10 @@ export const encrypt: Handler = async (args, context) => {
     }),
   );
   for (const note of result.notes) context.info(`note: ${note}`);
+  if (result.fromSealed.length > 0) {
+    context.info(`Kept the changes ${displayPath(output)} had that ${displayPath(input)} lacked (${result.fromSealed.join(', ')}), and wrote them into ${displayPath(input)}.`);
+  }
+  if (result.keptLocal.length > 0) context.warn(`${result.keptLocal.join(', ')} changed on both sides; --force kept the values of ${displayPath(input)}.`);
   const where = `${displayPath(output)} (key ${result.fingerprint} from ${result.keySource})`;
   if (!result.written) {
     context.info(`${displayPath(output)} is up to date: ${plural(result.values, 'value')}, nothing changed.`);
@@ -38,3 +44,11 @@ export const encrypt: Handler = async (args, context) => {
   if (result.backup) context.info(`The previous file was kept as ${displayPath(result.backup)}.`);
   return 0;
 };
+
+/** `encrypt --from-legacy`: --in names the token (default .env.encrypted), converted in place. */
+async function fromLegacy(args: Args, context: Context): Promise<number> {
+  const { input } = decryptPaths(args, context);
+  const result = await audited(context, 'encrypt --from-legacy', input, () => convertLegacyFile({ ...keyOptions(args, context), file: input, now: context.now }));
+  context.info(`Converted ${displayPath(input)} from a whole-file Fernet token into a sealed file: ${plural(result.values, 'value')}, key ${result.fingerprint} from ${result.keySource}. The token was kept as ${displayPath(result.backup!)}.`);
+  return 0;
+}

@@ -31,11 +31,11 @@ export const exportValues: Handler = async (args, context) => {
   const [{ classify }, { secretParts }] = await Promise.all([import('../../mask/rules.js'), import('../../mask/variables.js')]);
   const rules = await maskRulesFor(loaded);
   for (const variable of variables) variable.secrets = secretParts(variable.value, classify(variable.name, variable.value, rules));
-  const { masks, envFile } = formatGithub(variables);
+  const { masks, masked, tooShort, envFile } = formatGithub(variables);
   // Masks first: the runner must know the secrets before anything could print them.
   context.stdout.write(masks);
   appendToGithubEnv(githubEnv!, envFile);
-  const masked = variables.filter((v) => v.secrets.length > 0).length;
-  context.info(`Added ${plural(variables.length, 'variable')} from ${displayPath(loaded.file)} to $GITHUB_ENV for the next steps (${masked} masked in logs).`);
+  context.info(`Added ${plural(variables.length, 'variable')} from ${displayPath(loaded.file)} to $GITHUB_ENV for the next steps (${masked.length} masked in logs).`);
+  if (tooShort.length > 0) context.warn(`not masked: ${tooShort.join(', ')}: shorter than the 4 characters GitHub masks, so a step that prints them shows them. Use longer secrets.`);
   return 0;
 };

@@ -1,28 +1,17 @@
-import * as path from 'node:path';
-import { type SetupResult, gitSetup, gitUnsetup as unsetup, shellQuote } from '../../git/setup.js';
+import { type SetupResult, gitSetup, gitUnsetup as unsetup } from '../../git/setup.js';
 import { ExitCode } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
-import { packageRoot } from '../../package-root.js';
+import { driverCommand } from '../driver-command.js';
 import type { Handler } from '../handler.js';
 
-/**
- * The drivers run as `'<node>' '<absolute bin/envseal.js>'`: no PATH lookup and no npx start-up
- * (hundreds of milliseconds per file per `git diff`), and it works whether envseal was installed in
- * node_modules or globally. The cost: the paths are fixed, so after moving the project or changing the
- * Node installation, run `envseal git setup` again (or pass --command envseal to use PATH).
- */
+/** `envseal git setup`: the drivers, run as cli/driver-command.ts says unless --command. */
 export const gitSetupCommand: Handler = async (args, context) => {
   if (args.undo) return gitUnsetup(args, context);
-  const command = typeof args.command === 'string' && args.command.trim() !== '' ? args.command.trim() : defaultCommand();
+  const command = typeof args.command === 'string' && args.command.trim() !== '' ? args.command.trim() : driverCommand();
   const result = gitSetup({ cwd: context.cwd, command });
   report(result, context.info);
   return ExitCode.ok;
 };
-
-function defaultCommand(): string {
-  const bin = path.join(packageRoot(), 'bin', 'envseal.js');
-  return `${shellQuote(process.execPath)} ${shellQuote(bin)}`;
-}
 
 function report(result: SetupResult, info: (text: string) => void): void {
   const attributes = displayPath(result.attributesFile);

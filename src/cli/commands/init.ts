@@ -4,6 +4,9 @@ import { keyVariableNames } from '../../env-vars.js';
 import { keyOptions } from '../paths.js';
 import { EnvsealError, Code } from '../../errors.js';
 import { findRepoRoot } from '../../io/repo.js';
+import { attributesDeclareDrivers, configureDrivers } from '../../git/setup.js';
+import type { Context } from '../context.js';
+import { driverCommand } from '../driver-command.js';
 import type { Handler } from '../handler.js';
 
 export const init: Handler = async (args, context) => {
@@ -24,7 +27,13 @@ export const init: Handler = async (args, context) => {
   }
   const { file, added } = result.gitignore;
   context.info(added.length > 0 ? `Added ${added.length} rules to ${displayPath(file)}: ${added.join(' ')}` : `${displayPath(file)} already keeps plaintext env files, keys and backups out of git.`);
-  if (args.hooks !== false && findRepoRoot(context.cwd)) {
+  if (result.dockerignore) {
+    const docker = result.dockerignore;
+    context.info(docker.added.length > 0 ? `Added ${docker.added.length} rules to ${displayPath(docker.file)}, so \`COPY . .\` leaves plaintext env files and keys out of images.` : `${displayPath(docker.file)} already keeps plaintext env files and keys out of images.`);
+  }
+  const root = findRepoRoot(context.cwd);
+  if (root) configureDeclaredDrivers(root, context);
+  if (args.hooks !== false && root) {
     const { installHooks, locateHooks } = await import('../../guard/install.js');
     const location = await locateHooks(context.cwd).catch((e: unknown) => {
       // A .git that git does not recognise (a bare placeholder, a broken clone): nothing to hook into.
@@ -41,3 +50,20 @@ export const init: Handler = async (args, context) => {
   }
   return 0;
 };
+
+/**
+ * A fresh clone whose .gitattributes routes sealed files to envseal's drivers gets them configured
+ * locally: without them, every concurrent change conflicts on the MAC line. Only the local config is
+ * written; .gitattributes is the team's, and `envseal git setup` is what adds it.
+ */
+function configureDeclaredDrivers(root: string, context: Context): void {
+  let changed;
+  try {
+    if (!attributesDeclareDrivers(root)) return;
+    changed = configureDrivers(root, driverCommand()).filter((c) => c.action !== 'unchanged');
+  } catch (e) {
+    if (e instanceof EnvsealError && e.code === Code.NOT_A_REPO) return; // the hooks block below says so
+    throw e;
+  }
+  if (changed.length > 0) context.info(`Configured the envseal diff and merge drivers .gitattributes asks for (${changed.map((c) => c.key).join(', ')}, in .git/config): sealed files now merge per variable.`);
+}

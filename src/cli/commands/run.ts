@@ -4,6 +4,8 @@ import { CommandStartError, runChild } from '../../core/run.js';
 import { loadValues, maskRulesFor } from '../load-values.js';
 import { reportError } from '../report-error.js';
 import type { Handler } from '../handler.js';
+import { plainNameFor } from '../../env-files.js';
+import { displayPath } from '../../io/files.js';
 
 /**
  * Exit status: the child's own. A child killed by a signal makes envseal kill itself with the same
@@ -18,6 +20,10 @@ export const run: Handler = async (args, context) => {
     throw new EnvsealError(Code.USAGE_RUN, 'run needs a command to run', 'Put it after --, e.g. envseal run -- node server.js');
   }
   const loaded = loadValues(args, context);
+  if (loaded.unsealedEdits.length > 0) {
+    const plain = displayPath(plainNameFor(loaded.file));
+    context.warn(`${plain} has edits that were never sealed (${loaded.unsealedEdits.join(', ')}); the command gets the sealed values. Run \`envseal encrypt\` to seal them.`);
+  }
   const env = childEnvironment(context.env, loaded.values, Boolean(args.override));
   let redactor;
   if (args.mask) {

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { ChangeSummary } from '../../core/changes.js';
 import { DEFAULT_MAX_AGE_DAYS, MAX_POLICY_DAYS, type FileStatus, fileStatuses, findSealedFiles, statusExitCode } from '../../core/status.js';
 import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { loadProjectConfig } from '../../project-config.js';
@@ -45,24 +46,21 @@ function printStatus(s: FileStatus, context: Context, maxAgeDays: number): void 
   if (s.lastRotation) {
     rows.push(['last rotation', `${day(s.lastRotation.date)} (${s.lastRotation.event}, ${s.ageDays} days ago)`]);
     rows.push(['next due', `${day(s.nextDue!)}${s.overdue ? ` — OVERDUE (policy: every ${maxAgeDays} days): run \`envseal rotate${s.envName ? ` --env ${s.envName}` : ''}\`` : ` (policy: every ${maxAgeDays} days)`}`]);
-  } else if (s.states.includes('legacy')) {
-    rows.push(['last rotation', 'unknown: a whole-file token has no history; `envseal encrypt` converts it']);
   }
   if (s.sealedWithPrevious) {
     rows.push(['rotation', `unfinished: the key was replaced but this file is still sealed with the previous one (an interrupted \`envseal rotate\`, or a file not yet rotated). Run \`envseal rotate${s.envName ? ` --env ${s.envName}` : ''}\` to finish; no new key will be generated.`]);
   }
-  const drift = s.stale ?? s.behind;
-  if (drift) {
+  if (s.stale || s.behind) {
     const plain = displayPath(s.plaintextFile!);
-    const { added, changed, removed } = drift;
-    const parts = [changed.length ? `changed: ${changed.join(', ')}` : '', added.length ? `only in ${plain}: ${added.join(', ')}` : '', removed.length ? `missing from ${plain}: ${removed.join(', ')}` : ''].filter(Boolean);
-    const what = parts.join('; ') || 'unreadable';
-    rows.push([
-      'plaintext',
-      s.stale
-        ? `${plain} was edited after the last seal (${what}): run \`envseal encrypt\``
-        : `${plain} is behind the sealed file (${what}): \`envseal decrypt --force\` refreshes it`,
-    ]);
+    const names = (c: ChangeSummary, where: string): string =>
+      [c.changed.length ? `changed: ${c.changed.join(', ')}` : '', c.added.length ? `added ${where}: ${c.added.join(', ')}` : '', c.removed.length ? `removed ${where}: ${c.removed.join(', ')}` : ''].filter(Boolean).join('; ') || 'unreadable';
+    const env = s.envName ? ` --env ${s.envName}` : '';
+    if (s.stale) rows.push(['plaintext', `${plain} has edits that are not sealed (${names(s.stale, `in ${plain}`)}): run \`envseal encrypt${env}\``]);
+    if (s.behind) {
+      const refresh = s.stale ? `\`envseal encrypt${env}\` merges them with your edits` : `\`envseal decrypt${env}${s.fromBase ? '' : ' --force'}\` refreshes it`;
+      rows.push(['sealed', `${displayPath(s.file)} has changes ${plain} lacks (${names(s.behind, 'there')}): ${refresh}`]);
+    }
+    if (s.conflicts) rows.push(['conflict', `both changed ${s.conflicts.join(', ')}: make ${plain} hold the value you want, then \`envseal encrypt${env}\``]);
   } else if (s.plaintextFile) {
     rows.push(['plaintext', `${displayPath(s.plaintextFile)} matches`]);
   }

@@ -196,16 +196,33 @@ edit('answering no, or Ctrl-C, at the reopen question keeps the edit and says wh
   }
 });
 
-edit('a sealed file changed by something else during the edit is not overwritten; the edit is kept', () => {
+/** An editor that, while open, has another envseal process `set` a value in the same sealed file. */
+const racingEditor = (ctx, name, theirs, mine) =>
+  script(
+    ctx.dir,
+    'race.sh',
+    `printf %s ${theirs} | '${process.execPath}' '${BIN}' set ${name} >/dev/null 2>&1\nsed -i "s/^PORT=.*/PORT=${mine}/" "$1"`,
+  );
+
+edit('a teammate process setting the same name during the edit: not overwritten; the edit is kept', () => {
   const ctx = setup();
-  const editor = script(ctx.dir, 'race.sh', `echo "# touched" >> "${ctx.sealed}"\nsed -i "s/^PORT=.*/PORT=7000/" "$1"`);
-  const r = editWith(ctx, editor);
-  assert.is(r.code, 2);
-  assert.match(r.stderr, /changed by something else/);
+  const r = editWith(ctx, racingEditor(ctx, 'PORT', '8000', '7000'));
+  assert.is(r.code, 2, r.stderr);
+  assert.match(r.stderr, /changed by something else.*\(PORT\)/);
   const kept = /kept in (\S+) \(mode 0600\)/.exec(r.stderr)?.[1];
   assert.ok(kept && /PORT=7000/.test(read(kept)));
-  assert.ok(read(ctx.sealed).endsWith('# touched\n'));
+  assert.is(values(ctx.dir).PORT, '8000');
   fs.rmSync(path.dirname(kept), { recursive: true });
+});
+
+edit('another process setting a different name during the edit: both changes land', () => {
+  const ctx = setup();
+  const r = editWith(ctx, racingEditor(ctx, 'FEATURE_FLAG', 'on', '7000'));
+  assert.is(r.code, 0, r.stderr);
+  const after = values(ctx.dir);
+  assert.is(after.PORT, '7000');
+  assert.is(after.FEATURE_FLAG, 'on');
+  assert.is(after.SECRET_KEY, SECRET);
 });
 
 /** The path a kept-edit error names, checked: 0600 in a 0700 directory, holding `content`. */
