@@ -6,6 +6,7 @@
  *   ENVSEAL_MASTER_KEY_<ENV>, ENVSEAL_MASTER_KEY, SECRETS_MASTER_KEY   the master key (keys/key-sources.ts)
  *   ENVSEAL_MASTER_KEY_PREVIOUS      previous keys, comma- or space-separated
  *   ENVSEAL_KEY_COMMAND              a shell command that prints the key file text
+ *   ENVSEAL_KEY_COMMAND_TIMEOUT      seconds the key command may take (default 120)
  *   ENVSEAL_NOW                      a fixed clock (ISO 8601), for tests of time-dependent behaviour
  *   ENVSEAL_DEBUG                    unexpected errors print their stack (it may quote input)
  *   ENVSEAL_CONFIG_PATH, _ENV, _OVERRIDE, _QUIET   the preload entry's options (config.ts)
@@ -43,6 +44,12 @@ export function keyFromVariables(env: Env, envName?: string): { variable: string
 }
 
 export const keyCommand = (env: Env): string | undefined => present(env[KEY_COMMAND_VARIABLE]);
+
+/** ENVSEAL_KEY_COMMAND_TIMEOUT in milliseconds; 120 s when unset or not a positive number. */
+export function keyCommandTimeoutMs(env: Env): number {
+  const seconds = Number(present(env.ENVSEAL_KEY_COMMAND_TIMEOUT));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 120_000;
+}
 
 /** ENVSEAL_MASTER_KEY_PREVIOUS split into its entries. */
 export function previousKeyEntries(env: Env): string[] {

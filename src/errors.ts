@@ -14,6 +14,7 @@ export const ExitCode = {
   integrity: 4,
   io: 5,
   internal: 70,
+  interrupted: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -27,11 +28,12 @@ export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCodeValue, readonly [short:
   4: ['integrity: tampered, corrupt, not sealed', 'Integrity: tampered, truncated or corrupt sealed file, not a sealed file (also an `encrypt` output it will not replace without `--force`), input that is not UTF-8 / not a valid `.env`, or an invalid `.envseal.json`'],
   5: ['I/O', 'I/O: missing or unreadable input, unwritable output, a directory where a file should be, disk full'],
   70: ['a bug in envseal', 'A bug in envseal (details with `ENVSEAL_DEBUG=1`)'],
+  130: ['interrupted (Ctrl-C)', 'Interrupted: Ctrl-C at a prompt (128 + SIGINT, as shells report it); nothing was changed'],
 };
 
 type ErrorSpec = readonly [exit: ExitCodeValue, meaning: string];
 
-const { findings, usage, key, integrity, io, internal } = ExitCode;
+const { findings, usage, key, integrity, io, internal, interrupted } = ExitCode;
 
 export const ERRORS = {
   // Usage: what was asked cannot be done as asked.
@@ -43,7 +45,7 @@ export const ERRORS = {
   USAGE_RUN: [usage, '`run` was given no command'],
   USAGE_TEST: [usage, 'a test-only setting names no rotation step'],
   USAGE_VALUE_ON_ARGV: [usage, 'a value was given on the command line, where other users can see it'],
-  ABORTED: [usage, 'cancelled at a prompt'],
+  ABORTED: [usage, 'cancelled at a prompt (end of input, or no answer)'],
   SIGNALLED: [usage, 'envseal was stopped by a signal'],
   FILE_EXISTS: [usage, 'a file that must be new already exists'],
   OUTPUT_EXISTS: [usage, 'the plaintext output exists and differs; not overwritten without --force'],
@@ -105,6 +107,8 @@ export const ERRORS = {
   FILE_MISSING: [io, 'a file that does not exist'],
   DIR_MISSING: [io, 'a directory that does not exist'],
   IS_DIRECTORY: [io, 'a directory where a file should be'],
+  NOT_REGULAR_FILE: [io, 'a FIFO, device or socket where a file should be'],
+  LOCK_INVALID: [io, 'a lock path that is not a lock file envseal made (a symlink, directory or FIFO)'],
   NOT_DIRECTORY: [io, 'a file where a directory should be'],
   PERMISSION: [io, 'permission denied'],
   DISK_FULL: [io, 'the disk is full'],
@@ -114,6 +118,7 @@ export const ERRORS = {
   GIT: [io, 'a git command failed'],
   GIT_MISSING: [io, 'git is not installed or not on PATH'],
   INTERNAL: [internal, 'a bug in envseal'],
+  INTERRUPTED: [interrupted, 'Ctrl-C at a prompt'],
 } as const satisfies Record<string, ErrorSpec>;
 
 type ErrorName = keyof typeof ERRORS;

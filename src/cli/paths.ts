@@ -1,5 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { EnvsealError, Code } from '../errors.js';
 import { SEALED_SUFFIX, plainFileName, plainNameFor, sealedFileName } from '../env-files.js';
 import type { KeyOptions } from '../core/open.js';
 import type { Args } from './handler.js';
@@ -10,7 +11,6 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' &
 export function keyOptions(args: Args, context: Context): KeyOptions {
   const envName = str(args.env);
   const keyFile = str(args.keyFile);
-  if (args.keyFile === '') throw new EnvsealError(Code.USAGE, '--key-file needs a path', 'For example: --key-file .env.production.key');
   return { env: context.env, ...(envName ? { envName } : {}), ...(keyFile ? { keyFile: path.resolve(context.cwd, keyFile) } : {}) };
 }
 
@@ -24,4 +24,15 @@ export function encryptPaths(args: Args, context: Context): { input: string; out
 export function decryptPaths(args: Args, context: Context): { input: string; output: string } {
   const input = path.resolve(context.cwd, str(args.in) ?? sealedFileName(str(args.env)));
   return { input, output: path.resolve(context.cwd, str(args.out) ?? plainNameFor(input)) };
+}
+
+/** Where `edit` makes its private workspace: $XDG_RUNTIME_DIR, a per-user tmpfs, so plaintext never reaches a disk. */
+export function editTempRoot(context: Context): string {
+  const runtime = context.env.XDG_RUNTIME_DIR;
+  try {
+    if (runtime && fs.statSync(runtime).isDirectory()) return runtime;
+  } catch {
+    // not there: fall back to the system temp directory
+  }
+  return os.tmpdir();
 }

@@ -14,6 +14,10 @@ export interface OptionSpec {
   alias?: string;
   default?: string | boolean;
   choices?: readonly string[];
+  /** A value shown in the "needs a value" usage error. */
+  example?: string;
+  /** The option works without a value too (`--history` alone means every ref). */
+  valueOptional?: boolean;
 }
 
 export interface PositionalSpec {
@@ -22,6 +26,8 @@ export interface PositionalSpec {
   /** Collects the remaining words (and everything after `--`). */
   variadic?: boolean;
   required?: boolean;
+  /** Accepted for a friendly refusal, never advertised in --help. */
+  hidden?: boolean;
 }
 
 export interface CommandSpec {
@@ -34,8 +40,8 @@ export interface CommandSpec {
   load: () => Promise<Handler>;
 }
 
-const envOption: OptionSpec = { type: 'string', describe: 'Environment name: --env production means .env.production, .env.production.encrypted, .env.production.key' };
-const keyFileOption: OptionSpec = { type: 'string', describe: 'Read the master key from this key file (overrides every other key source)' };
+const envOption: OptionSpec = { type: 'string', describe: 'Environment name: --env production means .env.production, .env.production.encrypted, .env.production.key', example: 'production' };
+const keyFileOption: OptionSpec = { type: 'string', describe: 'Read the master key from this key file (overrides every other key source)', example: '.env.production.key' };
 const forceOption = (describe: string): OptionSpec => ({ type: 'boolean', describe, default: false });
 const sealedInOption: OptionSpec = { type: 'string', describe: 'Sealed file (default: .env.encrypted, or .env.<env>.encrypted)' };
 
@@ -262,7 +268,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [
       { name: 'name', describe: 'Variable name', required: true },
       // Declared (and refused by the handler) so a value typed here gets an explanation, not a usage error echoing it.
-      { name: 'value', describe: 'Refused: a value here would show in `ps` and your shell history', variadic: true },
+      { name: 'value', describe: 'Refused: a value here would show in `ps` and your shell history', variadic: true, hidden: true },
     ],
     options: { env: envOption, in: sealedInOption, 'key-file': keyFileOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
     examples: [
@@ -395,7 +401,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [{ name: 'paths', describe: 'Files or directories (default: the working tree, respecting .gitignore)', variadic: true }],
     options: {
       staged: { type: 'boolean', describe: 'Scan what is staged, exactly as the pre-commit hook does', default: false },
-      history: { type: 'string', describe: 'Scan commits: every ref, or --history=RANGE (e.g. origin/main..HEAD)' },
+      history: { type: 'string', describe: 'Scan commits: every ref, or --history=RANGE (e.g. origin/main..HEAD)', valueOptional: true },
       json: { type: 'boolean', describe: 'Print findings as a JSON array', default: false },
       sarif: { type: 'boolean', describe: 'Print findings as SARIF 2.1.0', default: false },
       baseline: { type: 'string', describe: 'Ignore findings whose fingerprints are in this baseline file' },

@@ -16,7 +16,7 @@ import { MasterKey } from '../crypto/master-key.js';
 import { EnvsealError, Code } from '../errors.js';
 import { type EnvLine, toRecord } from '../format/envfile.js';
 import { type OpenedFile, openSealed, sealLines } from '../format/sealed.js';
-import { PUBLIC_MODE, backupFile, readText, renameDurable, writeTempBeside } from '../io/files.js';
+import { PUBLIC_MODE, backupFile, displayPath, readText, renameDurable, writeTempBeside } from '../io/files.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { findKeyFile } from '../keys/key-sources.js';
 import { lockFiles } from '../io/lock.js';
@@ -100,20 +100,37 @@ async function rotateHoldingLocks(request: RotateRequest): Promise<RotateResult>
   const keyStoredIn = resumed ? currentKeyStore(ring) : await storeNewKey(ring, newKey, oldKey, request);
   checkpoint('key-stored');
 
-  const temp = writeTempBeside(request.input, sealed, fileMode(request.input));
   try {
-    checkpoint('temp-written');
-    verify(readText(temp).text, newKey, opened, label);
-    checkpoint('verified');
-    const result: RotateResult = { ...base, keyStoredIn };
-    if (request.backup) result.backup = backupFile(request.input, request.now);
-    checkpoint('backed-up');
-    renameDurable(temp, request.input);
-    checkpoint('replaced');
-    return result;
-  } finally {
-    fs.rmSync(temp, { force: true });
+    const temp = writeTempBeside(request.input, sealed, fileMode(request.input));
+    try {
+      checkpoint('temp-written');
+      verify(readText(temp).text, newKey, opened, label);
+      checkpoint('verified');
+      const result: RotateResult = { ...base, keyStoredIn };
+      if (request.backup) result.backup = backupFile(request.input, request.now);
+      checkpoint('backed-up');
+      renameDurable(temp, request.input);
+      checkpoint('replaced');
+      return result;
+    } finally {
+      fs.rmSync(temp, { force: true });
+    }
+  } catch (e) {
+    throw e instanceof EnvsealError ? halfway(e, keyStoredIn, newKey, oldKey, label) : e;
   }
+}
+
+/**
+ * A failure after the new key was stored (a full disk, say). The cause's own fix ("the existing file
+ * was not changed") would be untrue: say exactly what did change, and that `rotate` finishes the job.
+ */
+function halfway(cause: EnvsealError, stored: RotateResult['keyStoredIn'], newKey: MasterKey, oldKey: MasterKey, label: string): EnvsealError {
+  const where = stored.path ? displayPath(stored.path) : 'the key store you confirmed';
+  return new EnvsealError(
+    cause.code,
+    `${cause.message}. The rotation stopped half-way: ${where} holds the new key ${newKey.fingerprint} and keeps the old key ${oldKey.fingerprint} as previous; ${label} is still sealed with the old key and opens as before`,
+    'Fix the cause (free some space, for a full disk), then run `envseal rotate` again: it finishes this rotation with the key already stored, without making another.',
+  );
 }
 
 function fileMode(file: string): number {

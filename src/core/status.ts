@@ -204,15 +204,16 @@ export function findSealedFiles(dir: string): string[] {
     .sort();
 }
 
-/** True for an unreadable *.encrypted too: its status then says why it cannot be read. */
+/** True for an unreadable or odd *.encrypted too (a FIFO, opened without waiting): its status then says why. */
 function isSealedFile(file: string): boolean {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch {
     return true;
   }
   try {
+    if (!fs.fstatSync(fd).isFile()) return true;
     const head = Buffer.alloc(12);
     fs.readSync(fd, head, 0, 12, 0);
     return head.toString('latin1').startsWith('#envseal:v') || head.toString('latin1').startsWith('gAAAAA');

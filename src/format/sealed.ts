@@ -249,7 +249,7 @@ function openLegacy(token: string, ring: KeyRing, label: string): OpenedFile {
       throw new EnvsealError(
         Code.KEY_WRONG,
         `${label} is a whole-file Fernet token that the key from ${ring.source} (${ring.keys.map((k) => k.fingerprint).join(', ')}) does not open: wrong key, or the file was changed`,
-        'Use the key the file was sealed with. After opening it once, `envseal encrypt` converts it to the per-value format.',
+        `Use the key the file was sealed with; then \`envseal encrypt --from-legacy --in ${label}\` converts it to the per-value format.`,
       );
     }
     throw integrity(Code.SEALED_CORRUPT, `${label} looks like a whole-file Fernet token but is not a valid one (${(e as Error).message})`, RESTORE_HINT);

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { MasterKey } from '../crypto/master-key.js';
 import { EnvsealError, Code } from '../errors.js';
 import { keyFileName } from '../env-files.js';
-import { KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE, keyCommand, keyFromVariables, keyVariableNames, previousKeyEntries } from '../env-vars.js';
+import { KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE, keyCommand, keyCommandTimeoutMs, keyFromVariables, keyVariableNames, previousKeyEntries } from '../env-vars.js';
 import { displayPath } from '../io/files.js';
 import { directoriesUpToRoot } from '../io/repo.js';
 import { type PreviousKey, parseKeyFile } from './key-file.js';
@@ -27,8 +27,6 @@ export interface KeyLookup {
   keyFile?: string;
   env: NodeJS.ProcessEnv;
 }
-
-const KEY_COMMAND_TIMEOUT_MS = 120_000;
 
 /** The keys for `lookup`'s file, from the first source that holds one; E_KEY_MISSING when none does. */
 export function resolveKeyRing(lookup: KeyLookup): KeyRing {
@@ -54,7 +52,7 @@ function findCurrent(lookup: KeyLookup): KeyRing | undefined {
   if (variable) return new KeyRing({ current: MasterKey.parse(variable.value, variable.variable), kind: 'variable', source: variable.variable });
   const command = keyCommand(lookup.env);
   if (command !== undefined) {
-    return new KeyRing({ ...parseKeyFile(runKeyCommand(command), KEY_COMMAND_VARIABLE), kind: 'command', source: KEY_COMMAND_VARIABLE });
+    return new KeyRing({ ...parseKeyFile(runKeyCommand(command, keyCommandTimeoutMs(lookup.env)), KEY_COMMAND_VARIABLE), kind: 'command', source: KEY_COMMAND_VARIABLE });
   }
   const file = findKeyFile(lookup);
   if (file) return new KeyRing({ ...readKeyFile(file), kind: 'key-file', source: `key file ${displayPath(file)}`, keyFilePath: file });
@@ -71,26 +69,41 @@ export function findKeyFile(lookup: Pick<KeyLookup, 'envFile' | 'envName'>): str
   return undefined;
 }
 
-function runKeyCommand(command: string): string {
+function runKeyCommand(command: string, timeoutMs: number): string {
   // stdin and stderr stay on the terminal so the command can prompt (1Password, pass, gpg).
   // node:child_process loads on demand: most runs find their key without spawning anything.
   const { spawnSync } = process.getBuiltinModule('node:child_process');
-  const result = spawnSync('/bin/sh', ['-c', command], {
-    stdio: ['inherit', 'pipe', 'inherit'],
-    timeout: KEY_COMMAND_TIMEOUT_MS,
-    encoding: 'utf8',
-  });
+  // Without a terminal, the command runs in a process group of its own, so a timeout ends it with
+  // every child it started. At a terminal it must stay in the terminal's session to prompt; there the
+  // timeout ends the shell only, and Ctrl-C ends the whole group as usual.
+  const ownGroup = !process.getBuiltinModule('node:tty').isatty(0);
+  // spawnSync honours `detached` (libuv's setsid) though @types/node leaves it out of SpawnSyncOptions.
+  const options = { stdio: ['inherit', 'pipe', 'inherit'] as Array<'inherit' | 'pipe'>, timeout: timeoutMs, encoding: 'utf8' as const, detached: ownGroup };
+  const result = spawnSync('/bin/sh', ['-c', command], options);
+  if (ownGroup && result.error && result.pid) killGroup(result.pid);
   if (result.error || result.status !== 0) {
-    const why = result.error
-      ? (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT'
-        ? `timed out after ${KEY_COMMAND_TIMEOUT_MS / 1000} s`
-        : result.error.message
-      : result.signal
-        ? `was killed by ${result.signal}`
-        : `exited with status ${result.status}`;
-    throw new EnvsealError(Code.KEY_COMMAND, `${KEY_COMMAND_VARIABLE} ${why}`, `Run the command yourself to see why; its stdout must be the key.`);
+    const timedOut = (result.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT';
+    const why = timedOut
+      ? `timed out after ${timeoutMs / 1000} s${ownGroup ? ' (it was ended with every process it started)' : ''}`
+      : result.error
+        ? result.error.message
+        : result.signal
+          ? `was killed by ${result.signal}`
+          : `exited with status ${result.status}`;
+    const hint = timedOut
+      ? 'Run the command yourself to see where it waits; give a slow source longer with ENVSEAL_KEY_COMMAND_TIMEOUT=<seconds>.'
+      : 'Run the command yourself to see why; its stdout must be the key.';
+    throw new EnvsealError(Code.KEY_COMMAND, `${KEY_COMMAND_VARIABLE} ${why}`, hint);
   }
   return result.stdout;
+}
+
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group is already gone
+  }
 }
 
 function previousFromVariable(env: NodeJS.ProcessEnv): PreviousKey[] {

@@ -6,10 +6,12 @@ import { loadProjectConfig } from '../../project-config.js';
 import { sealedFileName } from '../../env-files.js';
 import { displayPath } from '../../io/files.js';
 import type { Context } from '../context.js';
-import { keyOptions } from '../paths.js';
+import { editTempRoot, keyOptions } from '../paths.js';
+import { noteAbandonedEdits } from '../abandoned-edits.js';
 import type { Args, Handler } from '../handler.js';
 
 export const status: Handler = async (args, context) => {
+  noteAbandonedEdits(editTempRoot(context), context);
   const maxAgeDays = maxAge(args, context.cwd);
   const files = args.all ? findSealedFiles(context.cwd) : [path.resolve(context.cwd, sealedFileName(typeof args.env === 'string' ? args.env : undefined))];
   if (files.length === 0) {
