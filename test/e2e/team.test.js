@@ -158,6 +158,23 @@ test('a sealed file merged without the drivers (conflict markers) is reported as
   assert.equal(values(bob), { PORT: '4000', SMTP_PASSWORD: SMTP });
 });
 
+test('init keeps plaintext, keys and core dumps out of git, and out of a Docker build context', () => {
+  const { bob } = team();
+  write(path.join(bob, 'Dockerfile'), 'FROM node:20\nCOPY . .\n');
+  assert.is(run(['init', '--no-hooks'], { cwd: bob }).code, 0);
+  const ignored = (file) => {
+    if (!fs.existsSync(path.join(bob, file))) write(path.join(bob, file), 'x');
+    return spawnSync('git', ['check-ignore', '-q', file], { cwd: bob }).status === 0;
+  };
+  for (const file of ['.env', '.env.key', 'core', 'core.12345', 'sub/core.9']) assert.ok(ignored(file), `${file} is ignored`);
+  for (const file of ['core.js', 'lib/core/index.js', '.env.example', '.env.encrypted']) assert.not.ok(ignored(file), `${file} is not ignored`);
+  // Docker reads .dockerignore with Go's filepath.Match plus **: these lines are what a COPY . . leaves out.
+  const docker = read(path.join(bob, '.dockerignore')).split('\n');
+  for (const rule of ['**/.env', '**/.env.*', '**/.env.key', '**/.env.*.key', '!**/.env.example', '!**/.env.encrypted']) assert.ok(docker.includes(rule), rule);
+  assert.is(run(['init', '--no-hooks'], { cwd: bob }).code, 0);
+  assert.is(read(path.join(bob, '.dockerignore')).split('\n').filter((l) => l === '**/.env').length, 1, 'idempotent');
+});
+
 test('20 parallel `set`s on one file all land', async () => {
   const { bob } = team();
   const runs = Array.from({ length: 20 }, (_, i) => {
