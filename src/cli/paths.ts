@@ -5,13 +5,22 @@ import { SEALED_SUFFIX, plainFileName, plainNameFor, sealedFileName } from '../e
 import type { KeyOptions } from '../core/open.js';
 import type { Args } from './handler.js';
 import type { Context } from './context.js';
+import { askPassphrase } from './passphrase.js';
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 export function keyOptions(args: Args, context: Context): KeyOptions {
   const envName = str(args.env);
   const keyFile = str(args.keyFile);
-  return { env: context.env, ...(envName ? { envName } : {}), ...(keyFile ? { keyFile: path.resolve(context.cwd, keyFile) } : {}) };
+  const identity = str(args.identity);
+  return {
+    env: context.env,
+    ...(envName ? { envName } : {}),
+    ...(keyFile ? { keyFile: path.resolve(context.cwd, keyFile) } : {}),
+    ...(identity ? { identityFile: path.resolve(context.cwd, expandHome(identity, context.env)) } : {}),
+    // A passphrase is asked only where someone can answer; hooks never call this.
+    ...(context.interactive ? { askPassphrase } : {}),
+  };
 }
 
 /** encrypt: --in (default .env / .env.<env>) → --out (default <in>.encrypted). */
@@ -35,4 +44,9 @@ export function editTempRoot(context: Context): string {
     // not there: fall back to the system temp directory
   }
   return os.tmpdir();
+}
+
+/** `~/x` as a shell would expand it, for a path passed quoted. */
+function expandHome(file: string, env: NodeJS.ProcessEnv): string {
+  return file.startsWith('~/') && env.HOME ? path.join(env.HOME, file.slice(2)) : file;
 }

@@ -166,4 +166,5 @@ const EPILOGUE = [
 const GROUP_DESCRIPTIONS: Record<string, string> = {
   hooks: 'Install, inspect and run the git hooks that block plaintext and key material',
   git: 'Set up git diff and merge drivers for sealed files',
+  identity: 'Your own age identity, for team access',
 };

@@ -16,6 +16,7 @@ const PROBES = {
   'pre-commit': { works: runs('pre-commit', '--version'), install: 'apt-get install pre-commit' },
   'python3-cryptography': { works: () => pythonWithCryptography() !== undefined, install: 'apt-get install python3-cryptography' },
   age: { works: runs('age', '--version'), install: 'apt-get install age' },
+  'ssh-keygen': { works: () => spawnSync('ssh-keygen', ['-?']).error === undefined, install: 'apt-get install openssh-client' },
   // A full disk, for real: a tiny tmpfs. Mounting one needs root (CI runs as root).
   'tmpfs-mount': { works: canMountTmpfs, install: 'run the tests as root to mount a small tmpfs' },
 };
