@@ -1,0 +1,96 @@
+// Bypass attempts against the guard (issue 12, "No quiet bypasses"), each through a real commit or push
+// with the hooks installed by `envseal hooks install`; `--no-verify` only where the hook before is
+// skipped on purpose and the next one must still stop the secret.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BIN, OTHER_KEY, assertNoSecrets, cleanEnv, gitRepo, read, run, tempDir, write } from '../helpers/cli.js';
+
+const BIN_DIR = tempDir('envseal-bin-');
+fs.symlinkSync(BIN, path.join(BIN_DIR, 'envseal'));
+const ENV = { PATH: `${BIN_DIR}:${process.env.PATH}` };
+
+// Built at run time so this file holds no secret-looking literal.
+const GITHUB = `ghp_${'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'}`;
+const TEAM_SECRET = `tEaM-s3cr3t-Value-${'9f8e7d6c5b4a'}`;
+const PROD_SECRET = `Pr0d${'VaLuE'}x7Qz2Lm9Rt4Wk8`;
+// A key with neither "-" nor "_": nothing but exact knowledge finds it.
+const PROD_KEY = OTHER_KEY;
+const SECRETS = [GITHUB, TEAM_SECRET, PROD_SECRET, PROD_KEY];
+
+function git(dir, ...args) {
+  return spawnSync('git', args, { cwd: dir, env: cleanEnv(ENV), encoding: 'utf8' });
+}
+
+function gitOk(dir, ...args) {
+  const r = git(dir, ...args);
+  assert.is(r.status, 0, `git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+function envseal(dir, args, extra = {}) {
+  return run(args, { cwd: dir, env: { ...ENV, ...extra.env }, input: extra.input });
+}
+
+/** A repository with a sealed default env, the hooks installed, and a first commit. */
+function project() {
+  const dir = gitRepo('envseal-bypass-');
+  write(path.join(dir, '.env'), `SECRET_KEY=${TEAM_SECRET}\nPORT=3000\n`);
+  assert.is(envseal(dir, ['init']).code, 0);
+  assert.is(envseal(dir, ['encrypt']).code, 0);
+  gitOk(dir, 'add', '.gitignore', '.env.encrypted');
+  gitOk(dir, 'commit', '-qm', 'Seal env');
+  return dir;
+}
+
+/** A production environment sealed with its own key, from a key file or (keyFile: false) a variable. */
+function addProduction(dir, { keyFile = true } = {}) {
+  write(path.join(dir, '.env.production'), `API_SECRET=${PROD_SECRET}\nREGION=eu-west-1\n`);
+  const env = keyFile ? {} : { ENVSEAL_MASTER_KEY_PRODUCTION: PROD_KEY };
+  if (keyFile) write(path.join(dir, '.env.production.key'), `${PROD_KEY}\n`, 0o600);
+  const r = envseal(dir, ['encrypt', '--env', 'production'], { env });
+  assert.is(r.code, 0, r.stderr);
+  gitOk(dir, 'add', '.env.production.encrypted');
+  gitOk(dir, 'commit', '-qm', 'Seal production');
+  return env;
+}
+
+function stage(dir, file, content) {
+  fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+  fs.writeFileSync(path.join(dir, file), content);
+  gitOk(dir, 'add', '-f', '--', file);
+}
+
+function commit(dir, args = ['-qm', 'change'], env = {}) {
+  const r = spawnSync('git', ['commit', ...args], { cwd: dir, env: cleanEnv({ ...ENV, ...env }), encoding: 'utf8' });
+  return { code: r.status, output: r.stdout + r.stderr };
+}
+
+function assertBlocked(result, pattern, context) {
+  assert.is.not(result.code, 0, `${context}: should be blocked\n${result.output}`);
+  if (pattern) assert.match(result.output, pattern, context);
+  assertNoSecrets(result.output, SECRETS, context);
+}
+
+const knowledge = suite('every environment is known');
+
+knowledge("a production key without - or _ in a commit message is blocked, from a key file or a variable", () => {
+  for (const keyFile of [true, false]) {
+    const dir = project();
+    const env = addProduction(dir, { keyFile });
+    stage(dir, 'a.txt', 'fine\n');
+    assertBlocked(commit(dir, ['-qm', `rotate to ${PROD_KEY}`], env), /envseal-master-key-exact/, `key from ${keyFile ? 'a key file' : 'a variable'}`);
+  }
+});
+
+knowledge('a production value pasted into code is blocked once .env.production is gone', () => {
+  const dir = project();
+  addProduction(dir);
+  fs.rmSync(path.join(dir, '.env.production'));
+  stage(dir, 'notes.txt', `ask ops for ${PROD_SECRET} before the release\n`);
+  assertBlocked(commit(dir), /team-secret.*API_SECRET/, 'production value');
+});
+
+knowledge.run();
