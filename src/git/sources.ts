@@ -9,9 +9,10 @@
 import { type PatchFile, PatchParser } from './patch.js';
 import { gitAsync, gitStream, gitSync, gitTry } from './run.js';
 
-// --text: a .gitattributes `-diff` or `binary` must not hide a file from the guard; truly binary
-// content is recognised afterwards (a NUL byte) and skipped.
-const DIFF_FLAGS = ['-U0', '--text', '--no-renames', '--no-textconv', '--no-ext-diff', '--no-color', '--diff-filter=AMT', '--src-prefix=a/', '--dst-prefix=b/'];
+// A file git shows as binary (a NUL byte, or a .gitattributes `-diff` or `binary`) has no lines in the
+// patch: the guard reads its blob instead (indexBlob, commitBlob), which is also how a .gitattributes
+// that calls a text file binary cannot hide it.
+const DIFF_FLAGS = ['-U0', '--no-renames', '--no-textconv', '--no-ext-diff', '--no-color', '--diff-filter=AMT', '--src-prefix=a/', '--dst-prefix=b/'];
 
 /** A patch from git, parsed as it streams: one file at a time, so memory is bounded by the largest file. */
 async function* patchFiles(cwd: string, args: readonly string[]): AsyncGenerator<PatchFile> {
@@ -40,9 +41,14 @@ export async function trackedSealedFiles(cwd: string): Promise<string[]> {
     .filter((p) => p !== '');
 }
 
-/** Full staged content of one path (`:path` in the index). */
+/** Full staged content of one path (stage 0 in the index: `:1:x` would name a conflict stage of x). */
 export function indexBlob(cwd: string, path: string): Buffer {
-  return gitSync(cwd, ['cat-file', 'blob', `:${path}`]);
+  return gitSync(cwd, ['cat-file', 'blob', `:0:${path}`]);
+}
+
+/** The content of `path` in `commit`. */
+export function commitBlob(cwd: string, commit: string, path: string): Buffer {
+  return gitSync(cwd, ['cat-file', 'blob', `${commit}:${path}`]);
 }
 
 /**

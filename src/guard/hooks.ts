@@ -10,7 +10,7 @@ import type { Finding } from '../detect/types.js';
 import { ZERO_SHA, commitChanges, hasCommit, indexBlob, stagedChanges, trackedSealedFiles } from '../git/sources.js';
 import { FINGERPRINT_KEY } from '../detect/fingerprint-key.js';
 import { loadAllowList, applyAllowList } from './allow.js';
-import { type GuardRun, inspectOptions, knowledgeFor } from './guard-run.js';
+import { type GuardRun, historyOptions, inspectOptions, knowledgeFor } from './guard-run.js';
 import { type CheckOptions, checkFile } from './inspect.js';
 import { plainNameFor } from '../env-files.js';
 import { readText } from '../io/files.js';
@@ -22,6 +22,7 @@ export async function preCommitFindings(run: GuardRun): Promise<Finding[]> {
   const options: CheckOptions = {
     ...inspectOptions(run, knowledge, true),
     stagedContent: (file) => indexBlob(run.root, file).toString('utf8'),
+    blobOf: (file) => indexBlob(run.root, file.path),
     editedPlaintext: (sealedFile) => {
       const plain = path.join(run.root, plainNameFor(sealedFile));
       const sealed = path.join(run.root, sealedFile);
@@ -74,7 +75,7 @@ function pushRevisions(root: string, line: string, remote: string): string[] | u
 export async function prePushFindings(run: GuardRun, remote: string, refs: string): Promise<Finding[]> {
   const knowledge = knowledgeFor(run, await trackedSealedFiles(run.root));
   const allow = loadAllowList(run.root, run.baseline);
-  const options = inspectOptions(run, knowledge, true);
+  const options = historyOptions(run, inspectOptions(run, knowledge, true));
   const findings: Finding[] = [];
   const seen = new Set<string>();
   for (const line of refs.split('\n').filter((l) => l.trim() !== '')) {

@@ -16,7 +16,8 @@ import { createHmac } from 'node:crypto';
 import type { DetectOptions, Finding, FindingKind } from '../detect/types.js';
 import { parseEnv, scanAssignments, toRecord } from '../format/envfile.js';
 import { VALUE_PREFIX, WrongKeyError, openSealed, parseSealedStructure } from '../format/sealed.js';
-import { normalizeNewlines } from '../text.js';
+import { isBinary, normalizeNewlines } from '../text.js';
+import { decodeUtf16Text, detectInBinary, isCoreDump } from '../detect/binary.js';
 import type { PatchFile } from '../git/patch.js';
 import { sparseText } from '../git/patch.js';
 import type { GuardKnowledge } from './knowledge.js';
@@ -34,6 +35,8 @@ export interface CheckOptions {
    * sealed, for the staleness check (pre-commit only).
    */
   editedPlaintext?: (sealedFile: string) => string | undefined;
+  /** The whole new content of a file git shows as binary (its diff has no lines to read). */
+  blobOf?: (file: PatchFile) => Buffer | undefined;
 }
 
 /**
@@ -41,7 +44,7 @@ export interface CheckOptions {
  * fingerprint includes a keyed hash of the file's added content, so a baseline that accepts an old
  * committed .env does not accept the next one (or a key file) under the same name.
  */
-export function fileFinding(file: string, rule: string, kind: FindingKind, description: string, content: string, line = 1, commit?: string): Finding {
+export function fileFinding(file: string, rule: string, kind: FindingKind, description: string, content: string | Uint8Array, line = 1, commit?: string): Finding {
   const hash = createHmac('sha256', FINGERPRINT_KEY).update(content).digest('hex').slice(0, 16);
   const finding = { file, line, column: 1, rule, kind, description, fingerprint: `${rule}:${file}:${hash}`, maskedExcerpt: '', ...(commit ? { commit } : {}) };
   return Object.defineProperty(finding, 'secret', { value: '', enumerable: false }) as Finding;
@@ -52,16 +55,28 @@ const NAME_RULES: Partial<Record<NonNullable<NameVerdict>, { rule: string; kind:
   'key-file': { rule: 'key-file', kind: 'key-file', description: 'envseal key file: the master key must never be committed' },
   'key-container': { rule: 'key-container', kind: 'key-file', description: 'private key file (keystore, PKCS#12 or SSH private key)' },
   'backup-file': { rule: 'backup-file', kind: 'env-file', description: 'envseal backup file: backups stay local' },
+  'lock-file': { rule: 'lock-file', kind: 'env-file', description: "envseal lock file: it is local state, and a committed one stalls every clone's next write" },
 };
 
+function nameFinding(file: PatchFile, options: CheckOptions, content: string | Uint8Array): Finding | undefined {
+  const verdict = options.nameRules ? classifyName(file.path) : undefined;
+  const byName = verdict ? NAME_RULES[verdict] : undefined;
+  return byName && fileFinding(file.path, byName.rule, byName.kind, byName.description, content, 1, file.commit);
+}
+
 export function checkFile(file: PatchFile, options: CheckOptions): Finding[] {
-  const verdict = classifyName(file.path);
-  const text = file.binary ? '' : sparseText(file);
+  if (file.binary) {
+    const bytes = options.blobOf?.(file);
+    if (bytes) return checkBytes(file.path, bytes, options, file.commit);
+    const byName = nameFinding(file, options, '');
+    return byName ? [byName] : [];
+  }
+  const text = sparseText(file);
   // A file blocked by its name is blocked whole: listing each of its values again would only be noise.
-  const byName = options.nameRules && verdict ? NAME_RULES[verdict] : undefined;
-  if (byName) return [fileFinding(file.path, byName.rule, byName.kind, byName.description, text, 1, file.commit)];
+  const byName = nameFinding(file, options, text);
+  if (byName) return [byName];
+  const verdict = classifyName(file.path);
   const findings: Finding[] = [];
-  if (file.binary) return findings;
   if (verdict === 'sealed-file') {
     for (const finding of sealedFileFindings(file, text, options)) findings.push(finding);
   } else if (verdict === undefined) {
@@ -70,6 +85,34 @@ export function checkFile(file: PatchFile, options: CheckOptions): Finding[] {
   const { knowledge } = options;
   for (const finding of detect(text, { ...options.detect, file: file.path, knownKeys: knowledge.knownKeys, teamSecrets: knowledge.teamSecrets })) {
     if (file.commit) finding.commit = file.commit;
+    findings.push(finding);
+  }
+  return findings;
+}
+
+/**
+ * A whole file's content (a file in a tree, or one git shows as binary). Text is judged line by line
+ * like any change. Binary content is judged by its ELF header (a core dump) and searched for the keys
+ * and team values it may hold; when it also reads as UTF-16 text, that text meets every rule too (the
+ * search still runs: text that decodes as UTF-16 can carry a UTF-8 secret the decoding garbles).
+ */
+export function checkBytes(path: string, bytes: Buffer, options: CheckOptions, commit?: string): Finding[] {
+  const binary = isBinary(bytes);
+  const text = binary ? decodeUtf16Text(bytes) : bytes.toString('utf8');
+  const file: PatchFile = { path, isNew: true, binary: false, runs: [{ start: 1, lines: (text ?? '').split(/\r?\n/) }], ...(commit ? { commit } : {}) };
+  const byName = nameFinding(file, options, bytes);
+  if (byName) return [byName];
+  const findings = text === undefined ? [] : checkFile(file, options);
+  if (!binary) return findings;
+  if (isCoreDump(bytes)) {
+    findings.push(fileFinding(path, 'core-dump', 'key-file', "core dump: a crashed process's memory, with the master key and secret values it held", bytes, 1, commit));
+    return findings;
+  }
+  const { knowledge } = options;
+  const known = new Set(findings.map((f) => f.fingerprint));
+  for (const finding of detectInBinary(bytes, { ...options.detect, file: path, knownKeys: knowledge.knownKeys, teamSecrets: knowledge.teamSecrets })) {
+    if (known.has(finding.fingerprint)) continue;
+    if (commit) finding.commit = commit;
     findings.push(finding);
   }
   return findings;

@@ -9,13 +9,11 @@ import type { Finding } from '../detect/types.js';
 import { findRepoRoot } from '../io/repo.js';
 import { ioError } from '../io/files.js';
 import { walkFiles } from '../io/walk.js';
-import { isBinary } from '../text.js';
 import { commitChanges, listFiles } from '../git/sources.js';
-import type { PatchFile } from '../git/patch.js';
 import { findSealedFiles } from '../core/status.js';
 import { type AllowList, applyAllowList, loadAllowList } from './allow.js';
-import { type GuardRun, inspectOptions, knowledgeFor } from './guard-run.js';
-import { type CheckOptions, checkFile } from './inspect.js';
+import { type GuardRun, historyOptions, inspectOptions, knowledgeFor } from './guard-run.js';
+import { type CheckOptions, checkBytes, checkFile } from './inspect.js';
 
 /** The guard's knowledge for a scan: the sealed files of the whole work tree, tracked or not. */
 function scanOptions(run: GuardRun, nameRules: boolean): CheckOptions {
@@ -30,7 +28,7 @@ export function scanTree(run: GuardRun, cwd: string, paths: readonly string[]): 
 
 /** `envseal scan --history[=RANGE]`: every commit of `revisions`, file names included. */
 export function scanCommits(run: GuardRun, revisions: readonly string[], progress?: (files: number, commit: string | undefined) => void): Promise<Finding[]> {
-  return scanHistory(run.root, revisions, scanOptions(run, true), loadAllowList(run.root, run.baseline), progress);
+  return scanHistory(run.root, revisions, historyOptions(run, scanOptions(run, true)), loadAllowList(run.root, run.baseline), progress);
 }
 
 /**
@@ -70,9 +68,7 @@ export function scanWorkingTree(base: string, files: readonly string[], options:
     } catch {
       continue; // deleted since listing, a broken symlink, unreadable: nothing to scan
     }
-    if (isBinary(bytes)) continue;
-    const patch: PatchFile = { path: file, isNew: true, binary: false, runs: [{ start: 1, lines: bytes.toString('utf8').split(/\r?\n/) }] };
-    for (const finding of checkFile(patch, options)) findings.push(finding);
+    for (const finding of checkBytes(file, bytes, options)) findings.push(finding);
   }
   return applyAllowList(findings, allow);
 }

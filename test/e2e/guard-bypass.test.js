@@ -68,6 +68,19 @@ function commit(dir, args = ['-qm', 'change'], env = {}) {
   return { code: r.status, output: r.stdout + r.stderr };
 }
 
+function bareRemote(dir) {
+  const remote = tempDir('envseal-remote-');
+  gitOk(remote, 'init', '-q', '--bare', '-b', 'main');
+  gitOk(dir, 'remote', 'add', 'origin', remote);
+  gitOk(dir, 'push', '-q', 'origin', 'main');
+  return remote;
+}
+
+function push(dir, ...args) {
+  const r = git(dir, 'push', 'origin', ...(args.length ? args : ['main']));
+  return { code: r.status, output: r.stdout + r.stderr };
+}
+
 function assertBlocked(result, pattern, context) {
   assert.is.not(result.code, 0, `${context}: should be blocked\n${result.output}`);
   if (pattern) assert.match(result.output, pattern, context);
@@ -94,3 +107,56 @@ knowledge('a production value pasted into code is blocked once .env.production i
 });
 
 knowledge.run();
+
+const binary = suite('binary files');
+
+const PNG_HEAD = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+const keyOf = (dir) => read(path.join(dir, '.env.key')).split('\n').find((l) => l && !l.startsWith('#'));
+
+function coreDump(payload) {
+  const header = Buffer.alloc(64);
+  header.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]);
+  header.writeUInt16LE(4, 16); // ET_CORE
+  return Buffer.concat([header, Buffer.alloc(4096), payload, Buffer.alloc(512)]);
+}
+
+binary('a UTF-16 text file meets every rule: env content, tokens', () => {
+  const dir = project();
+  const bom = Buffer.from([0xff, 0xfe]);
+  stage(dir, 'config/settings.txt', Buffer.concat([bom, Buffer.from('DB_HOST=db.internal\r\nDB_USER=app\r\nDB_PASSWORD=Zk3pR9vQ2mT7x\r\n', 'utf16le')]));
+  assertBlocked(commit(dir), /plaintext-env-content/, 'UTF-16LE env content');
+  gitOk(dir, 'reset', '-q');
+  stage(dir, 'notes.txt', Buffer.from(`token ${GITHUB}\n`, 'utf16le').swap16());
+  assertBlocked(commit(dir), /github-token/, 'UTF-16BE without a BOM');
+});
+
+binary("a team value appended to a PNG, a master key in UTF-16 inside binary data, a core dump under any name", () => {
+  const dir = project();
+  stage(dir, 'logo.png', Buffer.concat([PNG_HEAD, Buffer.from([0, 0, 0, 0, 0xae, 0x42, 0x60, 0x82]), Buffer.from(`\n${TEAM_SECRET}\n`)]));
+  assertBlocked(commit(dir), /logo\.png.*team-secret.*SECRET_KEY.*binary content as UTF-8/, 'PNG');
+  gitOk(dir, 'reset', '-q');
+  stage(dir, 'data.bin', Buffer.concat([Buffer.from([1, 2, 3, 0, 0xff]), Buffer.from(keyOf(dir), 'utf16le'), Buffer.from([0, 9, 0])]));
+  assertBlocked(commit(dir), /data\.bin.*envseal-master-key-exact.*UTF-16LE/, 'key in UTF-16 in binary');
+  gitOk(dir, 'reset', '-q');
+  stage(dir, 'tmp/app-crash', coreDump(Buffer.from(`ENVSEAL_MASTER_KEY=${keyOf(dir)}\0`)));
+  assertBlocked(commit(dir), /tmp\/app-crash.*core-dump/, 'core dump');
+  assert.is(envseal(dir, ['scan']).code, 1, 'a tree scan finds the core dump too');
+});
+
+binary('a committed envseal lock file is blocked', () => {
+  const dir = project();
+  stage(dir, '..env.encrypted.envseal-lock', '4242\n');
+  assertBlocked(commit(dir), /lock-file/, 'lock file');
+});
+
+binary('pre-push stops a binary file holding a team value committed with --no-verify; scan --history finds it', () => {
+  const dir = project();
+  const remote = bareRemote(dir);
+  stage(dir, 'blob.bin', Buffer.concat([Buffer.from([0, 1, 2]), Buffer.from(TEAM_SECRET, 'utf16le'), Buffer.from([0])]));
+  gitOk(dir, 'commit', '-qm', 'binary', '--no-verify');
+  assertBlocked(push(dir), /blob\.bin.*team-secret/, 'push');
+  assert.match(envseal(dir, ['scan', '--history']).stderr, /blob\.bin.*team-secret/);
+  assert.ok(remote);
+});
+
+binary.run();
