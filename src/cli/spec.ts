@@ -148,7 +148,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['hooks', 'install'],
-    describe: 'Install the pre-commit, commit-msg and pre-push hooks (husky when the repo uses it; never clobbers a hook)',
+    describe: 'Install the pre-commit, pre-merge-commit, commit-msg and pre-push hooks (husky when the repo uses it; never clobbers a hook)',
     options: {
       husky: { type: 'boolean', describe: 'Add envseal to .husky/<hook> files', default: false },
       git: { type: 'boolean', describe: 'Write hooks where git runs them (core.hooksPath or .git/hooks)', default: false },
@@ -376,7 +376,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     path: ['hooks', 'run'],
     describe: 'Run one hook\'s checks now (what the installed hooks call); exit 1 on findings',
     positionals: [
-      { name: 'hook', describe: 'pre-commit, commit-msg or pre-push', required: true },
+      { name: 'hook', describe: 'pre-commit, pre-merge-commit, commit-msg or pre-push', required: true },
       { name: 'args', describe: 'What git passes to the hook', variadic: true },
     ],
     options: {

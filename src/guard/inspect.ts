@@ -72,15 +72,18 @@ export function checkFile(file: PatchFile, options: CheckOptions): Finding[] {
     return byName ? [byName] : [];
   }
   const text = sparseText(file);
-  // A file blocked by its name is blocked whole: listing each of its values again would only be noise.
-  const byName = nameFinding(file, options, text);
-  if (byName) return [byName];
-  const verdict = classifyName(file.path);
   const findings: Finding[] = [];
-  if (verdict === 'sealed-file') {
-    for (const finding of sealedFileFindings(file, text, options)) findings.push(finding);
-  } else if (verdict === undefined) {
-    for (const finding of envContentFindings(file, text, options.detect.inlineAllow !== false)) findings.push(finding);
+  // A message (a commit's, a tag's) has no name and no format of its own: only the detector judges it.
+  if (!file.message) {
+    // A file blocked by its name is blocked whole: listing each of its values again would only be noise.
+    const byName = nameFinding(file, options, text);
+    if (byName) return [byName];
+    const verdict = classifyName(file.path);
+    if (verdict === 'sealed-file') {
+      for (const finding of sealedFileFindings(file, text, options)) findings.push(finding);
+    } else if (verdict === undefined) {
+      for (const finding of envContentFindings(file, text, options.detect.inlineAllow !== false)) findings.push(finding);
+    }
   }
   const { knowledge } = options;
   for (const finding of detect(text, { ...options.detect, file: file.path, knownKeys: knowledge.knownKeys, teamSecrets: knowledge.teamSecrets })) {

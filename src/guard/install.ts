@@ -13,7 +13,8 @@ import { packageRoot } from '../package-root.js';
 import { hooksPaths } from '../git/config.js';
 import { workTreeRoot } from '../git/run.js';
 
-export const HOOK_NAMES = ['pre-commit', 'commit-msg', 'pre-push'] as const;
+/** pre-merge-commit checks `git merge` as pre-commit checks `git commit` (a merge after conflicts runs pre-commit). */
+export const HOOK_NAMES = ['pre-commit', 'pre-merge-commit', 'commit-msg', 'pre-push'] as const;
 export type HookName = (typeof HOOK_NAMES)[number];
 export type Flavour = 'husky' | 'git';
 

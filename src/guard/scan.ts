@@ -9,7 +9,8 @@ import type { Finding } from '../detect/types.js';
 import { findRepoRoot } from '../io/repo.js';
 import { ioError } from '../io/files.js';
 import { walkFiles } from '../io/walk.js';
-import { commitChanges, listFiles } from '../git/sources.js';
+import { annotatedTags, commitChanges, listFiles, tagMessages } from '../git/sources.js';
+import type { PatchFile } from '../git/patch.js';
 import { findSealedFiles } from '../core/status.js';
 import { type AllowList, applyAllowList, loadAllowList } from './allow.js';
 import { type GuardRun, historyOptions, inspectOptions, knowledgeFor } from './guard-run.js';
@@ -26,7 +27,7 @@ export function scanTree(run: GuardRun, cwd: string, paths: readonly string[]): 
   return scanWorkingTree(run.root, workingTreeFiles(cwd, paths), scanOptions(run, false), loadAllowList(run.root, run.baseline));
 }
 
-/** `envseal scan --history[=RANGE]`: every commit of `revisions`, file names included. */
+/** `envseal scan --history[=RANGE]`: every commit of `revisions` (merges and messages too), file names included. */
 export function scanCommits(run: GuardRun, revisions: readonly string[], progress?: (files: number, commit: string | undefined) => void): Promise<Finding[]> {
   return scanHistory(run.root, revisions, historyOptions(run, scanOptions(run, true)), loadAllowList(run.root, run.baseline), progress);
 }
@@ -82,10 +83,15 @@ export async function scanHistory(
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   let files = 0;
+  const check = (file: PatchFile): void => {
+    if (allow.ignored(file.path)) return;
+    for (const finding of checkFile(file, options)) findings.push(finding);
+  };
   for await (const file of commitChanges(root, revisions)) {
     progress?.(++files, file.commit);
-    if (allow.ignored(file.path)) continue;
-    for (const finding of checkFile(file, options)) findings.push(finding);
+    check(file);
   }
+  // Every ref includes the tags, whose annotated messages are history too.
+  if (revisions.includes('--all')) for (const file of tagMessages(root, annotatedTags(root))) check(file);
   return applyAllowList(findings, allow);
 }

@@ -160,3 +160,117 @@ binary('pre-push stops a binary file holding a team value committed with --no-ve
 });
 
 binary.run();
+
+const history = suite('history and pushes');
+
+/** A feature branch with a clean commit, merged into main with a secret typed into the merge itself. */
+function evilMerge(dir) {
+  gitOk(dir, 'checkout', '-qb', 'feature');
+  stage(dir, 'feature.txt', 'feature work\n');
+  gitOk(dir, 'commit', '-qm', 'feature');
+  gitOk(dir, 'checkout', '-q', 'main');
+  stage(dir, 'main.txt', 'main work\n');
+  gitOk(dir, 'commit', '-qm', 'main');
+  gitOk(dir, 'merge', '-q', '--no-ff', '--no-commit', '--no-verify', 'feature');
+  stage(dir, 'feature.txt', `feature work\ntoken = "${GITHUB}"\n`);
+  gitOk(dir, 'commit', '-qm', 'Merge feature', '--no-verify');
+}
+
+history('a secret that exists only in a merge commit is stopped by pre-push and found by scan --history', () => {
+  const dir = project();
+  bareRemote(dir);
+  evilMerge(dir);
+  assertBlocked(push(dir), /feature\.txt:2:\d+ +github-token/, 'evil merge push');
+  const scan = envseal(dir, ['scan', '--history']);
+  assert.is(scan.code, 1, scan.stderr);
+  assert.match(scan.stderr, /feature\.txt:2:\d+ +github-token/);
+});
+
+history('a merge of a branch the remote already has sends only the merge: its clean history is not blamed', () => {
+  const dir = project();
+  bareRemote(dir);
+  gitOk(dir, 'checkout', '-qb', 'feature');
+  stage(dir, 'old.txt', `legacy ${GITHUB}\n`);
+  gitOk(dir, 'commit', '-qm', 'legacy', '--no-verify');
+  // Pushed before the hook existed (or accepted by the team): the remote has it.
+  gitOk(dir, 'push', '-q', '--no-verify', 'origin', 'feature');
+  gitOk(dir, 'checkout', '-q', 'main');
+  gitOk(dir, 'merge', '-q', '--no-ff', '--no-verify', '-m', 'Merge feature', 'feature');
+  const r = push(dir);
+  assert.is(r.code, 0, r.output);
+});
+
+history('a secret in a commit message is stopped by pre-push and found by scan --history', () => {
+  const dir = project();
+  bareRemote(dir);
+  stage(dir, 'a.txt', 'fine\n');
+  gitOk(dir, 'commit', '-qm', `deploy\n\nuse ${GITHUB}`, '--no-verify');
+  assertBlocked(push(dir), /commit message:3:\d+ +github-token/, 'message push');
+  assert.match(envseal(dir, ['scan', '--history']).stderr, /commit message:3:\d+ +github-token/);
+});
+
+history("an annotated tag's message is stopped when the tag is pushed, and found by scan --history", () => {
+  const dir = project();
+  bareRemote(dir);
+  gitOk(dir, 'tag', '-a', 'v1.0', '-m', `release\n\nprod secret ${TEAM_SECRET}`);
+  const r = push(dir, 'v1.0');
+  assertBlocked(r, /tag v1\.0 message:3:\d+ +team-secret/, 'tag push');
+  assertBlocked(push(dir, '--follow-tags', 'main'), /tag v1\.0 message/, 'push --follow-tags');
+  assert.match(envseal(dir, ['scan', '--history']).stderr, /tag v1\.0 message/);
+  gitOk(dir, 'tag', '-d', 'v1.0');
+  gitOk(dir, 'tag', '-a', 'v1.0', '-m', 'release');
+  assert.is(push(dir, 'v1.0').code, 0, 'a clean tag pushes');
+});
+
+history('git merge runs pre-merge-commit: a branch committed with --no-verify does not merge', () => {
+  const dir = project();
+  assert.ok(fs.existsSync(path.join(dir, '.git/hooks/pre-merge-commit')), 'init installed it');
+  gitOk(dir, 'checkout', '-qb', 'feature');
+  stage(dir, 'leak.js', `const t = "${GITHUB}";\n`);
+  gitOk(dir, 'commit', '-qm', 'leak', '--no-verify');
+  gitOk(dir, 'checkout', '-q', 'main');
+  stage(dir, 'main.txt', 'main work\n');
+  gitOk(dir, 'commit', '-qm', 'main');
+  const r = git(dir, 'merge', '--no-ff', '-m', 'Merge feature', 'feature');
+  assertBlocked({ code: r.status, output: r.stdout + r.stderr }, /envseal blocked this merge.*\n[\s\S]*leak\.js:1:\d+ +github-token/, 'merge');
+  assert.is(git(dir, 'rev-list', '--count', '--merges', 'HEAD').stdout.trim(), '0', 'no merge commit was made');
+});
+
+history.run();
+
+const messages = suite('commit messages');
+
+const SCISSORS = '# ------------------------ >8 ------------------------';
+
+messages('commit -F keeps what follows a scissors line, so the hook checks it', () => {
+  const dir = project();
+  stage(dir, 'a.txt', 'fine\n');
+  for (const cut of [SCISSORS, '# -------- >8 --------', `; ${SCISSORS.slice(2)}`]) {
+    write(path.join(dir, '.git/msg'), `fix\n${cut}\n# Do not modify or remove the line above.\n# Everything below it will be ignored.\ndiff --git a/x b/x\n+token ${GITHUB}\n`);
+    assertBlocked(commit(dir, ['-q', '-F', '.git/msg']), /commit message:6:\d+ +github-token/, JSON.stringify(cut));
+  }
+});
+
+messages('an edited message is cut where git cuts it: commit -v, and cleanup=scissors', () => {
+  const dir = project();
+  // A fixture with a token, accepted by .envsealignore: its diff below the scissors line is not the message.
+  write(path.join(dir, '.envsealignore'), 'fixtures/\n');
+  stage(dir, '.envsealignore', 'fixtures/\n');
+  stage(dir, 'fixtures/token.txt', `${GITHUB}\n`);
+  // An "editor" that writes the subject above what git prepared.
+  const editor = `sh -c 'printf "subject\\n" | cat - "$1" > "$1.tmp" && mv "$1.tmp" "$1"' editor`;
+  const verbose = commit(dir, ['-q', '-v'], { GIT_EDITOR: editor });
+  assert.is(verbose.code, 0, verbose.output);
+  assert.is(gitOk(dir, 'log', '-1', '--format=%s').trim(), 'subject');
+  // With cleanup=scissors git cuts even without a diff below: a template's scissors line.
+  gitOk(dir, 'config', 'commit.cleanup', 'scissors');
+  write(path.join(dir, '.git/template'), `\n${SCISSORS}\ntemplate note: ${GITHUB}\n`);
+  gitOk(dir, 'config', 'commit.template', '.git/template');
+  const scissors = commit(dir, ['-q', '--allow-empty'], { GIT_EDITOR: editor });
+  assert.is(scissors.code, 0, scissors.output);
+  // The same template with cleanup=strip keeps the line below, and the hook blocks it.
+  gitOk(dir, 'config', 'commit.cleanup', 'strip');
+  assertBlocked(commit(dir, ['-q', '--allow-empty'], { GIT_EDITOR: editor }), /commit message:\d+:\d+ +github-token/, 'strip keeps it');
+});
+
+messages.run();

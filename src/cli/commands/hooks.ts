@@ -29,7 +29,7 @@ export const status: Handler = async (args, context) => {
     context.out(JSON.stringify({ flavour: location.flavour, dir: location.dir, active: location.active, hooks: states }, null, 2));
   } else {
     context.out(`${location.flavour === 'husky' ? 'husky' : 'git hooks'} in ${displayPath(location.dir)}${location.active ? '' : ' (NOT ACTIVE)'}`);
-    for (const s of states) context.out(`  ${s.hook.padEnd(11)} ${s.installed ? 'installed' : 'not installed'}${s.chained ? ', runs the previous hook after envseal' : ''}`);
+    for (const s of states) context.out(`  ${s.hook.padEnd(16)} ${s.installed ? 'installed' : 'not installed'}${s.chained ? ', runs the previous hook after envseal' : ''}`);
     if (location.note) context.out(`  note: ${location.note}`);
   }
   return states.every((s) => s.installed) && location.active ? ExitCode.ok : ExitCode.findings;
@@ -43,7 +43,7 @@ export const run: Handler = async (args, context) => {
   const rest = (args.args as string[] | undefined) ?? [];
   const run = guardRun(context, args);
   let findings;
-  if (hook === 'pre-commit') {
+  if (hook === 'pre-commit' || hook === 'pre-merge-commit') {
     findings = await preCommitFindings(run);
   } else if (hook === 'commit-msg') {
     if (!rest[0]) throw new EnvsealError(Code.USAGE, 'commit-msg needs the message file git passes to the hook', 'Installed hooks pass it; run `envseal hooks install`.');
@@ -51,9 +51,9 @@ export const run: Handler = async (args, context) => {
   } else if (hook === 'pre-push') {
     findings = await prePushFindings(run, rest[0] ?? context.env.PRE_COMMIT_REMOTE_NAME ?? 'origin', await pushedRefs(context));
   } else {
-    throw new EnvsealError(Code.USAGE, `unknown hook "${hook}"`, 'Hooks: pre-commit, commit-msg, pre-push.');
+    throw new EnvsealError(Code.USAGE, `unknown hook "${hook}"`, 'Hooks: pre-commit, pre-merge-commit, commit-msg, pre-push.');
   }
-  const what = hook === 'pre-push' ? 'push' : 'commit';
+  const what = hook === 'pre-push' ? 'push' : hook === 'pre-merge-commit' ? 'merge' : 'commit';
   return reportFindings(findings, context, { blocked: `envseal blocked this ${what}` });
 };
 
