@@ -392,7 +392,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ['scan'],
     describe: 'Find secrets and key material in the working tree, the index (--staged) or history (--history)',
-    positionals: [{ name: 'paths', describe: 'Files or directories (default: the working tree, respecting .gitignore)', variadic: true }],
+    positionals: [{ name: 'paths', describe: 'Files or directories, inside a repository or not, or - for stdin (default: the working tree, respecting .gitignore)', variadic: true }],
     options: {
       staged: { type: 'boolean', describe: 'Scan what is staged, exactly as the pre-commit hook does', default: false },
       history: { type: 'string', describe: 'Scan commits: every ref, or --history=RANGE (e.g. origin/main..HEAD)' },
@@ -404,6 +404,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     examples: [
       ['envseal scan', 'The working tree'],
+      ['envseal scan ./release', 'Any directory, in a repository or not'],
+      ['kubectl get secret app -o yaml | envseal scan -', 'What arrives on stdin'],
       ['envseal scan --history', 'Every commit of every ref'],
       ['envseal scan --history=origin/main..HEAD --json', 'Commits not yet on main, as JSON'],
       ['envseal scan --write-baseline .envseal-baseline.json', 'Accept existing findings, block new ones'],

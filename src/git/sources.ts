@@ -132,6 +132,13 @@ export function messageCleanupConfig(cwd: string): { cleanup?: string; commentSt
   return settings;
 }
 
+/** The work tree git sees at `cwd` (GIT_DIR and GIT_WORK_TREE included), undefined when git sees none. */
+export function workTreeOf(cwd: string): string | undefined {
+  const result = gitTry(cwd, ['rev-parse', '--show-toplevel']);
+  const root = result.stdout.toString('utf8').trim();
+  return result.status === 0 && root !== '' ? root : undefined;
+}
+
 /** Whether `rev` names a commit this repository has. */
 export function hasCommit(cwd: string, rev: string): boolean {
   return gitTry(cwd, ['cat-file', '-e', `${rev}^{commit}`]).status === 0;

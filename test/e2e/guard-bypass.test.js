@@ -274,3 +274,36 @@ messages('an edited message is cut where git cuts it: commit -v, and cleanup=sci
 });
 
 messages.run();
+
+const outside = suite('scan outside git, and stdin');
+
+outside('scan DIR works outside any repository: an unpacked release with its sealed file, its key in a variable', () => {
+  const dir = project();
+  const release = tempDir('envseal-release-');
+  fs.copyFileSync(path.join(dir, '.env.encrypted'), path.join(release, '.env.encrypted'));
+  write(path.join(release, 'app/config.js'), `export const key = '${TEAM_SECRET}';\n`);
+  write(path.join(release, 'app/token.txt'), `${GITHUB}\n`);
+  const from = tempDir('envseal-elsewhere-');
+  const r = envseal(from, ['scan', release], { env: { ENVSEAL_MASTER_KEY: keyOf(dir) } });
+  assertBlocked({ code: r.code, output: r.output }, /app\/config\.js:1:\d+ +team-secret/, 'release');
+  assert.match(r.stderr, /app\/token\.txt:1:1 +github-token/);
+  // A .git git does not recognise (an archive of a checkout), or a stale GIT_DIR, makes no repository.
+  fs.mkdirSync(path.join(release, '.git'));
+  for (const env of [{}, { GIT_DIR: path.join(from, 'missing') }]) {
+    const again = envseal(release, ['scan'], { env: { ENVSEAL_MASTER_KEY: keyOf(dir), ...env } });
+    assertBlocked({ code: again.code, output: again.output }, /app\/config\.js:1:\d+ +team-secret/, JSON.stringify(env));
+  }
+});
+
+outside('scan - reads stdin: a Kubernetes secret holding a team value base64-encoded', () => {
+  const dir = project();
+  const yaml = `apiVersion: v1\nkind: Secret\ndata:\n  SECRET_KEY: ${Buffer.from(TEAM_SECRET).toString('base64')}\n`;
+  const r = envseal(dir, ['scan', '-'], { input: yaml });
+  assertBlocked({ code: r.code, output: r.output }, /\(stdin\):4:\d+ +team-secret .*base64/, 'stdin');
+  const clean = envseal(dir, ['scan', '-'], { input: 'apiVersion: v1\nkind: ConfigMap\n' });
+  assert.is(clean.code, 0, clean.output);
+  const outsideRepo = envseal(tempDir('envseal-stdin-'), ['scan', '-'], { input: `token: ${GITHUB}\n` });
+  assertBlocked({ code: outsideRepo.code, output: outsideRepo.output }, /\(stdin\):1:\d+ +github-token/, 'stdin outside a repository');
+});
+
+outside.run();
