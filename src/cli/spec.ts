@@ -148,13 +148,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['hooks', 'install'],
-    describe: 'Install the pre-commit, pre-merge-commit, commit-msg and pre-push hooks (husky when the repo uses it; never clobbers a hook)',
+    describe: 'Install the pre-commit, pre-merge-commit, commit-msg and pre-push hooks (husky 4-9 or lefthook when the repo uses them; never clobbers a hook)',
     options: {
       husky: { type: 'boolean', describe: 'Add envseal to .husky/<hook> files', default: false },
+      lefthook: { type: 'boolean', describe: 'Add envseal to lefthook.yml', default: false },
       git: { type: 'boolean', describe: 'Write hooks where git runs them (core.hooksPath or .git/hooks)', default: false },
     },
     examples: [
-      ['envseal hooks install', 'Detect husky, else install into core.hooksPath or .git/hooks'],
+      ['envseal hooks install', 'Detect husky or lefthook, else use core.hooksPath or .git/hooks'],
       ['envseal hooks install --git', 'Plain git hooks even in a husky project'],
     ],
     load: async () => (await import('./commands/hooks.js')).install,
@@ -164,6 +165,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     describe: 'Remove exactly what `hooks install` added, restoring any hook it chained',
     options: {
       husky: { type: 'boolean', describe: 'Remove from .husky/<hook> files', default: false },
+      lefthook: { type: 'boolean', describe: 'Remove from lefthook.yml', default: false },
       git: { type: 'boolean', describe: 'Remove from core.hooksPath or .git/hooks', default: false },
     },
     examples: [['envseal hooks uninstall', 'Remove envseal\'s hooks']],
@@ -171,9 +173,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['hooks', 'status'],
-    describe: 'Say which hooks are installed where, and whether git runs them (exit 1 when not all are)',
+    describe: 'Say which hooks are installed where, and run each far enough to prove it reaches envseal (exit 1 when one does not)',
     options: {
       husky: { type: 'boolean', describe: 'Look at .husky/', default: false },
+      lefthook: { type: 'boolean', describe: 'Look at lefthook.yml', default: false },
       git: { type: 'boolean', describe: 'Look at core.hooksPath or .git/hooks', default: false },
       json: { type: 'boolean', describe: 'Machine-readable output', default: false },
     },
