@@ -284,15 +284,23 @@ export function hookStates(location: HookLocation): HookState[] {
   });
 }
 
-/* lefthook: YAML is not parsed here, so envseal only appends hooks the file does not mention yet. */
+/*
+ * lefthook: YAML is not parsed here, so envseal only appends hooks the file does not mention yet.
+ * envseal runs as a lefthook script (.lefthook/<hook>/envseal), not a command: lefthook skips a
+ * command when nothing is staged or no file is pushed, which would let a message or a tag through.
+ */
 
-const LEFTHOOK_ARGS: Record<HookName, string> = { 'pre-commit': '', 'pre-merge-commit': '', 'commit-msg': ' {1}', 'pre-push': ' {1}' };
+const LEFTHOOK_SCRIPT = 'envseal';
+const LEFTHOOK_SCRIPT_MARKER = '# envseal lefthook script:';
 
-function lefthookEntry(root: string, hook: HookName): string {
-  // Single-quoted YAML: the shell text holds no single quote.
-  const stdin = hook === 'pre-push' ? '      use_stdin: true\n' : '';
-  return `${hook}:\n  commands:\n    envseal:\n${stdin}      run: '${envsealCall(root, hook, LEFTHOOK_ARGS[hook])}'\n`;
+function lefthookEntry(hook: HookName): string {
+  return `  scripts:\n    ${LEFTHOOK_SCRIPT}:\n      runner: sh\n${hook === 'pre-push' ? '      use_stdin: true\n' : ''}`;
 }
+
+const lefthookScriptPath = (location: HookLocation, hook: HookName): string => path.join(location.root, '.lefthook', hook, LEFTHOOK_SCRIPT);
+
+const lefthookScript = (root: string, hook: HookName): string =>
+  `#!/bin/sh\n${LEFTHOOK_SCRIPT_MARKER} run by lefthook (${hook}); \`envseal hooks uninstall\` removes it.\n${envsealCall(root, hook, ' "$@"')}\n`;
 
 /** Top-level keys of a YAML block mapping: lines that start with a key and a colon. */
 function topLevelKeys(text: string): Set<string> {
@@ -300,8 +308,8 @@ function topLevelKeys(text: string): Set<string> {
 }
 
 /** What to add by hand for a hook lefthook.yml already configures. */
-export function lefthookSnippet(root: string, hook: HookName): string {
-  return `under ${hook}: commands:, add\n    envseal:\n${hook === 'pre-push' ? '      use_stdin: true\n' : ''}      run: '${envsealCall(root, hook, LEFTHOOK_ARGS[hook])}'`;
+export function lefthookSnippet(hook: HookName): string {
+  return `under ${hook}: add (into its scripts: if it has one)\n${lefthookEntry(hook)}`;
 }
 
 function installLefthook(location: HookLocation): HookChange[] {
@@ -311,19 +319,28 @@ function installLefthook(location: HookLocation): HookChange[] {
   const theirs = current.replace(BLOCK, '');
   const keys = topLevelKeys(theirs);
   const appended = HOOK_NAMES.filter((hook) => !keys.has(hook));
-  const block = appended.length === 0 ? '' : `${BLOCK_BEGIN}\n${appended.map((hook) => lefthookEntry(location.root, hook)).join('')}${BLOCK_END}\n`;
+  const block = appended.length === 0 ? '' : `${BLOCK_BEGIN}\n${appended.map((hook) => `${hook}:\n${lefthookEntry(hook)}`).join('')}${BLOCK_END}\n`;
+  const scriptsChanged = HOOK_NAMES.filter((hook) => {
+    const script = lefthookScriptPath(location, hook);
+    const wanted = lefthookScript(location.root, hook);
+    if (readIfExists(script) === wanted) return false;
+    fs.mkdirSync(path.dirname(script), { recursive: true });
+    writeFileAtomic(script, wanted, { mode: 0o755, forceMode: true });
+    return true;
+  });
   if (block !== ours) {
     const base = theirs === '' || theirs.endsWith('\n') ? theirs : `${theirs}\n`;
     fs.mkdirSync(path.dirname(file), { recursive: true });
     writeFileAtomic(file, `${base}${block}`, { mode: 0o644 });
   }
-  const notes = HOOK_NAMES.filter((hook) => keys.has(hook)).map((hook) => `${displayPath(file)} already configures ${hook}: ${lefthookSnippet(location.root, hook)}`);
-  if (notes.length > 0) location.note = `${notes.join('\n')}\nthen run \`npx lefthook install\``;
-  else if (block !== ours) location.note = 'run `npx lefthook install` (or any lefthook hook) so that git runs the new hooks';
-  return HOOK_NAMES.map((hook) => ({
+  const states = lefthookStates(location);
+  const notes = HOOK_NAMES.filter((hook) => keys.has(hook) && !states.find((s) => s.hook === hook)!.installed).map((hook) => `${displayPath(file)} already configures ${hook}: ${lefthookSnippet(hook)}`);
+  if (notes.length > 0) location.note = `${notes.join('\n')}then run \`npx lefthook install\``;
+  else if (block !== ours) location.note = 'run `npx lefthook install` so that git runs the new hooks';
+  return states.map(({ hook, installed }) => ({
     hook,
-    file,
-    action: !appended.includes(hook) ? (hasLefthookCommand(theirs, hook) ? 'already installed' : 'not installed') : ours.includes(`\n${hook}:\n`) ? (block === ours ? 'already installed' : 'updated') : 'installed',
+    file: appended.includes(hook) ? file : lefthookScriptPath(location, hook),
+    action: !installed ? 'not installed' : appended.includes(hook) && !ours.includes(`\n${hook}:\n`) ? 'installed' : scriptsChanged.includes(hook) ? 'updated' : 'already installed',
   }));
 }
 
@@ -332,19 +349,35 @@ function uninstallLefthook(location: HookLocation): HookChange[] {
   const current = readIfExists(file) ?? '';
   const ours = BLOCK.exec(current)?.[0] ?? '';
   if (ours) writeFileAtomic(file, current.replace(BLOCK, ''), { mode: 0o644 });
-  return HOOK_NAMES.map((hook) => ({ hook, file, action: ours.includes(`\n${hook}:\n`) ? 'removed' : 'not installed' }));
-}
-
-/** A command the user added by hand, as the note says: `envseal hooks run <hook>` under that hook. */
-const hasLefthookCommand = (text: string, hook: HookName): boolean => text.includes(`hooks run ${hook}`);
-
-function lefthookStates(location: HookLocation): HookState[] {
-  const content = readIfExists(location.dir) ?? '';
-  const ours = BLOCK.exec(content)?.[0] ?? '';
   return HOOK_NAMES.map((hook) => {
-    const installed = ours.includes(`\n${hook}:\n`) || hasLefthookCommand(content.replace(BLOCK, ''), hook);
-    const current = !ours.includes(`\n${hook}:\n`) || ours.includes(lefthookEntry(location.root, hook));
-    return { hook, file: location.dir, installed, current: installed && current, chained: false };
+    const script = lefthookScriptPath(location, hook);
+    const removed = readIfExists(script)?.includes(LEFTHOOK_SCRIPT_MARKER) === true;
+    if (removed) {
+      fs.rmSync(script);
+      for (const dir of [path.dirname(script), path.dirname(path.dirname(script))]) {
+        try {
+          fs.rmdirSync(dir); // only when empty: other scripts of the team's stay
+        } catch {
+          break;
+        }
+      }
+    }
+    return { hook, file: removed ? script : file, action: removed || ours.includes(`\n${hook}:\n`) ? 'removed' : 'not installed' };
   });
 }
 
+/**
+ * Installed: the hook runs envseal's script, from envseal's block or from the team's own entry for it
+ * (the note's snippet: an `envseal:` script under a hook the file configures).
+ */
+function lefthookStates(location: HookLocation): HookState[] {
+  const content = readIfExists(location.dir) ?? '';
+  const ours = BLOCK.exec(content)?.[0] ?? '';
+  const byHand = /^\s+envseal:\s*$/m.test(content.replace(BLOCK, ''));
+  return HOOK_NAMES.map((hook) => {
+    const script = readIfExists(lefthookScriptPath(location, hook));
+    const configured = ours.includes(`\n${hook}:\n`) || (byHand && topLevelKeys(content.replace(BLOCK, '')).has(hook));
+    const installed = configured && script?.includes(LEFTHOOK_SCRIPT_MARKER) === true;
+    return { hook, file: location.dir, installed, current: installed && script === lefthookScript(location.root, hook), chained: false };
+  });
+}
