@@ -14,6 +14,7 @@
  *   ENVSEAL_DEBUG                    unexpected errors print their stack (it may quote input)
  *   ENVSEAL_CONFIG_PATH, _ENV, _OVERRIDE, _QUIET   the preload entry's options (config.ts)
  *   ENVSEAL_TEST_CRASH_AT, ENVSEAL_TEST_STEP_DELAY_MS   test-only: stop rotation between durable steps
+ *   ENVSEAL_HOOK_PROBE               `hooks status` proving an installed hook reaches envseal
  *
  * bin/envseal.js, which runs before any of this is loaded, reads ENVSEAL_NO_COMPILE_CACHE itself.
  */
@@ -103,3 +104,10 @@ export function rotationTestHooks(env: Env): { crashAt?: string; stepDelayMs: nu
   const crashAt = present(env.ENVSEAL_TEST_CRASH_AT);
   return { ...(crashAt ? { crashAt } : {}), stepDelayMs: Number(env.ENVSEAL_TEST_STEP_DELAY_MS ?? 0) || 0 };
 }
+
+/**
+ * ENVSEAL_HOOK_PROBE: set by `hooks status` when it runs an installed hook, so `hooks run` answers with
+ * this token instead of checking. It fails the hook: set by mistake, it stops commits, never lets one by.
+ */
+export const HOOK_PROBE_VARIABLE = 'ENVSEAL_HOOK_PROBE';
+export const hookProbe = (env: Env): string | undefined => present(env[HOOK_PROBE_VARIABLE]);

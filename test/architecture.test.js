@@ -108,7 +108,7 @@ test('git is started only from src/git/run.ts', () => {
   assert.equal(offenders, []);
   // Processes other than git are started by the child runner, the editor, the key command and git/run.ts only.
   const spawning = FILES.filter((file) => /node:child_process/.test(text.get(file))).map(rel).sort();
-  assert.equal(spawning, ['core/edit.ts', 'core/run.ts', 'git/run.ts', 'keys/source-command.ts'].map((p) => p.split('/').join(path.sep)));
+  assert.equal(spawning, ['core/edit.ts', 'core/run.ts', 'git/run.ts', 'guard/probe.ts', 'keys/source-command.ts'].map((p) => p.split('/').join(path.sep)));
 });
 
 test('no EnvsealError is built from a string-literal code', () => {

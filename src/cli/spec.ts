@@ -228,13 +228,14 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['hooks', 'install'],
-    describe: 'Install the pre-commit, commit-msg and pre-push hooks (husky when the repo uses it; never clobbers a hook)',
+    describe: 'Install the pre-commit, pre-merge-commit, commit-msg and pre-push hooks (husky 4-9 or lefthook when the repo uses them; never clobbers a hook)',
     options: {
       husky: { type: 'boolean', describe: 'Add envseal to .husky/<hook> files', default: false },
+      lefthook: { type: 'boolean', describe: 'Add envseal to lefthook.yml', default: false },
       git: { type: 'boolean', describe: 'Write hooks where git runs them (core.hooksPath or .git/hooks)', default: false },
     },
     examples: [
-      ['envseal hooks install', 'Detect husky, else install into core.hooksPath or .git/hooks'],
+      ['envseal hooks install', 'Detect husky or lefthook, else use core.hooksPath or .git/hooks'],
       ['envseal hooks install --git', 'Plain git hooks even in a husky project'],
     ],
     load: async () => (await import('./commands/hooks.js')).install,
@@ -244,6 +245,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     describe: 'Remove exactly what `hooks install` added, restoring any hook it chained',
     options: {
       husky: { type: 'boolean', describe: 'Remove from .husky/<hook> files', default: false },
+      lefthook: { type: 'boolean', describe: 'Remove from lefthook.yml', default: false },
       git: { type: 'boolean', describe: 'Remove from core.hooksPath or .git/hooks', default: false },
     },
     examples: [['envseal hooks uninstall', 'Remove envseal\'s hooks']],
@@ -251,9 +253,10 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['hooks', 'status'],
-    describe: 'Say which hooks are installed where, and whether git runs them (exit 1 when not all are)',
+    describe: 'Say which hooks are installed where, and run each far enough to prove it reaches envseal (exit 1 when one does not)',
     options: {
       husky: { type: 'boolean', describe: 'Look at .husky/', default: false },
+      lefthook: { type: 'boolean', describe: 'Look at lefthook.yml', default: false },
       git: { type: 'boolean', describe: 'Look at core.hooksPath or .git/hooks', default: false },
       json: { type: 'boolean', describe: 'Machine-readable output', default: false },
     },
@@ -456,7 +459,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     path: ['hooks', 'run'],
     describe: 'Run one hook\'s checks now (what the installed hooks call); exit 1 on findings',
     positionals: [
-      { name: 'hook', describe: 'pre-commit, commit-msg or pre-push', required: true },
+      { name: 'hook', describe: 'pre-commit, pre-merge-commit, commit-msg or pre-push', required: true },
       { name: 'args', describe: 'What git passes to the hook', variadic: true },
     ],
     options: {
@@ -472,7 +475,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ['scan'],
     describe: 'Find secrets and key material in the working tree, the index (--staged) or history (--history)',
-    positionals: [{ name: 'paths', describe: 'Files or directories (default: the working tree, respecting .gitignore)', variadic: true }],
+    positionals: [{ name: 'paths', describe: 'Files or directories, inside a repository or not, or - for stdin (default: the working tree, respecting .gitignore)', variadic: true }],
     options: {
       staged: { type: 'boolean', describe: 'Scan what is staged, exactly as the pre-commit hook does', default: false },
       history: { type: 'string', describe: 'Scan commits: every ref, or --history=RANGE (e.g. origin/main..HEAD)', valueOptional: true },
@@ -484,6 +487,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     },
     examples: [
       ['envseal scan', 'The working tree'],
+      ['envseal scan ./release', 'Any directory, in a repository or not'],
+      ['kubectl get secret app -o yaml | envseal scan -', 'What arrives on stdin'],
       ['envseal scan --history', 'Every commit of every ref'],
       ['envseal scan --history=origin/main..HEAD --json', 'Commits not yet on main, as JSON'],
       ['envseal scan --write-baseline .envseal-baseline.json', 'Accept existing findings, block new ones'],

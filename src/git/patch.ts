@@ -14,13 +14,22 @@ export interface AddedRun {
 export interface PatchFile {
   /** The commit that made the change (log output), undefined for the index. */
   commit?: string;
+  /** The commit's message rather than a file (log output with a message): `path` is MESSAGE_PATH. */
+  message?: true;
   path: string;
   isNew: boolean;
   binary: boolean;
   runs: AddedRun[];
 }
 
-const COMMIT = /^\x00([0-9a-f]{40,64})$/;
+/**
+ * A commit's header in envseal's log format (sources.ts): `\0<sha>`, or `\0<sha>\0<message>\0` when
+ * the message is asked for. git refuses NUL bytes in messages, so the first one after the message ends it.
+ */
+const COMMIT = /^\x00([0-9a-f]{40,64})(?:\x00(.*))?$/;
+
+/** What a commit message is called in findings. */
+export const MESSAGE_PATH = 'commit message';
 const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
 
 /** Decodes git's C-style quoted path ("a\tb", octal escapes for bytes) into a string. */
@@ -64,6 +73,8 @@ export class PatchParser {
   #run: AddedRun | undefined;
   #minusLeft = 0;
   #plusLeft = 0;
+  /** The message being read, until its closing NUL. */
+  #message: PatchFile | undefined;
 
   constructor(onFile: (file: PatchFile) => void) {
     this.#onFile = onFile;
@@ -82,6 +93,8 @@ export class PatchParser {
   end(): void {
     if (this.#pending !== '') this.#line(this.#pending);
     this.#pending = '';
+    if (this.#message) this.#onFile(this.#message); // cut short: what arrived is still checked
+    this.#message = undefined;
     this.#flush();
   }
 
@@ -92,7 +105,20 @@ export class PatchParser {
     this.#minusLeft = this.#plusLeft = 0;
   }
 
+  #messageLine(line: string): void {
+    const message = this.#message!;
+    const end = line.indexOf('\0');
+    message.runs[0]!.lines.push(end === -1 ? line : line.slice(0, end));
+    if (end === -1) return;
+    this.#message = undefined;
+    this.#onFile(message);
+  }
+
   #line(line: string): void {
+    if (this.#message) {
+      this.#messageLine(line);
+      return;
+    }
     if (this.#plusLeft > 0 || this.#minusLeft > 0) {
       // Inside a hunk, line counts (not prefixes) decide what a line is: an added line may itself
       // start with "++ " or "diff --git".
@@ -112,6 +138,10 @@ export class PatchParser {
     if (commit) {
       this.#flush();
       this.#commit = commit[1];
+      if (commit[2] !== undefined) {
+        this.#message = { commit: commit[1]!, message: true, path: MESSAGE_PATH, isNew: true, binary: false, runs: [{ start: 1, lines: [] }] };
+        this.#messageLine(commit[2]);
+      }
       return;
     }
     if (line.startsWith('diff --git ')) {
@@ -137,6 +167,13 @@ export class PatchParser {
       }
     }
   }
+}
+
+/**
+ * How a tag's message arrives with its tag (sources.ts tagMessages): `path` names the tag.
+ */
+export function messageFile(label: string, text: string, commit?: string): PatchFile {
+  return { ...(commit ? { commit } : {}), message: true, path: label, isNew: true, binary: false, runs: [{ start: 1, lines: text.split('\n') }] };
 }
 
 /** Parses a whole patch text at once. */

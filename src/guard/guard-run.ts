@@ -4,7 +4,7 @@
  * judge alike.
  */
 import { FINGERPRINT_KEY } from '../detect/fingerprint-key.js';
-import { workTreeRoot } from '../git/run.js';
+import { commitBlob, workTreeOf } from '../git/sources.js';
 import { findRepoRoot } from '../io/repo.js';
 import { compileMaskRules } from '../mask/rules.js';
 import { loadProjectConfig } from '../project-config.js';
@@ -24,8 +24,9 @@ export interface GuardRun {
  * inline allows cannot be overruled by a flag.
  */
 export function guardRun(cwd: string, env: NodeJS.ProcessEnv, flags: { inlineAllow?: boolean; baseline?: string }): GuardRun {
-  // With GIT_DIR or GIT_WORK_TREE set, the work tree is wherever git says, not the nearest .git above.
-  const root = env.GIT_DIR || env.GIT_WORK_TREE ? workTreeRoot(cwd) : (findRepoRoot(cwd) ?? cwd);
+  // With GIT_DIR or GIT_WORK_TREE set, the work tree is wherever git says, not the nearest .git above;
+  // where git sees none (a scan outside any repository), the nearest .git or the directory itself.
+  const root = (env.GIT_DIR || env.GIT_WORK_TREE ? workTreeOf(cwd) : undefined) ?? findRepoRoot(cwd) ?? cwd;
   const { guard } = loadProjectConfig(root);
   const baseline = flags.baseline ?? guard.baseline;
   return { root, env, inlineAllow: flags.inlineAllow !== false && guard.inlineAllow, ...(baseline ? { baseline } : {}) };
@@ -34,6 +35,11 @@ export function guardRun(cwd: string, env: NodeJS.ProcessEnv, flags: { inlineAll
 /** What the guard knows of the team's secrets: from the given sealed files (repository-relative). */
 export function knowledgeFor(run: GuardRun, sealed: readonly string[]): GuardKnowledge {
   return gatherKnowledge(run.root, sealed, run.env, compileMaskRules(loadProjectConfig(run.root).mask.sensitive));
+}
+
+/** Options for changes read from commits: a binary file is read from the commit that made it. */
+export function historyOptions(run: GuardRun, options: CheckOptions): CheckOptions {
+  return { ...options, blobOf: (file) => (file.commit ? commitBlob(run.root, file.commit, file.path) : undefined) };
 }
 
 /** `nameRules`: file-name rules apply to what is staged, pushed or in history, not to files in a tree. */

@@ -5,12 +5,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { detect } from '../detect/engine.js';
 import type { Finding } from '../detect/types.js';
-import { ZERO_SHA, commitChanges, hasCommit, indexBlob, stagedChanges, trackedSealedFiles } from '../git/sources.js';
-import { FINGERPRINT_KEY } from '../detect/fingerprint-key.js';
+import { ZERO_SHA, commitChanges, hasCommit, indexBlob, messageCleanupConfig, stagedChanges, tagMessages, trackedSealedFiles } from '../git/sources.js';
+import { MESSAGE_PATH, type PatchFile, messageFile as messageAsFile } from '../git/patch.js';
+import { keptMessage } from './message.js';
 import { loadAllowList, applyAllowList } from './allow.js';
-import { type GuardRun, inspectOptions, knowledgeFor } from './guard-run.js';
+import { type GuardRun, historyOptions, inspectOptions, knowledgeFor } from './guard-run.js';
 import { type CheckOptions, checkFile } from './inspect.js';
 import { plainNameFor } from '../env-files.js';
 import { readText } from '../io/files.js';
@@ -22,6 +22,7 @@ export async function preCommitFindings(run: GuardRun): Promise<Finding[]> {
   const options: CheckOptions = {
     ...inspectOptions(run, knowledge, true),
     stagedContent: (file) => indexBlob(run.root, file).toString('utf8'),
+    blobOf: (file) => indexBlob(run.root, file.path),
     editedPlaintext: (sealedFile) => {
       const plain = path.join(run.root, plainNameFor(sealedFile));
       const sealed = path.join(run.root, sealedFile);
@@ -42,53 +43,53 @@ export async function preCommitFindings(run: GuardRun): Promise<Finding[]> {
   return applyAllowList(findings, allow);
 }
 
-/** git's marker below which `git commit -v` appends the diff: not part of the message. */
-const SCISSORS = /^# -+ >8 -+$/m;
-
 export async function commitMessageFindings(run: GuardRun, messageFile: string): Promise<Finding[]> {
   const raw = readText(path.resolve(run.root, messageFile)).text;
-  const cut = SCISSORS.exec(raw);
-  const message = cut ? raw.slice(0, cut.index) : raw;
   const knowledge = knowledgeFor(run, await trackedSealedFiles(run.root));
-  const findings = detect(message, {
-    file: 'commit message',
-    fingerprintKey: FINGERPRINT_KEY,
-    inlineAllow: run.inlineAllow,
-    knownKeys: knowledge.knownKeys,
-    teamSecrets: knowledge.teamSecrets,
-  });
+  // Config is read only when a scissors line makes the cleanup mode matter.
+  const edited = run.env.GIT_EDITOR !== ':';
+  const config = edited && raw.includes('>8') ? messageCleanupConfig(run.root) : {};
+  const kept = keptMessage(raw, { edited, ...config });
+  const findings = checkFile(messageAsFile(MESSAGE_PATH, kept), inspectOptions(run, knowledge, false));
   return applyAllowList(findings, loadAllowList(run.root, run.baseline));
 }
 
 /** Revision arguments for the commits of one pushed ref (a pre-push stdin line) that `remote` lacks. */
-function pushRevisions(root: string, line: string, remote: string): string[] | undefined {
-  const [, localSha, , remoteSha] = line.trim().split(/\s+/);
-  if (!localSha || ZERO_SHA.test(localSha)) return undefined; // a deletion sends no commits
+function pushRevisions(root: string, localSha: string, remoteSha: string | undefined, remote: string): string[] | undefined {
+  if (ZERO_SHA.test(localSha)) return undefined; // a deletion sends no commits
   // A ref name instead of a sha (run by hand, or by the pre-commit framework) may have no commits yet.
   if (!/^[0-9a-f]{40,64}$/.test(localSha) && !hasCommit(root, localSha)) return undefined;
-  if (remoteSha && !ZERO_SHA.test(remoteSha) && hasCommit(root, remoteSha)) return [`${remoteSha}..${localSha}`];
-  // A new branch, or a remote tip this clone never fetched: whatever no branch of the remote has.
-  return [localSha, '--not', `--remotes=${remote}`];
+  // Whatever neither the remote's tip for this ref nor any branch of the remote fetched here has: a
+  // merge of a branch already pushed sends only the merge.
+  const known = remoteSha && !ZERO_SHA.test(remoteSha) && hasCommit(root, remoteSha) ? [remoteSha] : [];
+  return [localSha, '--not', ...known, `--remotes=${remote}`];
 }
 
 export async function prePushFindings(run: GuardRun, remote: string, refs: string): Promise<Finding[]> {
   const knowledge = knowledgeFor(run, await trackedSealedFiles(run.root));
   const allow = loadAllowList(run.root, run.baseline);
-  const options = inspectOptions(run, knowledge, true);
+  const options = historyOptions(run, inspectOptions(run, knowledge, true));
   const findings: Finding[] = [];
   const seen = new Set<string>();
-  for (const line of refs.split('\n').filter((l) => l.trim() !== '')) {
-    const revisions = pushRevisions(run.root, line, remote);
-    if (!revisions) continue;
-    for await (const file of commitChanges(run.root, revisions)) {
-      if (allow.ignored(file.path)) continue;
-      for (const finding of checkFile(file, options)) {
-        const key = `${finding.commit}:${finding.fingerprint}:${finding.line}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        findings.push(finding);
-      }
+  const add = (file: PatchFile): void => {
+    if (allow.ignored(file.path)) return;
+    for (const finding of checkFile(file, options)) {
+      const key = `${finding.commit}:${finding.fingerprint}:${finding.line}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(finding);
     }
+  };
+  const tags: string[] = [];
+  for (const line of refs.split('\n').filter((l) => l.trim() !== '')) {
+    const [localRef = '', localSha = '', , remoteSha] = line.trim().split(/\s+/);
+    if (!localSha) continue;
+    // An annotated tag carries a message of its own, pushed with it.
+    if (localRef.startsWith('refs/tags/') && !ZERO_SHA.test(localSha)) tags.push(localSha);
+    const revisions = pushRevisions(run.root, localSha, remoteSha, remote);
+    if (!revisions) continue;
+    for await (const file of commitChanges(run.root, revisions)) add(file);
   }
+  for (const file of tagMessages(run.root, tags)) add(file);
   return applyAllowList(findings, allow);
 }

@@ -4,7 +4,9 @@
  * callbacks it is given; hooks.ts and scan.ts feed it from git.
  */
 import { EnvsealError } from '../errors.js';
-import { plainNameFor } from '../env-files.js';
+import { SEALED_SUFFIX, plainNameFor } from '../env-files.js';
+import { parseRecipient } from '../age/index.js';
+import { macValid, parseRecipients } from '../format/recipients.js';
 import { detect } from '../detect/engine.js';
 import { isDocumentedExample, isPlaceholderOrReference } from '../detect/not-secrets.js';
 import { secretNameStrength } from '../secret-names.js';
@@ -16,7 +18,8 @@ import { createHmac } from 'node:crypto';
 import type { DetectOptions, Finding, FindingKind } from '../detect/types.js';
 import { parseEnv, scanAssignments, toRecord } from '../format/envfile.js';
 import { VALUE_PREFIX, WrongKeyError, openSealed, parseSealedStructure } from '../format/sealed.js';
-import { normalizeNewlines } from '../text.js';
+import { isBinary, normalizeNewlines } from '../text.js';
+import { decodeUtf16Text, detectInBinary, isCoreDump } from '../detect/binary.js';
 import type { PatchFile } from '../git/patch.js';
 import { sparseText } from '../git/patch.js';
 import type { GuardKnowledge } from './knowledge.js';
@@ -34,6 +37,8 @@ export interface CheckOptions {
    * sealed, for the staleness check (pre-commit only).
    */
   editedPlaintext?: (sealedFile: string) => string | undefined;
+  /** The whole new content of a file git shows as binary (its diff has no lines to read). */
+  blobOf?: (file: PatchFile) => Buffer | undefined;
 }
 
 /**
@@ -41,7 +46,7 @@ export interface CheckOptions {
  * fingerprint includes a keyed hash of the file's added content, so a baseline that accepts an old
  * committed .env does not accept the next one (or a key file) under the same name.
  */
-export function fileFinding(file: string, rule: string, kind: FindingKind, description: string, content: string, line = 1, commit?: string): Finding {
+export function fileFinding(file: string, rule: string, kind: FindingKind, description: string, content: string | Uint8Array, line = 1, commit?: string): Finding {
   const hash = createHmac('sha256', FINGERPRINT_KEY).update(content).digest('hex').slice(0, 16);
   const finding = { file, line, column: 1, rule, kind, description, fingerprint: `${rule}:${file}:${hash}`, maskedExcerpt: '', ...(commit ? { commit } : {}) };
   return Object.defineProperty(finding, 'secret', { value: '', enumerable: false }) as Finding;
@@ -52,20 +57,37 @@ const NAME_RULES: Partial<Record<NonNullable<NameVerdict>, { rule: string; kind:
   'key-file': { rule: 'key-file', kind: 'key-file', description: 'envseal key file: the master key must never be committed' },
   'key-container': { rule: 'key-container', kind: 'key-file', description: 'private key file (keystore, PKCS#12 or SSH private key)' },
   'backup-file': { rule: 'backup-file', kind: 'env-file', description: 'envseal backup file: backups stay local' },
+  'lock-file': { rule: 'lock-file', kind: 'env-file', description: "envseal lock file: it is local state, and a committed one stalls every clone's next write" },
 };
 
+function nameFinding(file: PatchFile, options: CheckOptions, content: string | Uint8Array): Finding | undefined {
+  const verdict = options.nameRules ? classifyName(file.path) : undefined;
+  const byName = verdict ? NAME_RULES[verdict] : undefined;
+  return byName && fileFinding(file.path, byName.rule, byName.kind, byName.description, content, 1, file.commit);
+}
+
 export function checkFile(file: PatchFile, options: CheckOptions): Finding[] {
-  const verdict = classifyName(file.path);
-  const text = file.binary ? '' : sparseText(file);
-  // A file blocked by its name is blocked whole: listing each of its values again would only be noise.
-  const byName = options.nameRules && verdict ? NAME_RULES[verdict] : undefined;
-  if (byName) return [fileFinding(file.path, byName.rule, byName.kind, byName.description, text, 1, file.commit)];
+  if (file.binary) {
+    const bytes = options.blobOf?.(file);
+    if (bytes) return checkBytes(file.path, bytes, options, file.commit);
+    const byName = nameFinding(file, options, '');
+    return byName ? [byName] : [];
+  }
+  const text = sparseText(file);
   const findings: Finding[] = [];
-  if (file.binary) return findings;
-  if (verdict === 'sealed-file') {
-    for (const finding of sealedFileFindings(file, text, options)) findings.push(finding);
-  } else if (verdict === undefined) {
-    for (const finding of envContentFindings(file, text, options.detect.inlineAllow !== false)) findings.push(finding);
+  // A message (a commit's, a tag's) has no name and no format of its own: only the detector judges it.
+  if (!file.message) {
+    // A file blocked by its name is blocked whole: listing each of its values again would only be noise.
+    const byName = nameFinding(file, options, text);
+    if (byName) return [byName];
+    const verdict = classifyName(file.path);
+    if (verdict === 'sealed-file') {
+      for (const finding of sealedFileFindings(file, text, options)) findings.push(finding);
+    } else if (verdict === 'recipients-file') {
+      return recipientsFileFindings(file, text, options);
+    } else if (verdict === undefined) {
+      for (const finding of envContentFindings(file, text, options.detect.inlineAllow !== false)) findings.push(finding);
+    }
   }
   const { knowledge } = options;
   for (const finding of detect(text, { ...options.detect, file: file.path, knownKeys: knowledge.knownKeys, teamSecrets: knowledge.teamSecrets })) {
@@ -73,6 +95,77 @@ export function checkFile(file: PatchFile, options: CheckOptions): Finding[] {
     findings.push(finding);
   }
   return findings;
+}
+
+/**
+ * A whole file's content (a file in a tree, or one git shows as binary). Text is judged line by line
+ * like any change. Binary content is judged by its ELF header (a core dump) and searched for the keys
+ * and team values it may hold; when it also reads as UTF-16 text, that text meets every rule too (the
+ * search still runs: text that decodes as UTF-16 can carry a UTF-8 secret the decoding garbles).
+ */
+export function checkBytes(path: string, bytes: Buffer, options: CheckOptions, commit?: string): Finding[] {
+  const binary = isBinary(bytes);
+  const text = binary ? decodeUtf16Text(bytes) : bytes.toString('utf8');
+  const file: PatchFile = { path, isNew: true, binary: false, runs: [{ start: 1, lines: (text ?? '').split(/\r?\n/) }], ...(commit ? { commit } : {}) };
+  const byName = nameFinding(file, options, bytes);
+  if (byName) return [byName];
+  const findings = text === undefined ? [] : checkFile(file, options);
+  if (!binary) return findings;
+  if (isCoreDump(bytes)) {
+    findings.push(fileFinding(path, 'core-dump', 'key-file', "core dump: a crashed process's memory, with the master key and secret values it held", bytes, 1, commit));
+    return findings;
+  }
+  const { knowledge } = options;
+  const known = new Set(findings.map((f) => f.fingerprint));
+  for (const finding of detectInBinary(bytes, { ...options.detect, file: path, knownKeys: knowledge.knownKeys, teamSecrets: knowledge.teamSecrets })) {
+    if (known.has(finding.fingerprint)) continue;
+    if (commit) finding.commit = commit;
+    findings.push(finding);
+  }
+  return findings;
+}
+
+/**
+ * A recipients file is valid when every added line is a record whose public key parses and whose
+ * MAC verifies under a key this machine holds for the sealed file beside it (a forged grant fails).
+ * Its age= payloads are random by design, so the detector judges only lines that are not records.
+ */
+function recipientsFileFindings(file: PatchFile, text: string, options: CheckOptions): Finding[] {
+  const findings: Finding[] = [];
+  const sealed = `${file.path.slice(0, -'.recipients'.length)}${SEALED_SUFFIX}`;
+  const ring = options.knowledge.keysFor(sealed);
+  const others: string[] = [];
+  text.split('\n').forEach((line, index) => {
+    const record = line.startsWith('#envseal:') ? parseRecipients(line, file.path).lines[0] : undefined;
+    // Kept line for line, so the detector's findings carry the right line numbers.
+    others.push(record || line.startsWith('#envseal:recipient') ? '' : line);
+    if (!record) {
+      if (line.startsWith('#envseal:recipient') && !line.startsWith('#envseal:recipients ')) {
+        findings.push(fileFinding(file.path, 'recipients-file-invalid', 'sealed-file', `line ${index + 1} is not a valid recipients record`, line, index + 1, file.commit));
+      }
+      return;
+    }
+    if (record.kind === 'recipient' && !parsesAsRecipient(record.recipient)) {
+      findings.push(fileFinding(file.path, 'recipients-file-invalid', 'sealed-file', `${record.name}'s public key is not one envseal can wrap to`, line, index + 1, file.commit));
+    } else if (ring && !ring.keys.some((key) => macValid(record, key))) {
+      findings.push(fileFinding(file.path, 'recipients-forged', 'sealed-file', `${record.name}'s line does not verify under the master key: it was not written by someone who holds the key`, line, index + 1, file.commit));
+    }
+  });
+  const { knowledge } = options;
+  for (const finding of detect(others.join('\n'), { ...options.detect, file: file.path, knownKeys: knowledge.knownKeys, teamSecrets: knowledge.teamSecrets })) {
+    if (file.commit) finding.commit = file.commit;
+    findings.push(finding);
+  }
+  return findings;
+}
+
+function parsesAsRecipient(text: string): boolean {
+  try {
+    parseRecipient(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Plaintext values added to a sealed file (hand edits): every value must be `fernet:`. */

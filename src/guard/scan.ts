@@ -9,39 +9,58 @@ import type { Finding } from '../detect/types.js';
 import { findRepoRoot } from '../io/repo.js';
 import { ioError } from '../io/files.js';
 import { walkFiles } from '../io/walk.js';
-import { isBinary } from '../text.js';
-import { commitChanges, listFiles } from '../git/sources.js';
+import { annotatedTags, commitChanges, listFiles, tagMessages, workTreeOf } from '../git/sources.js';
+import { SEALED_SUFFIX } from '../env-files.js';
 import type { PatchFile } from '../git/patch.js';
 import { findSealedFiles } from '../core/status.js';
 import { type AllowList, applyAllowList, loadAllowList } from './allow.js';
-import { type GuardRun, inspectOptions, knowledgeFor } from './guard-run.js';
-import { type CheckOptions, checkFile } from './inspect.js';
+import { type GuardRun, historyOptions, inspectOptions, knowledgeFor } from './guard-run.js';
+import { type CheckOptions, checkBytes, checkFile } from './inspect.js';
 
 /** The guard's knowledge for a scan: the sealed files of the whole work tree, tracked or not. */
 function scanOptions(run: GuardRun, nameRules: boolean): CheckOptions {
-  const sealed = findSealedFiles(run.root).map((f) => path.relative(run.root, f));
-  return inspectOptions(run, knowledgeFor(run, sealed), nameRules);
+  return inspectOptions(run, knowledgeFor(run, relativeTo(run.root, findSealedFiles(run.root))), nameRules);
 }
 
-/** `envseal scan [paths]`: files in a tree, judged by content (a local, ignored .env is expected there). */
-export function scanTree(run: GuardRun, cwd: string, paths: readonly string[]): Finding[] {
-  return scanWorkingTree(run.root, workingTreeFiles(cwd, paths), scanOptions(run, false), loadAllowList(run.root, run.baseline));
+const relativeTo = (base: string, files: readonly string[]): string[] => files.map((f) => path.relative(base, f));
+
+/** What stdin is called in findings (`envseal scan -`). */
+export const STDIN_PATH = '(stdin)';
+
+/**
+ * `envseal scan [paths]`: files in a tree, judged by content (a local, ignored .env is expected
+ * there), inside a repository or not (an unpacked release, a build context); `stdin` is the content
+ * of `scan -`. Outside a repository the team's sealed files are the ones among the scanned files (and
+ * beside stdin's reader): the directory a scan runs from may be a home directory, too big to walk.
+ */
+export function scanTree(run: GuardRun, cwd: string, paths: readonly string[], stdin?: Buffer): Finding[] {
+  const listing = workingTreeFiles(cwd, stdin && paths.length === 0 ? [] : paths, stdin === undefined);
+  const sealed = listing.repository
+    ? findSealedFiles(listing.repository)
+    : [...listing.files, ...safeList(cwd)].filter((file) => file.endsWith(SEALED_SUFFIX));
+  const options = inspectOptions(run, knowledgeFor(run, [...new Set(relativeTo(run.root, sealed))]), false);
+  const allow = loadAllowList(run.root, run.baseline);
+  const findings = scanWorkingTree(run.root, listing.files, options, allow);
+  if (stdin) for (const finding of checkBytes(STDIN_PATH, stdin, options)) if (!allow.baselined(finding)) findings.push(finding);
+  return findings;
 }
 
-/** `envseal scan --history[=RANGE]`: every commit of `revisions`, file names included. */
+/** `envseal scan --history[=RANGE]`: every commit of `revisions` (merges and messages too), file names included. */
 export function scanCommits(run: GuardRun, revisions: readonly string[], progress?: (files: number, commit: string | undefined) => void): Promise<Finding[]> {
-  return scanHistory(run.root, revisions, scanOptions(run, true), loadAllowList(run.root, run.baseline), progress);
+  return scanHistory(run.root, revisions, historyOptions(run, scanOptions(run, true)), loadAllowList(run.root, run.baseline), progress);
 }
 
 /**
- * Files under `targets` (default: the working tree), as absolute paths: git's view (tracked and
- * untracked files, .gitignore respected) inside a repository, every file elsewhere.
+ * Files under `targets` (default: the working tree, unless `whole` is false), as absolute paths: git's
+ * view (tracked and untracked files, .gitignore respected) inside a work tree git recognises, every
+ * file elsewhere (a `.git` that git does not take for a repository makes no repository).
  */
-export function workingTreeFiles(cwd: string, targets: readonly string[]): string[] {
+export function workingTreeFiles(cwd: string, targets: readonly string[], whole = true): { files: string[]; repository: string | undefined } {
   const files: string[] = [];
   const inRepo: string[] = [];
-  const root = findRepoRoot(cwd);
-  for (const target of targets.length ? targets : ['.']) {
+  // git is asked only when a .git is there: outside a repository a scan starts no process.
+  const root = findRepoRoot(cwd) !== undefined ? workTreeOf(cwd) : undefined;
+  for (const target of targets.length || !whole ? targets : ['.']) {
     const absolute = path.resolve(cwd, target);
     // A mistyped path must not pass as "no findings".
     if (!fs.existsSync(absolute)) throw ioError(Object.assign(new Error(), { code: 'ENOENT' }), 'read', absolute);
@@ -49,7 +68,15 @@ export function workingTreeFiles(cwd: string, targets: readonly string[]): strin
     else walk(absolute, files);
   }
   if (root && inRepo.length > 0) for (const file of listFiles(root, inRepo)) files.push(path.join(root, file));
-  return files;
+  return { files, repository: root };
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).map((name) => path.join(dir, name));
+  } catch {
+    return [];
+  }
 }
 
 function walk(target: string, into: string[]): void {
@@ -70,9 +97,7 @@ export function scanWorkingTree(base: string, files: readonly string[], options:
     } catch {
       continue; // deleted since listing, a broken symlink, unreadable: nothing to scan
     }
-    if (isBinary(bytes)) continue;
-    const patch: PatchFile = { path: file, isNew: true, binary: false, runs: [{ start: 1, lines: bytes.toString('utf8').split(/\r?\n/) }] };
-    for (const finding of checkFile(patch, options)) findings.push(finding);
+    for (const finding of checkBytes(file, bytes, options)) findings.push(finding);
   }
   return applyAllowList(findings, allow);
 }
@@ -86,10 +111,15 @@ export async function scanHistory(
 ): Promise<Finding[]> {
   const findings: Finding[] = [];
   let files = 0;
+  const check = (file: PatchFile): void => {
+    if (allow.ignored(file.path)) return;
+    for (const finding of checkFile(file, options)) findings.push(finding);
+  };
   for await (const file of commitChanges(root, revisions)) {
     progress?.(++files, file.commit);
-    if (allow.ignored(file.path)) continue;
-    for (const finding of checkFile(file, options)) findings.push(finding);
+    check(file);
   }
+  // Every ref includes the tags, whose annotated messages are history too.
+  if (revisions.includes('--all')) for (const file of tagMessages(root, annotatedTags(root))) check(file);
   return applyAllowList(findings, allow);
 }

@@ -3,10 +3,10 @@
 // shared bare remote. Nobody ever handles the master key.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BIN, assertNoSecrets, git, read, run, runAsync, tempDir, write } from '../helpers/cli.js';
+import { BIN, assertNoSecrets, cleanEnv, git, read, run, runAsync, tempDir, write } from '../helpers/cli.js';
 import { runAtTerminal } from '../helpers/pty.js';
 import { needing } from '../helpers/tools.js';
 
@@ -139,6 +139,28 @@ access('a forged line (pushed by someone without the key) is refused and reporte
   const verify = run(['recipients', 'verify'], { cwd: dir, env: alice.env });
   assert.is(verify.code, 1, verify.output);
   assert.match(verify.stderr, /mallory: its MAC does not verify/);
+});
+
+access('the hook: a recipients file is no plaintext env file; a forged grant is blocked', () => {
+  const { alice, dir } = project();
+  ok(run(['hooks', 'install'], { cwd: dir, env: alice.env }));
+  const carol = teammate('carol', ['-t', 'ed25519']);
+  ok(run(['grant', 'carol', carol.pub], { cwd: dir, env: alice.env }));
+  git(dir, 'add', '.env.recipients');
+  // The installed shim finds envseal on PATH, as after a global install.
+  const bin = tempDir('envseal-bin-');
+  fs.symlinkSync(BIN, path.join(bin, 'envseal'));
+  const env = { ...cleanEnv(), ...alice.env, PATH: `${bin}:${process.env.PATH}` };
+  const commit = (message) => spawnSync('git', ['commit', '-qm', message], { cwd: dir, env, encoding: 'utf8' });
+  const granted = commit('grant carol');
+  assert.is(granted.status, 0, granted.stderr);
+  const file = path.join(dir, '.env.recipients');
+  const forged = read(file).split('\n').find((l) => l.startsWith('#envseal:recipient carol ')).replace('recipient carol', 'recipient mallory');
+  fs.appendFileSync(file, `${forged}\n`);
+  git(dir, 'add', '.env.recipients');
+  const blocked = commit('sneak in mallory');
+  assert.is(blocked.status, 1, blocked.stderr);
+  assert.match(blocked.stderr, /recipients-forged/);
 });
 
 access('a passphrase-protected key is asked for at a terminal only, never without one', () => {

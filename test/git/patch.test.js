@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { PatchParser, parsePatch, sparseText, unquoteGitPath } from '../../dist/git/patch.js';
+import { MESSAGE_PATH, PatchParser, parsePatch, sparseText, unquoteGitPath } from '../../dist/git/patch.js';
 import { gitRepo } from '../helpers/cli.js';
 
 const FLAGS = ['-c', 'core.quotePath=false', 'diff', '--cached', '-U0', '--no-renames', '--no-textconv', '--no-ext-diff', '--no-color', '--diff-filter=AMT', '--src-prefix=a/', '--dst-prefix=b/'];
@@ -71,6 +71,18 @@ test('git C-quoted paths decode to the bytes git meant', () => {
   assert.is(unquoteGitPath('"\\303\\274"'), 'ü');
   assert.is(unquoteGitPath('"q\\"d"'), 'q"d');
   assert.is(unquoteGitPath('plain/path.txt'), 'plain/path.txt');
+});
+
+test("log output with messages: each commit's message, as git wrote it, then its files", () => {
+  const sha1 = 'a'.repeat(40);
+  const sha2 = 'b'.repeat(40);
+  const log = [`\0${sha1}\0subject`, '', 'diff --git a/x b/x', '+body line', '\0', '', 'diff --git a/f b/f', '--- a/f', '+++ b/f', '@@ -0,0 +1 @@', '+added', `\0${sha2}\0one line\0`, ''].join('\n');
+  const files = parsePatch(log);
+  assert.equal(files.map((f) => [f.commit, f.path, Boolean(f.message), sparseText(f)]), [
+    [sha1, MESSAGE_PATH, true, 'subject\n\ndiff --git a/x b/x\n+body line\n'],
+    [sha1, 'f', false, 'added'],
+    [sha2, MESSAGE_PATH, true, 'one line'],
+  ]);
 });
 
 test.run();

@@ -18,6 +18,8 @@ test('keys, key containers, backups and sealed files', () => {
   for (const name of ['id_ed25519', 'certs/server.p12', 'android.keystore']) assert.is(classifyName(name), 'key-container', name);
   assert.is(classifyName('.env.backup_20260101T000000Z'), 'backup-file');
   assert.is(classifyName('.env.production.encrypted'), 'sealed-file');
+  for (const name of ['..env.encrypted.envseal-lock', 'deploy/..env.production.key.envseal-lock', '.env.encrypted.envseal-lock']) assert.is(classifyName(name), 'lock-file', name);
+  assert.is(classifyName('env.encrypted.envseal-lock'), undefined, 'a lock is a dot file');
 });
 
 test('everything else has no verdict', () => {

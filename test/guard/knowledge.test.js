@@ -9,7 +9,7 @@ import { parseEnv } from '../../dist/format/envfile.js';
 import { sealLines } from '../../dist/format/sealed.js';
 import { gatherKnowledge } from '../../dist/guard/knowledge.js';
 import { compileMaskRules } from '../../dist/mask/rules.js';
-import { TEST_KEY, tempDir, write } from '../helpers/cli.js';
+import { OTHER_KEY, TEST_KEY, tempDir, write } from '../helpers/cli.js';
 
 const KEY = MasterKey.parse(TEST_KEY, 'test');
 
@@ -43,6 +43,32 @@ test('a sealed file no key opens teaches nothing, and breaks nothing', () => {
   const knowledge = gatherKnowledge(root, ['.env.encrypted'], {}, compileMaskRules());
   assert.equal(knowledge.knownKeys, []);
   assert.is(knowledge.keysFor('.env.encrypted'), undefined);
+});
+
+test('each environment is opened with its own keys, from its key file or its variable; key files at the root are known', () => {
+  const root = repo();
+  const other = MasterKey.parse(OTHER_KEY, 'other');
+  write(path.join(root, '.env.production.encrypted'), sealLines(parseEnv('API_SECRET=Pr0dVaLuEx7Qz2Lm9Rt4Wk8\n', '.env.production'), other, { history: [], label: '.env.production' }));
+  const files = ['.env.encrypted', '.env.production.encrypted'];
+  write(path.join(root, '.env.production.key'), `${OTHER_KEY}\n`, 0o600);
+  let knowledge = gatherKnowledge(root, files, {}, compileMaskRules());
+  assert.equal(knowledge.knownKeys.sort(), [TEST_KEY, OTHER_KEY].sort());
+  assert.ok(knowledge.teamSecrets.find('x Pr0dVaLuEx7Qz2Lm9Rt4Wk8 y').length > 0);
+  assert.is(knowledge.keysFor('.env.production.encrypted').current.fingerprint, other.fingerprint);
+  fs.rmSync(path.join(root, '.env.production.key'));
+  knowledge = gatherKnowledge(root, files, { ENVSEAL_MASTER_KEY_PRODUCTION: OTHER_KEY }, compileMaskRules());
+  assert.equal(knowledge.knownKeys.sort(), [TEST_KEY, OTHER_KEY].sort());
+  // A key file whose sealed file is not tracked is known all the same.
+  write(path.join(root, '.env.staging.key'), `${OTHER_KEY}\n`, 0o600);
+  knowledge = gatherKnowledge(root, ['.env.encrypted'], {}, compileMaskRules());
+  assert.equal(knowledge.knownKeys.sort(), [TEST_KEY, OTHER_KEY].sort());
+});
+
+test('a file sealed with another environment\'s key still teaches its values', () => {
+  const root = repo();
+  write(path.join(root, '.env.staging.encrypted'), sealLines(parseEnv('API_SECRET=Pr0dVaLuEx7Qz2Lm9Rt4Wk8\n', '.env.staging'), KEY, { history: [], label: '.env.staging' }));
+  const knowledge = gatherKnowledge(root, ['.env.encrypted', '.env.staging.encrypted'], {}, compileMaskRules());
+  assert.ok(knowledge.teamSecrets.find('x Pr0dVaLuEx7Qz2Lm9Rt4Wk8 y').length > 0);
 });
 
 test.run();

@@ -1,12 +1,14 @@
 import { EnvsealError, ExitCode, Code } from '../../errors.js';
+import { hookProbe } from '../../env-vars.js';
 import { displayPath } from '../../io/files.js';
-import { type Flavour, hookStates, installHooks, locateHooks, uninstallHooks } from '../../guard/install.js';
+import { type Flavour, type HookLocation, hookStates, installHooks, locateHooks, uninstallHooks } from '../../guard/install.js';
 import type { Context } from '../context.js';
 import type { Args, Handler } from '../handler.js';
 
 function flavourOf(args: Args): Flavour | undefined {
-  if (args.husky && args.git) throw new EnvsealError(Code.USAGE, '--husky and --git exclude each other', 'Pick one, or neither to detect husky automatically.');
-  return args.husky ? 'husky' : args.git ? 'git' : undefined;
+  const chosen = (['husky', 'lefthook', 'git'] as const).filter((flavour) => args[flavour]);
+  if (chosen.length > 1) throw new EnvsealError(Code.USAGE, `${chosen.map((f) => `--${f}`).join(' and ')} exclude each other`, 'Pick one, or none to detect husky or lefthook automatically.');
+  return chosen[0];
 }
 
 export const install: Handler = async (args, context) => {
@@ -22,28 +24,56 @@ export const uninstall: Handler = async (args, context) => {
   return ExitCode.ok;
 };
 
+function describeLocation(location: HookLocation): string {
+  const where = displayPath(location.dir);
+  if (location.flavour === 'husky') return `husky ${location.huskyMajor} in ${where}`;
+  if (location.flavour === 'lefthook') return `lefthook, configured in ${where}`;
+  return `git hooks in ${where}${location.huskyMajor ? ` (husky ${location.huskyMajor})` : ''}`;
+}
+
 export const status: Handler = async (args, context) => {
   const location = await locateHooks(context.cwd, flavourOf(args));
   const states = hookStates(location);
+  // Run the hooks only when git would: an inactive location is reported as such.
+  const { probeHooks } = await import('../../guard/probe.js');
+  const probes = location.active ? probeHooks(location, context.env) : [];
+  const hooks = states.map((state) => ({ ...state, ...(probes.find((p) => p.hook === state.hook) ?? { reaches: false, why: undefined }) }));
   if (args.json) {
-    context.out(JSON.stringify({ flavour: location.flavour, dir: location.dir, active: location.active, hooks: states }, null, 2));
+    context.out(JSON.stringify({ flavour: location.flavour, dir: location.dir, active: location.active, ...(location.huskyMajor ? { husky: location.huskyMajor } : {}), hooks }, null, 2));
   } else {
-    context.out(`${location.flavour === 'husky' ? 'husky' : 'git hooks'} in ${displayPath(location.dir)}${location.active ? '' : ' (NOT ACTIVE)'}`);
-    for (const s of states) context.out(`  ${s.hook.padEnd(11)} ${s.installed ? 'installed' : 'not installed'}${s.chained ? ', runs the previous hook after envseal' : ''}`);
-    if (location.note) context.out(`  note: ${location.note}`);
+    context.out(`${describeLocation(location)}${location.active ? '' : ' (NOT ACTIVE)'}`);
+    for (const h of hooks) {
+      const state = !h.installed
+        ? 'not installed'
+        : [
+            'installed',
+            ...(h.current ? [] : ['outdated: run `envseal hooks install`']),
+            ...(h.chained ? ['runs the previous hook after envseal'] : []),
+            ...(location.active ? [h.reaches ? 'reaches envseal' : `does NOT reach envseal: ${h.why ?? ''}`] : []),
+          ].join(', ');
+      context.out(`  ${h.hook.padEnd(16)} ${state}`);
+    }
+    if (location.note) context.out(`  note: ${location.note.replace(/\n/g, '\n        ')}`);
   }
-  return states.every((s) => s.installed) && location.active ? ExitCode.ok : ExitCode.findings;
+  return location.active && hooks.every((h) => h.installed && h.current && h.reaches) ? ExitCode.ok : ExitCode.findings;
 };
 
 /** `envseal hooks run <hook> [args...]`: what the installed shims call. Exit 1 blocks the commit or push. */
 export const run: Handler = async (args, context) => {
+  const hook = String(args.hook);
+  const probe = hookProbe(context.env);
+  if (probe !== undefined) {
+    // `hooks status` asking whether this hook reaches envseal. Failing keeps a stray variable from passing commits.
+    context.out(`envseal hook probe ${probe}`);
+    context.stderr.write(`envseal: the ${hook} hook reaches envseal; nothing was checked because ENVSEAL_HOOK_PROBE is set (hooks status sets it).\n`);
+    return ExitCode.findings;
+  }
   const { preCommitFindings, commitMessageFindings, prePushFindings } = await import('../../guard/hooks.js');
   const { guardRun, reportFindings } = await import('../guard-output.js');
-  const hook = String(args.hook);
   const rest = (args.args as string[] | undefined) ?? [];
   const run = guardRun(context, args);
   let findings;
-  if (hook === 'pre-commit') {
+  if (hook === 'pre-commit' || hook === 'pre-merge-commit') {
     findings = await preCommitFindings(run);
   } else if (hook === 'commit-msg') {
     if (!rest[0]) throw new EnvsealError(Code.USAGE, 'commit-msg needs the message file git passes to the hook', 'Installed hooks pass it; run `envseal hooks install`.');
@@ -51,9 +81,9 @@ export const run: Handler = async (args, context) => {
   } else if (hook === 'pre-push') {
     findings = await prePushFindings(run, rest[0] ?? context.env.PRE_COMMIT_REMOTE_NAME ?? 'origin', await pushedRefs(context));
   } else {
-    throw new EnvsealError(Code.USAGE, `unknown hook "${hook}"`, 'Hooks: pre-commit, commit-msg, pre-push.');
+    throw new EnvsealError(Code.USAGE, `unknown hook "${hook}"`, 'Hooks: pre-commit, pre-merge-commit, commit-msg, pre-push.');
   }
-  const what = hook === 'pre-push' ? 'push' : 'commit';
+  const what = hook === 'pre-push' ? 'push' : hook === 'pre-merge-commit' ? 'merge' : 'commit';
   return reportFindings(findings, context, { blocked: `envseal blocked this ${what}` });
 };
 

@@ -30,7 +30,9 @@ export const scan: Handler = async (args, context) => {
     }
   } else {
     const { scanTree } = await import('../../guard/scan.js');
-    findings = scanTree(run, context.cwd, paths);
+    // `-` is stdin: `kubectl get secret -o yaml | envseal scan -`.
+    const stdin = paths.includes('-') ? await context.readStdin() : undefined;
+    findings = scanTree(run, context.cwd, paths.filter((p) => p !== '-'), stdin);
   }
   if (writeTo) {
     const { writeBaseline } = await import('../../guard/allow.js');
