@@ -23,6 +23,7 @@ import { lockFiles } from '../io/lock.js';
 import { createKeyFile, replaceKeyFile } from '../keys/key-store.js';
 import { findRecipientsFile } from '../keys/recipients-store.js';
 import { type Revocation, rewrapRecipients } from './recipients.js';
+import { exposureMarkers, rekeyExposures } from './exposure.js';
 import { historyEntry, isoSeconds } from './history.js';
 import { type KeyOptions, openSealedFile } from './open.js';
 
@@ -101,7 +102,10 @@ async function rotateHoldingLocks(request: RotateRequest, recipientsFile: string
     dryRun: request.dryRun,
   };
   const history = [
-    ...opened.history,
+    ...rekeyExposures(opened.history, opened.lines, ring, newKey),
+    ...(request.revoke
+      ? [{ ...historyEntry('revoked', newKey, request.now, { reason: request.reason }), recipient: request.revoke.name, exposed: exposureMarkers(newKey, opened.lines) }]
+      : []),
     historyEntry('rotated', newKey, request.now, { previousKey: oldKey.fingerprint, reason: request.reason, verified: true }),
   ];
   const sealed = sealLines(opened.lines, newKey, { history, label });

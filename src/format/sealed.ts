@@ -28,7 +28,7 @@ const LEGACY_TOKEN = /^gAAAAA[A-Za-z0-9_-]+={0,2}$/;
 export interface HistoryEntry {
   /** ISO 8601, UTC, seconds precision. */
   date: string;
-  event: 'created' | 'rotated' | 'rekeyed';
+  event: 'created' | 'rotated' | 'rekeyed' | 'revoked';
   /** Fingerprint of the key the file is sealed with from this event on. */
   key: string;
   /** Fingerprint of the key it replaced (rotated, rekeyed). */
@@ -39,6 +39,14 @@ export interface HistoryEntry {
   envseal: string;
   /** Whether the re-sealed file was decrypted and compared with the plaintext before it replaced the old one. */
   verified?: boolean;
+  /** revoked: the recipient removed. */
+  recipient?: string;
+  /**
+   * revoked: for each value the recipient could read, HMAC-SHA256 (hex, 32 digits) of `NAME\0value`
+   * under HKDF(key named in `key`, "envseal/v1/exposure"): tells whether a value is still the one
+   * they saw, without storing it. Rotation re-keys the markers of values still unchanged.
+   */
+  exposed?: Record<string, string>;
 }
 
 export interface SealedEntry extends EnvEntry {

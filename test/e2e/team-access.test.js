@@ -94,6 +94,18 @@ access('revoke: one command; the revoked teammate is locked out of new versions;
   const list = ok(run(['recipients'], { cwd: dir, env: alice.env })).stdout;
   assert.match(list, /bob .*revoked \d{4}-\d\d-\d\d \(offboarding\)/);
   ok(run(['recipients', 'verify'], { cwd: dir, env: alice.env }));
+  // What bob saw stays exposed until it changes; a rotation does not change it, a new value does.
+  const exposed = run(['status', '--check'], { cwd: dir, env: alice.env });
+  assert.is(exposed.code, 1, exposed.output);
+  assert.match(exposed.stdout, /exposed\s+bob \(revoked \d{4}-\d\d-\d\d\) knows PORT, API_SECRET/);
+  ok(run(['rotate'], { cwd: dir, env: alice.env }));
+  assert.match(run(['status'], { cwd: dir, env: alice.env }).stdout, /bob .* knows PORT, API_SECRET/, 'rotation re-keys the markers');
+  ok(run(['set', 'API_SECRET'], { cwd: dir, env: alice.env, input: 'sk-new-value-after-bob-9Q' }));
+  assert.match(run(['status'], { cwd: dir, env: alice.env }).stdout, /bob .* knows PORT:/);
+  ok(run(['set', 'PORT'], { cwd: dir, env: alice.env, input: '3001' }));
+  const clear = run(['status', '--check'], { cwd: dir, env: alice.env });
+  assert.is(clear.code, 0, clear.output);
+  assert.not.ok(read(path.join(dir, '.env.encrypted')).includes(SECRET), 'markers, never values');
 });
 
 access('a CI identity: granted with --new-identity, opened from ENVSEAL_IDENTITY; rotate re-wraps to it, nothing to hand out', () => {
