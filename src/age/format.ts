@@ -1,104 +1,118 @@
 /**
- * The age v1 file format (C2SP age.md): the text header (stanzas, header MAC) and the STREAM payload
- * (ChaCha20-Poly1305 in 64 KiB chunks). Strict where the spec is: canonical base64 without padding,
- * bodies wrapped at 64 columns with a short final line, VCHAR arguments, no CR. Pure.
+ * The age v1 file (C2SP age.md): the header (intro, recipient stanzas, MAC), the STREAM payload
+ * (ChaCha20-Poly1305 over 64 KiB chunks), and the ASCII armor, which is read but never written.
+ *
+ * Parsing is strict, as the reference implementation's is: one spelling per file (canonical base64,
+ * LF only, no empty arguments), so the header bytes the MAC covers are exactly the bytes parsed.
+ * Whole files are held in memory: envseal's age files are key files of a few hundred bytes.
  */
-import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { EnvsealError, Code } from '../errors.js';
-
-export const VERSION_LINE = 'age-encryption.org/v1';
-const CHUNK = 64 * 1024;
-const TAG = 16;
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { Code, EnvsealError } from '../errors.js';
+import { decodePaddedBase64, decodeRawBase64, encodeRawBase64 } from './encoding.js';
+import { hkdf, open, seal } from './primitives.js';
 
 export interface Stanza {
-  type: string;
-  args: string[];
-  body: Buffer;
+  readonly type: string;
+  readonly args: readonly string[];
+  readonly body: Buffer;
 }
 
 export interface Header {
-  stanzas: Stanza[];
-  mac: Buffer;
-  /** The header bytes the MAC covers: up to and including `---`. */
-  signed: Buffer;
-  /** Where the payload starts. */
-  payloadOffset: number;
+  readonly stanzas: readonly Stanza[];
+  readonly mac: Buffer;
+  /** The bytes the MAC covers: from the intro through the footer's "---". */
+  readonly macInput: Buffer;
+  /** Everything after the header: the nonce, then the STREAM chunks. */
+  readonly payload: Buffer;
 }
 
-export const invalid = (what: string): EnvsealError =>
-  new EnvsealError(Code.AGE_INVALID, `not a valid age file: ${what}`, 'Restore the file from git; it was damaged or edited.');
+const INTRO = 'age-encryption.org/v1\n';
+const COLUMNS = 64;
+const BYTES_PER_LINE = (COLUMNS / 4) * 3;
+const NONCE_LENGTH = 16;
+const CHUNK = 64 * 1024;
+const SEALED_CHUNK = CHUNK + 16;
+const ARMOR_BEGIN = '-----BEGIN AGE ENCRYPTED FILE-----';
+const ARMOR_END = '-----END AGE ENCRYPTED FILE-----';
+const MAX_ARMOR_WHITESPACE = 1024;
 
-/** Canonical unpadded standard base64, or undefined. */
-export function decodeRawBase64(text: string): Buffer | undefined {
-  if (!/^[A-Za-z0-9+/]*$/.test(text) || text.length % 4 === 1) return undefined;
-  const bytes = Buffer.from(text, 'base64');
-  return encodeRawBase64(bytes) === text ? bytes : undefined;
+const INTACT_COPY = 'Use an intact copy: the file was truncated or changed after it was written.';
+
+/** Which part of the file failed: the messages start differently, so a caller (and a test) can tell them apart. */
+export function invalidAge(part: 'header' | 'mac' | 'payload' | 'armor', detail: string): EnvsealError {
+  const what = {
+    header: `not a valid age file: the header is malformed (${detail})`,
+    mac: `the age file's header MAC does not match (${detail})`,
+    payload: `the age file's payload does not decrypt (${detail})`,
+    armor: `not a valid armored age file (${detail})`,
+  }[part];
+  return new EnvsealError(Code.AGE_INVALID, what, INTACT_COPY);
 }
 
-export const encodeRawBase64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64').replace(/=+$/, '');
+/** Arguments are non-empty runs of printable ASCII (age.md's "arbitrary string"). */
+const ARGUMENT = /^[!-~]+$/;
 
-const ARGUMENT = /^[\x21-\x7e]+$/;
+export function encodeHeader(stanzas: readonly Stanza[], macKeyFrom: Uint8Array): Buffer {
+  let text = INTRO;
+  for (const stanza of stanzas) {
+    text += `-> ${[stanza.type, ...stanza.args].join(' ')}\n`;
+    const body = encodeRawBase64(stanza.body);
+    // Full lines of 64 columns, then always a short (possibly empty) last line.
+    for (let i = 0; i + COLUMNS <= body.length; i += COLUMNS) text += `${body.slice(i, i + COLUMNS)}\n`;
+    text += `${body.slice(body.length - (body.length % COLUMNS))}\n`;
+  }
+  const macInput = Buffer.from(`${text}---`, 'latin1');
+  return Buffer.concat([macInput, Buffer.from(` ${encodeRawBase64(headerMac(macKeyFrom, macInput))}\n`, 'latin1')]);
+}
 
-export function parseHeader(file: Uint8Array): Header {
-  const data = Buffer.from(file);
-  let pos = 0;
+const headerMac = (fileKey: Uint8Array, macInput: Uint8Array): Buffer => createHmac('sha256', hkdf(fileKey, Buffer.alloc(0), 'header')).update(macInput).digest();
+
+export function verifyHeaderMac(header: Header, fileKey: Uint8Array): void {
+  if (!timingSafeEqual(headerMac(fileKey, header.macInput), header.mac)) throw invalidAge('mac', 'the header was changed, or the file key is wrong');
+}
+
+export function parseHeader(file: Buffer): Header {
+  let at = 0;
   const line = (): string => {
-    const end = data.indexOf(0x0a, pos);
-    if (end < 0) throw invalid('the header ends early');
-    const text = data.subarray(pos, end).toString('latin1');
-    pos = end + 1;
+    const end = file.indexOf(0x0a, at);
+    if (end < 0) throw invalidAge('header', 'it ends before the MAC line');
+    const text = file.toString('latin1', at, end);
+    at = end + 1;
     return text;
   };
-  if (line() !== VERSION_LINE) throw invalid(`the first line is not "${VERSION_LINE}"`);
+  if (file.toString('latin1', 0, INTRO.length) !== INTRO) {
+    const intro = file.toString('latin1', 0, 19) === 'age-encryption.org/' ? 'a version of age this envseal does not read' : 'it does not start with "age-encryption.org/v1"';
+    throw invalidAge('header', intro);
+  }
+  at = INTRO.length;
   const stanzas: Stanza[] = [];
   for (;;) {
-    const start = pos;
-    const text = line();
-    if (text.startsWith('--- ')) {
-      const mac = decodeRawBase64(text.slice(4));
-      if (!mac || mac.length !== 32) throw invalid('the header MAC line is malformed');
-      return { stanzas, mac, signed: data.subarray(0, start + 3), payloadOffset: pos };
+    const start = at;
+    const opening = line();
+    if (opening.startsWith('---')) {
+      const [prefix, ...args] = opening.split(' ');
+      const mac = args.length === 1 ? decodeRawBase64(args[0]!) : undefined;
+      if (prefix !== '---' || !mac || mac.length !== 32) throw invalidAge('header', 'a malformed MAC line');
+      return { stanzas, mac, macInput: file.subarray(0, start + 3), payload: file.subarray(at) };
     }
-    if (!text.startsWith('-> ')) throw invalid('a header line is neither a stanza nor the MAC line');
-    const args = text.slice(3).split(' ');
-    if (args.some((a) => !ARGUMENT.test(a))) throw invalid('a stanza has an empty or invalid argument');
-    const chunks: Buffer[] = [];
+    const [prefix, type, ...args] = opening.split(' ');
+    if (prefix !== '->' || type === undefined || ![type, ...args].every((arg) => ARGUMENT.test(arg))) {
+      throw invalidAge('header', `stanza ${stanzas.length + 1} has a malformed opening line`);
+    }
+    const body: Buffer[] = [];
     for (;;) {
-      const bodyLine = line();
-      const bytes = decodeRawBase64(bodyLine);
-      if (!bytes || bodyLine.length > 64) throw invalid('a stanza body is not canonical base64 in 64-column lines');
-      chunks.push(bytes);
-      if (bodyLine.length < 64) break;
+      const bytes = decodeRawBase64(line());
+      if (!bytes || bytes.length > BYTES_PER_LINE) throw invalidAge('header', `stanza ${stanzas.length + 1} has a malformed body line`);
+      body.push(bytes);
+      if (bytes.length < BYTES_PER_LINE) break;
     }
-    stanzas.push({ type: args[0]!, args: args.slice(1), body: Buffer.concat(chunks) });
+    stanzas.push({ type, args, body: Buffer.concat(body) });
   }
 }
 
-/** The header text up to and including `---` (what the MAC covers). */
-export function headerSigned(stanzas: readonly Stanza[]): Buffer {
-  const lines = [VERSION_LINE];
-  for (const s of stanzas) {
-    lines.push(`-> ${[s.type, ...s.args].join(' ')}`);
-    const body = encodeRawBase64(s.body);
-    for (let i = 0; i < body.length; i += 64) lines.push(body.slice(i, i + 64));
-    if (body.length % 64 === 0) lines.push('');
-  }
-  return Buffer.from(`${lines.join('\n')}\n---`, 'latin1');
-}
+const streamKey = (fileKey: Uint8Array, nonce: Uint8Array): Buffer => hkdf(fileKey, nonce, 'payload');
 
-export function headerMac(fileKey: Uint8Array, signed: Uint8Array): Buffer {
-  return createHmac('sha256', Buffer.from(hkdfSync('sha256', fileKey, Buffer.alloc(0), 'header', 32))).update(signed).digest();
-}
-
-export function verifyHeaderMac(fileKey: Uint8Array, header: Header): void {
-  const expected = headerMac(fileKey, header.signed);
-  if (!timingSafeEqual(expected, header.mac)) {
-    throw new EnvsealError(Code.AGE_INVALID, 'the age header MAC does not match: the file was modified', 'Restore the file from git.');
-  }
-}
-
-const payloadKey = (fileKey: Uint8Array, nonce: Uint8Array): Buffer => Buffer.from(hkdfSync('sha256', fileKey, nonce, 'payload', 32));
-
+/** STREAM's chunk nonce: an 88-bit big-endian counter, then 1 for the last chunk, else 0. */
 function chunkNonce(counter: number, last: boolean): Buffer {
   const nonce = Buffer.alloc(12);
   nonce.writeUIntBE(counter, 5, 6);
@@ -106,46 +120,74 @@ function chunkNonce(counter: number, last: boolean): Buffer {
   return nonce;
 }
 
-export function sealChunk(key: Uint8Array, nonce: Uint8Array, plaintext: Uint8Array): Buffer {
-  const cipher = createCipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG });
-  return Buffer.concat([cipher.update(plaintext), cipher.final(), cipher.getAuthTag()]);
-}
-
-/** The plaintext, or undefined when the tag does not verify. */
-export function openChunk(key: Uint8Array, nonce: Uint8Array, sealed: Uint8Array): Buffer | undefined {
-  if (sealed.length < TAG) return undefined;
-  const decipher = createDecipheriv('chacha20-poly1305', key, nonce, { authTagLength: TAG });
-  decipher.setAuthTag(sealed.subarray(sealed.length - TAG));
-  try {
-    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG)), decipher.final()]);
-  } catch {
-    return undefined;
-  }
-}
-
 export function encryptPayload(fileKey: Uint8Array, plaintext: Uint8Array): Buffer {
-  const nonce = randomBytes(16);
-  const key = payloadKey(fileKey, nonce);
+  const nonce = randomBytes(NONCE_LENGTH);
+  const key = streamKey(fileKey, nonce);
   const parts: Buffer[] = [nonce];
-  const count = Math.max(1, Math.ceil(plaintext.length / CHUNK));
-  for (let i = 0; i < count; i++) parts.push(sealChunk(key, chunkNonce(i, i === count - 1), plaintext.subarray(i * CHUNK, (i + 1) * CHUNK)));
+  // The last chunk is full when the plaintext fills whole chunks; it is empty only when the plaintext is.
+  const chunks = Math.max(1, Math.ceil(plaintext.length / CHUNK));
+  for (let i = 0; i < chunks; i++) {
+    parts.push(seal(key, chunkNonce(i, i === chunks - 1), plaintext.subarray(i * CHUNK, (i + 1) * CHUNK)));
+  }
   return Buffer.concat(parts);
 }
 
-export function decryptPayload(fileKey: Uint8Array, payload: Uint8Array): Buffer {
-  const failure = (what: string): EnvsealError => new EnvsealError(Code.AGE_INVALID, `the age payload ${what}`, 'Restore the file from git; it was damaged or edited.');
-  if (payload.length < 16) throw failure('is too short for its nonce');
-  const key = payloadKey(fileKey, payload.subarray(0, 16));
-  const out: Buffer[] = [];
-  let pos = 16;
+export function decryptPayload(fileKey: Uint8Array, payload: Buffer): Buffer {
+  if (payload.length < NONCE_LENGTH) throw invalidAge('header', 'the payload nonce is missing or short');
+  const key = streamKey(fileKey, payload.subarray(0, NONCE_LENGTH));
+  const chunks: Buffer[] = [];
+  let at = NONCE_LENGTH;
   for (let counter = 0; ; counter++) {
-    const chunk = payload.subarray(pos, pos + CHUNK + TAG);
-    pos += chunk.length;
-    const last = pos >= payload.length;
-    const plain = openChunk(key, chunkNonce(counter, last), chunk);
-    if (!plain) throw failure(last ? 'is truncated or its last chunk does not verify' : 'has a chunk that does not verify');
-    if (last && plain.length === 0 && counter > 0) throw failure('ends with an empty chunk');
-    out.push(plain);
-    if (last) return Buffer.concat(out);
+    const rest = payload.length - at;
+    if (rest === 0) throw invalidAge('payload', 'it ends without its final chunk: truncated');
+    const sealed = payload.subarray(at, at + SEALED_CHUNK);
+    at += sealed.length;
+    if (counter > 0 && sealed.length === 16) throw invalidAge('payload', 'an empty final chunk after a full one');
+    // A short chunk can only be the last; a full one is the last when it opens as such.
+    let plaintext = sealed.length < SEALED_CHUNK ? undefined : open(key, chunkNonce(counter, false), sealed);
+    const last = plaintext === undefined;
+    if (last) plaintext = open(key, chunkNonce(counter, true), sealed);
+    if (plaintext === undefined) throw invalidAge('payload', `chunk ${counter + 1} does not authenticate`);
+    chunks.push(plaintext);
+    if (last) {
+      if (at !== payload.length) throw invalidAge('payload', 'data after the final chunk');
+      return Buffer.concat(chunks);
+    }
   }
 }
+
+/** The age file inside an armor, or the file itself when it is not armored. */
+export function dearmor(file: Buffer): Buffer {
+  let at = 0;
+  while (at < file.length && isSpace(file[at]!)) at++;
+  // Anything PEM-like is an armor attempt, and so is an armored file behind other text: say so,
+  // rather than "not an age file".
+  if (file.toString('latin1', at, at + 5) !== '-----') {
+    const begin = file.subarray(0, MAX_ARMOR_WHITESPACE + ARMOR_BEGIN.length).indexOf(ARMOR_BEGIN);
+    if (begin > 0 && file.toString('latin1', 0, INTRO.length) !== INTRO) throw invalidAge('armor', 'text before its BEGIN line');
+    return file;
+  }
+  if (at > MAX_ARMOR_WHITESPACE) throw invalidAge('armor', 'too much whitespace before it');
+  // LF or CRLF line ends; the last line may lack one.
+  const lines = file.toString('latin1', at).split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  if (lines[0] !== ARMOR_BEGIN) throw invalidAge('armor', 'a malformed first line');
+  const parts: Buffer[] = [];
+  let i = 1;
+  for (; ; i++) {
+    const text = lines[i];
+    if (text === undefined) throw invalidAge('armor', 'it ends without its END line');
+    if (text === ARMOR_END) break;
+    const bytes = text.length > 0 && text.length <= COLUMNS ? decodePaddedBase64(text) : undefined;
+    if (!bytes) throw invalidAge('armor', `line ${i + 1} is not 64 columns of canonical base64`);
+    parts.push(bytes);
+    if (bytes.length < BYTES_PER_LINE) {
+      if (lines[++i] !== ARMOR_END) throw invalidAge('armor', 'a short line that is not the last');
+      break;
+    }
+  }
+  const trailing = lines.slice(i + 1).join('\n');
+  if (trailing.length >= MAX_ARMOR_WHITESPACE || ![...trailing].every((c) => isSpace(c.charCodeAt(0)))) throw invalidAge('armor', 'data after its END line');
+  return Buffer.concat(parts);
+}
+
+const isSpace = (byte: number): boolean => byte === 0x20 || (byte >= 0x09 && byte <= 0x0d);

@@ -1,135 +1,151 @@
 /**
- * OpenSSH private key files (`-----BEGIN OPENSSH PRIVATE KEY-----`, PROTOCOL.key in OpenSSH): the
- * public key is in the clear, so a key can be matched to a recipient before any passphrase is asked;
- * the private part is decrypted only on unlock (bcrypt_pbkdf + aes256-ctr, or aes256-gcm). bcrypt-pbkdf
- * is loaded only then. Ed25519 and RSA keys; the others are refused with the reason. Pure.
+ * OpenSSH private key files ("-----BEGIN OPENSSH PRIVATE KEY-----", PROTOCOL.key in OpenSSH's source):
+ * Ed25519 and RSA, unencrypted or protected with a passphrase the way ssh-keygen writes them
+ * (bcrypt_pbkdf, then AES in CTR, CBC or GCM mode).
+ *
+ * The public key sits in the clear in front of the encrypted part, so the key is matched against
+ * recipients before anyone is asked for a passphrase. bcrypt_pbkdf, which Node lacks, comes from npm
+ * `bcrypt-pbkdf`, required only when an encrypted key is unlocked.
  */
-import { createDecipheriv, createHash, createPrivateKey, type KeyObject } from 'node:crypto';
+import { createDecipheriv } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { EnvsealError, Code } from '../errors.js';
-import { WireReader } from './ssh.js';
+import { Code, EnvsealError } from '../errors.js';
+import { decodePaddedBase64 } from './encoding.js';
+import { ed25519IdentityKey, parseSshPublicKey, rsaIdentityKey, type SshPublicKey } from './ssh.js';
+import { WireReader } from './ssh-wire.js';
+import type { IdentityKey } from './types.js';
 
+const BEGIN = '-----BEGIN OPENSSH PRIVATE KEY-----';
+const END = '-----END OPENSSH PRIVATE KEY-----';
 const MAGIC = Buffer.from('openssh-key-v1\0', 'latin1');
-const PEM = /-----BEGIN OPENSSH PRIVATE KEY-----([\s\S]*?)-----END OPENSSH PRIVATE KEY-----/;
+
+/** The ciphers ssh-keygen -Z offers that node:crypto has (not chacha20-poly1305@openssh.com, nor 3DES). */
+const CIPHERS: Readonly<Record<string, { readonly node: string; readonly key: number; readonly iv: number; readonly tag: number }>> = {
+  'aes128-ctr': { node: 'aes-128-ctr', key: 16, iv: 16, tag: 0 },
+  'aes192-ctr': { node: 'aes-192-ctr', key: 24, iv: 16, tag: 0 },
+  'aes256-ctr': { node: 'aes-256-ctr', key: 32, iv: 16, tag: 0 },
+  'aes128-cbc': { node: 'aes-128-cbc', key: 16, iv: 16, tag: 0 },
+  'aes192-cbc': { node: 'aes-192-cbc', key: 24, iv: 16, tag: 0 },
+  'aes256-cbc': { node: 'aes-256-cbc', key: 32, iv: 16, tag: 0 },
+  'aes128-gcm@openssh.com': { node: 'aes-128-gcm', key: 16, iv: 12, tag: 16 },
+  'aes256-gcm@openssh.com': { node: 'aes-256-gcm', key: 32, iv: 12, tag: 16 },
+};
+
+/**
+ * bcrypt rounds beyond this are refused: each costs about 35 ms in JavaScript (ssh-keygen's default
+ * of 16 takes half a second; hardening guides' `-a 100`, 3.5 s). More is hostile or a mistake, and
+ * would hang the caller for minutes.
+ */
+const MAX_ROUNDS = 512;
 
 export interface OpenSshKey {
-  type: 'ssh-ed25519' | 'ssh-rsa';
-  /** The public key's wire form. */
-  wire: Buffer;
-  encrypted: boolean;
-  /** The private key: an Ed25519 seed (32 bytes) or an RSA KeyObject. Throws IDENTITY_PASSPHRASE on a wrong passphrase. */
-  unlock(passphrase?: string): { seed?: Buffer; rsa?: KeyObject };
+  readonly public: SshPublicKey;
+  readonly encrypted: boolean;
+  unlock(passphrase?: string): IdentityKey;
 }
 
-export const isOpenSshPrivateKey = (text: string): boolean => PEM.test(text);
+export const isOpenSshKey = (text: string): boolean => text.includes(BEGIN);
 
 export function parseOpenSshKey(text: string, source: string): OpenSshKey {
-  const bad = (why: string): EnvsealError => new EnvsealError(Code.IDENTITY_INVALID, `${source} is not an OpenSSH private key envseal reads: ${why}`, 'Use an ed25519 or RSA key (ssh-keygen -t ed25519), or an age identity (`envseal identity new`).');
-  const body = PEM.exec(text)?.[1];
-  if (body === undefined) throw bad('no OPENSSH PRIVATE KEY block');
-  const data = Buffer.from(body.replace(/\s+/g, ''), 'base64');
-  if (!data.subarray(0, MAGIC.length).equals(MAGIC)) throw bad('it does not start with openssh-key-v1');
-  let reader: WireReader;
-  let cipher: string;
-  let kdf: string;
-  let kdfOptions: Buffer;
-  let wire: Buffer;
-  let sealed: Buffer;
-  let tail: Buffer;
-  try {
-    reader = new WireReader(data.subarray(MAGIC.length));
-    cipher = reader.string().toString('latin1');
-    kdf = reader.string().toString('latin1');
-    kdfOptions = reader.string();
-    if (reader.uint32() !== 1) throw bad('it holds more than one key');
-    wire = reader.string();
-    sealed = reader.string();
-    tail = reader.rest();
-  } catch (e) {
-    if (e instanceof EnvsealError) throw e;
-    throw bad('it is truncated');
+  const invalid = (why: string, hint = 'Use the key file as ssh-keygen wrote it (~/.ssh/id_ed25519, not the .pub).') =>
+    new EnvsealError(Code.IDENTITY_INVALID, `the identity in ${source} ${why}`, hint);
+  const malformed = () => invalid('is not a well-formed OpenSSH private key');
+  const begin = text.indexOf(BEGIN);
+  const end = text.indexOf(END, begin);
+  const decoded = end < 0 ? undefined : decodePaddedBase64(text.slice(begin + BEGIN.length, end).replace(/\s+/g, ''));
+  if (!decoded || !decoded.subarray(0, MAGIC.length).equals(MAGIC)) throw malformed();
+
+  const file = new WireReader(decoded.subarray(MAGIC.length), malformed);
+  const cipherName = file.name();
+  const kdfName = file.name();
+  const kdfOptions = file.string();
+  if (file.uint32() !== 1) throw invalid('holds more than one key, which OpenSSH itself does not read');
+  const publicKey = parseSshPublicKey(file.string(), undefined, { what: `the identity in ${source}`, invalid: (why) => invalid(why) });
+  const sealed = file.string();
+
+  const encrypted = cipherName !== 'none';
+  const cipher = CIPHERS[cipherName];
+  if (encrypted && !cipher) {
+    const named = /^[a-z0-9@.-]{1,40}$/.test(cipherName) ? ` (${cipherName})` : '';
+    throw invalid(`is encrypted with a cipher envseal cannot read${named}`, 'Re-encrypt it with a cipher node:crypto has: `ssh-keygen -p -Z aes256-ctr -f FILE`.');
   }
-  const type = new WireReader(wire).string().toString('latin1');
-  if (type !== 'ssh-ed25519' && type !== 'ssh-rsa') throw bad(`${type} keys cannot decrypt age files (only ssh-ed25519 and ssh-rsa can)`);
-  if (!['none', 'aes256-ctr', 'aes256-gcm@openssh.com'].includes(cipher)) throw bad(`its cipher ${cipher} is not supported`);
-  const encrypted = cipher !== 'none';
+  const tag = file.rest();
+  if (tag.length !== (cipher?.tag ?? 0) || sealed.length % (cipher ? 16 : 8) !== 0) throw malformed();
+  let salt: Buffer = Buffer.alloc(0);
+  let rounds = 0;
+  if (encrypted) {
+    const options = new WireReader(kdfOptions, malformed);
+    salt = options.string();
+    rounds = options.uint32();
+    options.end();
+    if (kdfName !== 'bcrypt' || salt.length === 0 || rounds === 0) throw malformed();
+    if (rounds > MAX_ROUNDS) throw invalid(`asks for ${rounds} bcrypt rounds, more than the ${MAX_ROUNDS} envseal allows`, 'Re-encrypt it with fewer: `ssh-keygen -p -a 16 -f FILE`.');
+  } else if (kdfName !== 'none' || kdfOptions.length !== 0) {
+    throw malformed();
+  }
+
+  const wrongPassphrase = () =>
+    new EnvsealError(Code.IDENTITY_PASSPHRASE, `the passphrase for the identity in ${source} is wrong`, 'Type the passphrase of that key again (`ssh-keygen -y -f FILE` checks it).');
+
+  const decrypt = (passphrase: string | undefined): Buffer => {
+    if (!cipher) return sealed;
+    if (!passphrase) {
+      throw new EnvsealError(
+        Code.IDENTITY_PASSPHRASE,
+        `the identity in ${source} is protected by a passphrase, and none was given`,
+        'Run the command at a terminal to be asked for it. For CI, use an identity without a passphrase: `envseal grant NAME --new-identity`.',
+      );
+    }
+    const derived = bcryptPbkdf(Buffer.from(passphrase, 'utf8'), salt, rounds, cipher.key + cipher.iv);
+    const decipher = createDecipheriv(cipher.node, derived.subarray(0, cipher.key), derived.subarray(cipher.key));
+    decipher.setAutoPadding(false);
+    if (cipher.tag) (decipher as unknown as { setAuthTag(tag: Buffer): void }).setAuthTag(tag);
+    const plaintext = decipher.update(sealed);
+    try {
+      return Buffer.concat([plaintext, decipher.final()]);
+    } catch {
+      throw wrongPassphrase();
+    }
+  };
+
   return {
-    type,
-    wire,
+    public: publicKey,
     encrypted,
-    unlock(passphrase?: string) {
-      const plain = encrypted ? decryptSection(cipher, kdf, kdfOptions, sealed, tail, passphrase, source) : sealed;
-      return readPrivate(plain, type, source, bad);
+    unlock: (passphrase) => {
+      const plaintext = decrypt(passphrase);
+      const keys = new WireReader(plaintext, malformed);
+      // Two equal random words: the only passphrase check CTR and CBC modes have.
+      if (keys.uint32() !== keys.uint32()) throw encrypted ? wrongPassphrase() : malformed();
+      const mismatch = () => invalid('holds a private key that does not match its public key');
+      if (keys.name() !== publicKey.type) throw mismatch();
+      let identity: IdentityKey;
+      if (publicKey.type === 'ssh-ed25519') {
+        const edwards = keys.string();
+        const secret = keys.string();
+        if (!edwards.equals(publicKey.edwards) || secret.length !== 64 || !secret.subarray(32).equals(edwards)) throw mismatch();
+        identity = ed25519IdentityKey(publicKey, secret.subarray(0, 32), mismatch);
+      } else {
+        const [n, e, d, iqmp, p, q] = [keys.mpint(), keys.mpint(), keys.mpint(), keys.mpint(), keys.mpint(), keys.mpint()];
+        if (!n.equals(publicKey.n) || !e.equals(publicKey.e)) throw mismatch();
+        identity = rsaIdentityKey(publicKey, { d, p, q, iqmp }, mismatch);
+      }
+      keys.string(); // the comment
+      // Padding: 1, 2, 3, … up to the cipher's block size.
+      const padding = keys.rest();
+      if (!padding.every((byte, i) => byte === i + 1)) throw malformed();
+      return identity;
     },
   };
 }
 
-function decryptSection(cipher: string, kdf: string, options: Buffer, sealed: Buffer, tail: Buffer, passphrase: string | undefined, source: string): Buffer {
-  if (passphrase === undefined) throw new EnvsealError(Code.IDENTITY_PASSPHRASE, `${source} is protected by a passphrase`, 'Run the command at a terminal so envseal can ask for it.');
-  if (kdf !== 'bcrypt') throw new EnvsealError(Code.IDENTITY_INVALID, `${source} uses the key derivation ${kdf}, which envseal does not read`, 'Re-save the key with ssh-keygen -p.');
-  const reader = new WireReader(options);
-  const salt = reader.string();
-  const rounds = reader.uint32();
-  const gcm = cipher === 'aes256-gcm@openssh.com';
-  const ivLength = gcm ? 12 : 16;
-  const derived = new Uint8Array(32 + ivLength);
-  // bcrypt-pbkdf is CommonJS and only needed here: it loads when a passphrase-protected key is unlocked.
-  const bcrypt = createRequire(import.meta.url)('bcrypt-pbkdf') as { pbkdf(pass: Uint8Array, passlen: number, salt: Uint8Array, saltlen: number, key: Uint8Array, keylen: number, rounds: number): number };
-  const pass = Buffer.from(passphrase, 'utf8');
-  if (bcrypt.pbkdf(pass, pass.length, salt, salt.length, derived, derived.length, rounds) !== 0) throw new EnvsealError(Code.IDENTITY_INVALID, `${source}: bcrypt_pbkdf failed`, 'Re-save the key with ssh-keygen -p.');
-  const key = derived.subarray(0, 32);
-  const iv = derived.subarray(32);
-  try {
-    if (gcm) {
-      const decipher = createDecipheriv('aes-256-gcm', key, iv);
-      decipher.setAuthTag(tail.subarray(0, 16));
-      return Buffer.concat([decipher.update(sealed), decipher.final()]);
-    }
-    const decipher = createDecipheriv('aes-256-ctr', key, iv);
-    return Buffer.concat([decipher.update(sealed), decipher.final()]);
-  } catch {
-    throw wrongPassphrase(source);
+type BcryptPbkdf = { pbkdf(pass: Uint8Array, passLength: number, salt: Uint8Array, saltLength: number, key: Uint8Array, keyLength: number, rounds: number): number };
+let bcrypt: BcryptPbkdf | undefined;
+
+function bcryptPbkdf(passphrase: Buffer, salt: Buffer, rounds: number, length: number): Buffer {
+  bcrypt ??= createRequire(import.meta.url)('bcrypt-pbkdf') as BcryptPbkdf;
+  const out = Buffer.alloc(length);
+  if (bcrypt.pbkdf(passphrase, passphrase.length, salt, salt.length, out, length, rounds) !== 0) {
+    throw new EnvsealError(Code.INTERNAL, 'bcrypt_pbkdf refused its parameters');
   }
+  return out;
 }
-
-const wrongPassphrase = (source: string): EnvsealError =>
-  new EnvsealError(Code.IDENTITY_PASSPHRASE, `the passphrase for ${source} is wrong`, 'Try again; `ssh-keygen -y -f <key>` checks a passphrase without envseal.');
-
-function readPrivate(plain: Buffer, type: string, source: string, bad: (why: string) => EnvsealError): { seed?: Buffer; rsa?: KeyObject } {
-  const reader = new WireReader(plain);
-  try {
-    // Two equal random check words: after decryption with a wrong passphrase they differ.
-    if (reader.uint32() !== reader.uint32()) throw wrongPassphrase(source);
-    if (reader.string().toString('latin1') !== type) throw bad('its private part does not match its public key');
-    if (type === 'ssh-ed25519') {
-      const publicKey = reader.string();
-      const secret = reader.string();
-      if (secret.length !== 64 || !secret.subarray(32).equals(publicKey)) throw bad('its Ed25519 private key is malformed');
-      return { seed: Buffer.from(secret.subarray(0, 32)) };
-    }
-    const [n, e, d, iqmp, p, q] = [reader.mpint(), reader.mpint(), reader.mpint(), reader.mpint(), reader.mpint(), reader.mpint()];
-    const big = (b: Buffer): bigint => BigInt(`0x${b.toString('hex') || '0'}`);
-    const bytes = (v: bigint): string => {
-      const hex = v.toString(16);
-      return Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex').toString('base64url');
-    };
-    const jwk = {
-      kty: 'RSA',
-      n: n.toString('base64url'),
-      e: e.toString('base64url'),
-      d: d.toString('base64url'),
-      p: p.toString('base64url'),
-      q: q.toString('base64url'),
-      dp: bytes(big(d) % (big(p) - 1n)),
-      dq: bytes(big(d) % (big(q) - 1n)),
-      qi: iqmp.toString('base64url'),
-    };
-    return { rsa: createPrivateKey({ key: jwk, format: 'jwk' }) };
-  } catch (e) {
-    if (e instanceof EnvsealError) throw e;
-    throw bad('its private part is truncated');
-  }
-}
-
-/** The X25519 secret of an Ed25519 seed: the first half of its SHA-512, as in RFC 8032's key expansion. */
-export const ed25519Secret = (seed: Uint8Array): Buffer => createHash('sha512').update(seed).digest().subarray(0, 32);

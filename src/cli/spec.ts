@@ -191,9 +191,13 @@ export const COMMANDS: readonly CommandSpec[] = [
       identity: identityOption,
       'trust-new-key': trustNewKeyOption,
       json: { type: 'boolean', describe: 'Machine-readable output', default: false },
+      diff: { type: 'string', describe: 'Say who gained or lost access since this git revision (for review)' },
+      base: { type: 'string', describe: 'With verify: also check that a key changed since this revision is linked to the old one' },
     },
     examples: [
       ['envseal recipients', 'Who has access, granted by whom and when'],
+      ['envseal recipients --diff origin/main', 'In a pull request: + mallory ssh-ed25519 SHA256:… granted by bob'],
+      ['envseal recipients verify --base origin/main', 'In CI: lines verify, and any new key links to the old one'],
       ['envseal recipients verify --env production', 'In CI: fail on a forged or stale line'],
     ],
     load: async () => (await import('./commands/recipients.js')).recipients,

@@ -25,7 +25,7 @@ export function checkContinuity(request: ContinuityRequest, opened: OpenedFile, 
   const known = knownFingerprints(request.env, request.file);
   const key = ring.keys[opened.keyIndex]!;
   if (known?.has(key.fingerprint)) return;
-  if (!known || linked(opened, ring, known) || request.trustNewKey) {
+  if (!known || linkedFrom(opened, ring, known) || request.trustNewKey) {
     rememberKey(request.env, request.file, key.fingerprint);
     return;
   }
@@ -37,7 +37,7 @@ export function checkContinuity(request: ContinuityRequest, opened: OpenedFile, 
 }
 
 /** A rotated entry to the file's key from a known key, with a link that key verifies. */
-function linked(opened: OpenedFile, ring: KeyRing, known: ReadonlySet<string>): boolean {
+export function linkedFrom(opened: OpenedFile, ring: KeyRing, known: ReadonlySet<string>): boolean {
   return opened.history.some((entry) => {
     if (entry.event !== 'rotated' || entry.key !== opened.fingerprint || !entry.previousKey || !entry.link || !known.has(entry.previousKey)) return false;
     const previous = ring.keys.find((k) => k.fingerprint === entry.previousKey);

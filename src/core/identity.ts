@@ -5,7 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { generateIdentity, parseIdentity, parseRecipient } from '../age/index.js';
+import { generateIdentity, parseIdentities, parseRecipient } from '../age/index.js';
 import { EnvsealError, Code } from '../errors.js';
 import { PRIVATE_MODE, createFileExclusive, displayPath, exists } from '../io/files.js';
 import { type IdentityLookup, defaultIdentityFile, identityCandidates, identitySources } from '../keys/identity-sources.js';
@@ -36,9 +36,10 @@ export function whoami(request: IdentityLookup & { file: string }): WhoamiResult
   const identities: IdentitySeen[] = [];
   for (const candidate of identityCandidates(request)) {
     try {
-      const { recipient } = parseIdentity(candidate.text, candidate.source);
-      const grant = state?.grants.find((g) => !g.revoked && g.recipient.text === recipient.text);
-      identities.push({ source: candidate.source, recipient: recipient.text, fingerprint: recipient.fingerprint, ...(grant ? { grantedAs: grant.line.name } : {}) });
+      for (const { recipient } of parseIdentities(candidate.text, candidate.source)) {
+        const grant = state?.grants.find((g) => !g.revoked && g.recipient.text === recipient.text);
+        identities.push({ source: candidate.source, recipient: recipient.text, fingerprint: recipient.fingerprint, ...(grant ? { grantedAs: grant.line.name } : {}) });
+      }
     } catch {
       identities.push({ source: candidate.source });
     }

@@ -148,3 +148,27 @@ export function liveGrant(state: RecipientsState, name: string): { fingerprint: 
   }
   return { fingerprint: grant.recipient.fingerprint };
 }
+
+export interface RecipientsChange {
+  change: '+' | '-' | 'revoked';
+  name: string;
+  detail: string;
+}
+
+/** What changed in the recipients file since `rev`, for a reviewer: one line per grant added, removed or revoked. */
+export function diffRecipients(state: RecipientsState, before: RecipientsState | undefined): RecipientsChange[] {
+  const key = (g: { line: { name: string }; recipient: Recipient }): string => `${g.line.name} ${g.recipient.fingerprint}`;
+  const old = new Map((before?.grants ?? []).filter((g) => !g.revoked).map((g) => [key(g), g]));
+  const now = new Map(state.grants.filter((g) => !g.revoked).map((g) => [key(g), g]));
+  const changes: RecipientsChange[] = [];
+  for (const [k, g] of now) {
+    if (!old.has(k)) changes.push({ change: '+', name: g.line.name, detail: `${g.recipient.type} ${g.recipient.fingerprint} granted ${g.line.granted.slice(0, 10)}${g.line.by ? ` by ${g.line.by}` : ''}` });
+  }
+  const revokedNow = new Set(state.tombstones.map((t) => `${t.name} ${t.fingerprint}`));
+  for (const [k, g] of old) {
+    if (now.has(k)) continue;
+    const tombstone = state.tombstones.find((t) => `${t.name} ${t.fingerprint}` === k);
+    changes.push(revokedNow.has(k) ? { change: 'revoked', name: g.line.name, detail: `${tombstone!.date.slice(0, 10)}${tombstone!.by ? ` by ${tombstone!.by}` : ''}${tombstone!.reason ? ` (${tombstone!.reason})` : ''}` } : { change: '-', name: g.line.name, detail: `${g.recipient.type} ${g.recipient.fingerprint} removed without a tombstone` });
+  }
+  return changes;
+}

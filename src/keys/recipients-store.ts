@@ -6,7 +6,7 @@
  * recipient gets the new key (with the old one as previous), each line signed under the new key.
  */
 import * as path from 'node:path';
-import { type Identity, type IdentityFile, type Recipient, decryptWith, encryptTo, parseIdentity, parseRecipient } from '../age/index.js';
+import { type Identity, type IdentityFile, type Recipient, decryptWith, encryptTo, parseIdentities, parseRecipient } from '../age/index.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import { recipientsFileName } from '../env-files.js';
 import { EnvsealError, Code } from '../errors.js';
@@ -50,9 +50,9 @@ export interface RecipientsState {
   unreadable: GrantLine[];
 }
 
-export function readRecipients(file: string): RecipientsState {
+export function readRecipients(file: string, text = readText(file).text): RecipientsState {
   const label = displayPath(file);
-  const parsed = parseRecipients(readText(file).text, label);
+  const parsed = parseRecipients(text, label);
   const tombstones = parsed.lines.filter((l): l is RevokedLine => l.kind === 'revoked');
   const grants: Grant[] = [];
   const unreadable: GrantLine[] = [];
@@ -83,18 +83,20 @@ export function unwrapRecipients(state: RecipientsState, lookup: RecipientsLooku
   const live = state.grants.filter((g) => !g.revoked);
   const tried: string[] = [];
   for (const candidate of identityCandidates(lookup)) {
-    let identityFile: IdentityFile;
+    let identityFiles: IdentityFile[];
     try {
-      identityFile = parseIdentity(candidate.text, candidate.source);
+      identityFiles = parseIdentities(candidate.text, candidate.source);
     } catch {
       tried.push(`${candidate.source} (not an identity envseal reads)`);
       continue;
     }
-    tried.push(`${candidate.source} (${identityFile.recipient.fingerprint})`);
-    const grant = live.find((g) => g.recipient.text === identityFile.recipient.text);
-    if (!grant) continue;
-    const identity = unlock(identityFile, candidate.source, lookup);
-    return { ring: ringFrom(state, grant, identity, candidate.source), as: grant, identitySource: candidate.source };
+    for (const identityFile of identityFiles) {
+      tried.push(`${candidate.source} (${identityFile.recipient.fingerprint})`);
+      const grant = live.find((g) => g.recipient.text === identityFile.recipient.text);
+      if (!grant) continue;
+      const identity = unlock(identityFile, candidate.source, lookup);
+      return { ring: ringFrom(state, grant, identity, candidate.source), as: grant, identitySource: candidate.source };
+    }
   }
   throw noMatch(state, lookup, tried);
 }

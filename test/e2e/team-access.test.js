@@ -133,6 +133,9 @@ access('two concurrent grants on two branches merge by union; both new teammates
   git(bobs, 'commit', '-qam', 'grant dave');
   git(bobs, 'pull', '-q', '--no-rebase', '--no-edit');
   for (const who of [carol, dave, alice, bob]) assert.is(secretOf(bobs, who).stdout.trim(), SECRET, who.name);
+  const diff = ok(run(['recipients', '--diff', 'origin/main~1'], { cwd: bobs, env: bob.env })).stdout;
+  assert.match(diff, /^\+ carol ssh-ed25519 SHA256:\S+ granted \d{4}-\d\d-\d\d by .+$/m);
+  assert.match(diff, /^\+ dave ssh-ed25519 /m);
   ok(run(['recipients', 'verify'], { cwd: bobs, env: bob.env }));
 });
 
@@ -197,7 +200,12 @@ access('key continuity: a key swapped in by a pusher who never held the old one 
   git(mallory, 'add', '-A');
   git(mallory, 'commit', '-qm', 'routine rotation');
   git(mallory, 'push', '-q', 'origin', 'main');
+  const before = git(bobs, 'rev-parse', 'HEAD').trim();
   git(bobs, 'pull', '-q');
+  // CI's check: every line verifies (mallory holds her key), but the key does not link to the old one.
+  const verify = run(['recipients', 'verify', '--base', before], { cwd: bobs, env: bob.env });
+  assert.is(verify.code, 1, verify.output);
+  assert.match(verify.stderr, /no link in its history/);
   const refused = secretOf(bobs, bob);
   assert.is(refused.code, 4, refused.output);
   assert.match(refused.stderr, /not opened it with before/);

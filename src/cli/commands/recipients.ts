@@ -1,9 +1,16 @@
-import { type RecipientInfo, listRecipients, recipientsFileFor } from '../../core/recipients.js';
+import * as path from 'node:path';
+import { linkedFrom } from '../../core/continuity.js';
+import { type RecipientInfo, diffRecipients, listRecipients, recipientsFileFor } from '../../core/recipients.js';
+import { openSealed, parseSealedStructure } from '../../format/sealed.js';
+import { workTreeRoot } from '../../git/run.js';
+import { commitBlob } from '../../git/sources.js';
+import type { KeyRing } from '../../keys/key-ring.js';
 import { EnvsealError, ExitCode, Code } from '../../errors.js';
-import { displayPath, exists } from '../../io/files.js';
-import { readRecipients } from '../../keys/recipients-store.js';
+import { displayPath, exists, readText } from '../../io/files.js';
+import { type RecipientsState, readRecipients } from '../../keys/recipients-store.js';
 import { resolveKeyRing, tryResolveKeyRing } from '../../keys/key-sources.js';
-import type { Handler } from '../handler.js';
+import type { Args, Handler } from '../handler.js';
+import type { Context } from '../context.js';
 import { decryptPaths, keyOptions } from '../paths.js';
 import { table } from '../render.js';
 
@@ -18,6 +25,7 @@ export const recipients: Handler = async (args, context) => {
     return action === 'verify' ? ExitCode.findings : ExitCode.ok;
   }
   const state = readRecipients(file);
+  if (typeof args.diff === 'string' && args.diff !== '') return printDiff(state, atRevision(file, args.diff, (text) => readRecipients(file, text)), args, context);
   const lookup = { ...options, envFile: input };
   // verify cannot vouch for MACs without the key: no key is a key error, as for status --check.
   const ring = action === 'verify' ? resolveKeyRing(lookup) : tryResolveKeyRing(lookup);
@@ -29,6 +37,13 @@ export const recipients: Handler = async (args, context) => {
     context.out(table(['NAME', 'TYPE', 'FINGERPRINT', 'GRANTED', 'BY', 'STATUS'], infos.map(row)));
     for (const problem of problems) context.warn(`${displayPath(file)}: ${problem}`);
     for (const info of bad) context.warn(`${info.name}: ${STATUS_HELP[info.status]}`);
+  }
+  if (action === 'verify' && typeof args.base === 'string' && args.base !== '') {
+    const problem = continuityProblem(input, args.base, ring!);
+    if (problem) {
+      context.warn(problem);
+      return ExitCode.findings;
+    }
   }
   if (action === 'verify') return bad.length > 0 || problems.length > 0 ? ExitCode.findings : ExitCode.ok;
   return ExitCode.ok;
@@ -43,4 +58,36 @@ const STATUS_HELP: Partial<Record<RecipientInfo['status'], string>> = {
 function row(info: RecipientInfo): string[] {
   const status = info.status === 'revoked' && info.revoked ? `revoked ${info.revoked.date.slice(0, 10)}${info.revoked.reason ? ` (${info.revoked.reason})` : ''}` : info.status;
   return [info.name, info.type, info.fingerprint ?? '', info.granted?.slice(0, 10) ?? '', info.by ?? '', status];
+}
+
+/** `file` as it was at `rev` (undefined when it did not exist there), parsed by `read`. */
+function atRevision<T>(file: string, rev: string, read: (text: string) => T): T | undefined {
+  const root = workTreeRoot(path.dirname(file));
+  try {
+    return read(commitBlob(root, rev, path.relative(root, file).split(path.sep).join('/')).toString('utf8'));
+  } catch (e) {
+    if (e instanceof EnvsealError && e.code === Code.GIT) return undefined;
+    throw e;
+  }
+}
+
+function printDiff(state: RecipientsState, before: RecipientsState | undefined, args: Args, context: Context): number {
+  const changes = diffRecipients(state, before);
+  if (args.json) context.out(JSON.stringify(changes, null, 2));
+  else if (changes.length === 0) context.info(`No change to who has access since ${String(args.diff)}.`);
+  else for (const c of changes) context.out(`${c.change} ${c.name} ${c.detail}`);
+  return ExitCode.ok;
+}
+
+/**
+ * For CI: the sealed file's key at `base` and now; a different key must be linked to the old one by
+ * the history (core/continuity.ts), or whoever made it may never have held the key.
+ */
+function continuityProblem(sealed: string, base: string, ring: KeyRing): string | undefined {
+  const before = atRevision(sealed, base, (text) => parseSealedStructure(text, `${displayPath(sealed)} at ${base}`).fingerprint);
+  if (!before) return undefined;
+  // Opened without core/open.ts's continuity check, which would record the key as known.
+  const opened = openSealed(readText(sealed).text, ring, displayPath(sealed));
+  if (opened.fingerprint === before || linkedFrom(opened, ring, new Set([before]))) return undefined;
+  return `${displayPath(sealed)} was sealed with key ${before} at ${base} and is sealed with ${opened.fingerprint} now, with no link in its history proving that whoever made the new key held the old one`;
 }
