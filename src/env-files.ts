@@ -29,6 +29,11 @@ export function keyFileName(envName?: string): string {
   return `${plainFileName(envName)}.key`;
 }
 
+/** `.env.recipients` / `.env.<env>.recipients`: the master key wrapped to each teammate (committed). */
+export function recipientsFileName(envName?: string): string {
+  return `${plainFileName(envName)}.recipients`;
+}
+
 /** `.env.production.encrypted` → production; `.env.encrypted` → undefined. */
 export function envNameOf(sealedFile: string): string | undefined {
   return /^\.env\.(.+)\.encrypted$/.exec(path.basename(sealedFile))?.[1];

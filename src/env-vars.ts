@@ -6,6 +6,10 @@
  *   ENVSEAL_MASTER_KEY_<ENV>, ENVSEAL_MASTER_KEY, SECRETS_MASTER_KEY   the master key (keys/key-sources.ts)
  *   ENVSEAL_MASTER_KEY_PREVIOUS      previous keys, comma- or space-separated
  *   ENVSEAL_KEY_COMMAND              a shell command that prints the key file text
+ *   ENVSEAL_KEY_COMMAND_TIMEOUT      seconds the key (or identity) command may take (default 120)
+ *   ENVSEAL_IDENTITY_<ENV>, ENVSEAL_IDENTITY   an identity's text (keys/identity-sources.ts)
+ *   ENVSEAL_IDENTITY_FILE, ENVSEAL_IDENTITY_COMMAND   an identity file, a command printing one
+ *   XDG_CONFIG_HOME, HOME            where $XDG_CONFIG_HOME/envseal/identity and ~/.ssh keys are
  *   ENVSEAL_NOW                      a fixed clock (ISO 8601), for tests of time-dependent behaviour
  *   ENVSEAL_DEBUG                    unexpected errors print their stack (it may quote input)
  *   ENVSEAL_CONFIG_PATH, _ENV, _OVERRIDE, _QUIET   the preload entry's options (config.ts)
@@ -27,9 +31,9 @@ export function keyVariableNames(envName?: string): string[] {
   return [...specific, 'ENVSEAL_MASTER_KEY', 'SECRETS_MASTER_KEY'];
 }
 
-/** Whether a variable holds a master key or the command that prints one: a child process never needs it. */
+/** Whether a variable holds a master key or an identity, or the way to one: a child process never needs it. */
 export function isKeyVariable(name: string): boolean {
-  return name.startsWith(KEY_VARIABLE_PREFIX) || name === KEY_COMMAND_VARIABLE || keyVariableNames().includes(name);
+  return name.startsWith(KEY_VARIABLE_PREFIX) || name === KEY_COMMAND_VARIABLE || keyVariableNames().includes(name) || name.startsWith('ENVSEAL_IDENTITY');
 }
 
 const present = (value: string | undefined): string | undefined => (value !== undefined && value.trim() !== '' ? value : undefined);
@@ -44,6 +48,36 @@ export function keyFromVariables(env: Env, envName?: string): { variable: string
 }
 
 export const keyCommand = (env: Env): string | undefined => present(env[KEY_COMMAND_VARIABLE]);
+
+export const IDENTITY_FILE_VARIABLE = 'ENVSEAL_IDENTITY_FILE';
+export const IDENTITY_COMMAND_VARIABLE = 'ENVSEAL_IDENTITY_COMMAND';
+
+/** Variables that may hold an identity's text, in the order they are tried. */
+export function identityVariableNames(envName?: string): string[] {
+  const specific = envName ? [`ENVSEAL_IDENTITY_${envName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`] : [];
+  return [...specific, 'ENVSEAL_IDENTITY'];
+}
+
+export const identityFileVariable = (env: Env): string | undefined => present(env[IDENTITY_FILE_VARIABLE]);
+export const identityCommand = (env: Env): string | undefined => present(env[IDENTITY_COMMAND_VARIABLE]);
+
+/** $XDG_CONFIG_HOME, else ~/.config; undefined without a home. */
+export function configHome(env: Env): string | undefined {
+  const xdg = present(env.XDG_CONFIG_HOME);
+  if (xdg) return xdg;
+  const home = present(env.HOME);
+  return home ? `${home}/.config` : undefined;
+}
+
+export const homeDir = (env: Env): string | undefined => present(env.HOME);
+
+export const KEY_COMMAND_TIMEOUT_VARIABLE = 'ENVSEAL_KEY_COMMAND_TIMEOUT';
+
+/** ENVSEAL_KEY_COMMAND_TIMEOUT in milliseconds (it bounds the identity command too); 120 s when unset or not a positive number. */
+export function keyCommandTimeoutMs(env: Env): number {
+  const seconds = Number(present(env[KEY_COMMAND_TIMEOUT_VARIABLE]));
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : 120_000;
+}
 
 /** ENVSEAL_MASTER_KEY_PREVIOUS split into its entries. */
 export function previousKeyEntries(env: Env): string[] {

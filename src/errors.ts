@@ -14,6 +14,7 @@ export const ExitCode = {
   integrity: 4,
   io: 5,
   internal: 70,
+  interrupted: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
@@ -27,11 +28,12 @@ export const EXIT_CODE_MEANINGS: Readonly<Record<ExitCodeValue, readonly [short:
   4: ['integrity: tampered, corrupt, not sealed', 'Integrity: tampered, truncated or corrupt sealed file, not a sealed file (also an `encrypt` output it will not replace without `--force`), input that is not UTF-8 / not a valid `.env`, or an invalid `.envseal.json`'],
   5: ['I/O', 'I/O: missing or unreadable input, unwritable output, a directory where a file should be, disk full'],
   70: ['a bug in envseal', 'A bug in envseal (details with `ENVSEAL_DEBUG=1`)'],
+  130: ['interrupted (Ctrl-C)', 'Interrupted: Ctrl-C at a prompt (128 + SIGINT, as shells report it); nothing was changed'],
 };
 
 type ErrorSpec = readonly [exit: ExitCodeValue, meaning: string];
 
-const { findings, usage, key, integrity, io, internal } = ExitCode;
+const { findings, usage, key, integrity, io, internal, interrupted } = ExitCode;
 
 export const ERRORS = {
   // Usage: what was asked cannot be done as asked.
@@ -43,7 +45,11 @@ export const ERRORS = {
   USAGE_RUN: [usage, '`run` was given no command'],
   USAGE_TEST: [usage, 'a test-only setting names no rotation step'],
   USAGE_VALUE_ON_ARGV: [usage, 'a value was given on the command line, where other users can see it'],
-  ABORTED: [usage, 'cancelled at a prompt'],
+  RECIPIENT_UNSUPPORTED: [usage, 'a public key of a type envseal cannot wrap to (sk-*, ECDSA, post-quantum, short RSA)'],
+  RECIPIENT_INVALID: [usage, 'a public key that cannot be parsed'],
+  RECIPIENT_EXISTS: [usage, 'a recipient of that name is already granted'],
+  RECIPIENT_MISSING: [usage, 'no recipient of that name'],
+  ABORTED: [usage, 'cancelled at a prompt (end of input, or no answer)'],
   SIGNALLED: [usage, 'envseal was stopped by a signal'],
   FILE_EXISTS: [usage, 'a file that must be new already exists'],
   OUTPUT_EXISTS: [usage, 'the plaintext output exists and differs; not overwritten without --force'],
@@ -75,6 +81,9 @@ export const ERRORS = {
   KEY_FILE_TYPE: [key, 'a key file that is not a regular file'],
   KEY_FILE_PERMISSIONS: [key, 'a key file other users can read'],
   FERNET_KEY: [key, 'an invalid Fernet key'],
+  IDENTITY_INVALID: [key, 'an identity (age or OpenSSH private key) that cannot be read'],
+  IDENTITY_PASSPHRASE: [key, 'a passphrase-protected identity with no terminal to ask at, or the wrong passphrase'],
+  IDENTITY_NO_MATCH: [key, 'no identity found matches a recipient of the recipients file'],
   // Integrity.
   NOT_SEALED: [integrity, 'not an envseal sealed file'],
   SEALED_VERSION: [integrity, 'a sealed format version this envseal does not read'],
@@ -83,6 +92,9 @@ export const ERRORS = {
   SEALED_CORRUPT: [integrity, 'a sealed file whose MAC holds but whose content does not decrypt or parse'],
   SEALED_PLAINTEXT: [integrity, 'a value in a sealed file that is not sealed'],
   SEALED_CONFLICT: [integrity, 'a sealed file holding git conflict markers (merged without envseal\'s driver)'],
+  AGE_INVALID: [integrity, 'an age file that is malformed or whose header MAC does not match'],
+  RECIPIENTS_INVALID: [integrity, 'a recipients file line that is malformed or whose MAC does not verify'],
+  KEY_CONTINUITY: [integrity, 'a master key replaced by someone with no proof of holding the previous one'],
   SEALED_LEGACY: [integrity, 'a whole-file Fernet token where a sealed file should be (opened only with --legacy)'],
   OUTPUT_UNSAFE: [integrity, 'the output is not a sealed file envseal may replace without --force'],
   ENV_SYNTAX: [integrity, 'a line that is not NAME=value, a comment or blank'],
@@ -105,6 +117,8 @@ export const ERRORS = {
   FILE_MISSING: [io, 'a file that does not exist'],
   DIR_MISSING: [io, 'a directory that does not exist'],
   IS_DIRECTORY: [io, 'a directory where a file should be'],
+  NOT_REGULAR_FILE: [io, 'a FIFO, device or socket where a file should be'],
+  LOCK_INVALID: [io, 'a lock path that is not a lock file envseal made (a symlink, directory or FIFO)'],
   NOT_DIRECTORY: [io, 'a file where a directory should be'],
   PERMISSION: [io, 'permission denied'],
   DISK_FULL: [io, 'the disk is full'],
@@ -114,6 +128,7 @@ export const ERRORS = {
   GIT: [io, 'a git command failed'],
   GIT_MISSING: [io, 'git is not installed or not on PATH'],
   INTERNAL: [internal, 'a bug in envseal'],
+  INTERRUPTED: [interrupted, 'Ctrl-C at a prompt'],
 } as const satisfies Record<string, ErrorSpec>;
 
 type ErrorName = keyof typeof ERRORS;

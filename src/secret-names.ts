@@ -47,17 +47,26 @@ const WEAK_WORDS = new Set(['key', 'keys', 'token', 'tokens', 'auth', 'authoriza
 /** A name mentioning one of these holds something public (publishable keys, public keys). */
 const PUBLIC_WORDS = new Set(['public', 'publishable', 'pub', 'pubkey']);
 
+/**
+ * Last words of a number about a secret: how long it lives, how often it may be tried, how big it is
+ * (TOKEN_TTL_SECONDS=3600, JWT_RESET_PASSWORD_EXPIRATION_MINUTES=10, PASSWORD_MIN_LENGTH=12).
+ */
+const QUANTITY_WORDS = [
+  'ttl', 'timeout', 'expiry', 'expires', 'expiration', 'lifetime', 'age', 'duration', 'interval', 'window', 'delay',
+  'ms', 'millis', 'milliseconds', 'sec', 'secs', 'seconds', 'mins', 'minutes', 'hours', 'days', 'weeks', 'months', 'years',
+  'length', 'len', 'size', 'count', 'max', 'min', 'limit', 'threshold', 'attempts', 'retries', 'rounds', 'cost', 'bits',
+];
+
 /** A name ending in one of these holds something about a secret, not the secret (API_KEY_ID, TOKEN_URL, PASSWORD_MIN_LENGTH). */
 const DESCRIPTIVE_LAST_WORDS = new Set([
-  'id', 'ids', 'name', 'names', 'file', 'files', 'path', 'paths', 'dir', 'url', 'uri', 'urls', 'endpoint', 'host', 'domain',
-  'header', 'prefix', 'suffix', 'field', 'env', 'var', 'type', 'types', 'kind', 'format', 'length', 'len', 'size', 'count',
-  'version', 'mode', 'alg', 'algorithm', 'region', 'ref', 'hint', 'label', 'enabled', 'required', 'hash', 'digest',
-  'checksum', 'fingerprint', 'ttl', 'timeout', 'expiry', 'expires', 'expiration', 'lifetime', 'age', 'days', 'hours',
-  'minutes', 'seconds', 'max', 'min', 'limit', 'attempts', 'retries', 'rounds', 'policy', 'provider', 'store', 'schema',
-  'pattern', 'regex', 'example', 'placeholder', 'description', 'title', 'question', 'location', 'arn', 'method', 'scheme',
-  'style', 'class', 'index', 'column', 'strength', 'rotation', 'reset', 'changed', 'updated', 'created', 'usage', 'user',
-  'username', 'login', 'email', 'owner', 'status', 'state', 'valid', 'exists', 'set', 'list', 'map', 'flag', 'tag', 'node',
-  'sha', 'md', 'etag', 'revision', 'rev', 'commit', 'mac', 'signature', 'sig',
+  'id', 'ids', 'name', 'names', 'file', 'files', 'path', 'paths', 'dir', 'url', 'uri', 'urls', 'endpoint', 'host',
+  'domain', 'header', 'prefix', 'suffix', 'field', 'env', 'var', 'type', 'types', 'kind', 'format', 'version', 'mode',
+  'alg', 'algorithm', 'region', 'ref', 'hint', 'label', 'enabled', 'required', 'hash', 'digest', 'checksum',
+  'fingerprint', 'policy', 'provider', 'store', 'schema', 'pattern', 'regex', 'example', 'placeholder', 'description',
+  'title', 'question', 'location', 'arn', 'method', 'scheme', 'style', 'class', 'index', 'column', 'strength',
+  'rotation', 'reset', 'changed', 'updated', 'created', 'usage', 'user', 'username', 'login', 'email', 'owner',
+  'status', 'state', 'valid', 'exists', 'set', 'list', 'map', 'flag', 'tag', 'node', 'sha', 'md', 'etag', 'revision',
+  'rev', 'commit', 'mac', 'signature', 'sig', ...QUANTITY_WORDS,
 ]);
 
 /** A key or token name with one of these says what kind of credential it is (DD_APP_KEY, ALGOLIA_ADMIN_KEY, license_key). */
@@ -130,8 +139,7 @@ const MASKED_WORDS = new Set([
  * holds `Bearer <token>` itself.
  */
 const MASK_DESCRIPTIVE_WORDS = new Set([
-  'timeout', 'ttl', 'expiry', 'expires', 'expiration', 'lifetime', 'age', 'length', 'len', 'size',
-  'count', 'limit', 'min', 'max', 'enabled', 'disabled', 'enable', 'disable', 'required', 'file',
+  ...QUANTITY_WORDS, 'enabled', 'disabled', 'enable', 'disable', 'required', 'file',
   'path', 'dir', 'host', 'port', 'name', 'type', 'algorithm', 'alg', 'domain', 'samesite',
   'secure', 'httponly', 'prefix', 'version', 'mode', 'provider', 'strategy', 'format',
 ]);

@@ -63,7 +63,8 @@ const FORBIDDEN = [
   ['io/', ['cli/', 'guard/', 'core/', 'keys/', 'git/', 'detect/', 'mask/']],
   // Pure layers: no files, no git, no processes (the key ring is a pure value).
   ['format/', ['cli/', 'guard/', 'core/', 'git/', 'io/', 'keys/key-sources', 'keys/key-store']],
-  ['crypto/', ['cli/', 'guard/', 'core/', 'git/', 'io/', 'keys/', 'format/', 'detect/', 'mask/']],
+  ['crypto/', ['cli/', 'guard/', 'core/', 'git/', 'io/', 'keys/', 'format/', 'detect/', 'mask/', 'age/']],
+  ['age/', ['cli/', 'guard/', 'core/', 'git/', 'io/', 'keys/', 'format/', 'detect/', 'mask/', 'crypto/']],
   ['detect/', ['cli/', 'guard/', 'core/', 'git/', 'io/', 'keys/', 'format/', 'mask/']],
   ['mask/', ['cli/', 'guard/', 'core/', 'git/', 'io/', 'keys/', 'format/']],
 ];
@@ -105,10 +106,9 @@ test('git is started only from src/git/run.ts', () => {
     if (/spawn(?:Sync)?\(\s*['"`]git['"`]/.test(source) || /\bsimple-?git\b/i.test(code(file))) offenders.push(rel(file));
   }
   assert.equal(offenders, []);
-  // Processes other than git are started by the child runner, the editor, the key command, the hook
-  // probe of `hooks status` and git/run.ts only.
+  // Processes other than git are started by the child runner, the editor, the key command and git/run.ts only.
   const spawning = FILES.filter((file) => /node:child_process/.test(text.get(file))).map(rel).sort();
-  assert.equal(spawning, ['core/edit.ts', 'core/run.ts', 'git/run.ts', 'guard/probe.ts', 'keys/key-sources.ts'].map((p) => p.split('/').join(path.sep)));
+  assert.equal(spawning, ['core/edit.ts', 'core/run.ts', 'git/run.ts', 'guard/probe.ts', 'keys/source-command.ts'].map((p) => p.split('/').join(path.sep)));
 });
 
 test('no EnvsealError is built from a string-literal code', () => {

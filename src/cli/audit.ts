@@ -17,11 +17,15 @@ export async function audited<T extends { fingerprint?: string }>(
   const record = { op, file, ...(reason ? { reason } : {}) };
   try {
     const result = await action();
-    appendAudit(path.dirname(file), { ...record, outcome: 'ok', ...(result.fingerprint ? { key: result.fingerprint } : {}) }, context.now);
+    warnIf(context, appendAudit(path.dirname(file), { ...record, outcome: 'ok', ...(result.fingerprint ? { key: result.fingerprint } : {}) }, context.now));
     return result;
   } catch (error) {
     const code = error instanceof EnvsealError ? error.code : Code.INTERNAL;
-    appendAudit(path.dirname(file), { ...record, outcome: 'error', code }, context.now);
+    warnIf(context, appendAudit(path.dirname(file), { ...record, outcome: 'error', code }, context.now));
     throw error;
   }
+}
+
+function warnIf(context: Context, warning: string | undefined): void {
+  if (warning) context.warn(`${warning}. Remove it if you did not make it: a committed link can point anywhere.`);
 }

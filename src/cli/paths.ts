@@ -1,17 +1,26 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { EnvsealError, Code } from '../errors.js';
 import { SEALED_SUFFIX, plainFileName, plainNameFor, sealedFileName } from '../env-files.js';
 import type { KeyOptions } from '../core/open.js';
 import type { Args } from './handler.js';
 import type { Context } from './context.js';
+import { askPassphrase } from './passphrase.js';
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' && value !== '' ? value : undefined);
 
 export function keyOptions(args: Args, context: Context): KeyOptions {
   const envName = str(args.env);
   const keyFile = str(args.keyFile);
-  if (args.keyFile === '') throw new EnvsealError(Code.USAGE, '--key-file needs a path', 'For example: --key-file .env.production.key');
-  return { env: context.env, ...(envName ? { envName } : {}), ...(keyFile ? { keyFile: path.resolve(context.cwd, keyFile) } : {}) };
+  const identity = str(args.identity);
+  return {
+    env: context.env,
+    ...(envName ? { envName } : {}),
+    ...(keyFile ? { keyFile: path.resolve(context.cwd, keyFile) } : {}),
+    ...(identity ? { identityFile: path.resolve(context.cwd, expandHome(identity, context.env)) } : {}),
+    // A passphrase is asked only where someone can answer; hooks never call this.
+    ...(context.interactive ? { askPassphrase } : {}),
+  };
 }
 
 /** encrypt: --in (default .env / .env.<env>) → --out (default <in>.encrypted). */
@@ -24,4 +33,20 @@ export function encryptPaths(args: Args, context: Context): { input: string; out
 export function decryptPaths(args: Args, context: Context): { input: string; output: string } {
   const input = path.resolve(context.cwd, str(args.in) ?? sealedFileName(str(args.env)));
   return { input, output: path.resolve(context.cwd, str(args.out) ?? plainNameFor(input)) };
+}
+
+/** Where `edit` makes its private workspace: $XDG_RUNTIME_DIR, a per-user tmpfs, so plaintext never reaches a disk. */
+export function editTempRoot(context: Context): string {
+  const runtime = context.env.XDG_RUNTIME_DIR;
+  try {
+    if (runtime && fs.statSync(runtime).isDirectory()) return runtime;
+  } catch {
+    // not there: fall back to the system temp directory
+  }
+  return os.tmpdir();
+}
+
+/** `~/x` as a shell would expand it, for a path passed quoted. */
+function expandHome(file: string, env: NodeJS.ProcessEnv): string {
+  return file.startsWith('~/') && env.HOME ? path.join(env.HOME, file.slice(2)) : file;
 }

@@ -11,12 +11,23 @@ import type { Args } from './handler.js';
 import { runCommand } from './run-command.js';
 import { COMMANDS, type CommandSpec } from './spec.js';
 
-function commandString(spec: CommandSpec, depth: number): string {
-  const positionals = (spec.positionals ?? []).map((p) => {
-    const name = p.variadic ? `${p.name}..` : p.name;
-    return p.required ? `<${name}>` : `[${name}]`;
-  });
+/** `set <name> [value..]`; with `visibleOnly`, without the positionals that exist only to be refused. */
+function commandString(spec: CommandSpec, depth: number, visibleOnly = false): string {
+  const positionals = (spec.positionals ?? [])
+    .filter((p) => !(visibleOnly && p.hidden))
+    .map((p) => {
+      const name = p.variadic ? `${p.name}..` : p.name;
+      return p.required ? `<${name}>` : `[${name}]`;
+    });
   return [spec.path[depth], ...positionals].join(' ');
+}
+
+/**
+ * Examples as an epilogue, each command on a line of its own: yargs' example column wraps a long
+ * command in the middle, and a half command pasted into a shell does something else.
+ */
+function examplesText(spec: CommandSpec): string {
+  return ['Examples:', ...spec.examples.map(([command, description]) => `  ${command}\n      ${description}`)].join('\n');
 }
 
 function normalize(spec: CommandSpec, raw: Record<string, unknown>): Args {
@@ -56,7 +67,8 @@ export async function runProgram(argv: readonly string[], execute: (spec: Comman
             ...(option.choices ? { choices: [...option.choices] } : {}),
           });
         }
-        for (const [command, description] of spec.examples) builder.example(command, description);
+        if (spec.examples.length > 0) builder.epilogue(examplesText(spec));
+        if (spec.positionals?.some((p) => p.hidden)) builder.usage(`envseal ${[...spec.path.slice(0, depth), commandString(spec, depth, true)].join(' ')}\n\n${spec.describe}`);
         return builder;
       },
       async (raw: Record<string, unknown>) => {
@@ -147,11 +159,12 @@ function editDistance(a: string, b: string): number {
 
 const EPILOGUE = [
   'Exit codes:',
-  ...[[0, 1, 2], [3, 4, 5, 70]].map((row) => `  ${row.map((exit) => `${exit} ${EXIT_CODE_MEANINGS[exit as keyof typeof EXIT_CODE_MEANINGS][0]}`).join('   ')}`),
+  ...[[0, 1, 2], [3, 4, 5], [70, 130]].map((row) => `  ${row.map((exit) => `${exit} ${EXIT_CODE_MEANINGS[exit as keyof typeof EXIT_CODE_MEANINGS][0]}`).join('   ')}`),
   'Docs: README.md and docs/ (FORMAT.md, SECURITY.md) in the envseal package.',
 ].join('\n');
 
 const GROUP_DESCRIPTIONS: Record<string, string> = {
   hooks: 'Install, inspect and run the git hooks that block plaintext and key material',
   git: 'Set up git diff and merge drivers for sealed files',
+  identity: 'Your own age identity, for team access',
 };

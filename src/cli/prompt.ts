@@ -11,7 +11,7 @@ export async function askLine(context: Context, question: string): Promise<strin
   try {
     return await rl.question(question, { signal: abort.signal });
   } catch (e) {
-    if (abort.signal.aborted) throw new EnvsealError(Code.ABORTED, 'aborted at the prompt (Ctrl-C); nothing was changed');
+    if (abort.signal.aborted) throw new EnvsealError(Code.INTERRUPTED, 'interrupted at the prompt (Ctrl-C); nothing was changed');
     throw e;
   } finally {
     rl.close();

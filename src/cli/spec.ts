@@ -14,6 +14,10 @@ export interface OptionSpec {
   alias?: string;
   default?: string | boolean;
   choices?: readonly string[];
+  /** A value shown in the "needs a value" usage error. */
+  example?: string;
+  /** The option works without a value too (`--history` alone means every ref). */
+  valueOptional?: boolean;
 }
 
 export interface PositionalSpec {
@@ -22,6 +26,8 @@ export interface PositionalSpec {
   /** Collects the remaining words (and everything after `--`). */
   variadic?: boolean;
   required?: boolean;
+  /** Accepted for a friendly refusal, never advertised in --help. */
+  hidden?: boolean;
 }
 
 export interface CommandSpec {
@@ -34,8 +40,9 @@ export interface CommandSpec {
   load: () => Promise<Handler>;
 }
 
-const envOption: OptionSpec = { type: 'string', describe: 'Environment name: --env production means .env.production, .env.production.encrypted, .env.production.key' };
-const keyFileOption: OptionSpec = { type: 'string', describe: 'Read the master key from this key file (overrides every other key source)' };
+const envOption: OptionSpec = { type: 'string', describe: 'Environment name: --env production means .env.production, .env.production.encrypted, .env.production.key', example: 'production' };
+const keyFileOption: OptionSpec = { type: 'string', describe: 'Read the master key from this key file (overrides every other key source)', example: '.env.production.key' };
+const identityOption: OptionSpec = { type: 'string', describe: 'Open the recipients file with this identity (an OpenSSH private key or an age identity file)', example: '~/.ssh/id_ed25519' };
 const forceOption = (describe: string): OptionSpec => ({ type: 'boolean', describe, default: false });
 const sealedInOption: OptionSpec = { type: 'string', describe: 'Sealed file (default: .env.encrypted, or .env.<env>.encrypted)' };
 
@@ -61,7 +68,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       in: { type: 'string', describe: 'Plaintext env file (default: .env, or .env.<env>)' },
       out: { type: 'string', describe: 'Sealed file (default: <in>.encrypted)' },
       env: envOption,
-      'key-file': keyFileOption,
+      'key-file': keyFileOption, identity: identityOption,
       force: forceOption('Replace an output that is not a valid sealed file, or seal a plaintext older than the sealed file (a backup is kept)'),
       rekey: forceOption('Re-seal an output sealed with another key under the current key'),
       'from-legacy': forceOption('Convert a whole-file Fernet token (--in, default .env.encrypted) into a sealed file, in place (a backup is kept)'),
@@ -83,7 +90,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       out: { type: 'string', describe: 'Plaintext file to write (default: <in> without .encrypted)' },
       stdout: { type: 'boolean', describe: 'Print the plaintext instead of writing a file', default: false },
       env: envOption,
-      'key-file': keyFileOption,
+      'key-file': keyFileOption, identity: identityOption,
       force: forceOption('Overwrite a plaintext file that holds edits of its own (a 0600 backup is kept)'),
       legacy: forceOption('Open a whole-file Fernet token (a file sealed before envseal; it has no file MAC)'),
       quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false },
@@ -112,7 +119,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       in: { type: 'string', describe: 'Sealed file (default: .env.encrypted, or .env.<env>.encrypted)' },
       env: envOption,
-      'key-file': keyFileOption,
+      'key-file': keyFileOption, identity: identityOption,
       reason: { type: 'string', describe: 'Why: recorded in the file\'s history and the audit log', default: 'scheduled' },
       backup: { type: 'boolean', describe: 'Keep the old sealed file as <file>.backup_<UTC time> (--no-backup to skip)', default: true },
       'dry-run': { type: 'boolean', describe: 'Re-seal and verify in memory only; change nothing', default: false },
@@ -129,12 +136,85 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./commands/rotate.js')).rotate,
   },
   {
+    path: ['grant'],
+    describe: 'Give a teammate (or CI) access: wrap the master key to their SSH or age public key in the committed recipients file',
+    positionals: [
+      { name: 'name', describe: 'Who: alice, ci-production (letters, digits, . _ - @)', required: true },
+      { name: 'key', describe: 'Their public key: a .pub file, the key text, or - for stdin' },
+    ],
+    options: {
+      env: envOption,
+      in: sealedInOption,
+      'key-file': keyFileOption,
+      identity: identityOption,
+      'new-identity': forceOption('Make a new age identity for NAME (for CI or recovery), print it once and grant it'),
+      'identity-out': { type: 'string', describe: 'With --new-identity: write the identity to this new 0600 file instead of printing it' },
+      quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false },
+    },
+    examples: [
+      ['envseal grant alice ~/alice.pub', 'Grant alice, by her SSH public key file'],
+      ['curl -s https://github.com/alice.keys | head -1 | envseal grant alice -', 'Her first key on GitHub, from stdin'],
+      ['envseal grant ci-production --new-identity --env production', 'A CI identity: store what it prints as the ENVSEAL_IDENTITY secret'],
+    ],
+    load: async () => (await import('./commands/grant.js')).grant,
+  },
+  {
+    path: ['revoke'],
+    describe: 'Remove a recipient: tombstone, new key wrapped to everyone else, re-seal, verify; lists the values they knew',
+    positionals: [{ name: 'name', describe: 'The recipient to remove', required: true }],
+    options: {
+      env: envOption,
+      in: sealedInOption,
+      'key-file': keyFileOption,
+      identity: identityOption,
+      reason: { type: 'string', describe: 'Why: recorded in the tombstone and the history', default: 'revoked' },
+      backup: { type: 'boolean', describe: 'Keep the old sealed file as <file>.backup_<UTC time> (--no-backup to skip)', default: true },
+      quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing but the values to change', default: false },
+    },
+    examples: [
+      ['envseal revoke carol --reason offboarding', 'Carol left: new key for everyone else, nothing to hand out'],
+      ['envseal revoke ci-staging --env staging', 'Retire a CI identity'],
+    ],
+    load: async () => (await import('./commands/revoke.js')).revoke,
+  },
+  {
+    path: ['recipients'],
+    describe: 'List who can open the sealed file, with each line\'s MAC status; `recipients verify` checks every line (exit 1 on a bad one)',
+    positionals: [{ name: 'action', describe: 'verify: exit 1 when a line is forged, stale or unreadable' }],
+    options: {
+      env: envOption,
+      in: sealedInOption,
+      'key-file': keyFileOption,
+      identity: identityOption,
+      json: { type: 'boolean', describe: 'Machine-readable output', default: false },
+    },
+    examples: [
+      ['envseal recipients', 'Who has access, granted by whom and when'],
+      ['envseal recipients verify --env production', 'In CI: fail on a forged or stale line'],
+    ],
+    load: async () => (await import('./commands/recipients.js')).recipients,
+  },
+  {
+    path: ['whoami'],
+    describe: 'Which of your identities envseal uses, whether it is granted, and the line to send a teammate',
+    options: { env: envOption, in: sealedInOption, identity: identityOption, json: { type: 'boolean', describe: 'Machine-readable output', default: false } },
+    examples: [['envseal whoami', 'Your public key and the grant line to send']],
+    load: async () => (await import('./commands/whoami.js')).whoami,
+  },
+  {
+    path: ['identity', 'new'],
+    describe: 'Make a dedicated age identity in $XDG_CONFIG_HOME/envseal/identity (0600), for when your SSH key cannot be used',
+    options: { out: { type: 'string', describe: 'Write it here instead (a new file, 0600)' } },
+    examples: [['envseal identity new', 'Then send the printed grant line to a teammate']],
+    load: async () => (await import('./commands/identity.js')).identityNew,
+  },
+  {
     path: ['status'],
     describe: 'Show each sealed file\'s key, last rotation, next due date, and whether .env has drifted',
     options: {
       env: envOption,
       all: { type: 'boolean', describe: 'Every sealed file under the current directory', default: false },
-      'key-file': keyFileOption,
+      'key-file': keyFileOption, identity: identityOption,
       json: { type: 'boolean', describe: 'Machine-readable output', default: false },
       check: { type: 'boolean', describe: 'Exit 1 when any file is overdue, stale, or still sealed with a previous key (for CI)', default: false },
       'max-age': { type: 'string', describe: 'Rotation policy in days (default: .envseal.json rotation.maxAgeDays, else 90)' },
@@ -189,7 +269,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       env: envOption,
       in: sealedInOption,
-      'key-file': keyFileOption,
+      'key-file': keyFileOption, identity: identityOption,
       reveal: { type: 'boolean', describe: 'Show plaintext values (prints secrets)', default: false },
       json: { type: 'boolean', describe: 'Machine-readable output: [{name, value, sensitive, reason}]', default: false },
     },
@@ -206,7 +286,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       env: envOption,
       in: sealedInOption,
-      'key-file': keyFileOption,
+      'key-file': keyFileOption, identity: identityOption,
       reveal: { type: 'boolean', describe: 'Print the plaintext value', default: false },
     },
     examples: [
@@ -222,7 +302,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       env: envOption,
       in: sealedInOption,
-      'key-file': keyFileOption,
+      'key-file': keyFileOption, identity: identityOption,
       mask: { type: 'boolean', describe: "Redact secrets (also base64- and URL-encoded) in the command's stdout and stderr", default: false },
       override: { type: 'boolean', describe: 'Sealed values replace variables already set (default: existing variables win)', default: false },
     },
@@ -240,7 +320,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       format: { type: 'string', describe: 'Output format', choices: ['shell', 'json', 'dotenv', 'docker', 'github'], default: 'shell' },
       env: envOption,
       in: sealedInOption,
-      'key-file': keyFileOption,
+      'key-file': keyFileOption, identity: identityOption,
     },
     examples: [
       ['eval "$(envseal export)"', 'Into the current shell'],
@@ -252,7 +332,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ['edit'],
     describe: 'Edit a sealed file in $VISUAL/$EDITOR via a private temp file (removed afterwards); unchanged values keep their ciphertext',
-    options: { env: envOption, in: sealedInOption, 'key-file': keyFileOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
+    options: { env: envOption, in: sealedInOption, 'key-file': keyFileOption, identity: identityOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
     examples: [
       ['envseal edit', 'Edit .env.encrypted in your editor and re-seal it'],
       ['EDITOR="code --wait" envseal edit --env production', 'Any editor command works'],
@@ -265,9 +345,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [
       { name: 'name', describe: 'Variable name', required: true },
       // Declared (and refused by the handler) so a value typed here gets an explanation, not a usage error echoing it.
-      { name: 'value', describe: 'Refused: a value here would show in `ps` and your shell history', variadic: true },
+      { name: 'value', describe: 'Refused: a value here would show in `ps` and your shell history', variadic: true, hidden: true },
     ],
-    options: { env: envOption, in: sealedInOption, 'key-file': keyFileOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
+    options: { env: envOption, in: sealedInOption, 'key-file': keyFileOption, identity: identityOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
     examples: [
       ['envseal set STRIPE_SECRET_KEY', 'Type the value at a hidden prompt'],
       ['pbpaste | envseal set STRIPE_SECRET_KEY --env production', 'Pipe it in (one trailing newline is dropped)'],
@@ -278,7 +358,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     path: ['unset'],
     describe: 'Remove a variable from a sealed file',
     positionals: [{ name: 'name', describe: 'Variable name', required: true }],
-    options: { env: envOption, in: sealedInOption, 'key-file': keyFileOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
+    options: { env: envOption, in: sealedInOption, 'key-file': keyFileOption, identity: identityOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
     examples: [['envseal unset OLD_API_KEY', 'Remove OLD_API_KEY from .env.encrypted']],
     load: async () => (await import('./commands/unset.js')).unset,
   },
@@ -287,7 +367,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     describe: 'Check an env against .env.example: missing names, placeholders, annotations (@required, @min, @format...), weak and reused secrets',
     options: {
       env: envOption,
-      'key-file': keyFileOption,
+      'key-file': keyFileOption, identity: identityOption,
       example: { type: 'string', describe: 'The example to compare with (default: .env.example)' },
       plain: { type: 'boolean', describe: 'Check the plaintext .env even when the sealed file can be opened', default: false },
       json: { type: 'boolean', describe: 'Machine-readable output', default: false },
@@ -306,7 +386,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [{ name: 'names', describe: 'Variables to fill or add (default: every placeholder envseal can generate)', variadic: true }],
     options: {
       env: envOption,
-      'key-file': keyFileOption,
+      'key-file': keyFileOption, identity: identityOption,
       type: { type: 'string', describe: 'Kind of value (default: from the example\'s annotations, then the name)', choices: ['token', 'hex', 'base64', 'fernet', 'password', 'uuid'] },
       length: { type: 'string', describe: 'Length in characters (token, hex, base64, password)' },
       rotate: { type: 'string', describe: 'Replace this variable\'s value and keep the old one as <NAME>_PREVIOUS' },
@@ -326,7 +406,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     describe: 'Write or update .env.example from the env: every name, comments and annotations, placeholders instead of values',
     options: {
       env: envOption,
-      'key-file': keyFileOption,
+      'key-file': keyFileOption, identity: identityOption,
       out: { type: 'string', describe: 'File to write (default: .env.example)' },
       plain: { type: 'boolean', describe: 'Read the plaintext .env even when the sealed file can be opened', default: false },
       quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false },
@@ -398,7 +478,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [{ name: 'paths', describe: 'Files or directories, inside a repository or not, or - for stdin (default: the working tree, respecting .gitignore)', variadic: true }],
     options: {
       staged: { type: 'boolean', describe: 'Scan what is staged, exactly as the pre-commit hook does', default: false },
-      history: { type: 'string', describe: 'Scan commits: every ref, or --history=RANGE (e.g. origin/main..HEAD)' },
+      history: { type: 'string', describe: 'Scan commits: every ref, or --history=RANGE (e.g. origin/main..HEAD)', valueOptional: true },
       json: { type: 'boolean', describe: 'Print findings as a JSON array', default: false },
       sarif: { type: 'boolean', describe: 'Print findings as SARIF 2.1.0', default: false },
       baseline: { type: 'string', describe: 'Ignore findings whose fingerprints are in this baseline file' },

@@ -13,6 +13,8 @@
  *   low-entropy  a secret-looking name with a weak value: fewer than 16 characters, or under 3 bits
  *                of Shannon entropy per character (error)
  *   reused       a secret's value is also in another env's sealed file (error)
+ *   sample       a secret still holds the example's sample value, which everyone who reads the
+ *                example knows (error)
  * `--strict` turns warnings into errors.
  */
 import { createHmac, randomBytes } from 'node:crypto';
@@ -31,7 +33,7 @@ import { isSecretLookingName } from '../secret-names.js';
 import { type KeyOptions, openSealedFile, tryOpenSealedFile } from './open.js';
 
 export type Severity = 'error' | 'warning';
-export type CheckRule = 'missing' | 'extra' | 'placeholder' | 'required' | 'duplicate' | 'min' | 'max' | 'length' | 'format' | 'annotation' | 'low-entropy' | 'reused';
+export type CheckRule = 'missing' | 'extra' | 'placeholder' | 'required' | 'duplicate' | 'min' | 'max' | 'length' | 'format' | 'annotation' | 'low-entropy' | 'reused' | 'sample';
 
 export interface CheckFinding {
   severity: Severity;
@@ -118,6 +120,11 @@ export function checkEnvironment(request: CheckRequest): CheckReport {
     env: { label: displayPath(env.file), lines: env.lines },
     ...(example ? { example } : {}),
     reuse: findReuse(env.lines, others.opened, rules),
+    isSecret: (name, value) => {
+      const sensitivity = classify(name, value, rules);
+      // Masking hides API_KEY_HEADER=X-Api-Key in case it holds the key; check's own names policy decides here.
+      return sensitivity.kind === 'secret' && (sensitivity.reason !== 'name' || isSecretLookingName(name));
+    },
   });
   if (request.strict) for (const finding of findings) finding.severity = 'error';
   return {
@@ -197,6 +204,8 @@ export interface RuleInput {
   env: { label: string; lines: readonly EnvLine[] };
   example?: { label: string; entries: readonly AnnotatedEntry[] };
   reuse: readonly Reuse[];
+  /** Whether a value is a secret (masking's answer, with the project's rules). */
+  isSecret: (name: string, value: string) => boolean;
 }
 
 /** Every rule over an env and its example. Pure. */
@@ -249,6 +258,10 @@ export function evaluateRules(input: RuleInput): CheckFinding[] {
       const unit = numeric ? '' : ' characters';
       if (min !== undefined && measure < min) add('error', 'min', name, `${name} is ${numeric ? 'less than' : 'shorter than'} @min ${min}${unit}`, envLabel, line);
       if (max !== undefined && measure > max) add('error', 'max', name, `${name} is ${numeric ? 'greater than' : 'longer than'} @max ${max}${unit}`, envLabel, line);
+    }
+    const sample = specs.get(name)?.value;
+    if (sample !== undefined && sample === value && !isUnfilled(sample) && input.isSecret(name, value)) {
+      add('error', 'sample', name, `${name} still holds the sample value from ${input.example!.label}: anyone who can read the example knows it`, envLabel, line);
     }
     if (length !== undefined && Array.from(value).length !== length) add('error', 'length', name, `${name} is not exactly @length ${length} characters long`, envLabel, line);
     const describedAsPlain = format === 'int' || format === 'bool' || format === 'url';

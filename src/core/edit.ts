@@ -24,6 +24,7 @@ import { type OpenedFile, openSealed } from '../format/sealed.js';
 import { mergeEnv, stripConflictNotes, withConflictNotes } from '../git/drivers.js';
 import { mergeStages } from '../git/merge-stages.js';
 import { PRIVATE_MODE, displayPath, ioError } from '../io/files.js';
+import { processAlive } from '../io/pid.js';
 import { decodeUtf8, normalizeNewlines } from '../text.js';
 import type { ChangeSummary } from './changes.js';
 import { recordBase } from './base.js';
@@ -166,6 +167,40 @@ function mergeConflicts(target: SealedFileOpened): { theirs: EnvLine[]; names: s
   return names.length > 0 ? { theirs: theirs.lines, names } : undefined;
 }
 
+/** Workspaces are `envseal-edit-<pid>-XXXXXX`: the pid tells a later run whether its owner is gone. */
+const WORKSPACE_PREFIX = 'envseal-edit-';
+/** In a workspace kept on purpose (its path was given to the user): never removed automatically. */
+const KEPT_MARKER = '.kept';
+
+/**
+ * Removes the workspaces under `root` that an `edit` killed with SIGKILL (or a crash) left behind:
+ * no signal handler ran, so its plaintext would stay forever. Abandoned means: ours, not kept on
+ * purpose, and its envseal process is gone. Returns the directories removed.
+ */
+export function removeAbandonedWorkspaces(root: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const pid = Number(/^envseal-edit-(\d+)-/.exec(name)?.[1]);
+    if (!pid || processAlive(pid)) continue;
+    const dir = path.join(root, name);
+    try {
+      const stat = fs.lstatSync(dir);
+      if (!stat.isDirectory() || stat.uid !== process.getuid?.() || fs.existsSync(path.join(dir, KEPT_MARKER))) continue;
+      fs.rmSync(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
+  }
+  return removed;
+}
+
 /** A 0700 temp directory with one 0600 file, removed on every way out unless deliberately kept. */
 class PrivateWorkspace {
   readonly dir: string;
@@ -194,10 +229,10 @@ class PrivateWorkspace {
   static create(root: string, name: string, keptAtSignal?: (file: string) => void): PrivateWorkspace {
     let dir: string;
     try {
-      dir = fs.mkdtempSync(path.join(root, 'envseal-edit-'));
+      dir = fs.mkdtempSync(path.join(root, `${WORKSPACE_PREFIX}${process.pid}-`));
       fs.chmodSync(dir, 0o700);
     } catch (e) {
-      throw ioError(e, 'create', path.join(root, 'envseal-edit-*'));
+      throw ioError(e, 'create', path.join(root, `${WORKSPACE_PREFIX}*`));
     }
     return new PrivateWorkspace(dir, name, keptAtSignal);
   }
@@ -256,6 +291,11 @@ class PrivateWorkspace {
       fs.chmodSync(this.file, PRIVATE_MODE);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    }
+    try {
+      fs.writeFileSync(path.join(this.dir, KEPT_MARKER), '');
+    } catch {
+      // Unmarked, a kept edit looks abandoned once envseal exits; the user was told its path anyway.
     }
     this.#release();
     return this.file;

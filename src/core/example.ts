@@ -1,8 +1,9 @@
 /**
  * `envseal example`: write or update `.env.example` from an env. Every name of the env is listed with
- * its comments and annotations and a placeholder (`<smtp-password>`) for a value; nothing of a value
+ * its comments and annotations and a placeholder (`<smtp-password>`) for a value; nothing of a secret
  * is ever copied:
- *   - values become placeholders (empty values stay empty);
+ *   - values become placeholders, except empty values and plain settings: a number or true/false
+ *     under a name that is no secret (PORT=3000, TOKEN_TTL_SECONDS=3600) stays as the default;
  *   - comments are copied with values removed from them: an assignment in a comment
  *     (`# API_KEY=...`, `# old: API_KEY=...`) gets a placeholder, and any env value, or anything shaped
  *     like key material, that appears in a comment becomes `<redacted>`. Prose that mentions a
@@ -27,6 +28,14 @@ const REDACTED = '<redacted>';
 /** `SMTP_PASSWORD` → `<smtp-password>`, the style of the shipped .env.example. */
 export function placeholderFor(name: string): string {
   return `<${name.toLowerCase().replace(/[_.]+/g, '-')}>`;
+}
+
+/** A plain setting: a number or a boolean that is no secret by name or shape (TOKEN_TTL_SECONDS=3600). */
+const PLAIN_SETTING = /^(?:-?\d{1,9}|true|false)$/;
+
+/** Empty values stay empty; plain settings stay as defaults; everything else becomes a placeholder. */
+function keepsValue(line: EnvEntry, rules: MaskRules): boolean {
+  return line.value === '' || (PLAIN_SETTING.test(line.value) && classify(line.name, line.value, rules).kind === 'public');
 }
 
 export interface ExampleRequest extends KeyOptions {
@@ -67,7 +76,7 @@ export function buildExample(env: readonly EnvLine[], existing: { text: string; 
   const toExample = (line: EnvLine): EnvLine =>
     line.kind === 'trivia'
       ? { ...line, text: redact(line.text, true) }
-      : { ...line, value: line.value === '' ? '' : placeholderFor(line.name), quote: '', comment: redact(line.comment, true) };
+      : { ...line, value: keepsValue(line, rules) ? line.value : placeholderFor(line.name), quote: keepsValue(line, rules) ? line.quote : '', comment: redact(line.comment, true) };
 
   if (!existing) {
     return { text: renderEdited('', [], env.map(toExample), label), added: entries.map((e) => e.name), notInEnv: [] };

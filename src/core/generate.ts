@@ -132,11 +132,13 @@ function inferType(name: string, annotations: Annotations, explicit: boolean): S
   const words = nameWords(name);
   const last = words[words.length - 1];
   if (last === 'uuid') return 'uuid';
-  if (words.some((word) => PASSWORD_WORDS.has(word))) return 'password';
+  // PASSWORD_MIN_LENGTH and TOKEN_TTL_SECONDS are numbers about a secret, not secrets.
+  const secretLooking = isSecretLookingName(name);
+  if (secretLooking && words.some((word) => PASSWORD_WORDS.has(word))) return 'password';
   if (explicit || annotations.length !== undefined || annotations.min !== undefined) return 'token';
   // An id is issued by a provider; a header (`Bearer <token>`) has a shape of its own.
   if (last === 'id' || last === 'header') return undefined;
-  return isSecretLookingName(name) ? 'token' : undefined;
+  return secretLooking ? 'token' : undefined;
 }
 
 export interface GenerateRequest extends KeyOptions, SpecOverride {

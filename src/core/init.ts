@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { MasterKey } from '../crypto/master-key.js';
+import { EnvsealError, Code } from '../errors.js';
 import { keyFileName, plainFileName, sealedFileName } from '../env-files.js';
 import { isLegacySealed, parseSealedStructure } from '../format/sealed.js';
 import { exists, readText, writeFileAtomic } from '../io/files.js';
@@ -28,6 +29,7 @@ export interface InitResult {
   /** A sealed file exists but no key for it was found: the user must get it from the team. */
   awaitingKey?: { sealedFile: string; fingerprint?: string; keyFile: string };
   gitignore: { file: string; added: string[] };
+  gitattributes: { file: string; added: string[] };
   /** Set when the repository has a Dockerfile or a .dockerignore. */
   dockerignore?: { file: string; added: string[] };
 }
@@ -42,6 +44,8 @@ export const GITIGNORE_RULES = [
   '!.env.template',
   '!.env.encrypted',
   '!.env.*.encrypted',
+  '!.env.recipients',
+  '!.env.*.recipients',
   '.env.local',
   '.env.*.local',
   '.env.key',
@@ -84,9 +88,13 @@ export function initProject(request: InitRequest): InitResult {
   const sealed = path.join(dir, sealedFileName(request.envName));
   const lookup = { envFile: path.join(dir, plainFileName(request.envName)), env: request.env, ...pick(request) };
   // --key-file names where to create the key when nothing is there yet.
-  const keys = request.keyFile && !exists(path.resolve(request.keyFile)) ? undefined : tryResolveKeyRing(lookup);
+  const keys = request.keyFile && !exists(path.resolve(request.keyFile)) ? undefined : keysIfGranted(lookup);
   const root = findRepoRoot(dir) ?? dir;
-  const result: InitResult = { gitignore: updateIgnoreFile(path.join(root, '.gitignore'), GITIGNORE_RULES, GITIGNORE_HEADER) };
+  const result: InitResult = {
+    gitignore: updateIgnoreFile(path.join(root, '.gitignore'), GITIGNORE_RULES, GITIGNORE_HEADER),
+    // One record per line: a union merge keeps both sides' grants (format/recipients.ts).
+    gitattributes: updateIgnoreFile(path.join(root, '.gitattributes'), GITATTRIBUTES_RULES, GITATTRIBUTES_HEADER),
+  };
   if (['Dockerfile', '.dockerignore'].some((name) => exists(path.join(root, name)))) {
     result.dockerignore = updateIgnoreFile(path.join(root, '.dockerignore'), DOCKERIGNORE_RULES, DOCKERIGNORE_HEADER);
   }
@@ -105,6 +113,16 @@ export function initProject(request: InitRequest): InitResult {
   return result;
 }
 
+/** A fresh clone of a team that grants access has a recipients file that does not list you yet: that is no error here. */
+function keysIfGranted(lookup: Parameters<typeof tryResolveKeyRing>[0]): ReturnType<typeof tryResolveKeyRing> {
+  try {
+    return tryResolveKeyRing(lookup);
+  } catch (e) {
+    if (e instanceof EnvsealError && e.code === Code.IDENTITY_NO_MATCH) return undefined;
+    throw e;
+  }
+}
+
 function pick(request: InitRequest): { envName?: string; keyFile?: string } {
   return { ...(request.envName ? { envName: request.envName } : {}), ...(request.keyFile ? { keyFile: request.keyFile } : {}) };
 }
@@ -118,9 +136,12 @@ function sealedFingerprint(file: string): { fingerprint?: string } {
   }
 }
 
+export const GITATTRIBUTES_RULES = ['*.recipients merge=union'] as const;
+const GITATTRIBUTES_HEADER = '# envseal: recipients files hold one record per line, so both sides of a merge are kept';
+
 const DOCKERIGNORE_HEADER = '# envseal: plaintext env files, master keys and backups stay out of the image; sealed files may go';
 
-/** Appends the rules `file` lacks, under `header`. Idempotent. */
+/** Appends the rules (lines) `file` lacks, under `header`. Idempotent. */
 function updateIgnoreFile(file: string, rules: readonly string[], header: string): { file: string; added: string[] } {
   const current = exists(file) ? readText(file).text : '';
   const present = new Set(current.split('\n').map((line) => line.trim()));

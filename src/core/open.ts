@@ -12,6 +12,8 @@ import { type KeyLookup, resolveKeyRing, tryResolveKeyRing } from '../keys/key-s
 export interface KeyOptions {
   envName?: string;
   keyFile?: string;
+  identityFile?: string;
+  askPassphrase?: (source: string) => string;
   env: NodeJS.ProcessEnv;
 }
 

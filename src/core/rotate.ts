@@ -16,11 +16,14 @@ import { MasterKey } from '../crypto/master-key.js';
 import { EnvsealError, Code } from '../errors.js';
 import { type EnvLine, toRecord } from '../format/envfile.js';
 import { type OpenedFile, openSealed, sealLines } from '../format/sealed.js';
-import { PUBLIC_MODE, backupFile, readText, renameDurable, writeTempBeside } from '../io/files.js';
+import { PUBLIC_MODE, backupFile, displayPath, readText, renameDurable, writeTempBeside } from '../io/files.js';
 import { KeyRing } from '../keys/key-ring.js';
 import { findKeyFile } from '../keys/key-sources.js';
 import { lockFiles } from '../io/lock.js';
 import { createKeyFile, replaceKeyFile } from '../keys/key-store.js';
+import { findRecipientsFile } from '../keys/recipients-store.js';
+import { type Revocation, rewrapRecipients } from './recipients.js';
+import { exposureMarkers, rekeyExposures } from './exposure.js';
 import { historyEntry, isoSeconds } from './history.js';
 import { type KeyOptions, openSealedFile } from './open.js';
 
@@ -43,6 +46,8 @@ export interface RotateRequest extends KeyOptions {
   now: Date;
   /** Label for the key file's comment, e.g. ".env.production". */
   envLabel: string;
+  /** `revoke`: the recipient whose tombstone is written with the new key, before any re-seal. */
+  revoke?: Revocation;
 }
 
 export interface RotateResult {
@@ -50,33 +55,41 @@ export interface RotateResult {
   oldFingerprint: string;
   newFingerprint: string;
   values: number;
+  /** The names of the values re-sealed. */
+  names: string[];
   /** Where the new key now lives. */
-  keyStoredIn: { kind: 'key-file' | 'new-key-out' | 'delivered'; path?: string };
+  keyStoredIn: { kind: 'key-file' | 'recipients' | 'new-key-out' | 'delivered'; path?: string };
   backup?: string;
   /** The file was still sealed with a previous key: the rotation was finished without a new key. */
   resumed: boolean;
+  /** The recipients file the new key was wrapped into, for every valid recipient. */
+  recipientsFile?: string;
   dryRun: boolean;
 }
 
 export async function rotateFile(request: RotateRequest): Promise<RotateResult> {
-  if (request.dryRun) return rotateHoldingLocks(request);
+  if (request.dryRun) return rotateHoldingLocks(request, undefined);
   // Two rotations at once would each keep only their own new key: one of them must wait.
   const keyFile = request.keyFile ?? findKeyFile({ envFile: request.input, ...(request.envName ? { envName: request.envName } : {}) });
-  const release = lockFiles([request.input, ...(keyFile ? [keyFile] : [])]);
+  const recipients = findRecipientsFile({ envFile: request.input, ...(request.envName ? { envName: request.envName } : {}) });
+  const release = lockFiles([request.input, ...(keyFile ? [keyFile] : []), ...(recipients ? [recipients] : [])]);
   try {
-    return await rotateHoldingLocks(request);
+    return await rotateHoldingLocks(request, recipients);
   } finally {
     release();
   }
 }
 
-async function rotateHoldingLocks(request: RotateRequest): Promise<RotateResult> {
+async function rotateHoldingLocks(request: RotateRequest, recipientsFile: string | undefined): Promise<RotateResult> {
   const { label, opened, ring } = openSealedFile({ ...request, file: request.input });
   const values = opened.lines.filter((l) => l.kind === 'entry').length;
   const checkpoint = request.checkpoint ?? (() => {});
   checkpoint('opened');
 
   const resumed = opened.keyIndex > 0;
+  if (resumed && request.revoke) {
+    throw new EnvsealError(Code.KEY_ROTATED, `${label} is in the middle of a rotation (sealed with a previous key)`, 'Finish it first with `envseal rotate`, then revoke.');
+  }
   const oldKey = ring.keys[opened.keyIndex]!;
   const newKey = resumed ? ring.current : MasterKey.generate();
   const base: Omit<RotateResult, 'keyStoredIn'> = {
@@ -84,11 +97,15 @@ async function rotateHoldingLocks(request: RotateRequest): Promise<RotateResult>
     oldFingerprint: oldKey.fingerprint,
     newFingerprint: newKey.fingerprint,
     values,
+    names: [...new Set(opened.lines.flatMap((l) => (l.kind === 'entry' ? [l.name] : [])))],
     resumed,
     dryRun: request.dryRun,
   };
   const history = [
-    ...opened.history,
+    ...rekeyExposures(opened.history, opened.lines, ring, newKey),
+    ...(request.revoke
+      ? [{ ...historyEntry('revoked', newKey, request.now, { reason: request.reason }), recipient: request.revoke.name, exposed: exposureMarkers(newKey, opened.lines) }]
+      : []),
     historyEntry('rotated', newKey, request.now, { previousKey: oldKey.fingerprint, reason: request.reason, verified: true }),
   ];
   const sealed = sealLines(opened.lines, newKey, { history, label });
@@ -97,23 +114,40 @@ async function rotateHoldingLocks(request: RotateRequest): Promise<RotateResult>
     verify(sealed, newKey, opened, label);
     return { ...base, keyStoredIn: plannedKeyStore(ring, request) };
   }
-  const keyStoredIn = resumed ? currentKeyStore(ring) : await storeNewKey(ring, newKey, oldKey, request);
+  const keyStoredIn = resumed ? currentKeyStore(ring) : await storeNewKey(ring, newKey, oldKey, request, recipientsFile);
   checkpoint('key-stored');
 
-  const temp = writeTempBeside(request.input, sealed, fileMode(request.input));
   try {
-    checkpoint('temp-written');
-    verify(readText(temp).text, newKey, opened, label);
-    checkpoint('verified');
-    const result: RotateResult = { ...base, keyStoredIn };
-    if (request.backup) result.backup = backupFile(request.input, request.now);
-    checkpoint('backed-up');
-    renameDurable(temp, request.input);
-    checkpoint('replaced');
-    return result;
-  } finally {
-    fs.rmSync(temp, { force: true });
+    const temp = writeTempBeside(request.input, sealed, fileMode(request.input));
+    try {
+      checkpoint('temp-written');
+      verify(readText(temp).text, newKey, opened, label);
+      checkpoint('verified');
+      const result: RotateResult = { ...base, keyStoredIn, ...(recipientsFile && !resumed ? { recipientsFile } : {}) };
+      if (request.backup) result.backup = backupFile(request.input, request.now);
+      checkpoint('backed-up');
+      renameDurable(temp, request.input);
+      checkpoint('replaced');
+      return result;
+    } finally {
+      fs.rmSync(temp, { force: true });
+    }
+  } catch (e) {
+    throw e instanceof EnvsealError ? halfway(e, keyStoredIn, newKey, oldKey, label) : e;
   }
+}
+
+/**
+ * A failure after the new key was stored (a full disk, say). The cause's own fix ("the existing file
+ * was not changed") would be untrue: say exactly what did change, and that `rotate` finishes the job.
+ */
+function halfway(cause: EnvsealError, stored: RotateResult['keyStoredIn'], newKey: MasterKey, oldKey: MasterKey, label: string): EnvsealError {
+  const where = stored.path ? displayPath(stored.path) : 'the key store you confirmed';
+  return new EnvsealError(
+    cause.code,
+    `${cause.message}. The rotation stopped half-way: ${where} holds the new key ${newKey.fingerprint} and keeps the old key ${oldKey.fingerprint} as previous; ${label} is still sealed with the old key and opens as before`,
+    'Fix the cause (free some space, for a full disk), then run `envseal rotate` again: it finishes this rotation with the key already stored, without making another.',
+  );
 }
 
 function fileMode(file: string): number {
@@ -137,21 +171,30 @@ function verify(sealedText: string, newKey: MasterKey, original: OpenedFile, lab
 }
 
 function currentKeyStore(ring: KeyRing): RotateResult['keyStoredIn'] {
-  return ring.keyFilePath ? { kind: 'key-file', path: ring.keyFilePath } : { kind: 'delivered' };
+  if (ring.keyFilePath) return { kind: 'key-file', path: ring.keyFilePath };
+  return ring.recipientsPath ? { kind: 'recipients', path: ring.recipientsPath } : { kind: 'delivered' };
 }
 
 function plannedKeyStore(ring: KeyRing, request: RotateRequest): RotateResult['keyStoredIn'] {
   if (ring.keyFilePath) return { kind: 'key-file', path: ring.keyFilePath };
+  if (ring.recipientsPath) return { kind: 'recipients', path: ring.recipientsPath };
   return request.newKeyOut ? { kind: 'new-key-out', path: request.newKeyOut } : { kind: 'delivered' };
 }
 
-async function storeNewKey(ring: KeyRing, newKey: MasterKey, oldKey: MasterKey, request: RotateRequest): Promise<RotateResult['keyStoredIn']> {
+/**
+ * The durable step B: the new key stored, the old one kept as previous, before any ciphertext depends
+ * on it. A recipients file is re-wrapped whichever source the key came from, so every teammate and CI
+ * can open what comes next.
+ */
+async function storeNewKey(ring: KeyRing, newKey: MasterKey, oldKey: MasterKey, request: RotateRequest, recipientsFile: string | undefined): Promise<RotateResult['keyStoredIn']> {
   const retired = { key: oldKey, retired: isoSeconds(request.now) };
   const previous = [retired, ...ring.previous.filter((p) => !p.key.equals(oldKey))];
+  if (recipientsFile) rewrapRecipients(recipientsFile, ring, newKey, oldKey, request.revoke);
   if (ring.keyFilePath) {
     replaceKeyFile(ring.keyFilePath, { current: newKey, previous }, request.envLabel);
     return { kind: 'key-file', path: ring.keyFilePath };
   }
+  if (recipientsFile) return { kind: 'recipients', path: recipientsFile };
   if (request.newKeyOut) {
     createKeyFile(request.newKeyOut, { current: newKey, previous }, request.envLabel);
     return { kind: 'new-key-out', path: request.newKeyOut };

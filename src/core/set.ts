@@ -16,11 +16,31 @@ const NAME = /^[\w.-]+$/;
  * Refuses a name dotenv would not read, without echoing it: `set NAME=value`, or a value pasted where
  * the name goes, would otherwise put a secret on the terminal. The offending characters are enough to fix it.
  */
-export function validateName(name: string): void {
-  if (NAME.test(name)) return;
+export function validateName(name: string, { existing = false }: { existing?: boolean } = {}): void {
+  // A name already in a file (get, unset) may look like a value: an older envseal stored such names.
+  if (NAME.test(name) && (existing || !looksLikePastedValue(name))) return;
+  if (NAME.test(name)) {
+    throw new EnvsealError(
+      Code.USAGE_NAME,
+      'that looks like a secret value, not a variable name (not repeated here); nothing was stored',
+      'Give the name first, then type or pipe the value: `envseal set STRIPE_SECRET_KEY`. If that was a real secret, your shell history now holds it: consider it exposed and rotate it.',
+    );
+  }
   const bad = [...new Set(name.replace(/[\w.-]/g, ''))].slice(0, 3).map((c) => (c === ' ' ? 'a space' : JSON.stringify(c)));
   const why = name === '' ? ': it is empty' : name.includes('=') ? ': it contains "=", as in NAME=value' : `: it contains ${bad.join(', ')}`;
   throw new EnvsealError(Code.USAGE_NAME, `that is not a valid variable name${why}`, 'Use letters, digits, "_", "." and "-", e.g. DATABASE_URL. Values never go on the command line.');
+}
+
+/** UPPER_SNAKE words: how variables are named, even when a word is SECRET or KEY. */
+const CONVENTIONAL_NAME = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
+
+/**
+ * A token pasted where the name goes (`set sk_live_…`). Conventional names pass, except one long
+ * run of capitals and digits without a word break, which is how access key ids look (AKIA…).
+ */
+function looksLikePastedValue(name: string): boolean {
+  if (CONVENTIONAL_NAME.test(name) && (name.includes('_') || name.length < 16)) return false;
+  return looksLikeKeyMaterial(name);
 }
 
 /**
@@ -73,7 +93,7 @@ export interface UnsetResult {
 }
 
 export function unsetValue(request: UnsetRequest): UnsetResult {
-  validateName(request.name);
+  validateName(request.name, { existing: true });
   const target = openForUpdate(request);
   const { lines, removed } = removeName(target.opened.lines, request.name);
   if (removed === 0) {

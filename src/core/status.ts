@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { type Exposure, currentExposures } from './exposure.js';
 import { EnvsealError, type ErrorCode, ExitCode, exitCodeOf } from '../errors.js';
 import { SEALED_SUFFIX, envNameOf, plainNameFor } from '../env-files.js';
 import { parseEnv } from '../format/envfile.js';
@@ -33,7 +34,8 @@ export type FileState =
   | 'key-missing'
   | 'wrong-key'
   | 'integrity'
-  | 'legacy';
+  | 'legacy'
+  | 'exposed';
 
 export interface FileStatus {
   file: string;
@@ -63,6 +65,8 @@ export interface FileStatus {
   conflicts?: string[];
   /** Whether stale and behind come from the recorded base (exact) or from modification times. */
   fromBase?: boolean;
+  /** Revoked recipients who still know values of this file (unchanged since they were revoked). */
+  exposures?: Exposure[];
   /** Temp files an interrupted write left behind: safe to delete. */
   leftovers: string[];
   problem?: { code: ErrorCode; message: string; hint?: string };
@@ -105,7 +109,13 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
   let opened: OpenedFile | undefined;
   try {
     // The text is read above, not by core/open.ts: an unreadable file is a state of its own here.
-    ring = tryResolveKeyRing({ env: request.env, envFile: file, ...(envName ? { envName } : {}), ...(request.keyFile ? { keyFile: request.keyFile } : {}) });
+    ring = tryResolveKeyRing({
+      env: request.env,
+      envFile: file,
+      ...(envName ? { envName } : {}),
+      ...(request.keyFile ? { keyFile: request.keyFile } : {}),
+      ...(request.identityFile ? { identityFile: request.identityFile } : {}),
+    });
     if (ring) {
       status.currentKey = ring.current.fingerprint;
       status.keySource = ring.source;
@@ -125,6 +135,11 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
     history = opened.history;
     if (status.sealedWithPrevious) status.states.push('rotation-unfinished');
     checkStale(status, opened, ring!);
+    const exposures = currentExposures(opened.history, opened.lines, ring!);
+    if (exposures.length > 0) {
+      status.exposures = exposures;
+      status.states.push('exposed');
+    }
   } else {
     // Without the key the structure is still readable, unverified: enough for the rotation policy.
     try {
@@ -154,7 +169,7 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
   return status;
 }
 
-const STATE_PRIORITY: readonly FileState[] = ['unreadable', 'integrity', 'legacy', 'wrong-key', 'key-missing', 'rotation-unfinished', 'stale', 'overdue', 'behind'];
+const STATE_PRIORITY: readonly FileState[] = ['unreadable', 'integrity', 'legacy', 'wrong-key', 'key-missing', 'rotation-unfinished', 'exposed', 'stale', 'overdue', 'behind'];
 
 function problemState(code: ErrorCode): FileState {
   return exitCodeOf(code) === ExitCode.key ? 'wrong-key' : 'integrity';
@@ -204,15 +219,16 @@ export function findSealedFiles(dir: string): string[] {
     .sort();
 }
 
-/** True for an unreadable *.encrypted too: its status then says why it cannot be read. */
+/** True for an unreadable or odd *.encrypted too (a FIFO, opened without waiting): its status then says why. */
 function isSealedFile(file: string): boolean {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch {
     return true;
   }
   try {
+    if (!fs.fstatSync(fd).isFile()) return true;
     const head = Buffer.alloc(12);
     fs.readSync(fd, head, 0, 12, 0);
     return head.toString('latin1').startsWith('#envseal:v') || head.toString('latin1').startsWith('gAAAAA');
@@ -228,6 +244,6 @@ export function statusExitCode(statuses: readonly FileStatus[], check: boolean):
   if (statuses.some((s) => s.states.includes('wrong-key'))) return ExitCode.key;
   // A check that cannot verify fails: a CI job whose key secret is missing must go red, not green.
   if (check && statuses.some((s) => s.states.includes('key-missing'))) return ExitCode.key;
-  if (check && statuses.some((s) => s.overdue || s.stale || s.sealedWithPrevious)) return ExitCode.findings;
+  if (check && statuses.some((s) => s.overdue || s.stale || s.sealedWithPrevious || s.exposures)) return ExitCode.findings;
   return ExitCode.ok;
 }

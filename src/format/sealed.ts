@@ -28,7 +28,7 @@ const LEGACY_TOKEN = /^gAAAAA[A-Za-z0-9_-]+={0,2}$/;
 export interface HistoryEntry {
   /** ISO 8601, UTC, seconds precision. */
   date: string;
-  event: 'created' | 'rotated' | 'rekeyed';
+  event: 'created' | 'rotated' | 'rekeyed' | 'revoked';
   /** Fingerprint of the key the file is sealed with from this event on. */
   key: string;
   /** Fingerprint of the key it replaced (rotated, rekeyed). */
@@ -39,6 +39,14 @@ export interface HistoryEntry {
   envseal: string;
   /** Whether the re-sealed file was decrypted and compared with the plaintext before it replaced the old one. */
   verified?: boolean;
+  /** revoked: the recipient removed. */
+  recipient?: string;
+  /**
+   * revoked: for each value the recipient could read, HMAC-SHA256 (hex, 32 digits) of `NAME\0value`
+   * under HKDF(key named in `key`, "envseal/v1/exposure"): tells whether a value is still the one
+   * they saw, without storing it. Rotation re-keys the markers of values still unchanged.
+   */
+  exposed?: Record<string, string>;
 }
 
 export interface SealedEntry extends EnvEntry {
@@ -249,7 +257,7 @@ function openLegacy(token: string, ring: KeyRing, label: string): OpenedFile {
       throw new EnvsealError(
         Code.KEY_WRONG,
         `${label} is a whole-file Fernet token that the key from ${ring.source} (${ring.keys.map((k) => k.fingerprint).join(', ')}) does not open: wrong key, or the file was changed`,
-        'Use the key the file was sealed with. After opening it once, `envseal encrypt` converts it to the per-value format.',
+        `Use the key the file was sealed with; then \`envseal encrypt --from-legacy --in ${label}\` converts it to the per-value format.`,
       );
     }
     throw integrity(Code.SEALED_CORRUPT, `${label} looks like a whole-file Fernet token but is not a valid one (${(e as Error).message})`, RESTORE_HINT);

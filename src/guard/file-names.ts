@@ -23,7 +23,7 @@ const KEY_CONTAINER = /\.(?:p12|pfx|jks|keystore|bks)$|^id_(?:rsa|dsa|ecdsa|ed25
  */
 const LOCK_FILE = /^\..+\.envseal-lock$/;
 
-export type NameVerdict = 'plaintext-env-file' | 'env-template' | 'key-file' | 'key-container' | 'sealed-file' | 'backup-file' | 'lock-file' | undefined;
+export type NameVerdict = 'plaintext-env-file' | 'env-template' | 'key-file' | 'key-container' | 'sealed-file' | 'recipients-file' | 'backup-file' | 'lock-file' | undefined;
 
 export function classifyName(file: string): NameVerdict {
   // Case and stray spaces do not change what a file is: `.ENV` and `.env ` are plaintext env files too.
@@ -33,6 +33,8 @@ export function classifyName(file: string): NameVerdict {
   if (/\.backup_\d{8}t\d{6}z(\.\d+)?$/.test(base)) return 'backup-file';
   if (LOCK_FILE.test(base)) return 'lock-file';
   if (base.endsWith(SEALED_SUFFIX)) return 'sealed-file';
+  // Public keys and wrapped copies of the key, MAC'd: judged by its records (guard/inspect.ts), not as an env file.
+  if (base === '.env.recipients' || /^\.env\..+\.recipients$/.test(base)) return 'recipients-file';
   if (base === '.env' || base.startsWith('.env.') || (base.endsWith('.env') && base.length > 4)) {
     return COMMITTABLE_SUFFIXES.some((suffix) => base.endsWith(suffix)) ? 'env-template' : 'plaintext-env-file';
   }

@@ -4,7 +4,9 @@
  * callbacks it is given; hooks.ts and scan.ts feed it from git.
  */
 import { EnvsealError } from '../errors.js';
-import { plainNameFor } from '../env-files.js';
+import { SEALED_SUFFIX, plainNameFor } from '../env-files.js';
+import { parseRecipient } from '../age/index.js';
+import { macValid, parseRecipients } from '../format/recipients.js';
 import { detect } from '../detect/engine.js';
 import { isDocumentedExample, isPlaceholderOrReference } from '../detect/not-secrets.js';
 import { secretNameStrength } from '../secret-names.js';
@@ -81,6 +83,8 @@ export function checkFile(file: PatchFile, options: CheckOptions): Finding[] {
     const verdict = classifyName(file.path);
     if (verdict === 'sealed-file') {
       for (const finding of sealedFileFindings(file, text, options)) findings.push(finding);
+    } else if (verdict === 'recipients-file') {
+      return recipientsFileFindings(file, text, options);
     } else if (verdict === undefined) {
       for (const finding of envContentFindings(file, text, options.detect.inlineAllow !== false)) findings.push(finding);
     }
@@ -119,6 +123,49 @@ export function checkBytes(path: string, bytes: Buffer, options: CheckOptions, c
     findings.push(finding);
   }
   return findings;
+}
+
+/**
+ * A recipients file is valid when every added line is a record whose public key parses and whose
+ * MAC verifies under a key this machine holds for the sealed file beside it (a forged grant fails).
+ * Its age= payloads are random by design, so the detector judges only lines that are not records.
+ */
+function recipientsFileFindings(file: PatchFile, text: string, options: CheckOptions): Finding[] {
+  const findings: Finding[] = [];
+  const sealed = `${file.path.slice(0, -'.recipients'.length)}${SEALED_SUFFIX}`;
+  const ring = options.knowledge.keysFor(sealed);
+  const others: string[] = [];
+  text.split('\n').forEach((line, index) => {
+    const record = line.startsWith('#envseal:') ? parseRecipients(line, file.path).lines[0] : undefined;
+    // Kept line for line, so the detector's findings carry the right line numbers.
+    others.push(record || line.startsWith('#envseal:recipient') ? '' : line);
+    if (!record) {
+      if (line.startsWith('#envseal:recipient') && !line.startsWith('#envseal:recipients ')) {
+        findings.push(fileFinding(file.path, 'recipients-file-invalid', 'sealed-file', `line ${index + 1} is not a valid recipients record`, line, index + 1, file.commit));
+      }
+      return;
+    }
+    if (record.kind === 'recipient' && !parsesAsRecipient(record.recipient)) {
+      findings.push(fileFinding(file.path, 'recipients-file-invalid', 'sealed-file', `${record.name}'s public key is not one envseal can wrap to`, line, index + 1, file.commit));
+    } else if (ring && !ring.keys.some((key) => macValid(record, key))) {
+      findings.push(fileFinding(file.path, 'recipients-forged', 'sealed-file', `${record.name}'s line does not verify under the master key: it was not written by someone who holds the key`, line, index + 1, file.commit));
+    }
+  });
+  const { knowledge } = options;
+  for (const finding of detect(others.join('\n'), { ...options.detect, file: file.path, knownKeys: knowledge.knownKeys, teamSecrets: knowledge.teamSecrets })) {
+    if (file.commit) finding.commit = file.commit;
+    findings.push(finding);
+  }
+  return findings;
+}
+
+function parsesAsRecipient(text: string): boolean {
+  try {
+    parseRecipient(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Plaintext values added to a sealed file (hand edits): every value must be `fernet:`. */

@@ -44,11 +44,39 @@ export function displayPath(file: string): string {
   return relative !== '' && !relative.startsWith('..') && relative.length < file.length ? relative : file;
 }
 
+/** What a non-regular file is, in words a user knows (`ls -l`'s first letter). */
+export function fileKind(stat: fs.Stats): string {
+  if (stat.isDirectory()) return 'a directory';
+  if (stat.isSymbolicLink()) return 'a symbolic link';
+  if (stat.isFIFO()) return 'a named pipe (FIFO)';
+  if (stat.isSocket()) return 'a socket';
+  if (stat.isCharacterDevice() || stat.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * Reads a regular file (a symlink to one is followed). A FIFO or device at the path is refused at
+ * once: opened non-blocking and checked with fstat before any read, so nothing waits for a writer
+ * that never comes.
+ */
 export function readBytes(file: string): Buffer {
+  let fd: number;
   try {
-    return fs.readFileSync(file);
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
   } catch (e) {
     throw ioError(e, 'read', file);
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw ioError({ code: 'EISDIR' }, 'read', file);
+    if (!stat.isFile()) {
+      throw new EnvsealError(Code.NOT_REGULAR_FILE, `${displayPath(file)} is ${fileKind(stat)}, not a regular file`, 'Replace it with a regular file, or pass the path of one.');
+    }
+    return fs.readFileSync(fd);
+  } catch (e) {
+    throw e instanceof EnvsealError ? e : ioError(e, 'read', file);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

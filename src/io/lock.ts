@@ -8,7 +8,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EnvsealError, Code } from '../errors.js';
-import { displayPath, ioError } from './files.js';
+import { displayPath, fileKind, ioError } from './files.js';
+import { processAlive } from './pid.js';
 
 const WAIT_MS = 10_000;
 const POLL_MS = 25;
@@ -26,26 +27,39 @@ interface LockOwner {
   ino?: number;
 }
 
-function lockOwner(lock: string): LockOwner {
+/**
+ * A lock path holding anything but a regular file was not made by envseal: a symlink (even a
+ * committed one) or a FIFO would make every writer wait or spin, and removing a directory is not ours
+ * to do. It is reported at once.
+ */
+function invalidLock(lock: string, file: string, kind: string): EnvsealError {
+  return new EnvsealError(
+    Code.LOCK_INVALID,
+    `the lock path for ${displayPath(file)}, ${displayPath(lock)}, is ${kind}, not a lock file envseal made`,
+    `Remove it (rm -r '${displayPath(lock)}'). If git tracks it, also \`git rm --cached\` it and commit: envseal's hooks block lock files.`,
+  );
+}
+
+function lockOwner(lock: string, file: string): LockOwner {
   let fd: number;
   try {
-    fd = fs.openSync(lock, 'r');
-  } catch {
-    return { alive: true }; // removed right now: look again
+    // O_NOFOLLOW and O_NONBLOCK: a symlink fails with ELOOP, and a FIFO opens without waiting.
+    fd = fs.openSync(lock, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw invalidLock(lock, file, 'a symbolic link');
+    if (code === 'ENOENT') return { alive: true }; // removed right now: look again
+    throw ioError(e, 'read', lock);
   }
   try {
     const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw invalidLock(lock, file, fileKind(stat));
     const text = fs.readFileSync(fd, 'utf8').trim();
     // O_EXCL creation and the pid write are two steps; an empty file is a lock being taken, not a dead one.
     if (text === '') return { alive: Date.now() - stat.mtimeMs < EMPTY_GRACE_MS, ino: stat.ino };
     const pid = Number(text);
     if (!Number.isInteger(pid) || pid <= 0) return { alive: false, ino: stat.ino };
-    try {
-      process.kill(pid, 0);
-      return { alive: true };
-    } catch (e) {
-      return { alive: (e as NodeJS.ErrnoException).code === 'EPERM', ino: stat.ino };
-    }
+    return processAlive(pid) ? { alive: true } : { alive: false, ino: stat.ino };
   } finally {
     fs.closeSync(fd);
   }
@@ -77,7 +91,7 @@ export function acquireLock(file: string): () => void {
       // directory that refuses the lock would refuse the file too.
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw ioError(e, fs.existsSync(file) ? 'replace' : 'create', file);
     }
-    const owner = lockOwner(lock);
+    const owner = lockOwner(lock, file);
     if (!owner.alive) {
       removeAbandoned(lock, owner.ino);
       continue;

@@ -7,8 +7,8 @@
 import type { MasterKey } from '../crypto/master-key.js';
 import type { PreviousKey } from './key-file.js';
 
-/** --key-file, a key variable, ENVSEAL_KEY_COMMAND, a key file found by lookup, or a key made in memory. */
-export type KeySourceKind = 'key-file-flag' | 'variable' | 'command' | 'key-file' | 'memory';
+/** --key-file, a key variable, ENVSEAL_KEY_COMMAND, a key file found by lookup, the recipients file, or a key made in memory. */
+export type KeySourceKind = 'key-file-flag' | 'variable' | 'command' | 'key-file' | 'recipients' | 'memory';
 
 export class KeyRing {
   readonly current: MasterKey;
@@ -19,15 +19,18 @@ export class KeyRing {
   readonly source: string;
   /** The key file the keys were read from, which rotation rewrites; undefined when envseal cannot store a new key there. */
   readonly keyFilePath: string | undefined;
+  /** The recipients file the keys were unwrapped from, which rotation re-wraps to every recipient. */
+  readonly recipientsPath: string | undefined;
   /** Every key to try when opening: the current one first, then the previous ones in order. */
   readonly keys: readonly MasterKey[];
 
-  constructor(origin: { current: MasterKey; previous?: readonly PreviousKey[]; kind: KeySourceKind; source: string; keyFilePath?: string }) {
+  constructor(origin: { current: MasterKey; previous?: readonly PreviousKey[]; kind: KeySourceKind; source: string; keyFilePath?: string; recipientsPath?: string }) {
     this.current = origin.current;
     this.previous = origin.previous ?? [];
     this.kind = origin.kind;
     this.source = origin.source;
     this.keyFilePath = origin.keyFilePath;
+    this.recipientsPath = origin.recipientsPath;
     this.keys = [this.current, ...this.previous.map((p) => p.key)];
   }
 
@@ -41,7 +44,14 @@ export class KeyRing {
     const known = new Set(this.keys.map((k) => k.fingerprint));
     const added = more.filter((p) => !known.has(p.key.fingerprint));
     if (added.length === 0) return this;
-    return new KeyRing({ current: this.current, previous: [...this.previous, ...added], kind: this.kind, source: this.source, ...(this.keyFilePath ? { keyFilePath: this.keyFilePath } : {}) });
+    return new KeyRing({
+      current: this.current,
+      previous: [...this.previous, ...added],
+      kind: this.kind,
+      source: this.source,
+      ...(this.keyFilePath ? { keyFilePath: this.keyFilePath } : {}),
+      ...(this.recipientsPath ? { recipientsPath: this.recipientsPath } : {}),
+    });
   }
 
   toJSON(): string {

@@ -5,6 +5,8 @@
  *   3. ENVSEAL_KEY_COMMAND: a shell command whose stdout is the key (Vault, AWS Secrets Manager, pass...)
  *   4. the key file (.env.key, .env.<env>.key) in the env file's directory or any parent up to the
  *      repository root
+ *   5. the recipients file (.env.recipients, looked up the same way), opened with the first identity
+ *      that matches one of its recipients (keys/identity-sources.ts)
  * Previous keys (tried after the current one when opening) come from the key file or key command
  * output and from ENVSEAL_MASTER_KEY_PREVIOUS.
  */
@@ -12,23 +14,27 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MasterKey } from '../crypto/master-key.js';
 import { EnvsealError, Code } from '../errors.js';
-import { keyFileName } from '../env-files.js';
-import { KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE, keyCommand, keyFromVariables, keyVariableNames, previousKeyEntries } from '../env-vars.js';
+import { keyFileName, recipientsFileName } from '../env-files.js';
+import { KEY_COMMAND_VARIABLE, PREVIOUS_KEYS_VARIABLE, keyCommand, keyCommandTimeoutMs, keyFromVariables, keyVariableNames, previousKeyEntries } from '../env-vars.js';
 import { displayPath } from '../io/files.js';
 import { directoriesUpToRoot } from '../io/repo.js';
 import { type PreviousKey, parseKeyFile } from './key-file.js';
 import { KeyRing } from './key-ring.js';
 import { readKeyFile } from './key-store.js';
+import { runSourceCommand } from './source-command.js';
+import { findRecipientsFile, readRecipients, unwrapRecipients } from './recipients-store.js';
 
 export interface KeyLookup {
   /** The env file (plaintext or sealed) the key is for; key files are looked up from its directory. */
   envFile: string;
   envName?: string;
   keyFile?: string;
+  /** --identity: the identity to open the recipients file with. */
+  identityFile?: string;
+  /** Asks for an identity's passphrase; absent where nobody can answer (no terminal, a hook). */
+  askPassphrase?: (source: string) => string;
   env: NodeJS.ProcessEnv;
 }
-
-const KEY_COMMAND_TIMEOUT_MS = 120_000;
 
 /** The keys for `lookup`'s file, from the first source that holds one; E_KEY_MISSING when none does. */
 export function resolveKeyRing(lookup: KeyLookup): KeyRing {
@@ -54,10 +60,12 @@ function findCurrent(lookup: KeyLookup): KeyRing | undefined {
   if (variable) return new KeyRing({ current: MasterKey.parse(variable.value, variable.variable), kind: 'variable', source: variable.variable });
   const command = keyCommand(lookup.env);
   if (command !== undefined) {
-    return new KeyRing({ ...parseKeyFile(runKeyCommand(command), KEY_COMMAND_VARIABLE), kind: 'command', source: KEY_COMMAND_VARIABLE });
+    return new KeyRing({ ...parseKeyFile(runSourceCommand(command, KEY_COMMAND_VARIABLE, keyCommandTimeoutMs(lookup.env)), KEY_COMMAND_VARIABLE), kind: 'command', source: KEY_COMMAND_VARIABLE });
   }
   const file = findKeyFile(lookup);
   if (file) return new KeyRing({ ...readKeyFile(file), kind: 'key-file', source: `key file ${displayPath(file)}`, keyFilePath: file });
+  const recipients = findRecipientsFile(lookup);
+  if (recipients) return unwrapRecipients(readRecipients(recipients), lookup).ring;
   return undefined;
 }
 
@@ -69,28 +77,6 @@ export function findKeyFile(lookup: Pick<KeyLookup, 'envFile' | 'envName'>): str
     if (fs.existsSync(candidate)) return candidate;
   }
   return undefined;
-}
-
-function runKeyCommand(command: string): string {
-  // stdin and stderr stay on the terminal so the command can prompt (1Password, pass, gpg).
-  // node:child_process loads on demand: most runs find their key without spawning anything.
-  const { spawnSync } = process.getBuiltinModule('node:child_process');
-  const result = spawnSync('/bin/sh', ['-c', command], {
-    stdio: ['inherit', 'pipe', 'inherit'],
-    timeout: KEY_COMMAND_TIMEOUT_MS,
-    encoding: 'utf8',
-  });
-  if (result.error || result.status !== 0) {
-    const why = result.error
-      ? (result.error as NodeJS.ErrnoException).code === 'ETIMEDOUT'
-        ? `timed out after ${KEY_COMMAND_TIMEOUT_MS / 1000} s`
-        : result.error.message
-      : result.signal
-        ? `was killed by ${result.signal}`
-        : `exited with status ${result.status}`;
-    throw new EnvsealError(Code.KEY_COMMAND, `${KEY_COMMAND_VARIABLE} ${why}`, `Run the command yourself to see why; its stdout must be the key.`);
-  }
-  return result.stdout;
 }
 
 function previousFromVariable(env: NodeJS.ProcessEnv): PreviousKey[] {
@@ -107,7 +93,7 @@ function missingKeyError(lookup: KeyLookup): EnvsealError {
     Code.KEY_MISSING,
     `no master key found for ${displayPath(lookup.envFile)}. Looked in: ${variables.join(', ')}, ${KEY_COMMAND_VARIABLE}, and ${name} in ${dirs.map(displayDir).join(', ')}`,
     `Set ${variables[0]} (in CI: a secret with that name), or save the key in ${displayPath(nearest)} (chmod 600). ` +
-      `Starting a new project? Run \`envseal init${envFlag}\`.`,
+      `Starting a new project? Run \`envseal init${envFlag}\`. Teams that grant access per person commit ${recipientsFileName(lookup.envName)}: ask a teammate to grant you (\`envseal whoami\` prints the line to send).`,
   );
 }
 

@@ -203,10 +203,10 @@ basics('at a terminal, a new key shown once must be confirmed; no, or Ctrl-C, ch
   const old = keyFileKeys(dir).current;
   fs.rmSync(path.join(dir, '.env.key'));
   const env = { ENVSEAL_MASTER_KEY: old };
-  for (const reply of ['no\r', '\x03']) {
+  for (const [reply, code] of [['no\r', 2], ['\x03', 130]]) {
     const before = read(path.join(dir, '.env.encrypted'));
     const r = runAtTerminal([process.execPath, BIN, 'rotate'], { cwd: dir, env, prompt: 'once the new key is stored', reply });
-    assert.is(r.code, 2, r.output);
+    assert.is(r.code, code, r.output);
     assert.match(r.output, /nothing (has|was) changed|aborted/);
     assert.is(read(path.join(dir, '.env.encrypted')), before, 'the sealed file is untouched');
   }

@@ -2,6 +2,9 @@
 // each is looked for once; when it is absent, the tests that need it are reported as skipped with the
 // reason (scripts/test.js lists them, and fails the run with CI=true, where .ci/run installs them all).
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { pythonWithCryptography } from './python.js';
 
 const runs = (command, ...args) => () => {
@@ -13,7 +16,20 @@ const PROBES = {
   'pre-commit': { works: runs('pre-commit', '--version'), install: 'apt-get install pre-commit' },
   'python3-cryptography': { works: () => pythonWithCryptography() !== undefined, install: 'apt-get install python3-cryptography' },
   age: { works: runs('age', '--version'), install: 'apt-get install age' },
+  'ssh-keygen': { works: () => spawnSync('ssh-keygen', ['-?']).error === undefined, install: 'apt-get install openssh-client' },
+  // A full disk, for real: a tiny tmpfs. Mounting one needs root (CI runs as root).
+  'tmpfs-mount': { works: canMountTmpfs, install: 'run the tests as root to mount a small tmpfs' },
 };
+
+function canMountTmpfs() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'envseal-probe-'));
+  try {
+    if (!runs('mount', '-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir)()) return false;
+    return runs('umount', dir)();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 const found = new Map();
 /** ENVSEAL_TEST_HIDE_TOOLS=age,pre-commit: behave as if those were absent (to test the skip path itself). */

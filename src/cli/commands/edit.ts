@@ -1,24 +1,34 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import type { ChangeSummary } from '../../core/changes.js';
 import { editSealedFile } from '../../core/edit.js';
+import { EnvsealError, Code } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { audited } from '../audit.js';
 import type { Context } from '../context.js';
-import { decryptPaths, keyOptions } from '../paths.js';
+import { decryptPaths, editTempRoot, keyOptions } from '../paths.js';
+import { noteAbandonedEdits } from '../abandoned-edits.js';
 import type { Handler } from '../handler.js';
 import { notePlaintextBehind } from '../plaintext-note.js';
 
 export const edit: Handler = async (args, context) => {
   const { input } = decryptPaths(args, context);
   const interactive = context.interactive;
+  const editor = editorCommand(context);
+  if (!context.stdin.isTTY && needsTerminal(editor)) {
+    throw new EnvsealError(
+      Code.USAGE,
+      `edit opens ${editor.split(/\s+/)[0]}, a terminal editor, but stdin is not a terminal: it would hang or exit without saving`,
+      'Run it from a terminal; in a script use `envseal set NAME` (value on stdin), or set EDITOR to a non-interactive command (EDITOR="sed -i s/^PORT=.*/PORT=8080/").',
+    );
+  }
+  const tempRoot = editTempRoot(context);
+  noteAbandonedEdits(tempRoot, context);
   const result = await audited(context, 'edit', input, () =>
     editSealedFile({
       ...keyOptions(args, context),
       file: input,
       now: context.now,
-      editor: editorCommand(context),
-      tempRoot: tempRoot(context),
+      editor,
+      tempRoot,
       ...(interactive
         ? {
             reopen: async (problem) => {
@@ -61,20 +71,18 @@ async function askReopen(context: Context): Promise<boolean> {
   });
 }
 
+/** Editors that draw on a terminal; anything else (sed, code --wait, a script) may run without one. */
+const TERMINAL_EDITORS = new Set(['vi', 'vim', 'nvim', 'view', 'vis', 'nano', 'pico', 'emacs', 'emacsclient', 'micro', 'joe', 'jed', 'ne', 'mg', 'kak', 'hx', 'helix', 'mcedit']);
+
+function needsTerminal(editor: string): boolean {
+  const [program = '', ...rest] = editor.trim().split(/\s+/);
+  if (program === 'emacs' && rest.includes('--batch')) return false;
+  return TERMINAL_EDITORS.has(program.slice(program.lastIndexOf('/') + 1));
+}
+
 /** $VISUAL, then $EDITOR, then vi: the order git and most tools use. */
 function editorCommand(context: Context): string {
   return [context.env.VISUAL, context.env.EDITOR].find((value) => value !== undefined && value.trim() !== '')?.trim() ?? 'vi';
-}
-
-/** $XDG_RUNTIME_DIR is a per-user tmpfs: plaintext there never reaches a disk. */
-function tempRoot(context: Context): string {
-  const runtime = context.env.XDG_RUNTIME_DIR;
-  try {
-    if (runtime && fs.statSync(runtime).isDirectory()) return runtime;
-  } catch {
-    // not there: fall back to the system temp directory
-  }
-  return os.tmpdir();
 }
 
 function describeChanges(changes: ChangeSummary): string {

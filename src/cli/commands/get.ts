@@ -25,7 +25,7 @@ export const get: Handler = async (args, context) => {
 /** validateName never echoes the argument; `get` adds where to find the names there are. */
 function assertName(argument: string, args: Args): void {
   try {
-    validateName(argument);
+    validateName(argument, { existing: true });
   } catch (error) {
     if (!(error instanceof EnvsealError)) throw error;
     throw new EnvsealError(error.code, error.message, `${error.hint} ${showCommand(args)} lists the names there are.`);

@@ -1,5 +1,6 @@
 import { initProject } from '../../core/init.js';
-import { displayPath } from '../../io/files.js';
+import { displayPath, exists } from '../../io/files.js';
+import { recipientsFileFor } from '../../core/recipients.js';
 import { keyVariableNames } from '../../env-vars.js';
 import { keyOptions } from '../paths.js';
 import { EnvsealError, Code } from '../../errors.js';
@@ -17,6 +18,13 @@ export const init: Handler = async (args, context) => {
     context.info('  Back it up in your team\'s password manager now: without it, sealed files cannot be opened.');
   } else if (result.existingKeySource) {
     context.info(`Using the existing master key from ${result.existingKeySource} (fingerprint ${result.fingerprint}).`);
+  } else if (result.awaitingKey && exists(recipientsFileFor(result.awaitingKey.sealedFile, options.envName))) {
+    const { whoami } = await import('../../core/identity.js');
+    const me = whoami({ ...options, file: result.awaitingKey.sealedFile });
+    const envFlag = options.envName ? ` --env ${options.envName}` : '';
+    context.warn(`${displayPath(result.awaitingKey.sealedFile)} is shared through ${displayPath(recipientsFileFor(result.awaitingKey.sealedFile, options.envName))}, which does not list any of your identities yet.`);
+    if (me.chosen?.recipient) context.info(`  Send a teammate who has access this line to run, then pull:\n  envseal grant <your-name> '${me.chosen.recipient}'${envFlag}`);
+    else context.info('  You have no identity yet: `envseal identity new` makes one (or ssh-keygen -t ed25519); then run `envseal whoami`.');
   } else if (result.awaitingKey) {
     const { sealedFile, fingerprint, keyFile } = result.awaitingKey;
     const variable = keyVariableNames(options.envName)[0];
@@ -25,6 +33,7 @@ export const init: Handler = async (args, context) => {
         `  Get the key from your team and save it in ${displayPath(keyFile)} (then chmod 600 ${displayPath(keyFile)}), or set ${variable}.`,
     );
   }
+  if (result.gitattributes.added.length > 0) context.info(`Added \`${result.gitattributes.added.join(' ')}\` to ${displayPath(result.gitattributes.file)}: concurrent grants merge line by line.`);
   const { file, added } = result.gitignore;
   context.info(added.length > 0 ? `Added ${added.length} rules to ${displayPath(file)}: ${added.join(' ')}` : `${displayPath(file)} already keeps plaintext env files, keys and backups out of git.`);
   if (result.dockerignore) {

@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import type { MasterKey } from '../../crypto/master-key.js';
-import { ROTATE_STEPS, type RotateStep, rotateFile } from '../../core/rotate.js';
+import { rotateFile } from '../../core/rotate.js';
 import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { plainNameFor } from '../../env-files.js';
-import { rotationTestHooks } from '../../env-vars.js';
 import { displayPath } from '../../io/files.js';
 import { audited } from '../audit.js';
 import type { Context } from '../context.js';
@@ -11,6 +10,7 @@ import { decryptPaths, keyOptions } from '../paths.js';
 import { askLine } from '../prompt.js';
 import { plural } from '../render.js';
 import type { Handler } from '../handler.js';
+import { testCheckpoint } from '../rotation-checkpoint.js';
 
 const CONFIRMATION = 'stored';
 
@@ -46,7 +46,9 @@ export const rotate: Handler = async (args, context) => {
       ? `in ${displayPath(result.keyStoredIn.path!)} (the old key stays there as a previous key, so files not yet rotated still open)`
       : result.keyStoredIn.kind === 'new-key-out'
         ? `in ${displayPath(result.keyStoredIn.path!)} (mode 0600; the old key is listed there as previous)`
-        : 'only where you stored it just now';
+        : result.keyStoredIn.kind === 'recipients'
+          ? `in ${displayPath(result.keyStoredIn.path!)}, wrapped to every recipient (the old key kept as previous)`
+          : 'only where you stored it just now';
   if (result.dryRun) {
     context.info(`Dry run: would rotate ${file} (${plural(result.values, 'value')}) from key ${result.oldFingerprint} to a new key; re-sealing and verifying in memory succeeded. Nothing was changed.`);
     context.info(`  The new key would be stored ${stored}${args.backup !== false ? `, and ${file} backed up first` : ''}.`);
@@ -59,7 +61,13 @@ export const rotate: Handler = async (args, context) => {
   );
   context.info(`  The new key is stored ${stored}.`);
   if (result.backup) context.info(`  The old sealed file was kept as ${displayPath(result.backup)}.`);
-  context.info(`  Next: commit ${file}, and give teammates and CI the key with fingerprint ${result.newFingerprint} (password manager, vault, CI secrets).`);
+  if (result.recipientsFile) {
+    const recipients = displayPath(result.recipientsFile);
+    if (result.keyStoredIn.kind !== 'recipients') context.info(`  ${recipients} was re-wrapped too: every recipient gets the new key.`);
+    context.info(`  Next: commit ${file} and ${recipients}. Recipients (CI included) open it with their own identity: there is no key to hand out.`);
+  } else {
+    context.info(`  Next: commit ${file}, and give teammates and CI the key with fingerprint ${result.newFingerprint} (password manager, vault, CI secrets).`);
+  }
   return ExitCode.ok;
 };
 
@@ -74,19 +82,3 @@ async function showNewKey(key: MasterKey, context: Context, force: boolean): Pro
   }
 }
 
-/**
- * Test-only hooks, so the crash-safety tests can stop rotation between any two durable steps:
- * ENVSEAL_TEST_CRASH_AT=<step> kills the process with SIGKILL at that step;
- * ENVSEAL_TEST_STEP_DELAY_MS=<n> sleeps after each step, so a random SIGKILL lands anywhere.
- */
-function testCheckpoint(env: NodeJS.ProcessEnv): ((step: RotateStep) => void) | undefined {
-  const { crashAt, stepDelayMs: delay } = rotationTestHooks(env);
-  if (!crashAt && !delay) return undefined;
-  if (crashAt && !(ROTATE_STEPS as readonly string[]).includes(crashAt)) {
-    throw new EnvsealError(Code.USAGE_TEST, `ENVSEAL_TEST_CRASH_AT=${crashAt} is not a rotation step (${ROTATE_STEPS.join(', ')})`);
-  }
-  return (step) => {
-    if (step === crashAt) process.kill(process.pid, 'SIGKILL');
-    if (delay > 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, delay);
-  };
-}

@@ -62,7 +62,8 @@ function promptHidden(question: string, context: Context): Promise<string> {
         if (char === '\r' || char === '\n') {
           return finish(value === '' ? new EnvsealError(Code.ABORTED, 'no value typed; nothing changed', "To set an empty value, pipe it in: printf '' | envseal set NAME") : undefined);
         }
-        if (char === '\u0003' || char === '\u0004') return finish(new EnvsealError(Code.ABORTED, 'cancelled; nothing changed'));
+        if (char === '\u0003') return finish(new EnvsealError(Code.INTERRUPTED, 'interrupted (Ctrl-C); nothing changed'));
+        if (char === '\u0004') return finish(new EnvsealError(Code.ABORTED, 'cancelled (Ctrl-D); nothing changed'));
         if (char === '\u007f' || char === '\b') value = Array.from(value).slice(0, -1).join('');
         else if (char >= ' ' || char === '\t') value += char;
       }

@@ -6,10 +6,12 @@ import { loadProjectConfig } from '../../project-config.js';
 import { sealedFileName } from '../../env-files.js';
 import { displayPath } from '../../io/files.js';
 import type { Context } from '../context.js';
-import { keyOptions } from '../paths.js';
+import { editTempRoot, keyOptions } from '../paths.js';
+import { noteAbandonedEdits } from '../abandoned-edits.js';
 import type { Args, Handler } from '../handler.js';
 
 export const status: Handler = async (args, context) => {
+  noteAbandonedEdits(editTempRoot(context), context);
   const maxAgeDays = maxAge(args, context.cwd);
   const files = args.all ? findSealedFiles(context.cwd) : [path.resolve(context.cwd, sealedFileName(typeof args.env === 'string' ? args.env : undefined))];
   if (files.length === 0) {
@@ -64,6 +66,7 @@ function printStatus(s: FileStatus, context: Context, maxAgeDays: number): void 
   } else if (s.plaintextFile) {
     rows.push(['plaintext', `${displayPath(s.plaintextFile)} matches`]);
   }
+  for (const e of s.exposures ?? []) rows.push(['exposed', `${e.recipient} (revoked ${e.date.slice(0, 10)}) knows ${e.names.join(', ')}: change them where they are issued`]);
   for (const leftover of s.leftovers) rows.push(['leftover', `${displayPath(leftover)}: a temp file from an interrupted write; safe to delete`]);
   if (s.problem) rows.push(['problem', `${s.problem.message}${s.problem.hint ? `\n${' '.repeat(17)}fix: ${s.problem.hint}` : ''}`]);
   rows.push(['state', s.states.length ? s.states.join(', ') : 'ok']);

@@ -1,4 +1,4 @@
-import { unsetValue } from '../../core/set.js';
+import { nameForMessage, unsetValue } from '../../core/set.js';
 import { ExitCode } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
 import { audited } from '../audit.js';
@@ -11,7 +11,7 @@ export const unset: Handler = async (args, context) => {
   const { input } = decryptPaths(args, context);
   const result = await audited(context, 'unset', input, () => unsetValue({ ...keyOptions(args, context), file: input, name, now: context.now }));
   const times = result.removed > 1 ? ` (${result.removed} entries)` : '';
-  context.info(`Removed ${name}${times} from ${displayPath(input)}; every other value kept its ciphertext.`);
+  context.info(`Removed ${nameForMessage(name, [])}${times} from ${displayPath(input)}; every other value kept its ciphertext.`);
   notePlaintextBehind(input, context);
   return ExitCode.ok;
 };

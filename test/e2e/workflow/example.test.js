@@ -28,7 +28,7 @@ function spotEnv() {
   return { v, text, all: [...Object.values(v).filter((x) => x !== '8443')] };
 }
 
-example('from a plaintext env: every name, comments and annotations, placeholders, no value anywhere', () => {
+example('from a plaintext env: every name, comments and annotations, placeholders, no secret anywhere; a plain number stays as the default', () => {
   const dir = tempDir('envseal-example-');
   const { text, all } = spotEnv();
   write(path.join(dir, '.env'), text);
@@ -42,7 +42,7 @@ example('from a plaintext env: every name, comments and annotations, placeholder
   assert.equal(out.split('\n'), [
     '# Application',
     'APP_NAME=<app-name>',
-    'PORT=<port>',
+    'PORT=8443',
     '',
     '# Signing key (rotated; was <redacted>)',
     '# @required @min 32',
@@ -79,7 +79,7 @@ example('updating an existing example keeps its lines, annotations and placehold
   assert.match(r.stderr, /added NEW_TOKEN, DEBUG/);
   assert.match(r.stderr, /not in \.env .*: LEGACY_URL/);
   const out = read(path.join(dir, '.env.example'));
-  assert.is(out, '# Server\n# @format int\nPORT=3000\n\n# @required\nSTRIPE_SECRET_KEY=sk_test_<key>\n\n# Brand new, see <redacted>\n# @required\nNEW_TOKEN=<new-token>\nDEBUG=<debug>\n\n# Gone from the env\nLEGACY_URL=<url>\n');
+  assert.is(out, '# Server\n# @format int\nPORT=3000\n\n# @required\nSTRIPE_SECRET_KEY=sk_test_<key>\n\n# Brand new, see <redacted>\n# @required\nNEW_TOKEN=<new-token>\nDEBUG=true\n\n# Gone from the env\nLEGACY_URL=<url>\n');
   assertNoSecrets(out, [secret, fresh]);
 
   const again = run(['example'], { cwd: dir });

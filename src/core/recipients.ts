@@ -1,0 +1,150 @@
+/**
+ * Per-teammate access (docs/WORKFLOW.md, "Team access"): the master key wrapped to each teammate's
+ * public key in the committed recipients file. `grant` adds one line and leaves every other line
+ * byte for byte (so two concurrent grants merge by union); `revoke` is a rotation that drops the
+ * recipient and writes its tombstone in the same durable step that stores the new key
+ * (core/rotate.ts); `rotate` re-wraps the new key to every valid recipient.
+ */
+import * as path from 'node:path';
+import { parseRecipient, type Recipient } from '../age/index.js';
+import type { MasterKey } from '../crypto/master-key.js';
+import { recipientsFileName } from '../env-files.js';
+import { EnvsealError, Code } from '../errors.js';
+import { type RecipientsLine, type RevokedLine, RECIPIENT_NAME, macValid, renderRecipients } from '../format/recipients.js';
+import { displayPath, exists } from '../io/files.js';
+import { lockFiles } from '../io/lock.js';
+import type { KeyRing } from '../keys/key-ring.js';
+import { type RecipientsState, findRecipientsFile, readRecipients, renderWrapped, validGrants, wrapGrant, writeRecipients } from '../keys/recipients-store.js';
+import { isoSeconds } from './history.js';
+import { type KeyOptions, openSealedFile } from './open.js';
+
+export interface Revocation {
+  name: string;
+  fingerprint: string;
+  date: string;
+  by?: string;
+  reason: string;
+}
+
+/** Where the recipients file for `sealedFile` is, or would be created: beside the sealed file. */
+export function recipientsFileFor(sealedFile: string, envName: string | undefined): string {
+  return findRecipientsFile({ envFile: sealedFile, ...(envName ? { envName } : {}) }) ?? path.join(path.dirname(sealedFile), recipientsFileName(envName));
+}
+
+export function validateRecipientName(name: string): void {
+  if (RECIPIENT_NAME.test(name)) return;
+  throw new EnvsealError(Code.USAGE_NAME, `"${name.slice(0, 64)}" is not a recipient name`, 'Use letters, digits, ".", "_", "-" and "@" (up to 64), starting with a letter or digit: alice, ci-production, bob@laptop.');
+}
+
+export interface GrantRequest extends KeyOptions {
+  /** The sealed file whose key is granted. */
+  file: string;
+  name: string;
+  /** One public key line: `ssh-ed25519 AAAA… comment`, `ssh-rsa …` or `age1…`. */
+  publicKey: string;
+  now: Date;
+  by?: string;
+}
+
+export interface GrantResult {
+  recipientsFile: string;
+  created: boolean;
+  /** False when the same name already had this very key: nothing was written. */
+  written: boolean;
+  recipient: Recipient;
+  keyFingerprint: string;
+}
+
+export function grantRecipient(request: GrantRequest): GrantResult {
+  validateRecipientName(request.name);
+  const recipient = parseRecipient(request.publicKey);
+  const { ring } = openSealedFile(request);
+  const file = recipientsFileFor(request.file, request.envName);
+  const release = lockFiles([file]);
+  try {
+    const created = !exists(file);
+    const state = created ? undefined : readRecipients(file);
+    const existing = state?.grants.find((g) => g.line.name === request.name && !g.revoked);
+    const result: GrantResult = { recipientsFile: file, created, written: false, recipient, keyFingerprint: ring.current.fingerprint };
+    if (existing) {
+      if (existing.recipient.text === recipient.text && macValid(existing.line, ring.current)) return result;
+      throw new EnvsealError(
+        Code.RECIPIENT_EXISTS,
+        `${request.name} is already a recipient of ${displayPath(file)} (${existing.recipient.fingerprint})`,
+        `To give ${request.name} another key, pick another name (${request.name}-laptop); to replace the key, \`envseal revoke ${request.name}\` first.`,
+      );
+    }
+    if (state) assertCurrentKey(state, ring);
+    const line = wrapGrant(ring.current, ring.previous[0]?.key, { name: request.name, recipient, granted: isoSeconds(request.now), ...(request.by ? { by: request.by } : {}) });
+    writeRecipients(file, renderRecipients(ring.current.fingerprint, [...(state?.parsed.lines ?? []), line]));
+    result.written = true;
+    return result;
+  } finally {
+    release();
+  }
+}
+
+/** A grant is added under the key the file's lines wrap; lines under another key need `recipients repair`. */
+function assertCurrentKey(state: RecipientsState, ring: KeyRing): void {
+  if (state.parsed.keys.length === 1 && state.parsed.keys[0] === ring.current.fingerprint) return;
+  throw new EnvsealError(
+    Code.RECIPIENTS_INVALID,
+    `${state.label} wraps key ${state.parsed.keys.join(' and ')}, not the current key ${ring.current.fingerprint}`,
+    'Run `envseal rotate` (it re-wraps the current key to every valid recipient), then grant again.',
+  );
+}
+
+/** Re-wraps `newKey` (with `oldKey` as previous) to every valid recipient; `revoke` drops one and writes its tombstone. */
+export function rewrapRecipients(file: string, ring: KeyRing, newKey: MasterKey, oldKey: MasterKey, revoke: Revocation | undefined): void {
+  const state = readRecipients(file);
+  const grants = validGrants(state, ring.keys).filter((g) => g.line.name !== revoke?.name);
+  const tombstones: RevokedLine[] = state.tombstones.filter((t) => ring.keys.some((k) => macValid(t, k)));
+  if (revoke) tombstones.push({ kind: 'revoked', ...revoke, mac: '' });
+  const remaining = grants.map((g) => ({ name: g.line.name, recipient: g.recipient, granted: g.line.granted, ...(g.line.by ? { by: g.line.by } : {}) }));
+  writeRecipients(file, renderWrapped(newKey, oldKey, remaining, tombstones));
+}
+
+export interface RecipientInfo {
+  name: string;
+  type: Recipient['type'] | 'unknown';
+  fingerprint?: string;
+  granted?: string;
+  by?: string;
+  status: 'ok' | 'revoked' | 'forged' | 'stale' | 'unverified' | 'unreadable';
+  revoked?: { date: string; by?: string; reason?: string };
+}
+
+/**
+ * Every line, with what can be said about it: with a key at hand, whether its MAC holds under the
+ * current key ('ok'), a previous one ('stale': `rotate` re-wraps it), or none ('forged').
+ */
+export function listRecipients(state: RecipientsState, ring: KeyRing | undefined): RecipientInfo[] {
+  const status = (line: RecipientsLine): RecipientInfo['status'] => {
+    if (!ring) return 'unverified';
+    if (macValid(line, ring.current)) return 'ok';
+    return ring.previous.some((p) => macValid(line, p.key)) ? 'stale' : 'forged';
+  };
+  const infos: RecipientInfo[] = state.grants.map((g) => ({
+    name: g.line.name,
+    type: g.recipient.type,
+    fingerprint: g.recipient.fingerprint,
+    granted: g.line.granted,
+    ...(g.line.by ? { by: g.line.by } : {}),
+    status: g.revoked ? 'revoked' : status(g.line),
+  }));
+  for (const line of state.unreadable) infos.push({ name: line.name, type: 'unknown', granted: line.granted, status: 'unreadable' });
+  for (const t of state.tombstones) {
+    infos.push({ name: t.name, type: 'unknown', fingerprint: t.fingerprint, status: ring && !macValid(t, ring.current) && !ring.previous.some((p) => macValid(t, p.key)) ? 'forged' : 'revoked', revoked: { date: t.date, ...(t.by ? { by: t.by } : {}), ...(t.reason ? { reason: t.reason } : {}) } });
+  }
+  return infos.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** The live grant of `name`, for revoke; RECIPIENT_MISSING when there is none. */
+export function liveGrant(state: RecipientsState, name: string): { fingerprint: string } {
+  const grant = state.grants.find((g) => g.line.name === name && !g.revoked);
+  if (!grant) {
+    const names = state.grants.filter((g) => !g.revoked).map((g) => g.line.name);
+    throw new EnvsealError(Code.RECIPIENT_MISSING, `${name} is not a recipient of ${state.label}`, `Recipients: ${names.join(', ') || 'none'}. Names are case-sensitive.`);
+  }
+  return { fingerprint: grant.recipient.fingerprint };
+}
