@@ -18,6 +18,7 @@ export function keyOptions(args: Args, context: Context): KeyOptions {
     ...(envName ? { envName } : {}),
     ...(keyFile ? { keyFile: path.resolve(context.cwd, keyFile) } : {}),
     ...(identity ? { identityFile: path.resolve(context.cwd, expandHome(identity, context.env)) } : {}),
+    ...(args.trustNewKey === true ? { trustNewKey: true } : {}),
     // A passphrase is asked only where someone can answer; hooks never call this.
     ...(context.interactive ? { askPassphrase } : {}),
   };

@@ -10,8 +10,11 @@ export function historyEntry(
   event: HistoryEntry['event'],
   key: MasterKey,
   now: Date,
-  extra: Pick<HistoryEntry, 'previousKey' | 'reason' | 'verified'> = {},
+  extra: Pick<HistoryEntry, 'previousKey' | 'reason' | 'verified' | 'link'> = {},
 ): HistoryEntry {
   const by = gitUserName();
   return { date: isoSeconds(now), event, key: key.fingerprint, ...extra, ...(by ? { by } : {}), envseal: VERSION };
 }
+
+/** The continuity link of a rotation from `oldKey` to `newKey` (HistoryEntry.link). */
+export const continuityLink = (oldKey: MasterKey, newKey: MasterKey): string => oldKey.mac('continuity', newKey.fingerprint).toString('hex');

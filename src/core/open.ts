@@ -7,6 +7,7 @@ import { openSealed } from '../format/sealed.js';
 import { displayPath, readText } from '../io/files.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { type KeyLookup, resolveKeyRing, tryResolveKeyRing } from '../keys/key-sources.js';
+import { checkContinuity } from './continuity.js';
 
 /** How a command asks for keys (see keys/key-sources.ts for the lookup order). */
 export interface KeyOptions {
@@ -14,6 +15,8 @@ export interface KeyOptions {
   keyFile?: string;
   identityFile?: string;
   askPassphrase?: (source: string) => string;
+  /** Accept a key the recipients file hands over that nothing links to one seen before (core/continuity.ts). */
+  trustNewKey?: boolean;
   env: NodeJS.ProcessEnv;
 }
 
@@ -53,5 +56,8 @@ function open(request: OpenRequest, resolve: (lookup: KeyLookup) => KeyRing | un
   // Read first: a missing file is reported as such, not as a missing key.
   const { text } = readText(request.file);
   const ring = request.ring ?? resolve({ ...request, envFile: request.file });
-  return ring && { file: request.file, label, text, opened: openSealed(text, ring, label, { legacy: request.legacy === true }), ring };
+  if (!ring) return undefined;
+  const opened = openSealed(text, ring, label, { legacy: request.legacy === true });
+  checkContinuity({ env: request.env, file: request.file, label, ...(request.trustNewKey ? { trustNewKey: true } : {}) }, opened, ring);
+  return { file: request.file, label, text, opened, ring };
 }

@@ -24,7 +24,7 @@ import { createKeyFile, replaceKeyFile } from '../keys/key-store.js';
 import { findRecipientsFile } from '../keys/recipients-store.js';
 import { type Revocation, rewrapRecipients } from './recipients.js';
 import { exposureMarkers, rekeyExposures } from './exposure.js';
-import { historyEntry, isoSeconds } from './history.js';
+import { continuityLink, historyEntry, isoSeconds } from './history.js';
 import { type KeyOptions, openSealedFile } from './open.js';
 
 /** Named points between durable steps; tests stop the process at each one. */
@@ -106,7 +106,7 @@ async function rotateHoldingLocks(request: RotateRequest, recipientsFile: string
     ...(request.revoke
       ? [{ ...historyEntry('revoked', newKey, request.now, { reason: request.reason }), recipient: request.revoke.name, exposed: exposureMarkers(newKey, opened.lines) }]
       : []),
-    historyEntry('rotated', newKey, request.now, { previousKey: oldKey.fingerprint, reason: request.reason, verified: true }),
+    historyEntry('rotated', newKey, request.now, { previousKey: oldKey.fingerprint, reason: request.reason, verified: true, link: continuityLink(oldKey, newKey) }),
   ];
   const sealed = sealLines(opened.lines, newKey, { history, label });
 

@@ -17,8 +17,11 @@ function shellQuote(path: string): string {
 }
 
 /** How to fix a finding, by its kind; `file` is substituted into the commands. */
-export function fixHint(kind: FindingKind, file: string): string {
+export function fixHint(kind: FindingKind, file: string, rule?: string): string {
   const untrack = `\`git rm --cached -- ${shellQuote(printable(file))}\``;
+  if (rule?.startsWith('recipients-')) {
+    return 'remove the line (restore the recipients file from git); to add a teammate, someone who holds the key runs `envseal grant`';
+  }
   switch (kind) {
     case 'master-key':
       return `a master key must never be committed: remove it (${untrack} if the file is a key file) and run \`envseal rotate\` if it ever left this machine; ${ALLOW_HINT}`;
@@ -51,7 +54,7 @@ export function formatText(findings: readonly Finding[]): string {
       (finding) =>
         `${location(finding)}  ${finding.rule}  ${finding.description}\n` +
         `    ${finding.maskedExcerpt}\n` +
-        `    fix: ${fixHint(finding.kind, finding.file)}\n`,
+        `    fix: ${fixHint(finding.kind, finding.file, finding.rule)}\n`,
     )
     .join('\n');
 }

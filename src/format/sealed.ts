@@ -39,6 +39,11 @@ export interface HistoryEntry {
   envseal: string;
   /** Whether the re-sealed file was decrypted and compared with the plaintext before it replaced the old one. */
   verified?: boolean;
+  /**
+   * rotated: HMAC-SHA256 (hex) of the new key's fingerprint under HKDF(previous key,
+   * "envseal/v1/continuity"): proof that whoever rotated held the key it replaced.
+   */
+  link?: string;
   /** revoked: the recipient removed. */
   recipient?: string;
   /**

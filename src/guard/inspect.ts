@@ -55,7 +55,8 @@ export function fileFinding(file: string, rule: string, kind: FindingKind, descr
 const NAME_RULES: Partial<Record<NonNullable<NameVerdict>, { rule: string; kind: FindingKind; description: string }>> = {
   'plaintext-env-file': { rule: 'plaintext-env-file', kind: 'env-file', description: 'plaintext env file: commit it sealed, never as is' },
   'key-file': { rule: 'key-file', kind: 'key-file', description: 'envseal key file: the master key must never be committed' },
-  'key-container': { rule: 'key-container', kind: 'key-file', description: 'private key file (keystore, PKCS#12 or SSH private key)' },
+  // A private key, not envseal's master key: the fix is a new key pair, not `envseal rotate`.
+  'key-container': { rule: 'key-container', kind: 'private-key', description: 'private key file (keystore, PKCS#12 or SSH private key)' },
   'backup-file': { rule: 'backup-file', kind: 'env-file', description: 'envseal backup file: backups stay local' },
   'lock-file': { rule: 'lock-file', kind: 'env-file', description: "envseal lock file: it is local state, and a committed one stalls every clone's next write" },
 };

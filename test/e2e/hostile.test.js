@@ -316,4 +316,15 @@ small('export --format github: the masked count is what it prints; values too sh
   assert.not.ok(r.stderr.includes('abc'), 'the short value itself is not printed');
 });
 
+small('an SSH private key blocked by the hook: the fix is a new key pair, not envseal rotate', () => {
+  const dir = project();
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'id_ed25519')]);
+  execFileSync('git', ['add', '-f', 'id_ed25519'], { cwd: dir });
+  const r = run(['hooks', 'run', 'pre-commit'], { cwd: dir });
+  assert.is(r.code, 1, r.output);
+  assert.match(r.output, /key-container/);
+  assert.match(r.output, /replace the key pair/);
+  assert.not.match(r.output, /envseal rotate/);
+});
+
 for (const s of [files, rotateFull, small]) s.run();

@@ -175,6 +175,38 @@ access('the hook: a recipients file is no plaintext env file; a forged grant is 
   assert.match(blocked.stderr, /recipients-forged/);
 });
 
+access('key continuity: a key swapped in by a pusher who never held the old one is refused; a real rotation is not', () => {
+  const { alice, bob, remote, dir } = project();
+  const bobs = clone(remote, bob);
+  assert.is(secretOf(bobs, bob).stdout.trim(), SECRET, 'bob has seen the key once');
+  // Alice rotates for real: bob follows without a flag.
+  ok(run(['rotate'], { cwd: dir, env: alice.env }));
+  git(dir, 'commit', '-qam', 'rotate');
+  git(dir, 'push', '-q', 'origin', 'main');
+  git(bobs, 'pull', '-q');
+  assert.is(secretOf(bobs, bob).stdout.trim(), SECRET, 'a linked rotation is accepted');
+  // Mallory can push but holds no key: a new key, her values, wrapped to everyone's public keys.
+  const mallory = clone(remote, { name: 'mallory' });
+  const key = run(['keygen']).stdout.trim();
+  const evil = { HOME: tempDir('envseal-mallory-'), ENVSEAL_MASTER_KEY: key };
+  write(path.join(mallory, '.env'), 'PORT=3000\nAPI_SECRET=sk-mallory-chosen-value-77\n');
+  fs.rmSync(path.join(mallory, '.env.encrypted'));
+  fs.rmSync(path.join(mallory, '.env.recipients'));
+  ok(run(['encrypt'], { cwd: mallory, env: evil }));
+  for (const who of [alice, bob]) ok(run(['grant', who.name, who.pub], { cwd: mallory, env: evil }));
+  git(mallory, 'add', '-A');
+  git(mallory, 'commit', '-qm', 'routine rotation');
+  git(mallory, 'push', '-q', 'origin', 'main');
+  git(bobs, 'pull', '-q');
+  const refused = secretOf(bobs, bob);
+  assert.is(refused.code, 4, refused.output);
+  assert.match(refused.stderr, /not opened it with before/);
+  assert.match(refused.stderr, /--trust-new-key/);
+  assert.not.match(refused.stdout, /mallory-chosen/);
+  const trusted = run(['get', 'API_SECRET', '--reveal', '--trust-new-key'], { cwd: bobs, env: bob.env });
+  assert.is(trusted.stdout.trim(), 'sk-mallory-chosen-value-77', '--trust-new-key accepts it, after checking with the team');
+});
+
 access('a passphrase-protected key is asked for at a terminal only, never without one', () => {
   const { alice, dir } = project();
   const erin = teammate('erin', ['-t', 'ed25519'], 'correct horse');
