@@ -236,7 +236,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['hooks', 'install'],
-    describe: 'Install the pre-commit, pre-merge-commit, commit-msg and pre-push hooks (husky 4-9 or lefthook when the repo uses them; never clobbers a hook)',
+    describe: 'Install the pre-commit, pre-merge-commit, commit-msg and pre-push hooks (husky 4, 7, 8, 9 or lefthook when the repo uses them; never clobbers a hook)',
     options: {
       husky: { type: 'boolean', describe: 'Add envseal to .husky/<hook> files', default: false },
       lefthook: { type: 'boolean', describe: 'Add envseal to lefthook.yml', default: false },

@@ -15,8 +15,12 @@ const PATH = (process.env.PATH ?? '')
   .split(path.delimiter)
   .filter((dir) => dir && !fs.existsSync(path.join(dir, 'envseal')) && !dir.includes('node_modules'))
   .join(path.delimiter);
-// As on a developer's machine: husky 4 installs no hooks at all when it detects CI (ci-info reads CI).
-const env = (extra = {}) => cleanEnv({ PATH, CI: 'false', ...extra });
+const env = (extra = {}) => {
+  const vars = cleanEnv({ PATH, ...extra });
+  // husky 4 installs nothing when it thinks it runs in CI (whatever CI says): a developer's clone is tested.
+  delete vars.CI;
+  return vars;
+};
 
 function sh(dir, command, args, extra = {}) {
   const r = spawnSync(command, args, { cwd: dir, env: env(extra), encoding: 'utf8', timeout: 120_000 });
