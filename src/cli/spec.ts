@@ -44,6 +44,8 @@ const envOption: OptionSpec = { type: 'string', describe: 'Environment name: --e
 const keyFileOption: OptionSpec = { type: 'string', describe: 'Read the master key from this key file (overrides every other key source)', example: '.env.production.key' };
 const identityOption: OptionSpec = { type: 'string', describe: 'Open the recipients file with this identity (an OpenSSH private key or an age identity file)', example: '~/.ssh/id_ed25519' };
 const trustNewKeyOption: OptionSpec = { type: 'boolean', describe: 'Accept a master key from the recipients file that nothing links to a key you opened this file with before (check with your team first)', default: false };
+/** Where the key comes from: every command that opens a sealed file takes these. */
+const keySourceOptions = { 'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption };
 const forceOption = (describe: string): OptionSpec => ({ type: 'boolean', describe, default: false });
 const sealedInOption: OptionSpec = { type: 'string', describe: 'Sealed file (default: .env.encrypted, or .env.<env>.encrypted)' };
 
@@ -69,7 +71,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       in: { type: 'string', describe: 'Plaintext env file (default: .env, or .env.<env>)' },
       out: { type: 'string', describe: 'Sealed file (default: <in>.encrypted)' },
       env: envOption,
-      'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption,
+      ...keySourceOptions,
       force: forceOption('Replace an output that is not a valid sealed file, or seal a plaintext older than the sealed file (a backup is kept)'),
       rekey: forceOption('Re-seal an output sealed with another key under the current key'),
       'from-legacy': forceOption('Convert a whole-file Fernet token (--in, default .env.encrypted) into a sealed file, in place (a backup is kept)'),
@@ -91,7 +93,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       out: { type: 'string', describe: 'Plaintext file to write (default: <in> without .encrypted)' },
       stdout: { type: 'boolean', describe: 'Print the plaintext instead of writing a file', default: false },
       env: envOption,
-      'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption,
+      ...keySourceOptions,
       force: forceOption('Overwrite a plaintext file that holds edits of its own (a 0600 backup is kept)'),
       legacy: forceOption('Open a whole-file Fernet token (a file sealed before envseal; it has no file MAC)'),
       quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false },
@@ -120,7 +122,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       in: { type: 'string', describe: 'Sealed file (default: .env.encrypted, or .env.<env>.encrypted)' },
       env: envOption,
-      'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption,
+      ...keySourceOptions,
       reason: { type: 'string', describe: 'Why: recorded in the file\'s history and the audit log', default: 'scheduled' },
       backup: { type: 'boolean', describe: 'Keep the old sealed file as <file>.backup_<UTC time> (--no-backup to skip)', default: true },
       'dry-run': { type: 'boolean', describe: 'Re-seal and verify in memory only; change nothing', default: false },
@@ -146,9 +148,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       env: envOption,
       in: sealedInOption,
-      'key-file': keyFileOption,
-      identity: identityOption,
-      'trust-new-key': trustNewKeyOption,
+      ...keySourceOptions,
       'new-identity': forceOption('Make a new age identity for NAME (for CI or recovery), print it once and grant it'),
       'identity-out': { type: 'string', describe: 'With --new-identity: write the identity to this new 0600 file instead of printing it' },
       quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false },
@@ -167,9 +167,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       env: envOption,
       in: sealedInOption,
-      'key-file': keyFileOption,
-      identity: identityOption,
-      'trust-new-key': trustNewKeyOption,
+      ...keySourceOptions,
       reason: { type: 'string', describe: 'Why: recorded in the tombstone and the history', default: 'revoked' },
       backup: { type: 'boolean', describe: 'Keep the old sealed file as <file>.backup_<UTC time> (--no-backup to skip)', default: true },
       quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing but the values to change', default: false },
@@ -187,9 +185,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       env: envOption,
       in: sealedInOption,
-      'key-file': keyFileOption,
-      identity: identityOption,
-      'trust-new-key': trustNewKeyOption,
+      ...keySourceOptions,
       json: { type: 'boolean', describe: 'Machine-readable output', default: false },
       diff: { type: 'string', describe: 'Say who gained or lost access since this git revision (for review)' },
       base: { type: 'string', describe: 'With verify: also check that a key changed since this revision is linked to the old one' },
@@ -222,7 +218,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       env: envOption,
       all: { type: 'boolean', describe: 'Every sealed file under the current directory', default: false },
-      'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption,
+      ...keySourceOptions,
       json: { type: 'boolean', describe: 'Machine-readable output', default: false },
       check: { type: 'boolean', describe: 'Exit 1 when any file is overdue, stale, or still sealed with a previous key (for CI)', default: false },
       'max-age': { type: 'string', describe: 'Rotation policy in days (default: .envseal.json rotation.maxAgeDays, else 90)' },
@@ -277,7 +273,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       env: envOption,
       in: sealedInOption,
-      'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption,
+      ...keySourceOptions,
       reveal: { type: 'boolean', describe: 'Show plaintext values (prints secrets)', default: false },
       json: { type: 'boolean', describe: 'Machine-readable output: [{name, value, sensitive, reason}]', default: false },
     },
@@ -294,7 +290,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       env: envOption,
       in: sealedInOption,
-      'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption,
+      ...keySourceOptions,
       reveal: { type: 'boolean', describe: 'Print the plaintext value', default: false },
     },
     examples: [
@@ -310,7 +306,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: {
       env: envOption,
       in: sealedInOption,
-      'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption,
+      ...keySourceOptions,
       mask: { type: 'boolean', describe: "Redact secrets (also base64- and URL-encoded) in the command's stdout and stderr", default: false },
       override: { type: 'boolean', describe: 'Sealed values replace variables already set (default: existing variables win)', default: false },
     },
@@ -328,7 +324,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       format: { type: 'string', describe: 'Output format', choices: ['shell', 'json', 'dotenv', 'docker', 'github'], default: 'shell' },
       env: envOption,
       in: sealedInOption,
-      'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption,
+      ...keySourceOptions,
     },
     examples: [
       ['eval "$(envseal export)"', 'Into the current shell'],
@@ -340,7 +336,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ['edit'],
     describe: 'Edit a sealed file in $VISUAL/$EDITOR via a private temp file (removed afterwards); unchanged values keep their ciphertext',
-    options: { env: envOption, in: sealedInOption, 'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
+    options: { env: envOption, in: sealedInOption, ...keySourceOptions, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
     examples: [
       ['envseal edit', 'Edit .env.encrypted in your editor and re-seal it'],
       ['EDITOR="code --wait" envseal edit --env production', 'Any editor command works'],
@@ -355,7 +351,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       // Declared (and refused by the handler) so a value typed here gets an explanation, not a usage error echoing it.
       { name: 'value', describe: 'Refused: a value here would show in `ps` and your shell history', variadic: true, hidden: true },
     ],
-    options: { env: envOption, in: sealedInOption, 'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
+    options: { env: envOption, in: sealedInOption, ...keySourceOptions, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
     examples: [
       ['envseal set STRIPE_SECRET_KEY', 'Type the value at a hidden prompt'],
       ['pbpaste | envseal set STRIPE_SECRET_KEY --env production', 'Pipe it in (one trailing newline is dropped)'],
@@ -366,7 +362,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     path: ['unset'],
     describe: 'Remove a variable from a sealed file',
     positionals: [{ name: 'name', describe: 'Variable name', required: true }],
-    options: { env: envOption, in: sealedInOption, 'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
+    options: { env: envOption, in: sealedInOption, ...keySourceOptions, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
     examples: [['envseal unset OLD_API_KEY', 'Remove OLD_API_KEY from .env.encrypted']],
     load: async () => (await import('./commands/unset.js')).unset,
   },
@@ -375,7 +371,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     describe: 'Check an env against .env.example: missing names, placeholders, annotations (@required, @min, @format...), weak and reused secrets',
     options: {
       env: envOption,
-      'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption,
+      ...keySourceOptions,
       example: { type: 'string', describe: 'The example to compare with (default: .env.example)' },
       plain: { type: 'boolean', describe: 'Check the plaintext .env even when the sealed file can be opened', default: false },
       json: { type: 'boolean', describe: 'Machine-readable output', default: false },
@@ -394,7 +390,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     positionals: [{ name: 'names', describe: 'Variables to fill or add (default: every placeholder envseal can generate)', variadic: true }],
     options: {
       env: envOption,
-      'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption,
+      ...keySourceOptions,
       type: { type: 'string', describe: 'Kind of value (default: from the example\'s annotations, then the name)', choices: ['token', 'hex', 'base64', 'fernet', 'password', 'uuid'] },
       length: { type: 'string', describe: 'Length in characters (token, hex, base64, password)' },
       rotate: { type: 'string', describe: 'Replace this variable\'s value and keep the old one as <NAME>_PREVIOUS' },
@@ -414,7 +410,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     describe: 'Write or update .env.example from the env: every name, comments and annotations, placeholders instead of values',
     options: {
       env: envOption,
-      'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption,
+      ...keySourceOptions,
       out: { type: 'string', describe: 'File to write (default: .env.example)' },
       plain: { type: 'boolean', describe: 'Read the plaintext .env even when the sealed file can be opened', default: false },
       quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false },
