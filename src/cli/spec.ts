@@ -180,8 +180,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['recipients'],
-    describe: 'List who can open the sealed file, with each line\'s MAC status; `recipients verify` checks every line (exit 1 on a bad one)',
-    positionals: [{ name: 'action', describe: 'verify: exit 1 when a line is forged, stale or unreadable' }],
+    describe: 'List who can open the sealed file, with each line\'s MAC status; `recipients verify` checks every line (exit 1 on a bad one); `recipients repair` re-wraps after a union merge',
+    positionals: [{ name: 'action', describe: 'verify: exit 1 when a line is forged, stale or unreadable; repair: re-wrap every valid line to the current key' }],
     options: {
       env: envOption,
       in: sealedInOption,
@@ -194,6 +194,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ['envseal recipients', 'Who has access, granted by whom and when'],
       ['envseal recipients --diff origin/main', 'In a pull request: + mallory ssh-ed25519 SHA256:… granted by bob'],
       ['envseal recipients verify --base origin/main', 'In CI: lines verify, and any new key links to the old one'],
+      ['envseal recipients repair', 'After a union merge: one header, every valid grant wrapped to the current key'],
       ['envseal recipients verify --env production', 'In CI: fail on a forged or stale line'],
     ],
     load: async () => (await import('./commands/recipients.js')).recipients,

@@ -95,13 +95,31 @@ function assertCurrentKey(state: RecipientsState, ring: KeyRing): void {
 }
 
 /** Re-wraps `newKey` (with `oldKey` as previous) to every valid recipient; `revoke` drops one and writes its tombstone. */
-export function rewrapRecipients(file: string, ring: KeyRing, newKey: MasterKey, oldKey: MasterKey, revoke: Revocation | undefined): void {
+export function rewrapRecipients(file: string, ring: KeyRing, newKey: MasterKey, oldKey: MasterKey | undefined, revoke: Revocation | undefined): void {
   const state = readRecipients(file);
   const grants = validGrants(state, ring.keys).filter((g) => g.line.name !== revoke?.name);
   const tombstones: RevokedLine[] = state.tombstones.filter((t) => ring.keys.some((k) => macValid(t, k)));
   if (revoke) tombstones.push({ kind: 'revoked', ...revoke, mac: '' });
   const remaining = grants.map((g) => ({ name: g.line.name, recipient: g.recipient, granted: g.line.granted, ...(g.line.by ? { by: g.line.by } : {}) }));
   writeRecipients(file, renderWrapped(newKey, oldKey, remaining, tombstones));
+}
+
+/**
+ * After a union merge: one header, every valid grant (a grant made under the previous key included)
+ * wrapped to the current key, revoked, forged and unreadable lines dropped. No new key: `rotate` is
+ * for that.
+ */
+export function repairRecipients(file: string, ring: KeyRing): { kept: number; dropped: string[] } {
+  const release = lockFiles([file]);
+  try {
+    const state = readRecipients(file);
+    const kept = validGrants(state, ring.keys).map((g) => g.line.name);
+    const dropped = [...new Set([...state.grants.map((g) => g.line.name), ...state.unreadable.map((l) => l.name)].filter((name) => !kept.includes(name)))];
+    rewrapRecipients(file, ring, ring.current, ring.previous[0]?.key, undefined);
+    return { kept: kept.length, dropped };
+  } finally {
+    release();
+  }
 }
 
 export interface RecipientInfo {

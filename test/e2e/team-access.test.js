@@ -133,6 +133,20 @@ access('two concurrent grants on two branches merge by union; both new teammates
   git(bobs, 'commit', '-qam', 'grant dave');
   git(bobs, 'pull', '-q', '--no-rebase', '--no-edit');
   for (const who of [carol, dave, alice, bob]) assert.is(secretOf(bobs, who).stdout.trim(), SECRET, who.name);
+  // A grant merged in after a rotation on the other branch is stale until repaired.
+  ok(run(['rotate'], { cwd: bobs, env: bob.env }));
+  const eve = teammate('eve', ['-t', 'ed25519']);
+  const before = read(path.join(bobs, '.env.recipients'));
+  ok(run(['grant', 'eve', eve.pub, '--trust-new-key'], { cwd: dir, env: alice.env }));
+  const eveLine = read(path.join(dir, '.env.recipients')).split('\n').find((l) => l.startsWith('#envseal:recipient eve '));
+  fs.writeFileSync(path.join(bobs, '.env.recipients'), `${before}${eveLine}\n`); // what merge=union leaves
+  const stale = run(['recipients', 'verify'], { cwd: bobs, env: bob.env });
+  assert.is(stale.code, 1, stale.output);
+  assert.match(stale.stderr, /eve: granted under a previous key/);
+  ok(run(['recipients', 'repair'], { cwd: bobs, env: bob.env }));
+  ok(run(['recipients', 'verify'], { cwd: bobs, env: bob.env }));
+  assert.is(secretOf(bobs, eve).stdout.trim(), SECRET, 'eve opens the repaired file');
+  git(bobs, 'checkout', '-q', '--', '.');
   const diff = ok(run(['recipients', '--diff', 'origin/main~1'], { cwd: bobs, env: bob.env })).stdout;
   assert.match(diff, /^\+ carol ssh-ed25519 SHA256:\S+ granted \d{4}-\d\d-\d\d by .+$/m);
   assert.match(diff, /^\+ dave ssh-ed25519 /m);

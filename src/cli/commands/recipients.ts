@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { linkedFrom } from '../../core/continuity.js';
-import { type RecipientInfo, diffRecipients, listRecipients, recipientsFileFor } from '../../core/recipients.js';
+import { type RecipientInfo, diffRecipients, listRecipients, recipientsFileFor, repairRecipients } from '../../core/recipients.js';
 import { openSealed, parseSealedStructure } from '../../format/sealed.js';
 import { workTreeRoot } from '../../git/run.js';
 import { commitBlob } from '../../git/sources.js';
@@ -16,7 +16,7 @@ import { table } from '../render.js';
 
 export const recipients: Handler = async (args, context) => {
   const action = typeof args.action === 'string' ? args.action : 'list';
-  if (action !== 'list' && action !== 'verify') throw new EnvsealError(Code.USAGE, `unknown recipients action "${action.slice(0, 20)}"`, 'envseal recipients, or envseal recipients verify');
+  if (!['list', 'verify', 'repair'].includes(action)) throw new EnvsealError(Code.USAGE, `unknown recipients action "${action.slice(0, 20)}"`, 'envseal recipients, envseal recipients verify, or envseal recipients repair');
   const { input } = decryptPaths(args, context);
   const options = keyOptions(args, context);
   const file = recipientsFileFor(input, options.envName);
@@ -27,6 +27,11 @@ export const recipients: Handler = async (args, context) => {
   const state = readRecipients(file);
   if (typeof args.diff === 'string' && args.diff !== '') return printDiff(state, atRevision(file, args.diff, (text) => readRecipients(file, text)), args, context);
   const lookup = { ...options, envFile: input };
+  if (action === 'repair') {
+    const result = repairRecipients(file, resolveKeyRing(lookup));
+    context.info(`Repaired ${displayPath(file)}: ${result.kept} recipients wrapped to the current key${result.dropped.length > 0 ? `; dropped ${result.dropped.join(', ')} (revoked, forged or unreadable)` : ''}. Commit it.`);
+    return ExitCode.ok;
+  }
   // verify cannot vouch for MACs without the key: no key is a key error, as for status --check.
   const ring = action === 'verify' ? resolveKeyRing(lookup) : tryResolveKeyRing(lookup);
   const infos = listRecipients(state, ring);
