@@ -25,7 +25,7 @@
  */
 import { Transform } from 'node:stream';
 import { FULL_MASK, mask } from './mask.js';
-import { PatternMatcher } from './matcher.js';
+import { PatternList, PatternMatcher } from './matcher.js';
 
 export const MIN_SECRET_LENGTH = 4;
 /** Base64 fragments shorter than this (from very short secrets at shifted alignments) are not looked for. */
@@ -107,27 +107,24 @@ interface Compiled {
 
 function compile(values: readonly string[]): Compiled {
   const secrets = [...new Set(values.filter((v) => Array.from(v).length >= MIN_SECRET_LENGTH))];
-  const patterns: Buffer[] = [];
+  const patterns = new PatternList();
   const owner: number[] = [];
   secrets.forEach((secret, index) => {
     for (const form of secretForms(secret)) {
       if (form.length < MIN_SECRET_LENGTH) continue;
-      patterns.push(Buffer.from(form, 'utf8'));
+      patterns.add(form);
       owner.push(index);
     }
   });
-  const matcher = new PatternMatcher(patterns);
+  const matcher = new PatternMatcher(patterns.packed());
   const replacements = secrets.map((secret) => Buffer.from(mask(secret), 'utf8'));
   // The kept characters of one secret's masked form could spell out another, shorter secret.
+  let spells = false;
+  const found = (): void => void (spells = true);
   for (const [i, replacement] of replacements.entries()) {
-    let state = 0;
-    for (const byte of replacement) {
-      state = matcher.step(state, byte);
-      if (matcher.firstMatch(state) >= 0) {
-        replacements[i] = Buffer.from(FULL_MASK, 'utf8');
-        break;
-      }
-    }
+    spells = false;
+    matcher.scan(0, replacement, found);
+    if (spells) replacements[i] = Buffer.from(FULL_MASK, 'utf8');
   }
   // Last: what hides the start of a secret the stream ended in.
   replacements.push(Buffer.from(FULL_MASK, 'utf8'));
@@ -159,23 +156,23 @@ class Scanner {
 
   /** Reads a chunk; returns what can be written now. */
   push(chunk: Uint8Array): Buffer {
-    const { matcher, replacementOf } = this.#compiled;
+    const { matcher } = this.#compiled;
     const input = this.#pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.#pending, chunk]);
-    let state = this.#state;
-    let position = this.#position;
-    for (let i = 0; i < chunk.length; i++) {
-      state = matcher.step(state, chunk[i]!);
-      position++;
-      for (let m = matcher.firstMatch(state); m >= 0; m = matcher.nextMatch(m)) {
-        const length = matcher.depth(m);
-        this.#hide(position - length, position, replacementOf[matcher.patternAt(m)]!, length);
-      }
-    }
-    this.#state = state;
-    this.#position = position;
+    this.#state = matcher.scan(this.#state, chunk, this.#onMatch);
+    this.#position += chunk.length;
     // No future match can start before the longest pattern prefix still in progress.
-    return this.#release(input, position - matcher.depth(state));
+    return this.#release(input, this.#position - matcher.depth(this.#state));
   }
+
+  /** Every pattern ending `end` bytes into the chunk being read. */
+  readonly #onMatch = (first: number, end: number): void => {
+    const { matcher, replacementOf } = this.#compiled;
+    const position = this.#position + end;
+    for (let m = first; m >= 0; m = matcher.nextMatch(m)) {
+      const length = matcher.depth(m);
+      this.#hide(position - length, position, replacementOf[matcher.patternAt(m)]!, length);
+    }
+  };
 
   /** The end of the stream: everything left, with what is hidden replaced. */
   end(): Buffer {
