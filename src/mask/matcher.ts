@@ -159,39 +159,25 @@ export class PatternMatcher {
       const byte = pending.pop()!;
       const parent = pending.pop()!;
       const depth = pending.pop()!;
-      let hi = pending.pop()!;
+      const hi = pending.pop()!;
       const lo = pending.pop()!;
       const head = nextState;
       if (slot < 0) this.#dense[parent * 256 + byte] = head;
       else slotChild.set(slot, head);
       let state = head;
-      let d = depth;
-      for (;;) {
-        hi = build.dropEnded(lo, hi, d, state);
-        if (hi === lo) break;
-        if (hi - lo === 1) {
-          state = build.chain(order[lo]!, d, state);
-          break;
-        }
-        const shared = build.sharedByte(lo, hi, d);
-        if (shared >= 0) {
-          this.#flags[state]! |= CHAIN;
-          this.#next[state] = shared;
-          state++;
-          d++;
-          continue;
-        }
+      if (build.walk(lo, hi, depth, head)) {
+        state = build.stop;
         this.#flags[state]! |= BRANCH;
         branchState.push(state);
         branchSlots.push(slotByte.length);
-        const from = state;
-        const childDepth = d + 1;
-        build.partition(lo, hi, d, (start, end, b) => {
-          pending.push(start, end, childDepth, from, b, slotByte.length);
+        const childDepth = build.stopDepth + 1;
+        build.partition(lo, build.stopEnd, build.stopDepth, (start, end, b) => {
+          pending.push(start, end, childDepth, state, b, slotByte.length);
           slotByte.push(b);
           slotChild.push(-1);
         });
-        break;
+      } else {
+        state = build.stop;
       }
       runs.head.push(head);
       runs.depth.push(depth);
@@ -210,8 +196,9 @@ export class PatternMatcher {
     this.#terminalState = terminals.state.array();
     this.#terminalPattern = terminals.pattern.array();
 
-    // Failure links, shallowest states first: a state's link is found through its parent's, which is
-    // shallower. Dense rows get the transitions they lack from their failure state's row.
+    // Failure links. A state's link is found through its parent's link and the links of states
+    // shallower than itself. Dense rows, shallowest first, get the transitions they lack from their
+    // failure state's row.
     const dense = this.#dense;
     for (let state = 0; state < denseStates; state++) {
       const row = state * 256;
@@ -220,30 +207,88 @@ export class PatternMatcher {
       this.#linkOutput(state, fail);
       for (let b = 0; b < 256; b++) if (dense[row + b]! < 0) dense[row + b] = state === 0 ? 0 : dense[fail * 256 + b]!;
     }
-    const runCount = this.#runHead.length;
-    const byDepth = sortedByDepth(this.#runDepth, runs.length.array());
-    const active = new Int32Array(runCount);
-    let activeCount = 0;
-    let taken = 0;
+    this.#linkRuns(nextState, runs.length.array(), runs.parent.array(), runs.byte.array());
+  }
+
+  /**
+   * Failure links of the states numbered in runs, run after run, so memory is read in order: by
+   * depth (the textbook order) it would be read all over at every level. A link that needs one not
+   * yet computed (of a shallower state in a later run) has that one computed first, from an explicit
+   * stack of pending states whose depths decrease, so hostile patterns cannot overflow the call stack.
+   */
+  #linkRuns(states: number, runLength: Int32Array, runParent: Int32Array, runByte: Int32Array): void {
     const runHead = this.#runHead;
-    const runDepth = this.#runDepth;
-    const runLength = runs.length.array();
-    const runParent = runs.parent.array();
-    const runByte = runs.byte.array();
-    for (let depth = denseLevels + 1; taken < runCount || activeCount > 0; depth++) {
-      while (taken < runCount && runDepth[byDepth[taken]!] === depth) active[activeCount++] = byDepth[taken++]!;
-      let kept = 0;
-      for (let i = 0; i < activeCount; i++) {
-        const run = active[i]!;
-        const offset = depth - runDepth[run]!;
-        const state = runHead[run]! + offset;
-        const fail = offset === 0 ? this.#step(this.#fail[runParent[run]!]!, runByte[run]!) : this.#step(this.#fail[state - 1]!, this.#next[state - 1]!);
-        this.#fail[state] = fail;
-        this.#linkOutput(state, fail);
-        if (offset + 1 < runLength[run]!) active[kept++] = run;
+    const dense = this.#dense;
+    const denseStates = this.#denseStates;
+    const failOf = this.#fail;
+    const next = this.#next;
+    const flags = this.#flags;
+    failOf.fill(-1, denseStates, states);
+    /** States linked so far in each run, from its head. */
+    const done = new Int32Array(runHead.length);
+    /** Frames: a state to link (with every state before it in its run), its run, where its search stopped (-1: not started). */
+    const stack = new Ints();
+    for (let r = 0; r < runHead.length; r++) {
+      if (done[r] === runLength[r]) continue;
+      stack.push(runHead[r]! + runLength[r]! - 1);
+      stack.push(r);
+      stack.push(-1);
+      while (stack.length > 0) {
+        const top = stack.length - 3;
+        const target = stack.at(top);
+        const run = stack.at(top + 1);
+        const state = runHead[run]! + done[run]!;
+        if (state > target) {
+          stack.length = top;
+          continue;
+        }
+        const head = state === runHead[run];
+        let x = stack.at(top + 2);
+        if (x < 0) {
+          const parent = head ? runParent[run]! : state - 1;
+          x = failOf[parent]!;
+          if (x < 0) {
+            this.#pend(stack, parent);
+            continue;
+          }
+        }
+        const byte = head ? runByte[run]! : next[state - 1]!;
+        // The search for the longest suffix that can be continued by `byte`, from x down the chain.
+        let fail = -1;
+        for (;;) {
+          if (x < denseStates) {
+            fail = dense[x * 256 + byte]!;
+            break;
+          }
+          const f = flags[x]!;
+          if (f & CHAIN) {
+            if (next[x] === byte) fail = x + 1;
+          } else if (f & BRANCH) {
+            fail = this.#branchChild(x, byte);
+          }
+          if (fail >= 0 || failOf[x]! < 0) break;
+          x = failOf[x]!;
+        }
+        // Blocked on a link not computed yet: x's own, or that of the state found (its outputs).
+        const blocker = fail < 0 ? x : fail >= denseStates && failOf[fail]! < 0 ? fail : -1;
+        if (blocker >= 0) {
+          stack.set(top + 2, x);
+          this.#pend(stack, blocker);
+          continue;
+        }
+        failOf[state] = fail;
+        if ((flags[fail]! & OUTPUT) !== 0 || (flags[state]! & TERMINAL) !== 0) this.#linkOutput(state, fail);
+        done[run]!++;
+        stack.set(top + 2, -1);
       }
-      activeCount = kept;
     }
+  }
+
+  /** Puts `state` on the stack of states to link first. */
+  #pend(stack: Ints, state: number): void {
+    stack.push(state);
+    stack.push(search(this.#runHead, state));
+    stack.push(-1);
   }
 
   /** Sets `state`'s output flag and link, from its failure state's (already set). */
@@ -342,22 +387,12 @@ function search(sorted: Int32Array, value: number): number {
   return lo;
 }
 
-/** Run indices ordered by starting depth (a counting sort: depths are bounded by the longest pattern). */
-function sortedByDepth(depth: Int32Array, length: Int32Array): Int32Array {
-  let deepest = 0;
-  for (let r = 0; r < depth.length; r++) deepest = Math.max(deepest, depth[r]! + length[r]!);
-  const counts = new Int32Array(deepest + 2);
-  for (let r = 0; r < depth.length; r++) counts[depth[r]! + 1]!++;
-  for (let d = 1; d < counts.length; d++) counts[d]! += counts[d - 1]!;
-  const out = new Int32Array(depth.length);
-  for (let r = 0; r < depth.length; r++) out[counts[depth[r]!]!++] = r;
-  return out;
-}
-
 /** The trie's construction over a range of pattern indices sharing a prefix (`order[lo..hi)`). */
 class Builder {
   readonly terminals = { state: new Ints(), pattern: new Ints() };
   readonly #scratch: Int32Array;
+  /** Where the patterns of the range being walked start in `bytes`. */
+  readonly #at: Int32Array;
   readonly #counts = new Int32Array(257);
 
   constructor(
@@ -368,6 +403,7 @@ class Builder {
     private readonly next: Uint8Array,
   ) {
     this.#scratch = new Int32Array(order.length);
+    this.#at = new Int32Array(order.length);
   }
 
   /**
@@ -396,12 +432,57 @@ class Builder {
     this.terminals.pattern.push(pattern);
   }
 
-  /** The byte at `depth` when every pattern of the range has the same one there, else -1. */
-  sharedByte(lo: number, hi: number, depth: number): number {
-    const { bytes, starts, order } = this;
-    const byte = bytes[starts[order[lo]!]! + depth]!;
-    for (let i = lo + 1; i < hi; i++) if (bytes[starts[order[i]!]! + depth] !== byte) return -1;
-    return byte;
+  /** Where the last walk stopped: its last state, that state's depth, the end of the range still going on. */
+  stop = 0;
+  stopDepth = 0;
+  stopEnd = 0;
+
+  /**
+   * Follows the range's patterns from `state` (`depth` bytes deep), one new state per byte, while
+   * they go on together. Returns true where they part: the range (up to `stopEnd`, without the
+   * patterns that ended) must then be partitioned at `stopDepth`. Returns false where the last one ends.
+   */
+  walk(lo: number, hi: number, depth: number, state: number): boolean {
+    const { bytes, flags, next } = this;
+    const at = this.#at;
+    let count = hi - lo;
+    let nextEnd = depth;
+    for (;;) {
+      if (depth === nextEnd) {
+        count = this.dropEnded(lo, lo + count, depth, state) - lo;
+        if (count <= 1) {
+          this.stop = count === 0 ? state : this.chain(this.order[lo]!, depth, state);
+          return false;
+        }
+        nextEnd = this.#load(lo, count);
+      }
+      const byte = bytes[at[0]! + depth]!;
+      let i = 1;
+      while (i < count && bytes[at[i]! + depth] === byte) i++;
+      if (i < count) {
+        this.stop = state;
+        this.stopDepth = depth;
+        this.stopEnd = lo + count;
+        return true;
+      }
+      flags[state]! |= CHAIN;
+      next[state] = byte;
+      state++;
+      depth++;
+    }
+  }
+
+  /** Where each pattern of `order[lo..lo+count)` starts, into `#at`; returns the shortest length. */
+  #load(lo: number, count: number): number {
+    const { starts, order } = this;
+    const at = this.#at;
+    let shortest = Infinity;
+    for (let i = 0; i < count; i++) {
+      const p = order[lo + i]!;
+      at[i] = starts[p]!;
+      shortest = Math.min(shortest, starts[p + 1]! - starts[p]!);
+    }
+    return shortest;
   }
 
   /** The rest of one pattern from `depth`, as states numbered on from `state`; returns the last one. */
@@ -461,6 +542,10 @@ class Ints {
       this.#array = grown;
     }
     this.#array[this.length++] = value;
+  }
+
+  at(index: number): number {
+    return this.#array[index]!;
   }
 
   set(index: number, value: number): void {
