@@ -29,7 +29,8 @@ const SMALL_RANGE = 24;
 const CHAIN = 1; // the only child is the next state, reached by `#next`
 const BRANCH = 2; // children are in the slot list
 const TERMINAL = 4; // a pattern ends here
-const OUTPUT = 8; // a pattern ends here or somewhere on the failure chain
+const OUTPUT = 8; // a pattern ends here or somewhere on the failure chain (once linked)
+const LINKED = 16; // the failure link and OUTPUT are set
 
 /** Patterns as one byte array: pattern i is `bytes.subarray(starts[i], starts[i + 1])`. */
 export interface PackedPatterns {
@@ -79,9 +80,16 @@ export class PatternMatcher {
   /** Per slot, sorted by byte within a state: the byte and the child it leads to. */
   readonly #slotByte: Uint8Array;
   readonly #slotChild: Int32Array;
-  /** Runs of consecutively numbered states, ascending: first state and its depth (for depth()). */
+  /**
+   * Runs of consecutively numbered states, ascending: first state and its depth (for depth()), the
+   * head's parent and the byte leading to it, and how many of its states are linked so far.
+   */
   readonly #runHead: Int32Array;
   readonly #runDepth: Int32Array;
+  readonly #runParent: Int32Array;
+  readonly #runByte: Int32Array;
+  readonly #runLinked: Int32Array;
+  readonly #pending = new Ints();
   /** States where a pattern ends, ascending, and the pattern (the first of equal ones). */
   readonly #terminalState: Int32Array;
   readonly #terminalPattern: Int32Array;
@@ -147,7 +155,7 @@ export class PatternMatcher {
     }
 
     // The other states, one run of consecutive numbers per group, depth first (so little is pending).
-    const runs = { head: new Ints(), depth: new Ints(), length: new Ints(), parent: new Ints(), byte: new Ints() };
+    const runs = { head: new Ints(), depth: new Ints(), parent: new Ints(), byte: new Ints() };
     const branchState = new Ints();
     const branchSlots = new Ints();
     const slotByte = new Ints();
@@ -181,7 +189,6 @@ export class PatternMatcher {
       }
       runs.head.push(head);
       runs.depth.push(depth);
-      runs.length.push(state - head + 1);
       runs.parent.push(parent);
       runs.byte.push(byte);
       nextState = state + 1;
@@ -196,96 +203,98 @@ export class PatternMatcher {
     this.#terminalState = terminals.state.array();
     this.#terminalPattern = terminals.pattern.array();
 
-    // Failure links. A state's link is found through its parent's link and the links of states
-    // shallower than itself. Dense rows, shallowest first, get the transitions they lack from their
-    // failure state's row.
+    this.#runParent = runs.parent.array();
+    this.#runByte = runs.byte.array();
+    this.#runLinked = new Int32Array(this.#runHead.length);
+
+    // Dense rows, shallowest first, get the transitions they lack from their failure state's row.
     const dense = this.#dense;
     for (let state = 0; state < denseStates; state++) {
       const row = state * 256;
       const fail = state === 0 ? 0 : this.#denseDepth[state] === 1 ? 0 : dense[this.#fail[denseParent[state]!]! * 256 + denseByte[state]!]!;
       this.#fail[state] = fail;
+      this.#flags[state]! |= LINKED;
       this.#linkOutput(state, fail);
       for (let b = 0; b < 256; b++) if (dense[row + b]! < 0) dense[row + b] = state === 0 ? 0 : dense[fail * 256 + b]!;
     }
-    this.#linkRuns(nextState, runs.length.array(), runs.parent.array(), runs.byte.array());
   }
 
   /**
-   * Failure links of the states numbered in runs, run after run, so memory is read in order: by
-   * depth (the textbook order) it would be read all over at every level. A link that needs one not
-   * yet computed (of a shallower state in a later run) has that one computed first, from an explicit
-   * stack of pending states whose depths decrease, so hostile patterns cannot overflow the call stack.
+   * Computes the failure link (and outputs) of `target` and of the states before it in its run.
+   * Links are computed when a scan first reaches a state, not when the automaton is built: most
+   * states of long patterns are never reached, so neither their time nor their memory is spent, and
+   * building costs nothing per state but its byte and flags.
+   *
+   * A link is found through the parent's link and the links of shallower states; one that needs a
+   * link not yet computed has it computed first, from an explicit stack of pending states whose
+   * depths decrease, so hostile patterns cannot overflow the call stack. Within a run, states are
+   * linked in order, so memory is read in order.
    */
-  #linkRuns(states: number, runLength: Int32Array, runParent: Int32Array, runByte: Int32Array): void {
+  #link(target: number): void {
     const runHead = this.#runHead;
+    const runLinked = this.#runLinked;
     const dense = this.#dense;
     const denseStates = this.#denseStates;
     const failOf = this.#fail;
     const next = this.#next;
     const flags = this.#flags;
-    failOf.fill(-1, denseStates, states);
-    /** States linked so far in each run, from its head. */
-    const done = new Int32Array(runHead.length);
     /** Frames: a state to link (with every state before it in its run), its run, where its search stopped (-1: not started). */
-    const stack = new Ints();
-    for (let r = 0; r < runHead.length; r++) {
-      if (done[r] === runLength[r]) continue;
-      stack.push(runHead[r]! + runLength[r]! - 1);
-      stack.push(r);
-      stack.push(-1);
-      while (stack.length > 0) {
-        const top = stack.length - 3;
-        const target = stack.at(top);
-        const run = stack.at(top + 1);
-        const state = runHead[run]! + done[run]!;
-        if (state > target) {
-          stack.length = top;
-          continue;
-        }
-        const head = state === runHead[run];
-        let x = stack.at(top + 2);
-        if (x < 0) {
-          const parent = head ? runParent[run]! : state - 1;
-          x = failOf[parent]!;
-          if (x < 0) {
-            this.#pend(stack, parent);
-            continue;
-          }
-        }
-        const byte = head ? runByte[run]! : next[state - 1]!;
-        // The search for the longest suffix that can be continued by `byte`, from x down the chain.
-        let fail = -1;
-        for (;;) {
-          if (x < denseStates) {
-            fail = dense[x * 256 + byte]!;
-            break;
-          }
-          const f = flags[x]!;
-          if (f & CHAIN) {
-            if (next[x] === byte) fail = x + 1;
-          } else if (f & BRANCH) {
-            fail = this.#branchChild(x, byte);
-          }
-          if (fail >= 0 || failOf[x]! < 0) break;
-          x = failOf[x]!;
-        }
-        // Blocked on a link not computed yet: x's own, or that of the state found (its outputs).
-        const blocker = fail < 0 ? x : fail >= denseStates && failOf[fail]! < 0 ? fail : -1;
-        if (blocker >= 0) {
-          stack.set(top + 2, x);
-          this.#pend(stack, blocker);
-          continue;
-        }
-        failOf[state] = fail;
-        if ((flags[fail]! & OUTPUT) !== 0 || (flags[state]! & TERMINAL) !== 0) this.#linkOutput(state, fail);
-        done[run]!++;
-        stack.set(top + 2, -1);
+    const stack = this.#pending;
+    this.#pend(target);
+    while (stack.length > 0) {
+      const top = stack.length - 3;
+      const goal = stack.at(top);
+      const run = stack.at(top + 1);
+      const state = runHead[run]! + runLinked[run]!;
+      if (state > goal) {
+        stack.length = top;
+        continue;
       }
+      const head = state === runHead[run];
+      let x = stack.at(top + 2);
+      if (x < 0) {
+        const parent = head ? this.#runParent[run]! : state - 1;
+        if ((flags[parent]! & LINKED) === 0) {
+          this.#pend(parent);
+          continue;
+        }
+        x = failOf[parent]!;
+      }
+      const byte = head ? this.#runByte[run]! : next[state - 1]!;
+      // The longest suffix that `byte` continues, from x down its failure chain.
+      let fail = -1;
+      for (;;) {
+        if (x < denseStates) {
+          fail = dense[x * 256 + byte]!;
+          break;
+        }
+        const f = flags[x]!;
+        if (f & CHAIN) {
+          if (next[x] === byte) fail = x + 1;
+        } else if (f & BRANCH) {
+          fail = this.#branchChild(x, byte);
+        }
+        if (fail >= 0 || (f & LINKED) === 0) break;
+        x = failOf[x]!;
+      }
+      // Blocked on a link not computed yet: x's own, or that of the state found (for its outputs).
+      const blocker = fail < 0 ? x : (flags[fail]! & LINKED) === 0 ? fail : -1;
+      if (blocker >= 0) {
+        stack.set(top + 2, x);
+        this.#pend(blocker);
+        continue;
+      }
+      failOf[state] = fail;
+      flags[state]! |= LINKED;
+      this.#linkOutput(state, fail);
+      runLinked[run]!++;
+      stack.set(top + 2, -1);
     }
   }
 
   /** Puts `state` on the stack of states to link first. */
-  #pend(stack: Ints, state: number): void {
+  #pend(state: number): void {
+    const stack = this.#pending;
     stack.push(state);
     stack.push(search(this.#runHead, state));
     stack.push(-1);
@@ -346,7 +355,12 @@ export class PatternMatcher {
     for (let i = 0; i < length; i++) {
       const byte = input[i]!;
       state = state < denseStates ? dense[state * 256 + byte]! : this.#step(state, byte);
-      if (flags[state]! & OUTPUT) onMatch(this.firstMatch(state), i + 1);
+      let f = flags[state]!;
+      if ((f & LINKED) === 0) {
+        this.#link(state);
+        f = flags[state]!;
+      }
+      if (f & OUTPUT) onMatch(this.firstMatch(state), i + 1);
     }
     return state;
   }

@@ -24,7 +24,7 @@
  * crash) ends with `****` instead of the secret's first part, once that part is 8 bytes or more.
  */
 import { Transform } from 'node:stream';
-import { FULL_MASK, mask } from './mask.js';
+import { FULL_MASK, hasCodePoints, mask } from './mask.js';
 import { PatternList, PatternMatcher } from './matcher.js';
 
 export const MIN_SECRET_LENGTH = 4;
@@ -75,9 +75,12 @@ function urlForms(secret: string): string[] {
   return encoded.flatMap((text) => [text, text.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())]);
 }
 
+/** Characters every JSON and URL encoder above leaves as they are: a secret made of them is its own JSON and URL form. */
+const UNESCAPED = /^[A-Za-z0-9_.-]*$/;
+
 /** Every form of `secret` to look for. */
 export function secretForms(secret: string): string[] {
-  const forms = new Set([secret, ...jsonForms(secret), ...urlForms(secret)]);
+  const forms = new Set(UNESCAPED.test(secret) ? [secret] : [secret, ...jsonForms(secret), ...urlForms(secret)]);
   // A multi-line secret printed with other line endings, or line by line (indented in YAML, in a log).
   if (secret.includes('\n')) forms.add(secret.replace(/\r?\n/g, '\r\n'));
   for (const line of secretLines(secret, MIN_SECRET_LINE)) forms.add(line);
@@ -106,7 +109,7 @@ interface Compiled {
 }
 
 function compile(values: readonly string[]): Compiled {
-  const secrets = [...new Set(values.filter((v) => Array.from(v).length >= MIN_SECRET_LENGTH))];
+  const secrets = [...new Set(values.filter((v) => hasCodePoints(v, MIN_SECRET_LENGTH)))];
   const patterns = new PatternList();
   const owner: number[] = [];
   secrets.forEach((secret, index) => {
@@ -219,23 +222,28 @@ class Scanner {
   }
 }
 
-export function createRedactor(values: readonly string[]): Redactor {
-  const compiled = compile(values);
+/**
+ * `values` may be a function giving them: it is called, and the automaton built, when the redactor
+ * is first used, so `run --mask` spends nothing on masking before the command prints anything.
+ */
+export function createRedactor(values: readonly string[] | (() => readonly string[])): Redactor {
+  let compiled: Compiled | undefined;
+  const ready = (): Compiled => (compiled ??= compile(typeof values === 'function' ? values() : values));
   return {
     redact(text) {
-      const scanner = new Scanner(compiled);
+      const scanner = new Scanner(ready());
       return Buffer.concat([scanner.push(Buffer.from(text, 'utf8')), scanner.end()]).toString('utf8');
     },
     stream() {
-      const scanner = new Scanner(compiled);
+      let scanner: Scanner | undefined;
       return new Transform({
         transform(chunk: Buffer, _encoding, callback) {
-          const out = scanner.push(chunk);
+          const out = (scanner ??= new Scanner(ready())).push(chunk);
           callback(null, out.length > 0 ? out : undefined);
         },
         flush(callback) {
-          const out = scanner.end();
-          callback(null, out.length > 0 ? out : undefined);
+          const out = scanner?.end();
+          callback(null, out !== undefined && out.length > 0 ? out : undefined);
         },
       });
     },
