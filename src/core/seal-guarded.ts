@@ -7,8 +7,8 @@
  * much as sealing it, while the readable text is usually a few comments. So only the values that can
  * occur in that text are indexed: the index finds a value where the text holds one of its encoded
  * forms (encodings.ts), and a form can only be there if its first 8 characters are, which a bitmap of
- * the text's 8-character windows answers. URL values (the index also looks for their password alone)
- * are always indexed.
+ * the text's 8-character windows answers. A URL value is also indexed when its password can occur
+ * alone (the index looks for it too).
  */
 import { FINGERPRINT_KEY } from '../detect/fingerprint-key.js';
 import { ALLOW_MARKER } from '../detect/allow-marker.js';
@@ -54,7 +54,24 @@ export function valuesThatCanOccur(values: readonly TeamValue[], text: string): 
     const hash = windowHash(form, 0);
     return (windows[hash >>> 3]! & (1 << (hash & 7))) !== 0;
   };
-  return values.filter(({ value }) => value.includes('://') || encodedForms(value.trim()).some((form) => present(form.text)));
+  const canOccur = (value: string): boolean => encodedForms(value.trim()).some((form) => present(form.text));
+  return values.filter(({ value }) => canOccur(value) || urlPasswords(value).some(canOccur));
+}
+
+/** The password of a URL value, as written and decoded: the index also looks for it alone. */
+function urlPasswords(value: string): string[] {
+  if (!value.includes('://')) return [];
+  let password: string;
+  try {
+    password = new URL(value.trim()).password;
+  } catch {
+    return [];
+  }
+  try {
+    return [password, decodeURIComponent(password)];
+  } catch {
+    return [password];
+  }
 }
 
 export function sealGuarded(lines: readonly EnvLine[], ring: KeyRing, options: SealOptions): string {
