@@ -78,8 +78,8 @@ export function encodeBase64Url(bytes: Uint8Array): string {
 export class FernetKey {
   readonly #signing: Buffer;
   readonly #encryption: Buffer;
-  /** AES-128 block decryption under this key, made once (see decipher below). */
-  #blocks: Decipher | undefined;
+  /** AES-128-CBC decryption under this key, made once and fed token after token (see decipher below). */
+  #cbc: Decipher | undefined;
 
   private constructor(bytes: Buffer) {
     this.#signing = bytes.subarray(0, 16);
@@ -116,13 +116,16 @@ export class FernetKey {
     return this.#encryption;
   }
 
-  /** @internal AES-128 decryption of whole 16-byte blocks, each on its own (ECB: no chaining, no padding). */
-  decryptBlocks(blocks: Uint8Array): Buffer {
-    if (!this.#blocks) {
-      this.#blocks = createDecipheriv('aes-128-ecb', this.#encryption, null);
-      this.#blocks.setAutoPadding(false);
+  /**
+   * @internal AES-128-CBC decryption of `ivAndCiphertext` (whole 16-byte blocks), with this key's one
+   * decipher: see decipher() below.
+   */
+  decryptCbc(ivAndCiphertext: Uint8Array): Buffer {
+    if (!this.#cbc) {
+      this.#cbc = createDecipheriv('aes-128-cbc', this.#encryption, Buffer.alloc(BLOCK));
+      this.#cbc.setAutoPadding(false);
     }
-    return this.#blocks.update(blocks);
+    return this.#cbc.update(ivAndCiphertext).subarray(BLOCK);
   }
 
   toJSON(): string {
@@ -205,16 +208,14 @@ function verifyMac(key: FernetKey, bytes: Buffer): boolean {
 }
 
 /**
- * AES-128-CBC decryption and the PKCS#7 padding check. CBC decryption needs no state between blocks
- * (each plaintext block is the block cipher's inverse of its ciphertext block XOR the previous
- * ciphertext block, or the IV), so it is done with the key's one block decipher and an XOR, instead of
- * a decipher object per token. The MAC was checked first, so the padding check is no oracle.
+ * AES-128-CBC decryption and the PKCS#7 padding check, without a decipher object per token. CBC
+ * decrypts a block as the block cipher's inverse XOR the block before it, so one decipher can be fed
+ * token after token: each gets its IV first, whose own output (the inverse of the IV XOR the previous
+ * token's last block) is dropped, and its ciphertext then chains from that IV exactly as a fresh
+ * decipher would. The MAC was checked first, so the padding check is no oracle.
  */
 function decipher(key: FernetKey, bytes: Buffer): Buffer {
-  const ciphertextEnd = bytes.length - HMAC_BYTES;
-  const plain = key.decryptBlocks(bytes.subarray(HEADER_BYTES, ciphertextEnd));
-  // The block before ciphertext block i starts 16 bytes earlier in the token: the IV for the first.
-  for (let i = 0; i < plain.length; i++) plain[i]! ^= bytes[9 + i]!;
+  const plain = key.decryptCbc(bytes.subarray(9, bytes.length - HMAC_BYTES));
   const padding = plain[plain.length - 1]!;
   let bad = padding === 0 || padding > BLOCK ? 1 : 0;
   for (let i = plain.length - Math.min(padding, BLOCK); i < plain.length; i++) bad |= plain[i]! ^ padding;
