@@ -30,7 +30,7 @@ export function plaintextParts(lines: readonly EnvLine[]): string {
   return out.join('\n');
 }
 
-/** Shorter than the shortest value the index holds, so every form it looks for is at least this long. */
+/** The shortest value the index holds (team-secrets.ts): every form it looks for is at least this long. */
 const WINDOW = 8;
 const WINDOW_BITS = 22;
 
@@ -50,7 +50,7 @@ export function valuesThatCanOccur(values: readonly TeamValue[], text: string): 
     windows[hash >>> 3]! |= 1 << (hash & 7);
   }
   const present = (form: string): boolean => {
-    if (form.length < WINDOW) return true;
+    if (form.length < WINDOW) return false;
     const hash = windowHash(form, 0);
     return (windows[hash >>> 3]! & (1 << (hash & 7))) !== 0;
   };

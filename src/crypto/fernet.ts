@@ -8,7 +8,7 @@
  * base64url of a well-formed token, or it is rejected. Strictness keeps the set of accepted tokens
  * equal to the set this module can produce.
  */
-import { type Decipher, createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { type Cipher, type Decipher, createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EnvsealError, Code, type ErrorCode } from '../errors.js';
 
 const VERSION = 0x80;
@@ -78,8 +78,12 @@ export function encodeBase64Url(bytes: Uint8Array): string {
 export class FernetKey {
   readonly #signing: Buffer;
   readonly #encryption: Buffer;
-  /** AES-128-CBC decryption under this key, made once and fed token after token (see decipher below). */
+  /** AES-128-CBC under this key, each made once and fed token after token (see decipher() and encryptCbc()). */
   #cbc: Decipher | undefined;
+  #cbcEncrypt: Cipher | undefined;
+  /** The block decipher encryptCbc() steers the cipher's chain with, and the chain's last block. */
+  #blockDecrypt: Decipher | undefined;
+  #chain = Buffer.alloc(BLOCK);
 
   private constructor(bytes: Buffer) {
     this.#signing = bytes.subarray(0, 16);
@@ -111,9 +115,28 @@ export class FernetKey {
     return createHmac('sha256', this.#signing).update(data).digest();
   }
 
-  /** @internal */
-  get encryptionKey(): Buffer {
-    return this.#encryption;
+  /**
+   * @internal AES-128-CBC encryption with PKCS#7 padding, with this key's one cipher. A CBC cipher
+   * XORs each block with the last ciphertext block before encrypting it; so a block X = AES⁻¹(iv) XOR
+   * last block, put before the plaintext, comes out as `iv` (dropped), and the plaintext is then
+   * encrypted exactly as by a cipher made with that IV.
+   */
+  encryptCbc(iv: Uint8Array, plaintext: Uint8Array): Buffer {
+    if (!this.#cbcEncrypt || !this.#blockDecrypt) {
+      this.#cbcEncrypt = createCipheriv('aes-128-cbc', this.#encryption, this.#chain);
+      this.#cbcEncrypt.setAutoPadding(false);
+      this.#blockDecrypt = createDecipheriv('aes-128-ecb', this.#encryption, null);
+      this.#blockDecrypt.setAutoPadding(false);
+    }
+    const padding = BLOCK - (plaintext.length % BLOCK);
+    const input = Buffer.allocUnsafe(BLOCK + plaintext.length + padding);
+    const steer = this.#blockDecrypt.update(iv);
+    for (let i = 0; i < BLOCK; i++) input[i] = steer[i]! ^ this.#chain[i]!;
+    input.set(plaintext, BLOCK);
+    input.fill(padding, BLOCK + plaintext.length);
+    const out = this.#cbcEncrypt.update(input);
+    this.#chain = out.subarray(out.length - BLOCK);
+    return out.subarray(BLOCK);
   }
 
   /**
@@ -171,14 +194,15 @@ export function encrypt(key: FernetKey, message: Uint8Array | string, options: E
   const plaintext = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
   const iv = options.iv ?? freshIv();
   if (iv.length !== 16) throw new RangeError('Fernet IV must be 16 bytes');
-  const cipher = createCipheriv('aes-128-cbc', key.encryptionKey, iv);
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  const body = Buffer.allocUnsafe(HEADER_BYTES + ciphertext.length);
-  body[0] = VERSION;
-  body.writeBigUInt64BE(BigInt(options.now ?? nowSeconds()), 1);
-  body.set(iv, 9);
-  body.set(ciphertext, HEADER_BYTES);
-  return encodeBase64Url(Buffer.concat([body, key.sign(body)]));
+  const ciphertext = key.encryptCbc(iv, plaintext);
+  const signedBytes = HEADER_BYTES + ciphertext.length;
+  const token = Buffer.allocUnsafe(signedBytes + HMAC_BYTES);
+  token[0] = VERSION;
+  token.writeBigUInt64BE(BigInt(options.now ?? nowSeconds()), 1);
+  token.set(iv, 9);
+  token.set(ciphertext, HEADER_BYTES);
+  token.set(key.sign(token.subarray(0, signedBytes)), signedBytes);
+  return encodeBase64Url(token);
 }
 
 interface ParsedToken {

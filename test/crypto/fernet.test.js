@@ -4,7 +4,7 @@ import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { ROOT } from '../helpers/cli.js';
 import { python } from '../helpers/python.js';
@@ -150,6 +150,22 @@ test('property: decryption equals OpenSSL AES-128-CBC on any ciphertext under a 
       if (padded) assert.equal(ours(token(ivBuf, ciphertext)), Buffer.from(seed));
     }),
     { numRuns: 2000 },
+  );
+});
+
+test('property: encryption equals OpenSSL AES-128-CBC with the token\'s IV, token after token under one key', () => {
+  const keyBytes = randomBytes(32);
+  const key = FernetKey.fromBytes(keyBytes);
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ maxLength: 70 })), { minLength: 1, maxLength: 5 }), (messages) => {
+      for (const [iv, message] of messages) {
+        const token = decodeBase64Url(encrypt(key, Buffer.from(message), { iv: Buffer.from(iv), now: 1 }));
+        const c = createCipheriv('aes-128-cbc', keyBytes.subarray(16), iv);
+        assert.equal(token.subarray(25, -32), Buffer.concat([c.update(message), c.final()]));
+        assert.equal(token.subarray(-32), createHmac('sha256', keyBytes.subarray(0, 16)).update(token.subarray(0, -32)).digest());
+      }
+    }),
+    { numRuns: 500 },
   );
 });
 
