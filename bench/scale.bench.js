@@ -3,9 +3,10 @@
 // smaller (linear is ×10) and its peak memory beyond Node's own against the sealed file's size; re-encrypting beside a
 // fresh encrypt of the same file (it must be cheaper: "up to date", nothing re-sealed); `get` beside
 // `dotenvx get` at 1k names; and `run --mask` passing a log of 256 MB at 30, 1,000 and 10,000 names,
-// beside the same run without --mask.
+// beside the same run without --mask; and `show` with one secret value of 1 MB and with three (3.3 MB).
 // BENCH_SCALE_MAX (default 100000) caps the number of names.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DOTENVX, ENVSEAL, envFile, envsealEnv, measure, measureWithFloor, tempDir } from './lib.js';
@@ -27,7 +28,7 @@ function project(names) {
 }
 
 const label = (names) => (names >= 1000 ? `${names / 1000}k` : String(names));
-const mb = (bytes) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+const mb = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 /** Ordinary log lines, with one of the project's secret values in every thousandth. */
 function logFile(dir, secrets) {
@@ -86,6 +87,19 @@ export function cases() {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 
+  // Large values: one of 1 MB, and three of 1.1 MB (3.3 MB), random like generated secrets.
+  for (const sizes of [[1_000_000], [1_100_000, 1_100_000, 1_100_000]]) {
+    const dir = tempDir('envseal-bench-large-');
+    fs.mkdirSync(path.join(dir, '.git'));
+    fs.writeFileSync(path.join(dir, '.env'), `${sizes.map((size, i) => `LARGE_SECRET_${i}=${randomBytes((size * 3) / 4).toString('base64')}`).join('\n')}\n`);
+    const env = envsealEnv();
+    measure(process.execPath, [ENVSEAL, 'init', '--no-hooks'], { cwd: dir, env, runs: 0 });
+    measure(process.execPath, [ENVSEAL, 'encrypt', '-q'], { cwd: dir, env, runs: 0 });
+    const total = sizes.reduce((a, b) => a + b, 0);
+    rows.push({ operation: `show, ${sizes.length} secret value${sizes.length > 1 ? 's' : ''} of ${mb(total)} in all`, envseal: measureWithFloor(process.execPath, [ENVSEAL, 'show'], { cwd: dir, env, runs: 3 }) });
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+
   for (const names of [30, 1000, 10_000]) {
     const { dir, env } = project(names);
     const values = Object.values(Object.fromEntries(envFile(names).split('\n').filter((l) => l.startsWith('API_TOKEN_')).map((l) => l.split('='))));
@@ -93,7 +107,7 @@ export function cases() {
     const through = (mask) => `exec "$0" "$1" run ${mask ? '--mask ' : ''}-- cat app.log > /dev/null`;
     const masked = measureWithFloor('sh', ['-c', through(true), process.execPath, ENVSEAL], { cwd: dir, env, runs: 3 });
     const plain = measure('sh', ['-c', through(false), process.execPath, ENVSEAL], { cwd: dir, env, runs: 3 });
-    const rate = (bytes / 2 ** 20 / (masked.median / 1000)).toFixed(0);
+    const rate = (bytes / 1e6 / (masked.median / 1000)).toFixed(0);
     rows.push({ operation: `run --mask -- cat (${LOG_MB} MB log), ${label(names)} names: ${rate} MB/s`, envseal: masked, peer: { name: 'run -- cat, no --mask', ...plain } });
     fs.rmSync(dir, { recursive: true, force: true });
   }
