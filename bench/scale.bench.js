@@ -14,7 +14,7 @@ import { DOTENVX, ENVSEAL, envFile, envsealEnv, measure, measureWithFloor, tempD
 export const title = 'scale';
 
 const MAX = Number(process.env.BENCH_SCALE_MAX ?? 100_000);
-const LOG_MB = 256;
+const LOG_BYTES = 256e6;
 
 /** A project with `names` values sealed, its plaintext .env beside it (as after `envseal encrypt`). */
 function project(names) {
@@ -40,7 +40,7 @@ function logFile(dir, secrets) {
     if (i % 1000 === 999) lines.push(`2026-05-01T12:00:00Z debug retry with token=${secrets[i % secrets.length]}`);
   }
   const block = Buffer.from(`${lines.join('\n')}\n`);
-  for (let written = 0; written < LOG_MB * 2 ** 20; written += block.length) fs.writeSync(fd, block);
+  for (let written = 0; written < LOG_BYTES; written += block.length) fs.writeSync(fd, block);
   fs.closeSync(fd);
   return fs.statSync(file).size;
 }
@@ -108,7 +108,7 @@ export function cases() {
     const masked = measureWithFloor('sh', ['-c', through(true), process.execPath, ENVSEAL], { cwd: dir, env, runs: 3 });
     const plain = measure('sh', ['-c', through(false), process.execPath, ENVSEAL], { cwd: dir, env, runs: 3 });
     const rate = (bytes / 1e6 / (masked.median / 1000)).toFixed(0);
-    rows.push({ operation: `run --mask -- cat (${LOG_MB} MB log), ${label(names)} names: ${rate} MB/s`, envseal: masked, peer: { name: 'run -- cat, no --mask', ...plain } });
+    rows.push({ operation: `run --mask -- cat (${mb(LOG_BYTES)} log), ${label(names)} names: ${rate} MB/s`, envseal: masked, peer: { name: 'run -- cat, no --mask', ...plain } });
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return rows;
