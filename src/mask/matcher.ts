@@ -9,7 +9,8 @@
  * hold back.
  *
  * The automaton is built once, in time linear in the patterns' bytes, and lives in typed arrays only
- * (no object or Map entry per state), about 6 bytes per state:
+ * (no object or Map entry per state, so no limit but memory): 2 bytes per state, and 4 more for the
+ * failure link of each state a scan has reached (links are computed then: see #link):
  *  - The shallowest states (the root, every state one byte deep and, unless there are too many, every
  *    state two bytes deep) have a row of 256 transitions each with the failure links already followed:
  *    most input bytes are read in these states, at one array lookup per byte.
