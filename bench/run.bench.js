@@ -1,4 +1,6 @@
-// `envseal run -- true` (decrypt in memory, spawn, exit) at 30 and 1000 names, beside `dotenvx run`.
+// `envseal run -- true` (decrypt in memory, spawn, exit) at 30 and 1000 names, beside `dotenvx run`;
+// and the start-up `--mask` adds at 1000 names, beside the same run without it: with a command that
+// prints nothing (masking is prepared when the command first prints) and with one that prints a line.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DOTENVX, ENVSEAL, PEER_RUNS, envFile, envsealEnv, measure, measureWithFloor, tempDir } from './lib.js';
@@ -23,6 +25,13 @@ export function cases() {
     measure(DOTENVX, ['encrypt', '-f', '.env'], { cwd: dx, runs: 0 });
     const peer = measure(DOTENVX, ['run', '-f', '.env', '--quiet', '--', 'true'], { cwd: dx, runs: PEER_RUNS });
     rows.push({ operation: `run -- true, ${names} names`, envseal, peer: { name: 'dotenvx run', ...peer } });
+    if (names === 1000) {
+      for (const command of [['true'], ['echo', 'ready']]) {
+        const masked = measureWithFloor(process.execPath, [ENVSEAL, 'run', '--mask', '--', ...command], { cwd: dir, env });
+        const plain = measureWithFloor(process.execPath, [ENVSEAL, 'run', '--', ...command], { cwd: dir, env });
+        rows.push({ operation: `run --mask -- ${command.join(' ')}, ${names} names: ${(masked.median / plain.median).toFixed(2)}× run`, envseal: masked, peer: { name: `run -- ${command.join(' ')}`, ...plain } });
+      }
+    }
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(dx, { recursive: true, force: true });
   }

@@ -8,7 +8,7 @@
  * base64url of a well-formed token, or it is rejected. Strictness keeps the set of accepted tokens
  * equal to the set this module can produce.
  */
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { type Cipher, type Decipher, createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { EnvsealError, Code, type ErrorCode } from '../errors.js';
 
 const VERSION = 0x80;
@@ -78,6 +78,12 @@ export function encodeBase64Url(bytes: Uint8Array): string {
 export class FernetKey {
   readonly #signing: Buffer;
   readonly #encryption: Buffer;
+  /** AES-128-CBC under this key, each made once and fed token after token (see decipher() and encryptCbc()). */
+  #cbc: Decipher | undefined;
+  #cbcEncrypt: Cipher | undefined;
+  /** The block decipher encryptCbc() steers the cipher's chain with, and the chain's last block. */
+  #blockDecrypt: Decipher | undefined;
+  #chain = Buffer.alloc(BLOCK);
 
   private constructor(bytes: Buffer) {
     this.#signing = bytes.subarray(0, 16);
@@ -109,9 +115,40 @@ export class FernetKey {
     return createHmac('sha256', this.#signing).update(data).digest();
   }
 
-  /** @internal */
-  get encryptionKey(): Buffer {
-    return this.#encryption;
+  /**
+   * @internal AES-128-CBC encryption with PKCS#7 padding, with this key's one cipher. A CBC cipher
+   * XORs each block with the last ciphertext block before encrypting it; so a block X = AES⁻¹(iv) XOR
+   * last block, put before the plaintext, comes out as `iv` (dropped), and the plaintext is then
+   * encrypted exactly as by a cipher made with that IV.
+   */
+  encryptCbc(iv: Uint8Array, plaintext: Uint8Array): Buffer {
+    if (!this.#cbcEncrypt || !this.#blockDecrypt) {
+      this.#cbcEncrypt = createCipheriv('aes-128-cbc', this.#encryption, this.#chain);
+      this.#cbcEncrypt.setAutoPadding(false);
+      this.#blockDecrypt = createDecipheriv('aes-128-ecb', this.#encryption, null);
+      this.#blockDecrypt.setAutoPadding(false);
+    }
+    const padding = BLOCK - (plaintext.length % BLOCK);
+    const input = Buffer.allocUnsafe(BLOCK + plaintext.length + padding);
+    const steer = this.#blockDecrypt.update(iv);
+    for (let i = 0; i < BLOCK; i++) input[i] = steer[i]! ^ this.#chain[i]!;
+    input.set(plaintext, BLOCK);
+    input.fill(padding, BLOCK + plaintext.length);
+    const out = this.#cbcEncrypt.update(input);
+    this.#chain = out.subarray(out.length - BLOCK);
+    return out.subarray(BLOCK);
+  }
+
+  /**
+   * @internal AES-128-CBC decryption of `ivAndCiphertext` (whole 16-byte blocks), with this key's one
+   * decipher: see decipher() below.
+   */
+  decryptCbc(ivAndCiphertext: Uint8Array): Buffer {
+    if (!this.#cbc) {
+      this.#cbc = createDecipheriv('aes-128-cbc', this.#encryption, Buffer.alloc(BLOCK));
+      this.#cbc.setAutoPadding(false);
+    }
+    return this.#cbc.update(ivAndCiphertext).subarray(BLOCK);
   }
 
   toJSON(): string {
@@ -139,18 +176,33 @@ export interface DecryptOptions {
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
 
+/** IVs are cut from one random buffer at a time: one call to the CSPRNG per 256 values sealed, not per value. */
+const IV_POOL_BYTES = 256 * 16;
+let ivPool = Buffer.alloc(0);
+let ivTaken = 0;
+
+function freshIv(): Buffer {
+  if (ivTaken === ivPool.length) {
+    ivPool = randomBytes(IV_POOL_BYTES);
+    ivTaken = 0;
+  }
+  ivTaken += 16;
+  return ivPool.subarray(ivTaken - 16, ivTaken);
+}
+
 export function encrypt(key: FernetKey, message: Uint8Array | string, options: EncryptOptions = {}): string {
   const plaintext = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
-  const iv = options.iv ?? randomBytes(16);
+  const iv = options.iv ?? freshIv();
   if (iv.length !== 16) throw new RangeError('Fernet IV must be 16 bytes');
-  const cipher = createCipheriv('aes-128-cbc', key.encryptionKey, iv);
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
-  const body = Buffer.allocUnsafe(HEADER_BYTES + ciphertext.length);
-  body[0] = VERSION;
-  body.writeBigUInt64BE(BigInt(options.now ?? nowSeconds()), 1);
-  body.set(iv, 9);
-  body.set(ciphertext, HEADER_BYTES);
-  return encodeBase64Url(Buffer.concat([body, key.sign(body)]));
+  const ciphertext = key.encryptCbc(iv, plaintext);
+  const signedBytes = HEADER_BYTES + ciphertext.length;
+  const token = Buffer.allocUnsafe(signedBytes + HMAC_BYTES);
+  token[0] = VERSION;
+  token.writeBigUInt64BE(BigInt(options.now ?? nowSeconds()), 1);
+  token.set(iv, 9);
+  token.set(ciphertext, HEADER_BYTES);
+  token.set(key.sign(token.subarray(0, signedBytes)), signedBytes);
+  return encodeBase64Url(token);
 }
 
 interface ParsedToken {
@@ -179,15 +231,20 @@ function verifyMac(key: FernetKey, bytes: Buffer): boolean {
   return timingSafeEqual(key.sign(bytes.subarray(0, macStart)), bytes.subarray(macStart));
 }
 
+/**
+ * AES-128-CBC decryption and the PKCS#7 padding check, without a decipher object per token. CBC
+ * decrypts a block as the block cipher's inverse XOR the block before it, so one decipher can be fed
+ * token after token: each gets its IV first, whose own output (the inverse of the IV XOR the previous
+ * token's last block) is dropped, and its ciphertext then chains from that IV exactly as a fresh
+ * decipher would. The MAC was checked first, so the padding check is no oracle.
+ */
 function decipher(key: FernetKey, bytes: Buffer): Buffer {
-  const iv = bytes.subarray(9, HEADER_BYTES);
-  const ciphertext = bytes.subarray(HEADER_BYTES, bytes.length - HMAC_BYTES);
-  try {
-    const d = createDecipheriv('aes-128-cbc', key.encryptionKey, iv);
-    return Buffer.concat([d.update(ciphertext), d.final()]);
-  } catch {
-    throw new InvalidTokenError('padding');
-  }
+  const plain = key.decryptCbc(bytes.subarray(9, bytes.length - HMAC_BYTES));
+  const padding = plain[plain.length - 1]!;
+  let bad = padding === 0 || padding > BLOCK ? 1 : 0;
+  for (let i = plain.length - Math.min(padding, BLOCK); i < plain.length; i++) bad |= plain[i]! ^ padding;
+  if (bad !== 0) throw new InvalidTokenError('padding');
+  return plain.subarray(0, plain.length - padding);
 }
 
 export interface Decrypted {

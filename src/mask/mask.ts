@@ -16,9 +16,18 @@ const MIN_LENGTH_TO_KEEP = KEEP * 2 * 4;
 const UNPRINTABLE = /[\s\p{C}]/u;
 
 export function mask(value: string): string {
-  const chars = Array.from(value);
-  if (chars.length < MIN_LENGTH_TO_KEEP) return FULL_MASK;
-  const head = chars.slice(0, KEEP).join('');
-  const tail = chars.slice(-KEEP).join('');
+  if (!hasCodePoints(value, MIN_LENGTH_TO_KEEP)) return FULL_MASK;
+  // A code point is one or two UTF-16 units: the first and last 4 lie within 8 units of each end.
+  const head = Array.from(value.slice(0, 2 * KEEP)).slice(0, KEEP).join('');
+  const tail = Array.from(value.slice(-2 * KEEP)).slice(-KEEP).join('');
   return UNPRINTABLE.test(head + tail) ? FULL_MASK : `${head}…${tail}`;
+}
+
+/** Whether `text` has at least `count` code points, without splitting a long text into them. */
+export function hasCodePoints(text: string, count: number): boolean {
+  if (text.length >= 2 * count) return true;
+  if (text.length < count) return false;
+  let points = 0;
+  for (const _ of text) if (++points >= count) return true;
+  return false;
 }

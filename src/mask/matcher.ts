@@ -7,97 +7,610 @@
  * A state is a node of the trie of all patterns; its depth is the length of the longest pattern prefix
  * that ends at the current input position, which is exactly how much input a streaming caller must
  * hold back.
+ *
+ * The automaton is built once, in time linear in the patterns' bytes, and lives in typed arrays only
+ * (no object or Map entry per state, so no limit but memory): 2 bytes per state, and 4 more for the
+ * failure link of each state a scan has reached (links are computed then: see #link):
+ *  - The shallowest states (the root, every state one byte deep and, unless there are too many, every
+ *    state two bytes deep) have a row of 256 transitions each with the failure links already followed:
+ *    most input bytes are read in these states, at one array lookup per byte.
+ *  - Past the first bytes patterns rarely share a prefix, so nearly every other state has one child.
+ *    States are numbered so that such a child is the next number, and `#next` holds the byte that
+ *    leads to it. The few states with several children keep them in a sorted slot list.
+ *  - Which pattern ends at a state, and the next state on its failure chain where one ends, are kept
+ *    for the few states that have them only.
  */
-export class PatternMatcher {
-  /** Transitions of the root, the state most input bytes are read in. */
-  readonly #rootNext = new Int32Array(256);
-  /** Every other transition, keyed `state * 256 + byte`. */
-  readonly #next = new Map<number, number>();
-  readonly #fail: Int32Array;
-  readonly #depth: Int32Array;
-  /** Pattern that ends exactly at a state, or -1. */
-  readonly #pattern: Int32Array;
-  /** The next state on the failure chain where a pattern ends, or -1. */
-  readonly #outLink: Int32Array;
 
-  /** Patterns are byte strings; an empty pattern or a repeat of an earlier one is ignored. */
-  constructor(patterns: readonly Uint8Array[]) {
-    const depth = [0];
-    const pattern = [-1];
-    // Children as linked lists (first child, next sibling), for the breadth-first pass below.
-    const firstChild = [-1];
-    const nextSibling = [-1];
-    const edge = [0];
-    for (let id = 0; id < patterns.length; id++) {
-      const bytes = patterns[id]!;
-      if (bytes.length === 0) continue;
-      let state = 0;
-      for (let i = 0; i < bytes.length; i++) {
-        const byte = bytes[i]!;
-        let next = state === 0 ? this.#rootNext[byte]! : (this.#next.get(state * 256 + byte) ?? 0);
-        if (next === 0) {
-          next = depth.length;
-          depth.push(depth[state]! + 1);
-          pattern.push(-1);
-          firstChild.push(-1);
-          nextSibling.push(firstChild[state]!);
-          edge.push(byte);
-          firstChild[state] = next;
-          if (state === 0) this.#rootNext[byte] = next;
-          else this.#next.set(state * 256 + byte, next);
+/** Rows of 256 transitions are kept for at most this many states (4 MB): what the cache holds well. */
+const MAX_DENSE_STATES = 4096;
+/** Ranges up to this size are partitioned by insertion sort rather than by counting sort. */
+const SMALL_RANGE = 24;
+
+/** `#flags` bits. */
+const CHAIN = 1; // the only child is the next state, reached by `#next`
+const BRANCH = 2; // children are in the slot list
+const TERMINAL = 4; // a pattern ends here
+const OUTPUT = 8; // a pattern ends here or somewhere on the failure chain (once linked)
+const LINKED = 16; // the failure link and OUTPUT are set
+
+/** Patterns as one byte array: pattern i is `bytes.subarray(starts[i], starts[i + 1])`. */
+export interface PackedPatterns {
+  readonly bytes: Uint8Array;
+  readonly starts: Int32Array;
+}
+
+/** Collects patterns into one byte array as they come, without an object per pattern. */
+export class PatternList {
+  #bytes = Buffer.allocUnsafe(1024);
+  #length = 0;
+  #starts = new Ints();
+
+  constructor() {
+    this.#starts.push(0);
+  }
+
+  /** Adds `text` as UTF-8 bytes; returns the pattern's index. */
+  add(text: string): number {
+    const needed = this.#length + Buffer.byteLength(text, 'utf8');
+    if (needed > this.#bytes.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.#bytes.length * 2));
+      grown.set(this.#bytes.subarray(0, this.#length));
+      this.#bytes = grown;
+    }
+    this.#length += this.#bytes.write(text, this.#length, 'utf8');
+    this.#starts.push(this.#length);
+    return this.#starts.length - 2;
+  }
+
+  packed(): PackedPatterns {
+    return { bytes: this.#bytes.subarray(0, this.#length), starts: this.#starts.array() };
+  }
+}
+
+export class PatternMatcher {
+  /** States below this have a dense row of transitions; the root is state 0. */
+  readonly #denseStates: number;
+  readonly #dense: Int32Array;
+  readonly #denseDepth: Uint8Array;
+  readonly #fail: Int32Array;
+  readonly #next: Uint8Array;
+  readonly #flags: Uint8Array;
+  /** States with several children, ascending, and where their slots start (one more entry at the end). */
+  readonly #branchState: Int32Array;
+  readonly #branchSlots: Int32Array;
+  /** Per slot, sorted by byte within a state: the byte and the child it leads to. */
+  readonly #slotByte: Uint8Array;
+  readonly #slotChild: Int32Array;
+  /**
+   * Runs of consecutively numbered states, ascending: first state and its depth (for depth()), the
+   * head's parent and the byte leading to it, and how many of its states are linked so far.
+   */
+  readonly #runHead: Int32Array;
+  readonly #runDepth: Int32Array;
+  readonly #runParent: Int32Array;
+  readonly #runByte: Int32Array;
+  readonly #runLinked: Int32Array;
+  readonly #pending = new Ints();
+  /** States where a pattern ends, ascending, and the pattern (the first of equal ones). */
+  readonly #terminalState: Int32Array;
+  readonly #terminalPattern: Int32Array;
+  /** For a state with an output: the next state on its failure chain where a pattern ends. */
+  readonly #outLink = new IntMap();
+
+  /** An empty pattern, or a repeat of an earlier one, is ignored. */
+  constructor({ bytes, starts }: PackedPatterns) {
+    const count = starts.length - 1;
+    const order = new Int32Array(count);
+    let patterns = 0;
+    for (let p = 0; p < count; p++) if (starts[p + 1]! > starts[p]!) order[patterns++] = p;
+
+    // The states one and two bytes deep, counted to decide how many levels get dense rows.
+    const prefixes = new Uint8Array(65536);
+    const firstBytes = new Uint8Array(256);
+    let depthOne = 0;
+    let depthTwo = 0;
+    for (let i = 0; i < patterns; i++) {
+      const start = starts[order[i]!]!;
+      const first = bytes[start]!;
+      if (firstBytes[first] === 0) depthOne += firstBytes[first] = 1;
+      if (starts[order[i]! + 1]! - start < 2) continue;
+      const pair = (first << 8) | bytes[start + 1]!;
+      if (prefixes[pair] === 0) depthTwo += prefixes[pair] = 1;
+    }
+    const denseLevels = 1 + depthOne + depthTwo <= MAX_DENSE_STATES ? 2 : 1;
+    const denseStates = denseLevels === 2 ? 1 + depthOne + depthTwo : 1 + depthOne;
+    // Every other state is the first occurrence of some pattern byte at its position.
+    const states = denseStates + bytes.length;
+    this.#denseStates = denseStates;
+    this.#dense = new Int32Array(denseStates * 256).fill(-1);
+    this.#denseDepth = new Uint8Array(denseStates);
+    this.#fail = new Int32Array(states);
+    this.#next = new Uint8Array(states);
+    this.#flags = new Uint8Array(states);
+
+    const build = new Builder(bytes, starts, order, this.#flags, this.#next);
+    const terminals = build.terminals;
+
+    // The dense levels, breadth first, so states are numbered by depth and a parent before its child.
+    const denseParent = new Int32Array(denseStates);
+    const denseByte = new Uint8Array(denseStates);
+    const groups = [0, patterns, 0]; // range of `order`, state
+    let nextDense = 1;
+    const chainGroups: number[] = []; // range, depth, parent state, byte, slot (-1: the parent is dense)
+    for (let g = 0; g < groups.length; g += 3) {
+      const state = groups[g + 2]!;
+      const depth = this.#denseDepth[state]!;
+      const hi = build.dropEnded(groups[g]!, groups[g + 1]!, depth, state);
+      build.partition(groups[g]!, hi, depth, (lo, end, byte) => {
+        if (depth + 1 > denseLevels) {
+          chainGroups.push(lo, end, depth + 1, state, byte, -1);
+          return;
         }
-        state = next;
-      }
-      if (pattern[state] === -1) pattern[state] = id;
+        const child = nextDense++;
+        this.#dense[state * 256 + byte] = child;
+        this.#denseDepth[child] = depth + 1;
+        denseParent[child] = state;
+        denseByte[child] = byte;
+        groups.push(lo, end, child);
+      });
     }
 
-    const count = depth.length;
-    this.#depth = Int32Array.from(depth);
-    this.#pattern = Int32Array.from(pattern);
-    this.#fail = new Int32Array(count);
-    this.#outLink = new Int32Array(count).fill(-1);
-    // Breadth first, so every state's failure target (which is shallower) is complete before it is used.
-    const queue = new Int32Array(count);
-    let tail = 0;
-    for (let child = firstChild[0]!; child !== -1; child = nextSibling[child]!) queue[tail++] = child;
-    for (let head = 0; head < tail; head++) {
-      const state = queue[head]!;
-      for (let child = firstChild[state]!; child !== -1; child = nextSibling[child]!) {
-        const fail = this.step(this.#fail[state]!, edge[child]!);
-        this.#fail[child] = fail;
-        this.#outLink[child] = this.#pattern[fail]! >= 0 ? fail : this.#outLink[fail]!;
-        queue[tail++] = child;
+    // The other states, one run of consecutive numbers per group, depth first (so little is pending).
+    const runs = { head: new Ints(), depth: new Ints(), parent: new Ints(), byte: new Ints() };
+    const branchState = new Ints();
+    const branchSlots = new Ints();
+    const slotByte = new Ints();
+    const slotChild = new Ints();
+    const pending = chainGroups; // taken from the end
+    let nextState = denseStates;
+    while (pending.length > 0) {
+      const slot = pending.pop()!;
+      const byte = pending.pop()!;
+      const parent = pending.pop()!;
+      const depth = pending.pop()!;
+      const hi = pending.pop()!;
+      const lo = pending.pop()!;
+      const head = nextState;
+      if (slot < 0) this.#dense[parent * 256 + byte] = head;
+      else slotChild.set(slot, head);
+      let state = head;
+      if (build.walk(lo, hi, depth, head)) {
+        state = build.stop;
+        this.#flags[state]! |= BRANCH;
+        branchState.push(state);
+        branchSlots.push(slotByte.length);
+        const childDepth = build.stopDepth + 1;
+        build.partition(lo, build.stopEnd, build.stopDepth, (start, end, b) => {
+          pending.push(start, end, childDepth, state, b, slotByte.length);
+          slotByte.push(b);
+          slotChild.push(-1);
+        });
+      } else {
+        state = build.stop;
       }
+      runs.head.push(head);
+      runs.depth.push(depth);
+      runs.parent.push(parent);
+      runs.byte.push(byte);
+      nextState = state + 1;
+    }
+    branchSlots.push(slotByte.length);
+    this.#branchState = branchState.array();
+    this.#branchSlots = branchSlots.array();
+    this.#slotByte = Uint8Array.from(slotByte.array());
+    this.#slotChild = slotChild.array();
+    this.#runHead = runs.head.array();
+    this.#runDepth = runs.depth.array();
+    this.#terminalState = terminals.state.array();
+    this.#terminalPattern = terminals.pattern.array();
+
+    this.#runParent = runs.parent.array();
+    this.#runByte = runs.byte.array();
+    this.#runLinked = new Int32Array(this.#runHead.length);
+
+    // Dense rows, shallowest first, get the transitions they lack from their failure state's row.
+    const dense = this.#dense;
+    for (let state = 0; state < denseStates; state++) {
+      const row = state * 256;
+      const fail = state === 0 ? 0 : this.#denseDepth[state] === 1 ? 0 : dense[this.#fail[denseParent[state]!]! * 256 + denseByte[state]!]!;
+      this.#fail[state] = fail;
+      this.#flags[state]! |= LINKED;
+      this.#linkOutput(state, fail);
+      for (let b = 0; b < 256; b++) if (dense[row + b]! < 0) dense[row + b] = state === 0 ? 0 : dense[fail * 256 + b]!;
     }
   }
 
+  /**
+   * Computes the failure link (and outputs) of `target` and of the states before it in its run.
+   * Links are computed when a scan first reaches a state, not when the automaton is built: most
+   * states of long patterns are never reached, so neither their time nor their memory is spent, and
+   * building costs nothing per state but its byte and flags.
+   *
+   * A link is found through the parent's link and the links of shallower states; one that needs a
+   * link not yet computed has it computed first, from an explicit stack of pending states whose
+   * depths decrease, so hostile patterns cannot overflow the call stack. Within a run, states are
+   * linked in order, so memory is read in order.
+   */
+  #link(target: number): void {
+    const runHead = this.#runHead;
+    const runLinked = this.#runLinked;
+    const dense = this.#dense;
+    const denseStates = this.#denseStates;
+    const failOf = this.#fail;
+    const next = this.#next;
+    const flags = this.#flags;
+    /** Frames: a state to link (with every state before it in its run), its run, where its search stopped (-1: not started). */
+    const stack = this.#pending;
+    this.#pend(target);
+    while (stack.length > 0) {
+      const top = stack.length - 3;
+      const goal = stack.at(top);
+      const run = stack.at(top + 1);
+      const state = runHead[run]! + runLinked[run]!;
+      if (state > goal) {
+        stack.length = top;
+        continue;
+      }
+      const head = state === runHead[run];
+      let x = stack.at(top + 2);
+      if (x < 0) {
+        const parent = head ? this.#runParent[run]! : state - 1;
+        if ((flags[parent]! & LINKED) === 0) {
+          this.#pend(parent);
+          continue;
+        }
+        x = failOf[parent]!;
+      }
+      const byte = head ? this.#runByte[run]! : next[state - 1]!;
+      // The longest suffix that `byte` continues, from x down its failure chain.
+      let fail = -1;
+      for (;;) {
+        if (x < denseStates) {
+          fail = dense[x * 256 + byte]!;
+          break;
+        }
+        const f = flags[x]!;
+        if (f & CHAIN) {
+          if (next[x] === byte) fail = x + 1;
+        } else if (f & BRANCH) {
+          fail = this.#branchChild(x, byte);
+        }
+        if (fail >= 0 || (f & LINKED) === 0) break;
+        x = failOf[x]!;
+      }
+      // Blocked on a link not computed yet: x's own, or that of the state found (for its outputs).
+      const blocker = fail < 0 ? x : (flags[fail]! & LINKED) === 0 ? fail : -1;
+      if (blocker >= 0) {
+        stack.set(top + 2, x);
+        this.#pend(blocker);
+        continue;
+      }
+      failOf[state] = fail;
+      flags[state]! |= LINKED;
+      this.#linkOutput(state, fail);
+      runLinked[run]!++;
+      stack.set(top + 2, -1);
+    }
+  }
+
+  /** Puts `state` on the stack of states to link first. */
+  #pend(state: number): void {
+    const stack = this.#pending;
+    stack.push(state);
+    stack.push(search(this.#runHead, state));
+    stack.push(-1);
+  }
+
+  /** Sets `state`'s output flag and link, from its failure state's (already set). */
+  #linkOutput(state: number, fail: number): void {
+    const flags = this.#flags[fail]!;
+    if (state === 0 || (flags & OUTPUT) === 0) {
+      if (this.#flags[state]! & TERMINAL) this.#flags[state]! |= OUTPUT;
+      return;
+    }
+    this.#flags[state]! |= OUTPUT;
+    this.#outLink.set(state, flags & TERMINAL ? fail : this.#outLink.get(fail));
+  }
+
   /** The state after reading `byte` in `state`. */
-  step(state: number, byte: number): number {
+  #step(state: number, byte: number): number {
+    const dense = this.#dense;
+    const denseStates = this.#denseStates;
+    const flags = this.#flags;
     for (;;) {
-      if (state === 0) return this.#rootNext[byte]!;
-      const next = this.#next.get(state * 256 + byte);
-      if (next !== undefined) return next;
+      if (state < denseStates) return dense[state * 256 + byte]!;
+      const f = flags[state]!;
+      if (f & CHAIN) {
+        if (this.#next[state] === byte) return state + 1;
+      } else if (f & BRANCH) {
+        const child = this.#branchChild(state, byte);
+        if (child >= 0) return child;
+      }
       state = this.#fail[state]!;
     }
   }
 
+  #branchChild(state: number, byte: number): number {
+    const branch = search(this.#branchState, state);
+    let lo = this.#branchSlots[branch]!;
+    let hi = this.#branchSlots[branch + 1]! - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const b = this.#slotByte[mid]!;
+      if (b === byte) return this.#slotChild[mid]!;
+      if (b < byte) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+
+  /**
+   * Reads `input` from `state` and returns the state it ends in. At each position where a pattern
+   * ends, calls `onMatch` with the first match state (see firstMatch) and the index just after it.
+   */
+  scan(state: number, input: Uint8Array, onMatch: (matchState: number, end: number) => void): number {
+    const dense = this.#dense;
+    const denseStates = this.#denseStates;
+    const flags = this.#flags;
+    const length = input.length;
+    for (let i = 0; i < length; i++) {
+      const byte = input[i]!;
+      state = state < denseStates ? dense[state * 256 + byte]! : this.#step(state, byte);
+      let f = flags[state]!;
+      if ((f & LINKED) === 0) {
+        this.#link(state);
+        f = flags[state]!;
+      }
+      if (f & OUTPUT) onMatch(this.firstMatch(state), i + 1);
+    }
+    return state;
+  }
+
   /** Length of the longest pattern prefix ending at the input position that led to `state`. */
   depth(state: number): number {
-    return this.#depth[state]!;
+    if (state < this.#denseStates) return this.#denseDepth[state]!;
+    const run = search(this.#runHead, state);
+    return this.#runDepth[run]! + state - this.#runHead[run]!;
   }
 
   /** The first state on `state`'s failure chain (itself included) at which a pattern ends, or -1. */
   firstMatch(state: number): number {
-    return this.#pattern[state]! >= 0 ? state : this.#outLink[state]!;
+    const f = this.#flags[state]!;
+    return f & TERMINAL ? state : f & OUTPUT ? this.#outLink.get(state) : -1;
   }
 
   /** The next match state after `matchState` (shorter patterns ending at the same position), or -1. */
   nextMatch(matchState: number): number {
-    return this.#outLink[matchState]!;
+    return this.#outLink.get(matchState);
   }
 
   /** The pattern (its index in the constructor's list) that ends at a match state. */
   patternAt(matchState: number): number {
-    return this.#pattern[matchState]!;
+    return this.#terminalPattern[search(this.#terminalState, matchState)]!;
+  }
+}
+
+/** Index of the last element ≤ `value` in an ascending array (which holds one). */
+function search(sorted: Int32Array, value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (sorted[mid]! <= value) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The trie's construction over a range of pattern indices sharing a prefix (`order[lo..hi)`). */
+class Builder {
+  readonly terminals = { state: new Ints(), pattern: new Ints() };
+  readonly #scratch: Int32Array;
+  /** Where the patterns of the range being walked start in `bytes`. */
+  readonly #at: Int32Array;
+  readonly #counts = new Int32Array(257);
+
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly starts: Int32Array,
+    private readonly order: Int32Array,
+    private readonly flags: Uint8Array,
+    private readonly next: Uint8Array,
+  ) {
+    this.#scratch = new Int32Array(order.length);
+    this.#at = new Int32Array(order.length);
+  }
+
+  /**
+   * Removes from the range the patterns `depth` bytes long (they end at `state`, which becomes a
+   * terminal for the first of them) and returns the new end of the range.
+   */
+  dropEnded(lo: number, hi: number, depth: number, state: number): number {
+    const { order, starts } = this;
+    let first = -1;
+    let kept = lo;
+    for (let i = lo; i < hi; i++) {
+      const p = order[i]!;
+      if (starts[p + 1]! - starts[p]! === depth) {
+        if (first < 0 || p < first) first = p;
+      } else {
+        order[kept++] = p;
+      }
+    }
+    if (first >= 0) this.#terminal(state, first);
+    return kept;
+  }
+
+  #terminal(state: number, pattern: number): void {
+    this.flags[state]! |= TERMINAL;
+    this.terminals.state.push(state);
+    this.terminals.pattern.push(pattern);
+  }
+
+  /** Where the last walk stopped: its last state, that state's depth, the end of the range still going on. */
+  stop = 0;
+  stopDepth = 0;
+  stopEnd = 0;
+
+  /**
+   * Follows the range's patterns from `state` (`depth` bytes deep), one new state per byte, while
+   * they go on together. Returns true where they part: the range (up to `stopEnd`, without the
+   * patterns that ended) must then be partitioned at `stopDepth`. Returns false where the last one ends.
+   */
+  walk(lo: number, hi: number, depth: number, state: number): boolean {
+    const { bytes, flags, next } = this;
+    const at = this.#at;
+    let count = hi - lo;
+    let nextEnd = depth;
+    for (;;) {
+      if (depth === nextEnd) {
+        count = this.dropEnded(lo, lo + count, depth, state) - lo;
+        if (count <= 1) {
+          this.stop = count === 0 ? state : this.chain(this.order[lo]!, depth, state);
+          return false;
+        }
+        nextEnd = this.#load(lo, count);
+      }
+      const byte = bytes[at[0]! + depth]!;
+      let i = 1;
+      while (i < count && bytes[at[i]! + depth] === byte) i++;
+      if (i < count) {
+        this.stop = state;
+        this.stopDepth = depth;
+        this.stopEnd = lo + count;
+        return true;
+      }
+      flags[state]! |= CHAIN;
+      next[state] = byte;
+      state++;
+      depth++;
+    }
+  }
+
+  /** Where each pattern of `order[lo..lo+count)` starts, into `#at`; returns the shortest length. */
+  #load(lo: number, count: number): number {
+    const { starts, order } = this;
+    const at = this.#at;
+    let shortest = Infinity;
+    for (let i = 0; i < count; i++) {
+      const p = order[lo + i]!;
+      at[i] = starts[p]!;
+      shortest = Math.min(shortest, starts[p + 1]! - starts[p]!);
+    }
+    return shortest;
+  }
+
+  /** The rest of one pattern from `depth`, as states numbered on from `state`; returns the last one. */
+  chain(pattern: number, depth: number, state: number): number {
+    const from = this.starts[pattern]! + depth;
+    const to = this.starts[pattern + 1]!;
+    this.next.set(this.bytes.subarray(from, to), state);
+    this.flags[state]! |= CHAIN; // it may end a shorter pattern too
+    this.flags.fill(CHAIN, state + 1, state + to - from);
+    const last = state + to - from;
+    this.#terminal(last, pattern);
+    return last;
+  }
+
+  /** Orders the range by the byte at `depth` and calls `each` for every group of equal bytes, ascending. */
+  partition(lo: number, hi: number, depth: number, each: (lo: number, hi: number, byte: number) => void): void {
+    const { bytes, starts, order } = this;
+    if (hi - lo <= SMALL_RANGE) {
+      for (let i = lo + 1; i < hi; i++) {
+        const p = order[i]!;
+        const key = bytes[starts[p]! + depth]!;
+        let j = i - 1;
+        for (; j >= lo && bytes[starts[order[j]!]! + depth]! > key; j--) order[j + 1] = order[j]!;
+        order[j + 1] = p;
+      }
+    } else {
+      const counts = this.#counts.fill(0);
+      for (let i = lo; i < hi; i++) counts[bytes[starts[order[i]!]! + depth]! + 1]!++;
+      for (let b = 1; b <= 256; b++) counts[b]! += counts[b - 1]!;
+      const scratch = this.#scratch;
+      for (let i = lo; i < hi; i++) {
+        const p = order[i]!;
+        scratch[lo + counts[bytes[starts[p]! + depth]!]!++] = p;
+      }
+      order.set(scratch.subarray(lo, hi), lo);
+    }
+    let start = lo;
+    while (start < hi) {
+      const byte = bytes[starts[order[start]!]! + depth]!;
+      let end = start + 1;
+      while (end < hi && bytes[starts[order[end]!]! + depth] === byte) end++;
+      each(start, end, byte);
+      start = end;
+    }
+  }
+}
+
+/** A growable Int32Array. */
+class Ints {
+  #array = new Int32Array(64);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.#array.length) {
+      const grown = new Int32Array(this.length * 2);
+      grown.set(this.#array);
+      this.#array = grown;
+    }
+    this.#array[this.length++] = value;
+  }
+
+  at(index: number): number {
+    return this.#array[index]!;
+  }
+
+  set(index: number, value: number): void {
+    this.#array[index] = value;
+  }
+
+  array(): Int32Array {
+    return this.#array.subarray(0, this.length);
+  }
+}
+
+/** Non-negative int32 keys to int32 values, open addressing: no per-entry object and no size limit but memory. */
+class IntMap {
+  #keys = new Int32Array(16).fill(-1);
+  #values = new Int32Array(16);
+  #shift = 28;
+  #size = 0;
+
+  /** Fibonacci hashing: the high bits of the product mix all of the key's bits. */
+  #slot(key: number): number {
+    return Math.imul(key, 0x9e3779b1) >>> this.#shift;
+  }
+
+  /** The value for `key`, or -1. */
+  get(key: number): number {
+    const mask = this.#keys.length - 1;
+    for (let i = this.#slot(key); ; i = (i + 1) & mask) {
+      const k = this.#keys[i]!;
+      if (k === key) return this.#values[i]!;
+      if (k < 0) return -1;
+    }
+  }
+
+  set(key: number, value: number): void {
+    if ((this.#size + 1) * 2 > this.#keys.length) this.#grow();
+    const mask = this.#keys.length - 1;
+    let i = this.#slot(key);
+    while (this.#keys[i]! >= 0 && this.#keys[i] !== key) i = (i + 1) & mask;
+    if (this.#keys[i]! < 0) this.#size++;
+    this.#keys[i] = key;
+    this.#values[i] = value;
+  }
+
+  #grow(): void {
+    const keys = this.#keys;
+    const values = this.#values;
+    this.#keys = new Int32Array(keys.length * 2).fill(-1);
+    this.#values = new Int32Array(keys.length * 2);
+    this.#shift--;
+    this.#size = 0;
+    for (let i = 0; i < keys.length; i++) if (keys[i]! >= 0) this.set(keys[i]!, values[i]!);
   }
 }

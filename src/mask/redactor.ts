@@ -24,8 +24,8 @@
  * crash) ends with `****` instead of the secret's first part, once that part is 8 bytes or more.
  */
 import { Transform } from 'node:stream';
-import { FULL_MASK, mask } from './mask.js';
-import { PatternMatcher } from './matcher.js';
+import { FULL_MASK, hasCodePoints, mask } from './mask.js';
+import { PatternList, PatternMatcher } from './matcher.js';
 
 export const MIN_SECRET_LENGTH = 4;
 /** Base64 fragments shorter than this (from very short secrets at shifted alignments) are not looked for. */
@@ -75,9 +75,12 @@ function urlForms(secret: string): string[] {
   return encoded.flatMap((text) => [text, text.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())]);
 }
 
+/** Characters every JSON and URL encoder above leaves as they are: a secret made of them is its own JSON and URL form. */
+const UNESCAPED = /^[A-Za-z0-9_.-]*$/;
+
 /** Every form of `secret` to look for. */
 export function secretForms(secret: string): string[] {
-  const forms = new Set([secret, ...jsonForms(secret), ...urlForms(secret)]);
+  const forms = new Set(UNESCAPED.test(secret) ? [secret] : [secret, ...jsonForms(secret), ...urlForms(secret)]);
   // A multi-line secret printed with other line endings, or line by line (indented in YAML, in a log).
   if (secret.includes('\n')) forms.add(secret.replace(/\r?\n/g, '\r\n'));
   for (const line of secretLines(secret, MIN_SECRET_LINE)) forms.add(line);
@@ -106,28 +109,25 @@ interface Compiled {
 }
 
 function compile(values: readonly string[]): Compiled {
-  const secrets = [...new Set(values.filter((v) => Array.from(v).length >= MIN_SECRET_LENGTH))];
-  const patterns: Buffer[] = [];
+  const secrets = [...new Set(values.filter((v) => hasCodePoints(v, MIN_SECRET_LENGTH)))];
+  const patterns = new PatternList();
   const owner: number[] = [];
   secrets.forEach((secret, index) => {
     for (const form of secretForms(secret)) {
       if (form.length < MIN_SECRET_LENGTH) continue;
-      patterns.push(Buffer.from(form, 'utf8'));
+      patterns.add(form);
       owner.push(index);
     }
   });
-  const matcher = new PatternMatcher(patterns);
+  const matcher = new PatternMatcher(patterns.packed());
   const replacements = secrets.map((secret) => Buffer.from(mask(secret), 'utf8'));
   // The kept characters of one secret's masked form could spell out another, shorter secret.
+  let spells = false;
+  const found = (): void => void (spells = true);
   for (const [i, replacement] of replacements.entries()) {
-    let state = 0;
-    for (const byte of replacement) {
-      state = matcher.step(state, byte);
-      if (matcher.firstMatch(state) >= 0) {
-        replacements[i] = Buffer.from(FULL_MASK, 'utf8');
-        break;
-      }
-    }
+    spells = false;
+    matcher.scan(0, replacement, found);
+    if (spells) replacements[i] = Buffer.from(FULL_MASK, 'utf8');
   }
   // Last: what hides the start of a secret the stream ended in.
   replacements.push(Buffer.from(FULL_MASK, 'utf8'));
@@ -159,23 +159,23 @@ class Scanner {
 
   /** Reads a chunk; returns what can be written now. */
   push(chunk: Uint8Array): Buffer {
-    const { matcher, replacementOf } = this.#compiled;
+    const { matcher } = this.#compiled;
     const input = this.#pending.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.#pending, chunk]);
-    let state = this.#state;
-    let position = this.#position;
-    for (let i = 0; i < chunk.length; i++) {
-      state = matcher.step(state, chunk[i]!);
-      position++;
-      for (let m = matcher.firstMatch(state); m >= 0; m = matcher.nextMatch(m)) {
-        const length = matcher.depth(m);
-        this.#hide(position - length, position, replacementOf[matcher.patternAt(m)]!, length);
-      }
-    }
-    this.#state = state;
-    this.#position = position;
+    this.#state = matcher.scan(this.#state, chunk, this.#onMatch);
+    this.#position += chunk.length;
     // No future match can start before the longest pattern prefix still in progress.
-    return this.#release(input, position - matcher.depth(state));
+    return this.#release(input, this.#position - matcher.depth(this.#state));
   }
+
+  /** Every pattern ending `end` bytes into the chunk being read. */
+  readonly #onMatch = (first: number, end: number): void => {
+    const { matcher, replacementOf } = this.#compiled;
+    const position = this.#position + end;
+    for (let m = first; m >= 0; m = matcher.nextMatch(m)) {
+      const length = matcher.depth(m);
+      this.#hide(position - length, position, replacementOf[matcher.patternAt(m)]!, length);
+    }
+  };
 
   /** The end of the stream: everything left, with what is hidden replaced. */
   end(): Buffer {
@@ -222,23 +222,28 @@ class Scanner {
   }
 }
 
-export function createRedactor(values: readonly string[]): Redactor {
-  const compiled = compile(values);
+/**
+ * `values` may be a function giving them: it is called, and the automaton built, when the redactor
+ * is first used, so `run --mask` spends nothing on masking before the command prints anything.
+ */
+export function createRedactor(values: readonly string[] | (() => readonly string[])): Redactor {
+  let compiled: Compiled | undefined;
+  const ready = (): Compiled => (compiled ??= compile(typeof values === 'function' ? values() : values));
   return {
     redact(text) {
-      const scanner = new Scanner(compiled);
+      const scanner = new Scanner(ready());
       return Buffer.concat([scanner.push(Buffer.from(text, 'utf8')), scanner.end()]).toString('utf8');
     },
     stream() {
-      const scanner = new Scanner(compiled);
+      let scanner: Scanner | undefined;
       return new Transform({
         transform(chunk: Buffer, _encoding, callback) {
-          const out = scanner.push(chunk);
+          const out = (scanner ??= new Scanner(ready())).push(chunk);
           callback(null, out.length > 0 ? out : undefined);
         },
         flush(callback) {
-          const out = scanner.end();
-          callback(null, out.length > 0 ? out : undefined);
+          const out = scanner?.end();
+          callback(null, out !== undefined && out.length > 0 ? out : undefined);
         },
       });
     },

@@ -4,6 +4,8 @@ import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
+import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { ROOT } from '../helpers/cli.js';
 import { python } from '../helpers/python.js';
 import { FernetKey, InvalidTokenError, decrypt, decryptWithKeys, encrypt, decodeBase64Url } from '../../dist/crypto/fernet.js';
@@ -113,6 +115,64 @@ test('round-trips binary and empty messages; ciphertext length is block-aligned'
   for (const message of [Buffer.alloc(0), Buffer.from([0, 255, 1]), Buffer.alloc(1000, 7)]) {
     assert.equal(decrypt(key, encrypt(key, message)), message);
   }
+});
+
+test('property: decryption equals OpenSSL AES-128-CBC on any ciphertext under a valid MAC (padding right or wrong)', () => {
+  const keyBytes = randomBytes(32);
+  const key = FernetKey.fromBytes(keyBytes);
+  const token = (iv, ciphertext) => {
+    const body = Buffer.concat([Buffer.from([0x80]), Buffer.alloc(8), iv, ciphertext]);
+    const mac = createHmac('sha256', keyBytes.subarray(0, 16)).update(body).digest();
+    return Buffer.concat([body, mac]).toString('base64url').padEnd(Math.ceil(((body.length + 32) * 4) / 3 / 4) * 4, '=');
+  };
+  const openssl = (iv, ciphertext) => {
+    try {
+      const d = createDecipheriv('aes-128-cbc', keyBytes.subarray(16), iv);
+      return Buffer.concat([d.update(ciphertext), d.final()]);
+    } catch {
+      return 'padding';
+    }
+  };
+  const ours = (t) => {
+    try {
+      return decrypt(key, t);
+    } catch (e) {
+      assert.ok(e instanceof InvalidTokenError);
+      return e.reason;
+    }
+  };
+  fc.assert(
+    fc.property(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.integer({ min: 1, max: 6 }), fc.uint8Array({ maxLength: 96 }), fc.boolean(), (iv, blocks, seed, padded) => {
+      // Half the time a real encryption (valid padding), else arbitrary blocks (padding mostly wrong).
+      const ivBuf = Buffer.from(iv);
+      const ciphertext = padded ? decodeBase64Url(encrypt(key, Buffer.from(seed), { iv: ivBuf, now: 0 })).subarray(25, -32) : Buffer.concat([Buffer.from(seed), Buffer.alloc(96)]).subarray(0, blocks * 16);
+      assert.equal(ours(token(ivBuf, ciphertext)), openssl(ivBuf, ciphertext));
+      if (padded) assert.equal(ours(token(ivBuf, ciphertext)), Buffer.from(seed));
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test('property: encryption equals OpenSSL AES-128-CBC with the token\'s IV, token after token under one key', () => {
+  const keyBytes = randomBytes(32);
+  const key = FernetKey.fromBytes(keyBytes);
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.uint8Array({ minLength: 16, maxLength: 16 }), fc.uint8Array({ maxLength: 70 })), { minLength: 1, maxLength: 5 }), (messages) => {
+      for (const [iv, message] of messages) {
+        const token = decodeBase64Url(encrypt(key, Buffer.from(message), { iv: Buffer.from(iv), now: 1 }));
+        const c = createCipheriv('aes-128-cbc', keyBytes.subarray(16), iv);
+        assert.equal(token.subarray(25, -32), Buffer.concat([c.update(message), c.final()]));
+        assert.equal(token.subarray(-32), createHmac('sha256', keyBytes.subarray(0, 16)).update(token.subarray(0, -32)).digest());
+      }
+    }),
+    { numRuns: 500 },
+  );
+});
+
+test('IVs are fresh for every token, across the random batches they are cut from', () => {
+  const key = FernetKey.generate();
+  const ivs = new Set(Array.from({ length: 2000 }, () => decodeBase64Url(encrypt(key, 'same')).subarray(9, 25).toString('hex')));
+  assert.is(ivs.size, 2000);
 });
 
 // ---- interop with real implementations ----

@@ -1,7 +1,8 @@
 // The masked form: short secrets all look alike, long ones keep at most a quarter, always one printable line.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { FULL_MASK, mask } from '../../dist/mask/mask.js';
+import fc from 'fast-check';
+import { FULL_MASK, hasCodePoints, mask } from '../../dist/mask/mask.js';
 
 test('values shorter than 32 characters all become **** (their length is not revealed)', () => {
   for (let n = 0; n < 32; n++) assert.is(mask('x'.repeat(n)), FULL_MASK, `length ${n}`);
@@ -30,6 +31,22 @@ test('characters are code points: a surrogate pair is never split', () => {
   const value = '🔑'.repeat(40);
   assert.is(mask(value), '🔑🔑🔑🔑…🔑🔑🔑🔑');
   assert.is(mask('🔑'.repeat(31)), FULL_MASK);
+});
+
+test('property: the rule counted in code points, whatever mix of one- and two-unit characters', () => {
+  const reference = (value) => {
+    const chars = Array.from(value);
+    if (chars.length < 32) return FULL_MASK;
+    const kept = chars.slice(0, 4).join('') + chars.slice(-4).join('');
+    return /[\s\p{C}]/u.test(kept) ? FULL_MASK : `${chars.slice(0, 4).join('')}…${chars.slice(-4).join('')}`;
+  };
+  fc.assert(
+    fc.property(fc.string({ unit: fc.constantFrom('a', 'Z', '9', '🔑', 'é', ' ', '\n'), maxLength: 80 }), fc.nat(80), (value, count) => {
+      assert.is(mask(value), reference(value));
+      assert.is(hasCodePoints(value, count), Array.from(value).length >= count);
+    }),
+    { numRuns: 2000 },
+  );
 });
 
 test.run();

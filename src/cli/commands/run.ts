@@ -31,7 +31,8 @@ export const run: Handler = async (args, context) => {
     const rules = await maskRulesFor(loaded);
     // Without --override a variable already set wins: the child prints that value, so hide it too.
     const received = Object.fromEntries(Object.entries(loaded.values).flatMap(([name, sealed]) => (env[name] === undefined || env[name] === sealed ? [] : [[name, env[name]!]])));
-    redactor = createRedactor([...sensitiveValues(loaded.values, rules), ...sensitiveValues(received, rules)]);
+    // Classified when the command first prints: nothing is spent on it before the command starts.
+    redactor = createRedactor(() => [...sensitiveValues(loaded.values, rules), ...sensitiveValues(received, rules)]);
   }
   let outcome;
   try {
