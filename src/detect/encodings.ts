@@ -20,7 +20,7 @@ export function encodedForms(value: string): EncodedForm[] {
   const forms: EncodedForm[] = [
     { text: value, encoding: 'raw' },
     { text: standard, encoding: 'base64' },
-    { text: standard.replace(/=+$/, ''), encoding: 'base64' },
+    { text: standard.replace(/(?<!=)=+$/, ''), encoding: 'base64' },
     { text: urlSafe, encoding: 'base64' },
     { text: urlSafe + '='.repeat((4 - (urlSafe.length % 4)) % 4), encoding: 'base64' },
     { text: uriComponent, encoding: 'url' },

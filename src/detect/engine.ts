@@ -9,7 +9,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { findKnownKeys } from './known-keys.js';
-import { isDocumentedExample, isEnvsealMetaLine, isPlaceholderOrReference, isPublicKeyData, isSealedData, isTestModeOrPublishableKey } from './not-secrets.js';
+import { isDocumentedExample, isEnvsealMetaLine, isPlaceholderOrReference, isPublicKeyData, isSealedData, isSequentialFiller, isTestModeOrPublishableKey } from './not-secrets.js';
 import { builtinRules } from './rules.js';
 import { shannonEntropy } from './entropy.js';
 import { printable } from './printable.js';
@@ -24,6 +24,11 @@ export const TEAM_SECRET_RULE = 'team-secret';
 interface CompiledRule {
   rule: Rule;
   regex: RegExp;
+  /**
+   * The same pattern, sticky and with the `d` flag, run again at a match only when the secret's
+   * place in it is not plain: V8 computing `indices` for every match cost several times the match.
+   */
+  located: RegExp;
   /** Indices into the set's keywords; empty when the rule always runs. */
   keywords: readonly number[];
   groups: readonly number[];
@@ -73,7 +78,8 @@ function compile(rules: readonly Rule[]): CompiledSet {
       rules: rules.flatMap((rule) =>
         [rule, ...(rule.variants ?? [])].map((form) => ({
           rule,
-          regex: new RegExp(form.pattern.source, [...new Set(`${form.pattern.flags.replace('y', '')}gd`)].join('')),
+          regex: new RegExp(form.pattern.source, [...new Set(`${form.pattern.flags.replace(/[yd]/g, '')}g`)].join('')),
+          located: new RegExp(form.pattern.source, [...new Set(`${form.pattern.flags.replace(/[yd]/g, '')}yd`)].join('')),
           keywords: (form.keywords ?? []).map(keywordIndex),
           groups: form.secretGroup === undefined ? [0] : typeof form.secretGroup === 'number' ? [form.secretGroup] : form.secretGroup,
           kind: rule.kind ?? 'credential',
@@ -136,17 +142,35 @@ function collectRuleMatches(
     const group = groups.find((g) => match[g] !== undefined);
     if (group === undefined) continue;
     const secret = match[group]!;
-    const [start, end] = match.indices![group]!;
+    const start = secretStart(text, compiled, match, group);
+    const end = start + secret.length;
     const anchor = text.slice(match.index, start).includes('\n') ? match.index : start;
     if (hasMetaLines && isEnvsealMetaLine(text, text.lastIndexOf('\n', anchor - 1) + 1)) continue;
-    if (isSealedData(secret) || isPlaceholderOrReference(secret) || isDocumentedExample(secret) || isPublicKeyData(secret) || isTestModeOrPublishableKey(secret)) {
+    // Cheapest first, the placeholder patterns last: in secret-dense text most candidates are turned
+    // away, and the order decides what that costs.
+    if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
+    if (isSealedData(secret) || isSequentialFiller(secret) || isDocumentedExample(secret) || isPublicKeyData(secret) || isTestModeOrPublishableKey(secret)) {
       continue;
     }
     if (rule.allowlist?.some((pattern) => pattern.test(secret))) continue;
-    if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
     if (rule.validate && !rule.validate(secret, { text, match, start, end, file, once })) continue;
+    if (isPlaceholderOrReference(secret)) continue;
     out.push({ start, end, anchor, rule: rule.id, kind: compiled.kind, description: rule.description, rank: RANK[compiled.kind] });
   }
+}
+
+/**
+ * Where the secret (capture `group` of `match`) starts: where its text occurs in the match when it
+ * occurs there once, else (it occurs twice, or the group sits in a lookbehind before the match) as
+ * the `d` flag reports it, matching again at the same place.
+ */
+function secretStart(text: string, compiled: CompiledRule, match: RegExpExecArray, group: number): number {
+  if (group === 0) return match.index;
+  const secret = match[group]!;
+  const at = match[0].indexOf(secret);
+  if (at !== -1 && match[0].indexOf(secret, at + 1) === -1) return match.index + at;
+  compiled.located.lastIndex = match.index;
+  return compiled.located.exec(text)!.indices![group]![0];
 }
 
 /** Keeps, of overlapping candidates, the best ranked (then the earliest, then the longest). Result sorted by start. */
