@@ -139,12 +139,13 @@ function collectRuleMatches(
   regex.lastIndex = 0;
   for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
     if (match[0].length === 0) regex.lastIndex++;
-    const group = groups.find((g) => match[g] !== undefined);
-    if (group === undefined) continue;
+    let group = -1;
+    for (let i = 0; i < groups.length && group === -1; i++) if (match[groups[i]!] !== undefined) group = groups[i]!;
+    if (group === -1) continue;
     const secret = match[group]!;
     const start = secretStart(text, compiled, match, group);
     const end = start + secret.length;
-    const anchor = text.slice(match.index, start).includes('\n') ? match.index : start;
+    const anchor = hasNewline(text, match.index, start) ? match.index : start;
     if (hasMetaLines && isEnvsealMetaLine(text, text.lastIndexOf('\n', anchor - 1) + 1)) continue;
     // Cheapest first, the placeholder patterns last: in secret-dense text most candidates are turned
     // away, and the order decides what that costs.
@@ -157,6 +158,12 @@ function collectRuleMatches(
     if (isPlaceholderOrReference(secret)) continue;
     out.push({ start, end, anchor, rule: rule.id, kind: compiled.kind, description: rule.description, rank: RANK[compiled.kind] });
   }
+}
+
+/** Whether text[from, to) holds a line break (empty when `to` is before `from`). */
+function hasNewline(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) return true;
+  return false;
 }
 
 /**
@@ -220,15 +227,20 @@ function toFindings(text: string, spans: Candidate[], options: DetectOptions): F
     // A known master key is never allowed inline: no comment makes committing it safe.
     if (allowed && span.rule !== KNOWN_KEY_RULE) continue;
     const secret = text.slice(span.start, span.end);
-    const hash = createHmac('sha256', options.fingerprintKey).update(secret).digest('hex').slice(0, 16);
+    const { fingerprintKey, file } = options;
+    let fingerprint: string | undefined;
     const finding = {
-      file: options.file,
+      file,
       line,
       column: span.anchor - lineStart + 1,
       rule: span.rule,
       kind: span.kind,
       description: span.description,
-      fingerprint: `${span.rule}:${options.file}:${hash}`,
+      // Computed when first read (a baseline, JSON, SARIF): an HMAC costs more than the rest of a
+      // finding, and text reports of secret-dense files never read it.
+      get fingerprint() {
+        return (fingerprint ??= `${span.rule}:${file}:${createHmac('sha256', fingerprintKey).update(secret).digest('hex').slice(0, 16)}`);
+      },
       maskedExcerpt: maskedExcerpt(text, spans, span, lineStart, lineEnd),
     } as Finding;
     Object.defineProperty(finding, 'secret', { value: secret, enumerable: false });

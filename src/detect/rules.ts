@@ -132,11 +132,11 @@ const puttyKey: Rule = {
   description: 'PuTTY private key (.ppk)',
   kind: 'private-key',
   // Read line by line from a first line at the start of a line (indented, or after a quote, in YAML
-  // and code): header lines (`Encryption: none`, `Public-Lines: 6`) and base64 lines up to the
+  // and code; looked back for, so the search skips to the literal): header lines (`Encryption: none`, `Public-Lines: 6`) and base64 lines up to the
   // Private-Lines header. No line can be read two ways, and another key's first line ends the
   // search, so each line is read from one start only.
   pattern:
-    /(?<![^\n])[ \t"'\x60]{0,20}PuTTY-User-Key-File-\d+: [^\n]{0,200}\n(?:[ \t]{0,20}(?:(?!Private-Lines: |PuTTY-User-Key-File-)[\w-]{1,40}: [^\n]{0,200}\n|[A-Za-z0-9+/=]{1,128}\r?\n)){0,100}[ \t]{0,20}Private-Lines: \d+\r?\n((?:[ \t]{0,20}[A-Za-z0-9+/=]{1,128}\r?\n){1,64})/,
+    /PuTTY-User-Key-File-(?<=(?<![^\n])[ \t"'\x60]{0,20}PuTTY-User-Key-File-)\d+: [^\n]{0,200}\n(?:[ \t]{0,20}(?:(?!Private-Lines: |PuTTY-User-Key-File-)[\w-]{1,40}: [^\n]{0,200}\n|[A-Za-z0-9+/=]{1,128}\r?\n)){0,100}[ \t]{0,20}Private-Lines: \d+\r?\n((?:[ \t]{0,20}[A-Za-z0-9+/=]{1,128}\r?\n){1,64})/,
   keywords: ['putty-user-key-file'],
   secretGroup: 1,
   entropy: 3.5,
