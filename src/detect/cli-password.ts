@@ -15,8 +15,12 @@ const SQL_STRING = String.raw`(?:'([^'\n]{1,128})'|"([^"\n]{1,128})")`;
  * keywords of hashed forms), ending the statement or followed by the statement's next clause.
  */
 const ORACLE_IDENTIFIER = String.raw`(?!(?:PASSWORD|VALUES|password|values)\b)([A-Za-z][\w$#]{0,127})(?=[ \t]*(?:;|\r?\n|$)|[ \t]+(?:DEFAULT|TEMPORARY|QUOTA|PROFILE|PASSWORD|ACCOUNT|CONTAINER|default|temporary|quota|profile|password|account|container)\b)`;
-/** The rest of a command up to where the option sits: stops at a shell operator, follows `\` line continuations. */
-const ARGUMENTS = String.raw`(?:[^\n|;&]|\\\r?\n){0,300}?`;
+/**
+ * The rest of a command up to where the option sits: stops at a shell operator, follows `\` line
+ * continuations, and stops where the command's name appears again, so a text repeating it reads each
+ * stretch from one start only (else every start would read the same 300 characters).
+ */
+const argumentsUntil = (command: string): string => String.raw`(?:(?!${command})(?:[^\n|;&]|\\\r?\n)){0,300}?`;
 
 /** A form: its pattern, every capture group of which is a password alternative, and its keywords. */
 function form(source: string, keywords: readonly string[]): RuleForm {
@@ -47,22 +51,22 @@ const FORMS: readonly RuleForm[] = [
   form(String.raw`\bmachine[ \t]+\S{1,253}(?:\s{1,40}(?:login|account|port)[ \t]+\S{1,256}){1,3}\s{1,40}password[ \t]+${ARGUMENT}`, ['machine']),
   // mysql -p<pw>: the password attached to the option (`-p` alone prompts for it).
   form(
-    String.raw`\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlslap|mysqlpump|mariadb(?:-dump|-admin)?)\b${ARGUMENTS}[ \t]-p${ARGUMENT}`,
+    String.raw`\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlcheck|mysqlshow|mysqlslap|mysqlpump|mariadb(?:-dump|-admin)?)\b${argumentsUntil('mysql|mariadb')}[ \t]-p${ARGUMENT}`,
     ['mysql', 'mariadb'],
   ),
   // curl -u / --user <user>:<pw> (without the colon curl prompts).
   form(
-    String.raw`\bcurl\b${ARGUMENTS}[ \t](?:-u|--user)(?:[ \t]+|=)?` +
+    String.raw`\bcurl\b${argumentsUntil('curl')}[ \t](?:-u|--user)(?:[ \t]+|=)?` +
       String.raw`(?:'[^'\n:]{0,128}:([^'\n]{1,128})'|"[^"\n:]{0,128}:([^"\n]{1,128})"|[^\s'":]{0,128}:([^\s'"\x60;|&<>()]{1,128}))`,
     ['curl'],
   ),
   // docker (podman, buildah, nerdctl, skopeo, oras, helm registry) login -p <pw> / --password <pw>, not
   // --password-stdin. Anchored on "login", the tool checked behind it.
   form(
-    String.raw`\blogin\b(?<=\b(?:docker|podman|buildah|nerdctl|skopeo|oras|helm[ \t]+registry)[ \t]+login)${ARGUMENTS}[ \t](?:-p(?:[ \t]+|=)?|--password(?:[ \t]+|=))${ARGUMENT}`,
+    String.raw`\blogin\b(?<=\b(?:docker|podman|buildah|nerdctl|skopeo|oras|helm[ \t]+registry)[ \t]+login)${argumentsUntil('login')}[ \t](?:-p(?:[ \t]+|=)?|--password(?:[ \t]+|=))${ARGUMENT}`,
     ['login'],
   ),
-  form(String.raw`\bsshpass\b${ARGUMENTS}[ \t]-p[ \t]*${ARGUMENT}`, ['sshpass']),
+  form(String.raw`\bsshpass\b${argumentsUntil('sshpass')}[ \t]-p[ \t]*${ARGUMENT}`, ['sshpass']),
   // htpasswd -b[c] <file> <user> <pw> and htpasswd -nb <user> <pw>: the password is the last argument.
   form(
     String.raw`\bhtpasswd(?:[ \t]+-[A-Za-z]{1,8}){0,3}?[ \t]+-[A-Za-z]{0,7}b[A-Za-z]{0,7}(?:[ \t]+-[A-Za-z]{1,8}){0,3}(?:[ \t]+[^\s'"-]\S{0,255}){1,2}[ \t]+${ARGUMENT}(?=\s|$)`,
@@ -70,7 +74,7 @@ const FORMS: readonly RuleForm[] = [
   ),
   // CREATE/ALTER USER|ROLE ... [WITH] [ENCRYPTED] PASSWORD '<pw>' (PostgreSQL and others). One space
   // between the words, as the keywords have it.
-  form(String.raw`\b(?:CREATE|ALTER|create|alter) (?:USER|ROLE|user|role)\b[^;\n]{0,200}?\b(?:PASSWORD|password)[ \t]+${SQL_STRING}`, [
+  form(String.raw`\b(?:CREATE|ALTER|create|alter) (?:USER|ROLE|user|role)\b(?:(?!(?:CREATE|ALTER|create|alter) )[^;\n]){0,200}?\b(?:PASSWORD|password)[ \t]+${SQL_STRING}`, [
     'create user',
     'alter user',
     'create role',
@@ -79,12 +83,12 @@ const FORMS: readonly RuleForm[] = [
   // IDENTIFIED [WITH <plugin>] BY '<pw>' (MySQL, MariaDB) or BY <pw> (Oracle), in a CREATE/ALTER
   // USER|ROLE|LOGIN or GRANT statement (prose says "identified by" too).
   form(
-    String.raw`\b(?:IDENTIFIED|identified)(?<=\b(?:(?:CREATE|ALTER|create|alter)[ \t]+(?:USER|ROLE|LOGIN|user|role|login)|(?:GRANT|grant)[ \t][^;\n]{0,300}?[ \t](?:TO|to))[ \t][^;\n]{0,300}?(?:IDENTIFIED|identified))` +
+    String.raw`\b(?:IDENTIFIED|identified)(?<=\b(?:(?:CREATE|ALTER|create|alter)[ \t]+(?:USER|ROLE|LOGIN|user|role|login)|(?:GRANT|grant)[ \t](?:(?![ \t](?:TO|to)[ \t])[^;\n]){0,300}?[ \t](?:TO|to))[ \t](?:(?!IDENTIFIED|identified)[^;\n]){0,300}?(?:IDENTIFIED|identified))` +
       String.raw`(?:[ \t]+(?:WITH|with)[ \t]+\w{1,64})?[ \t]+(?:BY|by)[ \t]+(?:${SQL_STRING}|${ORACLE_IDENTIFIER})`,
     ['identified'],
   ),
   // SET PASSWORD [FOR <user>] = '<pw>' or = PASSWORD('<pw>').
-  form(String.raw`\b(?:SET|set) (?:PASSWORD|password)\b[^;\n=]{0,100}=[ \t]*(?:(?:PASSWORD|password)\([ \t]*)?${SQL_STRING}`, ['set password']),
+  form(String.raw`\b(?:SET|set) (?:PASSWORD|password)\b(?:(?!(?:SET|set) )[^;\n=]){0,100}=[ \t]*(?:(?:PASSWORD|password)\([ \t]*)?${SQL_STRING}`, ['set password']),
 ];
 
 /** SQL bind parameters and client variables (`:password`, `@pw`, `&1`) stand for the password. */

@@ -17,15 +17,20 @@ export function encodedForms(value: string): EncodedForm[] {
   const standard = bytes.toString('base64');
   const urlSafe = bytes.toString('base64url');
   const uriComponent = encodeURIComponent(value);
+  const rfc3986 = uriComponent.replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
   const forms: EncodedForm[] = [
     { text: value, encoding: 'raw' },
     { text: standard, encoding: 'base64' },
-    { text: standard.replace(/=+$/, ''), encoding: 'base64' },
+    { text: standard.replace(/(?<!=)=+$/, ''), encoding: 'base64' },
     { text: urlSafe, encoding: 'base64' },
     { text: urlSafe + '='.repeat((4 - (urlSafe.length % 4)) % 4), encoding: 'base64' },
     { text: uriComponent, encoding: 'url' },
     // application/x-www-form-urlencoded writes spaces as '+'.
     { text: uriComponent.replace(/%20/g, '+'), encoding: 'url' },
+    // RFC 3986 reserves ! ' ( ) * too (encodeURIComponent leaves them), and its hex digits may be
+    // written in either case.
+    { text: rfc3986, encoding: 'url' },
+    { text: rfc3986.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()), encoding: 'url' },
   ];
   const seen = new Set<string>();
   return forms.filter((form) => !seen.has(form.text) && seen.add(form.text));

@@ -9,7 +9,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { findKnownKeys } from './known-keys.js';
-import { isDocumentedExample, isEnvsealMetaLine, isPlaceholderOrReference, isPublicKeyData, isSealedData, isTestModeOrPublishableKey } from './not-secrets.js';
+import { isDocumentedExample, isEnvsealMetaLine, isPlaceholderOrReference, isPublicKeyData, isSealedData, isSequentialFiller, isTestModeOrPublishableKey } from './not-secrets.js';
 import { builtinRules } from './rules.js';
 import { shannonEntropy } from './entropy.js';
 import { printable } from './printable.js';
@@ -24,6 +24,11 @@ export const TEAM_SECRET_RULE = 'team-secret';
 interface CompiledRule {
   rule: Rule;
   regex: RegExp;
+  /**
+   * The same pattern, sticky and with the `d` flag, run again at a match only when the secret's
+   * place in it is not plain: V8 computing `indices` for every match cost several times the match.
+   */
+  located: RegExp;
   /** Indices into the set's keywords; empty when the rule always runs. */
   keywords: readonly number[];
   groups: readonly number[];
@@ -73,7 +78,8 @@ function compile(rules: readonly Rule[]): CompiledSet {
       rules: rules.flatMap((rule) =>
         [rule, ...(rule.variants ?? [])].map((form) => ({
           rule,
-          regex: new RegExp(form.pattern.source, [...new Set(`${form.pattern.flags.replace('y', '')}gd`)].join('')),
+          regex: new RegExp(form.pattern.source, [...new Set(`${form.pattern.flags.replace(/[yd]/g, '')}g`)].join('')),
+          located: new RegExp(form.pattern.source, [...new Set(`${form.pattern.flags.replace(/[yd]/g, '')}yd`)].join('')),
           keywords: (form.keywords ?? []).map(keywordIndex),
           groups: form.secretGroup === undefined ? [0] : typeof form.secretGroup === 'number' ? [form.secretGroup] : form.secretGroup,
           kind: rule.kind ?? 'credential',
@@ -133,20 +139,45 @@ function collectRuleMatches(
   regex.lastIndex = 0;
   for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
     if (match[0].length === 0) regex.lastIndex++;
-    const group = groups.find((g) => match[g] !== undefined);
-    if (group === undefined) continue;
+    let group = -1;
+    for (let i = 0; i < groups.length && group === -1; i++) if (match[groups[i]!] !== undefined) group = groups[i]!;
+    if (group === -1) continue;
     const secret = match[group]!;
-    const [start, end] = match.indices![group]!;
-    const anchor = text.slice(match.index, start).includes('\n') ? match.index : start;
+    const start = secretStart(text, compiled, match, group);
+    const end = start + secret.length;
+    const anchor = hasNewline(text, match.index, start) ? match.index : start;
     if (hasMetaLines && isEnvsealMetaLine(text, text.lastIndexOf('\n', anchor - 1) + 1)) continue;
-    if (isSealedData(secret) || isPlaceholderOrReference(secret) || isDocumentedExample(secret) || isPublicKeyData(secret) || isTestModeOrPublishableKey(secret)) {
+    // Cheapest first, the placeholder patterns last: in secret-dense text most candidates are turned
+    // away, and the order decides what that costs.
+    if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
+    if (isSealedData(secret) || isSequentialFiller(secret) || isDocumentedExample(secret) || isPublicKeyData(secret) || isTestModeOrPublishableKey(secret)) {
       continue;
     }
     if (rule.allowlist?.some((pattern) => pattern.test(secret))) continue;
-    if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
     if (rule.validate && !rule.validate(secret, { text, match, start, end, file, once })) continue;
+    if (isPlaceholderOrReference(secret)) continue;
     out.push({ start, end, anchor, rule: rule.id, kind: compiled.kind, description: rule.description, rank: RANK[compiled.kind] });
   }
+}
+
+/** Whether text[from, to) holds a line break (empty when `to` is before `from`). */
+function hasNewline(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === 10) return true;
+  return false;
+}
+
+/**
+ * Where the secret (capture `group` of `match`) starts: where its text occurs in the match when it
+ * occurs there once, else (it occurs twice, or the group sits in a lookbehind before the match) as
+ * the `d` flag reports it, matching again at the same place.
+ */
+function secretStart(text: string, compiled: CompiledRule, match: RegExpExecArray, group: number): number {
+  if (group === 0) return match.index;
+  const secret = match[group]!;
+  const at = match[0].indexOf(secret);
+  if (at !== -1 && match[0].indexOf(secret, at + 1) === -1) return match.index + at;
+  compiled.located.lastIndex = match.index;
+  return compiled.located.exec(text)!.indices![group]![0];
 }
 
 /** Keeps, of overlapping candidates, the best ranked (then the earliest, then the longest). Result sorted by start. */
@@ -196,15 +227,20 @@ function toFindings(text: string, spans: Candidate[], options: DetectOptions): F
     // A known master key is never allowed inline: no comment makes committing it safe.
     if (allowed && span.rule !== KNOWN_KEY_RULE) continue;
     const secret = text.slice(span.start, span.end);
-    const hash = createHmac('sha256', options.fingerprintKey).update(secret).digest('hex').slice(0, 16);
+    const { fingerprintKey, file } = options;
+    let fingerprint: string | undefined;
     const finding = {
-      file: options.file,
+      file,
       line,
       column: span.anchor - lineStart + 1,
       rule: span.rule,
       kind: span.kind,
       description: span.description,
-      fingerprint: `${span.rule}:${options.file}:${hash}`,
+      // Computed when first read (a baseline, JSON, SARIF): an HMAC costs more than the rest of a
+      // finding, and text reports of secret-dense files never read it.
+      get fingerprint() {
+        return (fingerprint ??= `${span.rule}:${file}:${createHmac('sha256', fingerprintKey).update(secret).digest('hex').slice(0, 16)}`);
+      },
       maskedExcerpt: maskedExcerpt(text, spans, span, lineStart, lineEnd),
     } as Finding;
     Object.defineProperty(finding, 'secret', { value: secret, enumerable: false });

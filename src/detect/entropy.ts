@@ -5,17 +5,50 @@
  * can never score high: callers pick thresholds per length.
  */
 
+/** Counts per ASCII character, reused by every call (it runs on every candidate of every rule). */
+const asciiCounts = new Uint32Array(128);
+
 /** Bits per character, 0 for the empty string. */
 export function shannonEntropy(text: string): number {
   const length = text.length;
   if (length === 0) return 0;
-  const counts = new Map<number, number>();
+  let ascii = true;
   for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 128) {
+      ascii = false;
+      break;
+    }
+    asciiCounts[code]!++;
+  }
+  if (!ascii) {
+    asciiCounts.fill(0);
+    return entropyOfCounts(countAll(text).values(), length);
+  }
+  let bits = 0;
+  for (let i = 0; i < length; i++) {
+    const code = text.charCodeAt(i);
+    const count = asciiCounts[code]!;
+    if (count === 0) continue;
+    const p = count / length;
+    bits -= p * Math.log2(p);
+    asciiCounts[code] = 0;
+  }
+  return bits;
+}
+
+function countAll(text: string): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     counts.set(code, (counts.get(code) ?? 0) + 1);
   }
+  return counts;
+}
+
+function entropyOfCounts(counts: Iterable<number>, length: number): number {
   let bits = 0;
-  for (const count of counts.values()) {
+  for (const count of counts) {
     const p = count / length;
     bits -= p * Math.log2(p);
   }

@@ -9,7 +9,7 @@ import { type Probe, indexOfProbe, probeFor } from './search.js';
 /** Strings to search for verbatim. Each is at least 40 characters, so a hit is never a coincidence. */
 export function knownKeyForms(key: string): string[] {
   const padded = key.trim();
-  const unpadded = padded.replace(/=+$/, '');
+  const unpadded = padded.replace(/(?<!=)=+$/, '');
   if (unpadded.length < 32) return [];
   const standard = unpadded.replace(/-/g, '+').replace(/_/g, '/');
   const forms = new Set([unpadded, standard, encodeURIComponent(standard), ...base64Fragments(Buffer.from(padded, 'utf8'))]);

@@ -14,7 +14,7 @@ import type { MatchContext } from './types.js';
  * scattered through a generated password (`...`, `{{`, `#{`, `$(`, `$x`, `<D>`, `{}`) do not make
  * it a placeholder.
  */
-const PLACEHOLDER = new RegExp(
+export const PLACEHOLDER = new RegExp(
   [
     String.raw`^<.*>$`,
     String.raw`&lt;.*&gt;`,
@@ -43,13 +43,44 @@ const PLACEHOLDER = new RegExp(
   ].join('|'),
   'i',
 );
-/** `<password>`, `<YOUR_API_KEY>`, `<Api Key>`: words in angle brackets, in one case style. */
-const BRACKETED_NAME = /<(?:(?=[a-z_ .:-]*[a-z]{3})[a-z][a-z_ .:-]{2,}|(?=[A-Z_ .:-]*[A-Z]{3})[A-Z][A-Z_ .:-]{2,}|[A-Z][a-z]{2,}(?:[ _.:-]?[A-Z]?[a-z]+)*)>/;
+/**
+ * `<password>`, `<YOUR_API_KEY>`, `<Api Key>`: words in angle brackets, in one case style. A word
+ * after the first starts at a separator or a capital, never inside a run of lowercase letters: a run
+ * split anywhere would be tried every way before failing (exponential in its length).
+ */
+const BRACKETED_NAME = /<(?:(?=[a-z_ .:-]*[a-z]{3})[a-z][a-z_ .:-]{2,}|(?=[A-Z_ .:-]*[A-Z]{3})[A-Z][A-Z_ .:-]{2,}|[A-Z][a-z]{2,}(?:[ _.:-][A-Z]?[a-z]+|[A-Z][a-z]+)*)>/;
 /** `$VAR` and `$var` alone, or an environment variable starting a value (`$HOME/.token`, `$DB_USER:$DB_PASS`). */
 const VARIABLE_REFERENCE = /^\$[A-Za-z_]\w*$|^\$(?=[A-Z0-9_]*[A-Z])[A-Z_][A-Z0-9_]{2,}(?![A-Za-z0-9_])/;
 
 export function isPlaceholderOrReference(value: string): boolean {
   return PLACEHOLDER.test(value) || BRACKETED_NAME.test(value) || VARIABLE_REFERENCE.test(value);
+}
+
+/** How many characters in alphabet order (`abcdefg`, `0123456`, `ZYXWVUT`) make a value a filler. */
+const SEQUENCE_RUN = 7;
+
+/**
+ * Sequential fillers and alphabet constants: `AIzaSyabcdefghij...`, `dapi1234567890...`, a base64
+ * alphabet in code. Random text almost never holds 7 characters of one class in alphabet order
+ * (odds about 1 in 10^10 per position in base62), people filling in a token's shape almost always do.
+ * Not a placeholder test for the team's own values: someone may really use such a value.
+ */
+export function isSequentialFiller(value: string): boolean {
+  let up = 1;
+  let down = 1;
+  for (let i = 1; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    const step = code - value.charCodeAt(i - 1);
+    // Classes are contiguous ranges: a step of one stays in the class unless it crosses a boundary.
+    up = step === 1 && isAlphanumeric(code) && code !== 48 && code !== 65 && code !== 97 ? up + 1 : 1;
+    down = step === -1 && isAlphanumeric(code) && code !== 57 && code !== 90 && code !== 122 ? down + 1 : 1;
+    if (up >= SEQUENCE_RUN || down >= SEQUENCE_RUN) return true;
+  }
+  return false;
+}
+
+function isAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
 }
 
 /**
@@ -130,7 +161,11 @@ const DEFAULT_PASSWORD =
  * ("my-secret-pw", "mysecretpassword", "app_password1"), which nobody generates.
  */
 export function isDocumentedPassword(password: string): boolean {
-  return DEFAULT_PASSWORD.test(password) || /^[a-z_-]*(?:pass|pwd|secret)[a-z_-]*\d{0,4}$/i.test(password);
+  if (DEFAULT_PASSWORD.test(password)) return true;
+  // Two patterns, not `^[a-z_-]*(?:pass|pwd|secret)[a-z_-]*\d{0,4}$`, whose two runs around the word
+  // could split a long run every way (quadratic).
+  const words = /^[a-z_-]*(?=\d{0,4}$)/i.exec(password);
+  return words !== null && /pass|pwd|secret/i.test(words[0]);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -147,7 +182,8 @@ export function isLabelledDigest(value: string): boolean {
 
 /** Hex of a common digest length (MD5, SHA-1 and git object ids, SHA-256, SHA-512). */
 export function isHashShape(value: string): boolean {
-  return /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$/i.test(value);
+  const length = value.length;
+  return (length === 32 || length === 40 || length === 64 || length === 128) && /^[0-9a-f]+$/i.test(value);
 }
 
 const SEALED_SECRET_KIND = /^[ \t]*(?:- )?kind:[ \t]*["']?SealedSecret\b|"kind"[ \t]*:[ \t]*"SealedSecret"/gm;

@@ -19,7 +19,7 @@ import type { MatchContext, Rule } from './types.js';
 const ASSIGN = String.raw`(?:["'\x60]\]?|\])?[ \t]{0,20}(?:=>|:=|=(?![=>~])|:(?![:/]))[ \t]{0,20}`;
 
 /** Text just before a base64 value that says it is a digest (`pin-sha256="...`, `integrity: sha256-`, `"hash": "`). */
-const DIGEST_LABEL = /(?:sha-?(?:256|384|512)|digest|hash|integrity|checksum|fingerprint|thumbprint|\bh1)["']?\s*[=:]?\s*["']?-?$/i;
+const DIGEST_LABEL = /(?:sha-?(?:256|384|512)|digest|hash|integrity|checksum|fingerprint|thumbprint|\bh1)["']?\s*(?:[=:]\s*)?["']?-?$/i;
 
 /** The last line of a base64 block (a certificate, a key): the line above is full-width base64. */
 function endsBase64Block(text: string, start: number): boolean {
@@ -41,7 +41,7 @@ function contextAround(text: string, start: number, end: number): string {
 }
 
 /** `NAME = `, `"name": "`, `key: b'`: the value is assigned to the name it ends with. */
-const ASSIGNED_TO = /([A-Za-z_$@][\w.$@-]{0,100})["'\]]{0,2}[ \t]*(?:=>|:=|=|:)[ \t]*(?:[bBrRuU]{0,2}["'\x60])?$/;
+const ASSIGNED_TO = /(?<![\w.$@-])([A-Za-z_$@][\w.$@-]{0,100})["'\]]{0,2}[ \t]*(?:=>|:=|=|:)[ \t]*(?:[bBrRuU]{0,2}["'\x60])?$/;
 /** Words of names of values that are 32 bytes but no key: digests, challenges, signatures, nonces, IVs, salts, ids, public keys. */
 const NOT_KEY_WORDS = new Set(['hash', 'digest', 'checksum', 'fingerprint', 'thumbprint', 'challenge', 'signature', 'sig', 'mac', 'nonce', 'iv', 'salt', 'id', 'pub', 'public', 'pubkey']);
 /** Words near a bare key that say it is a Fernet or envseal key. */
@@ -100,7 +100,7 @@ function pemPayload(body: string): string | undefined {
   let other = 0;
   // Escaped newlines, and the seams of string pieces in code ('...', '...' or "..." + "..."), are line breaks.
   for (const raw of body.replace(/\\[rn]|["'`]\s*[,+]\s*["'`]/g, '\n').split('\n')) {
-    const line = raw.replace(/^[\s"'`]+|[\s"'`,;+]+$/g, '');
+    const line = raw.replace(/^[\s"'`]+|(?<![\s"'`,;+])[\s"'`,;+]+$/g, '');
     if (line === '' || /^[\w-]+: /.test(line)) continue;
     if (/^[A-Za-z0-9+/=]+$/.test(line)) payload += line;
     else other++;
@@ -115,9 +115,10 @@ const privateKey: Rule = {
   // Every PEM label ending in PRIVATE KEY (RSA, EC, DSA, OPENSSH, ENCRYPTED, PKCS#8's bare one), PGP
   // private key blocks and SSH2 (RFC 4716) keys; the body may use real newlines or JSON's `\n`. The
   // body stops at characters no key body or header has, and at the next run of dashes, so a BEGIN
-  // line quoted in code, or followed by another BEGIN, ends at once.
+  // line quoted in code, or followed by another BEGIN, ends at once. The line breaks before the body
+  // are read whole (the body starts at what follows them), so they are not split with the body.
   pattern:
-    /(?:-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----)(?:\\[rn]|\s){0,8}((?:(?!----)[^(){}<>[\]|!?*&#$%@^~;]){0,20000}?)(?:-{4,5} ?END |$)/,
+    /(?:-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY(?: BLOCK)?-----|---- BEGIN SSH2 ENCRYPTED PRIVATE KEY ----)(?:\\[rn]|\s){0,64}(?!\s|\\[rn])((?:(?!----)[^(){}<>[\]|!?*&#$%@^~;]){0,20000}?)(?:-{4,5} ?END |$)/,
   keywords: ['private key'],
   secretGroup: 1,
   validate: (body) => {
@@ -130,7 +131,12 @@ const puttyKey: Rule = {
   id: 'putty-private-key',
   description: 'PuTTY private key (.ppk)',
   kind: 'private-key',
-  pattern: /PuTTY-User-Key-File-\d+: [^\n]{0,200}\n[\s\S]{0,8000}?Private-Lines: \d+\r?\n((?:[A-Za-z0-9+/=]{1,128}\r?\n){1,64})/,
+  // Read line by line from a first line at the start of a line (indented, or after a quote, in YAML
+  // and code; looked back for, so the search skips to the literal): header lines (`Encryption: none`, `Public-Lines: 6`) and base64 lines up to the
+  // Private-Lines header. No line can be read two ways, and another key's first line ends the
+  // search, so each line is read from one start only.
+  pattern:
+    /PuTTY-User-Key-File-(?<=(?<![^\n])[ \t"'\x60]{0,20}PuTTY-User-Key-File-)\d+: [^\n]{0,200}\n(?:[ \t]{0,20}(?:(?!Private-Lines: |PuTTY-User-Key-File-)[\w-]{1,40}: [^\n]{0,200}\n|[A-Za-z0-9+/=]{1,128}\r?\n)){0,100}[ \t]{0,20}Private-Lines: \d+\r?\n((?:[ \t]{0,20}[A-Za-z0-9+/=]{1,128}\r?\n){1,64})/,
   keywords: ['putty-user-key-file'],
   secretGroup: 1,
   entropy: 3.5,
@@ -154,8 +160,8 @@ const awsSecretAccessKey: Rule = {
   // its access key id on the same line (CSV exports, `id secret` pairs in scripts and notes), or given
   // to `aws configure set aws_secret_access_key`.
   pattern: new RegExp(
-    String.raw`(?:aws[\w.-]{0,20}?secret|secret[_.-]?access[_.-]?key)[\w.-]{0,20}?${ASSIGN}["'\x60]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])` +
-      String.raw`|\b(?:AKIA|ASIA)[A-Z2-7]{16}\b[^\n]{0,80}?(?<![A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])` +
+    String.raw`(?:aws(?:(?!aws|secret)[\w.-]){0,20}secret|secret[_.-]?access[_.-]?key)[\w.-]{0,20}${ASSIGN}["'\x60]?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])` +
+      String.raw`|\b(?:AKIA|ASIA)[A-Z2-7]{16}\b(?:(?!AKIA|ASIA)[^\n]){0,80}?(?<![A-Za-z0-9/+=])([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])` +
       String.raw`|\baws[ \t]+configure[ \t]+set[ \t]+(?:[\w-]+\.)?aws_secret_access_key[ \t]+["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])`,
     'i',
   ),
@@ -188,7 +194,7 @@ const githubFineGrained: Rule = {
 const gitlabToken: Rule = {
   id: 'gitlab-token',
   description: 'GitLab token (personal, pipeline trigger, runner or deploy)',
-  pattern: /\b((?:glpat|glptt|glrt|gldt)-[A-Za-z0-9_-]{20,255}(?:\.[A-Za-z0-9_-]{2,64}){0,2})(?![A-Za-z0-9_-])/,
+  pattern: /(?<![\w-])((?:glpat|glptt|glrt|gldt)-[A-Za-z0-9_-]{20,255}(?:\.[A-Za-z0-9_-]{2,64}){0,2})(?![A-Za-z0-9_-])/,
   keywords: ['glpat-', 'glptt-', 'glrt-', 'gldt-'],
   secretGroup: 1,
   entropy: 3.5,
@@ -197,7 +203,7 @@ const gitlabToken: Rule = {
 const slackToken: Rule = {
   id: 'slack-token',
   description: 'Slack token (bot, user, app, refresh or configuration)',
-  pattern: /\b((?:xox[abposr]|xoxe\.xox[bp]|xoxe|xapp)-\d{1,16}-[A-Za-z0-9-]{10,250})(?![A-Za-z0-9-])/,
+  pattern: /(?<![\w-])((?:xox[abposr]|xoxe\.xox[bp]|xoxe|xapp)-\d{1,16}-[A-Za-z0-9-]{10,250})(?![A-Za-z0-9-])/,
   keywords: ['xox', 'xapp-'],
   secretGroup: 1,
   entropy: 3,
@@ -263,7 +269,7 @@ const twilioAuthToken: Rule = {
   // `Client("AC...", "token")` or `TWILIO_AUTH_TOKEN=...`. The SID itself is an identifier, not a secret.
   pattern: /\bAC[0-9a-f]{32}\b[^\n]{0,120}?(?<![0-9A-Za-z])([0-9a-f]{32})(?![0-9A-Za-z])/,
   secretGroup: 1,
-  variants: [{ pattern: /(?:[Tt]wilio|TWILIO)[^\n]{0,120}?(?<![0-9A-Za-z])([0-9a-f]{32})(?![0-9A-Za-z])/, keywords: ['twilio'], secretGroup: 1 }],
+  variants: [{ pattern: /(?:[Tt]wilio|TWILIO)(?:(?![Tt]wilio|TWILIO)[^\n]){0,120}?(?<![0-9A-Za-z])([0-9a-f]{32})(?![0-9A-Za-z])/, keywords: ['twilio'], secretGroup: 1 }],
   entropy: 3,
 };
 
@@ -435,7 +441,7 @@ const azureSasToken: Rule = {
   validate: (signature, { text, start, end }) => {
     const before = text.slice(Math.max(0, start - 1000), start);
     const after = text.slice(end, end + 1000);
-    const parameters = before.slice(before.search(/[^\s"'\x60<>]*$/)) + after.slice(0, after.search(/[\s"'\x60<>]|$/));
+    const parameters = before.slice(before.search(/(?<![^\s"'\x60<>])[^\s"'\x60<>]*$/)) + after.slice(0, after.search(/[\s"'\x60<>]|$/));
     const bytes = Buffer.from(decodeUriComponentSafe(signature), 'base64');
     return /(?:^|[?&;=])sv=/.test(parameters) && /[?&;]se=/.test(parameters) && bytes.length === 32;
   },
@@ -488,7 +494,7 @@ function jsonSegment(segment: string): Record<string, unknown> | undefined {
 const jwt: Rule = {
   id: 'jwt',
   description: 'JSON Web Token',
-  pattern: /\b(eyJ[A-Za-z0-9_-]{8,2000}\.ey[A-Za-z0-9_-]{8,20000}\.[A-Za-z0-9_-]{16,2000})(?![A-Za-z0-9_-])/,
+  pattern: /(?<![\w-])(eyJ[A-Za-z0-9_-]{8,2000}\.ey[A-Za-z0-9_-]{8,20000}\.[A-Za-z0-9_-]{16,2000})(?![A-Za-z0-9_-])/,
   keywords: ['eyj'],
   secretGroup: 1,
   // Signed tokens only: a header that decodes to JSON naming an algorithm, and a JSON payload.
@@ -526,6 +532,7 @@ const GENERIC = new RegExp(
 );
 
 const NAME_CHAR = /[\w.$@-]/;
+const NAME_REST = /[\w.-]/;
 
 /** The full name a value is assigned to: the hook word, what follows it, and what precedes it. */
 function assignedName(text: string, hookStart: number, nameEnd: number): string {
@@ -540,26 +547,38 @@ const WORDS_ONLY = /^(?:[a-z]+\d*|\d+)(?:[._/:-](?:[a-z]+\d*|\d+))+$/;
 const PATH = /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)[\w.\/\\@+~ -]*$|\.(?:pem|key|crt|cer|der|p12|pfx|jks|json|ya?ml|txt|env|asc|gpg)$/i;
 const MEMBER_ACCESS = /^[A-Za-z_$][\w$]*(?:[?!]?\.[A-Za-z_$][\w$]*)+$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z_$]*\d{0,3}$/;
-/** Capitalised or lowercase words run together (`_EllipticCurvePrivateKey`, `DSAPrivateKey`): a name, not random text. */
-const WORDS_RUN_TOGETHER = /^[_$]*(?:[A-Z]{2,}(?![a-z])|[A-Z]?[a-z]{2,})+$/;
-const EXPRESSION_CHARACTERS = /^(?=.*[A-Za-z_$][\w$]*[[(])[\w$.[\]()<>,:-]+$/;
+/**
+ * Capitalised or lowercase words run together (`_EllipticCurvePrivateKey`, `DSAPrivateKey`): a name,
+ * not random text. Each run of capitals and of lowercase letters is read whole (an acronym ends before
+ * the capital of the next word, a word at its last lowercase letter), so a string splits one way only:
+ * splitting a run anywhere made a long run of letters before a digit exponential.
+ */
+const WORDS_RUN_TOGETHER = /^[_$]*(?:[A-Z]{2,}(?=[A-Z][a-z]|[^A-Za-z]|$)|[A-Z]?[a-z]{2,}(?![a-z]))+$/;
+const EXPRESSION_CHARACTERS = /^[\w$.[\]()<>,:-]+$/;
 
 /**
  * A type or an index expression (`list[V1Secret]`, `Shards[-1].ShardId`, `getToken()`): identifiers
- * and balanced brackets only.
+ * and balanced brackets only, and at least one name indexed or called.
  */
 function isExpression(value: string): boolean {
   if (!EXPRESSION_CHARACTERS.test(value)) return false;
   let square = 0;
   let round = 0;
-  for (const char of value) {
-    if (char === '[') square++;
-    else if (char === ']') square--;
-    else if (char === '(') round++;
-    else if (char === ')') round--;
+  /** The run of word characters just read holds a letter, `_` or `$`: a name, not a number. */
+  let name = false;
+  let indexedOrCalled = false;
+  for (let i = 0; i < value.length; i++) {
+    const code = value.charCodeAt(i);
+    if (code === 91 || code === 40) indexedOrCalled ||= name;
+    if (code === 91) square++;
+    else if (code === 93) square--;
+    else if (code === 40) round++;
+    else if (code === 41) round--;
     if (square < 0 || round < 0) return false;
+    const digit = code >= 48 && code <= 57;
+    name = (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 36 || (name && digit);
   }
-  return square === 0 && round === 0;
+  return indexedOrCalled && square === 0 && round === 0;
 }
 
 /** Files that may hold code between string literals (minified scripts, inline scripts); '' when unknown. */
@@ -571,8 +590,12 @@ function mayHoldCode(file: string): boolean {
 const STARTS_AFTER_LITERAL = /^[+,;:)\]}?|&!]/;
 /** What code ends with just before a string literal starts (`a="`, `f("`, `x+"`, `c?"`). */
 const ENDS_BEFORE_LITERAL = /[+,;:([{=?|&!]$/;
-/** Code structure: brackets (`({u:[I]})`), calls and member access (`encodeURIComponent(t)`, `t.password`). */
-const CODE_STRUCTURE = /[(){}[\];].*[(){}[\];]|[A-Za-z_$][\w$]{2,}\(|[A-Za-z_$][\w$]*\.[A-Za-z_$][\w$]{2,}/;
+/**
+ * Code structure: brackets (`({u:[I]})`), calls and member access (`encodeURIComponent(t)`,
+ * `t.password`). Calls and member access are anchored on the `(` or `.` and look back for the name,
+ * so a long word is read once, not once from each of its letters.
+ */
+const CODE_STRUCTURE = /[(){}[\];][^(){}[\];\n]*[(){}[\];]|\((?<=[A-Za-z_$][\w$]{2,}\()|\.(?<=[A-Za-z_$][\w$]*\.)[A-Za-z_$][\w$]{2}/;
 /** What follows the closing quote of a real string literal: the end of the line or of an expression. */
 const AFTER_LITERAL = /^(?:[\s,;)\]}.:%+]|$)/;
 
@@ -610,15 +633,16 @@ const SYMBOLS = /[^A-Za-z0-9\-_./:]+/g;
  */
 function looksGenerated(value: string, strength: Exclude<NameStrength, 'none'>): boolean {
   const classes = characterClasses(value);
+  // Letters only (camelCase words, "fakeAwsSecret") need the length and entropy of real random text.
+  const lettersOnly = classes.digit === 0 && classes.other === 0;
+  const minLength = strength === 'strong' && !lettersOnly ? 10 : 16;
+  const minEntropy = lettersOnly ? (strength === 'strong' ? 3.8 : 4.2) : strength === 'strong' ? 3.3 : classes.digit > 0 ? 3.6 : 4.2;
+  // Length and entropy first: they turn away most values, and cost less than the word patterns.
+  if (value.length < minLength || shannonEntropy(value) < minEntropy) return false;
   const kinds = Number(classes.lower > 0) + Number(classes.upper > 0) + Number(classes.digit > 0) + Number(SYMBOL.test(value));
   // Words decorated with symbols ("##invalid-password##", "geheim$parole") are words.
   const words = value.replace(SYMBOLS, '');
-  if (kinds < 2 || WORDS_ONLY.test(words) || WORDS_RUN_TOGETHER.test(words) || /^[a-z]+$/.test(words)) return false;
-  const entropy = shannonEntropy(value);
-  // Letters only (camelCase words, "fakeAwsSecret") need the length and entropy of real random text.
-  if (classes.digit === 0 && classes.other === 0) return value.length >= 16 && entropy >= (strength === 'strong' ? 3.8 : 4.2);
-  if (strength === 'strong') return value.length >= 10 && entropy >= 3.3;
-  return value.length >= 16 && entropy >= (classes.digit > 0 ? 3.6 : 4.2);
+  return kinds >= 2 && !WORDS_ONLY.test(words) && !WORDS_RUN_TOGETHER.test(words) && !/^[a-z]+$/.test(words);
 }
 
 /**
@@ -634,14 +658,33 @@ function isCredentialShapedLikeId(secret: string, name: string, context: MatchCo
   return shannonEntropy(secret.replace(/-/g, '')) >= 2.75;
 }
 
+/**
+ * secretNameStrength, remembered for the names seen last: secret-dense text repeats a few names
+ * thousands of times, and splitting a name into words costs more than the rest of a check.
+ */
+const strengths = new Map<string, NameStrength>();
+function nameStrength(name: string): NameStrength {
+  let strength = strengths.get(name);
+  if (strength === undefined) {
+    if (strengths.size >= 512) strengths.clear();
+    strength = secretNameStrength(name);
+    strengths.set(name, strength);
+  }
+  return strength;
+}
+
 function validateGeneric(secret: string, context: MatchContext): boolean {
   const { text, match, file } = context;
-  const nameEnd = match.indices![1]![1];
+  // The name (the hook word and group 1, word characters, `.` and `-`) ends at the first other character.
+  let nameEnd = match.index;
+  while (NAME_REST.test(text[nameEnd] ?? '')) nameEnd++;
   const name = assignedName(text, match.index, nameEnd);
   // `>` assigns only in an element, <password>value</password>; `<password>@host` in a URL template is a placeholder.
   if (text[nameEnd] === '>' && (text[nameEnd - name.length - 1] !== '<' || !text.startsWith('</', context.end))) return false;
-  const strength = secretNameStrength(name);
+  const strength = nameStrength(name);
   if (strength === 'none') return false;
+  const idShaped = isUuid(secret) || isHashShape(secret);
+  if (!idShaped && !looksGenerated(secret, strength)) return false;
   if (match[5] !== undefined) {
     // Unquoted: in source code that is an expression (process.env.X, os.getenv("X"), someVariable).
     if (isSourceCodeFile(file) || MEMBER_ACCESS.test(secret) || IDENTIFIER.test(secret)) return false;
@@ -651,8 +694,7 @@ function validateGeneric(secret: string, context: MatchContext): boolean {
   }
   if (isLabelledDigest(secret) || secret.includes('://') || PATH.test(secret) || isExpression(secret)) return false;
   if (isKubesealCiphertext(secret, context)) return false;
-  if (isUuid(secret) || isHashShape(secret)) return isCredentialShapedLikeId(secret, name, context);
-  return looksGenerated(secret, strength);
+  return !idShaped || isCredentialShapedLikeId(secret, name, context);
 }
 
 const genericSecret: Rule = {

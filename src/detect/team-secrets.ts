@@ -12,7 +12,8 @@
  *   - shorter than 8 characters (after trimming) or longer than 4096;
  *   - numbers, dates, versions, IP addresses (only digits and . , : + - / space);
  *   - true/false/yes/no/on/off/null/none/nil/undefined;
- *   - one word ("production", "Staging", "INFO"), or lowercase words joined by . _ - ("us-east-1", "my-app");
+ *   - one word ("production", "Staging", "INFO"), or lowercase words joined by . _ - ("us-east-1", "my-app"),
+ *     though not a prefix joined to a random part ("tok_9f8e7d6c5b4a3928171605");
  *   - lowercase host names ("api.example.com"), email addresses, file paths;
  *   - URLs without a password (they are addresses, not secrets) and any URL to a loopback host;
  *     a URL with a password is indexed whole, and its password on its own;
@@ -42,7 +43,9 @@ const NOT_SECRET_VALUE = [
   /^[\d\s.,:+\-/]*$/,
   /^(?:true|false|yes|no|on|off|null|none|nil|undefined)$/i,
   /^(?:[A-Z]?[a-z]+|[A-Z]+)$/,
-  /^[a-z]+(?:[._-][a-z0-9]+)*$/,
+  // Lowercase words joined by . _ - (a number may follow a word or stand alone): "us-east-1", "my_app_v2",
+  // not "tok_9f8e7d6c5b4a3928171605", whose random part is the secret.
+  /^[a-z]+(?:[._-](?:[a-z]+\d{0,3}|\d{1,4}))*$/,
   /^[a-z0-9-]+(?:\.[a-z0-9-]+)+$/,
   /^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$/,
   /^(?:\/|\.{1,2}\/|~\/|[A-Za-z]:\\)/,
@@ -74,21 +77,43 @@ function indexableValues(raw: string): string[] {
   return [value];
 }
 
-/** 32-bit FNV-1a variant seeded per process, over text[start, end): a filter, not a proof. */
-function quickHash(text: string, start: number, end: number, seed: number): number {
-  let hash = seed;
-  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+/**
+ * V8 keeps the subject of the last successful regex match (`RegExp.lastMatch`, `RegExp.$_`), and
+ * encoding a value runs regexes over it: matching a constant last lets no value outlive build().
+ */
+function forgetLastMatch(): void {
+  /x/.exec('x');
+}
+
+/**
+ * A 32-bit polynomial hash of text[start, end) (the sum of each character times a power of
+ * `multiplier`, odd and drawn per process): a filter, not a proof. Polynomial so that any span of a
+ * token is hashed in constant time from the token's prefix hashes.
+ */
+function quickHash(text: string, start: number, end: number, multiplier: number): number {
+  let hash = 0;
+  for (let i = start; i < end; i++) hash = (Math.imul(hash, multiplier) + text.charCodeAt(i)) | 0;
   return hash;
 }
 
 /** Character classes while cutting text into candidates: tokens end at wide delimiters, sub-tokens also at narrow ones. */
-const TOKEN = 0;
 const NARROW = 1;
 const WIDE = 2;
 const CLASS = new Uint8Array(128);
 for (const c of ' \t\r\n\f\v"\'`,;<>()[]{}|\\') CLASS[c.charCodeAt(0)] = WIDE;
 for (const c of '=:@/?&#') CLASS[c.charCodeAt(0)] = NARROW;
 for (let c = 0; c < 32; c++) CLASS[c] = WIDE;
+
+/** Letters and digits; everything else (punctuation, and any non-ASCII character) can decorate or join a value. */
+function isAlphanumeric(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+}
+
+/** The mask of the quick hashes' bits kept in TeamSecretIndex's one-read filter. */
+const QUICK_BITS = 0xfffff;
+
+/** How many punctuation characters around a value are tried off (`**S**`, `“S”.`, `$S`). */
+const DECORATION = 4;
 
 interface IndexEntry {
   names: string[];
@@ -99,9 +124,15 @@ const ENCODING_NOTE: Record<Encoding, string> = { raw: '', base64: ', base64-enc
 
 export class TeamSecretIndex {
   readonly #key = randomBytes(32);
-  readonly #seed = randomInt(0x7fffffff);
+  readonly #multiplier = randomInt(0x7fffffff) | 1;
+  /** multiplier^n for every form length, made when the index is built. */
+  #powers = new Int32Array(0);
+  /** Prefix hashes of the token being cut into candidates, reused from token to token. */
+  #prefix = new Int32Array(256);
   readonly #entries = new Map<string, IndexEntry>();
   readonly #quick = new Set<number>();
+  /** The quick hashes' low 20 bits, one byte each: most candidates are turned away by one array read. */
+  readonly #quickBits = new Uint8Array(QUICK_BITS + 1);
   /** Indexed by form length; a URL-encoded value can be 9 times as long as the value (3 bytes, 3 characters each). */
   readonly #lengths = new Uint8Array(MAX_LENGTH * 9 + 1);
   #minLength = Infinity;
@@ -121,6 +152,9 @@ export class TeamSecretIndex {
       if (indexable.length === 0) index.#skipped++;
       for (const plain of indexable) index.#add(name, plain);
     }
+    forgetLastMatch();
+    index.#powers = new Int32Array(index.#maxLength + 1);
+    for (let n = 0, power = 1; n <= index.#maxLength; n++, power = Math.imul(power, index.#multiplier)) index.#powers[n] = power;
     return index;
   }
 
@@ -148,7 +182,9 @@ export class TeamSecretIndex {
         continue;
       }
       this.#entries.set(mac, { names: [name], encoding: form.encoding });
-      this.#quick.add(quickHash(form.text, 0, form.text.length, this.#seed));
+      const hash = quickHash(form.text, 0, form.text.length, this.#multiplier);
+      this.#quick.add(hash);
+      this.#quickBits[hash & QUICK_BITS] = 1;
       this.#lengths[form.text.length] = 1;
       this.#minLength = Math.min(this.#minLength, form.text.length);
       this.#maxLength = Math.max(this.#maxLength, form.text.length);
@@ -161,55 +197,91 @@ export class TeamSecretIndex {
     const matches: TeamSecretMatch[] = [];
     if (this.#entries.size === 0) return matches;
     const seen = new Set<string>();
-    const check = (start: number, end: number): void => {
-      const length = end - start;
-      if (length < this.#minLength || length > this.#maxLength || this.#lengths[length] === 0) return;
-      if (!this.#quick.has(quickHash(text, start, end, this.#seed))) return;
+    const confirm = (start: number, end: number): void => {
       const entry = this.#entries.get(this.#mac(text.slice(start, end)));
       if (!entry || seen.has(`${start}:${end}`)) return;
       seen.add(`${start}:${end}`);
       matches.push({ start, end, description: `value of ${entry.names.join(', ')} from the team's env files${ENCODING_NOTE[entry.encoding]}` });
     };
-    this.#scanTokens(text, check);
-    if (this.#wholeValues) this.#scanAssignments(text, check);
+    this.#scanTokens(text, confirm);
+    if (this.#wholeValues) {
+      this.#scanAssignments(text, (start, end) => {
+        const length = end - start;
+        if (length >= this.#minLength && length <= this.#maxLength && this.#lengths[length] === 1 && this.#quick.has(quickHash(text, start, end, this.#multiplier))) {
+          confirm(start, end);
+        }
+      });
+    }
     return matches.sort((a, b) => a.start - b.start);
   }
 
-  /**
-   * Candidates: tokens between wide delimiters (whitespace, quotes, brackets, `,` `;`), the part of a
-   * token after its first `=` or `:`, and sub-tokens between narrow delimiters (`= : @ / ? & #`).
-   */
-  #scanTokens(text: string, check: (start: number, end: number) => void): void {
-    // The hot loop of team scanning: lengths are tested inline so most tokens cost no call.
-    const lengths = this.#lengths;
-    const max = this.#maxLength;
+  /** Tokens between wide delimiters (whitespace, quotes, brackets, `,` `;`), each cut into candidates by #scanToken. */
+  #scanTokens(text: string, confirm: (start: number, end: number) => void): void {
+    // The hot loop of team scanning: a token shorter than every form holds none, and costs no call.
+    const min = this.#minLength;
     const classes = CLASS;
-    let wideStart = 0;
-    let narrowStart = 0;
-    let firstAssign = -1;
+    let tokenStart = 0;
     const end = text.length;
     for (let i = 0; i <= end; i++) {
-      let kind = WIDE;
-      let code = 32;
       if (i < end) {
-        code = text.charCodeAt(i);
-        if (code >= 128) continue;
-        kind = classes[code]!;
-        if (kind === TOKEN) continue;
+        const code = text.charCodeAt(i);
+        if (code >= 128 || classes[code] !== WIDE) continue;
       }
-      const narrowLength = i - narrowStart;
-      if (narrowLength <= max && lengths[narrowLength] === 1 && (kind === NARROW || narrowStart > wideStart)) check(narrowStart, i);
-      if (kind === NARROW) {
-        if (firstAssign < 0 && (code === 61 || code === 58)) firstAssign = i;
-        narrowStart = i + 1;
-        continue;
-      }
-      const wideLength = i - wideStart;
-      if (wideLength <= max && lengths[wideLength] === 1) check(wideStart, i);
-      if (firstAssign >= 0 && firstAssign + 1 < narrowStart && i - firstAssign - 1 <= max && lengths[i - firstAssign - 1] === 1) check(firstAssign + 1, i);
-      wideStart = narrowStart = i + 1;
-      firstAssign = -1;
+      if (i - tokenStart >= min) this.#scanToken(text, tokenStart, i, confirm);
+      tokenStart = i + 1;
     }
+  }
+
+  /**
+   * The candidates of one token: the token; its sub-tokens between narrow delimiters (`= : @ / ? & #`);
+   * each of those with up to DECORATION punctuation characters taken off either end (`The password
+   * is S.`, `“S”`, `**S**`, `$S`); and the part after or before any punctuation inside, so a value
+   * joined to a word (`prefix_S`, `S-old`) is found too. Every candidate is hashed in constant time
+   * from the token's prefix hashes, and only an indexed length with a known hash gets an HMAC.
+   */
+  #scanToken(text: string, start: number, end: number, confirm: (start: number, end: number) => void): void {
+    const length = end - start;
+    if (this.#prefix.length <= length) this.#prefix = new Int32Array(2 * length + 1);
+    const prefix = this.#prefix;
+    const multiplier = this.#multiplier;
+    prefix[0] = 0;
+    for (let i = 0; i < length; i++) prefix[i + 1] = (Math.imul(prefix[i]!, multiplier) + text.charCodeAt(start + i)) | 0;
+    this.#trimmed(text, start, start, end, confirm);
+    // The token's trimmed ends, for the joined parts.
+    let head = start;
+    while (head < end && head - start < DECORATION && !isAlphanumeric(text.charCodeAt(head))) head++;
+    let tail = end;
+    while (tail > head && end - tail < DECORATION && !isAlphanumeric(text.charCodeAt(tail - 1))) tail--;
+    let narrowStart = start;
+    for (let i = start; i < end; i++) {
+      const code = text.charCodeAt(i);
+      if (isAlphanumeric(code)) continue;
+      // Joined: from after this character to the token's (trimmed) end, from its start to before it.
+      if (i + 1 > head) for (let to = end; to >= tail; to--) this.#check(start, i + 1, to, confirm);
+      if (i < tail) for (let from = start; from <= head; from++) this.#check(start, from, i, confirm);
+      if (code < 128 && CLASS[code] === NARROW) {
+        if (i > narrowStart) this.#trimmed(text, start, narrowStart, i, confirm);
+        narrowStart = i + 1;
+      }
+    }
+    if (narrowStart > start) this.#trimmed(text, start, narrowStart, end, confirm);
+  }
+
+  /** [from, to) with 0 to DECORATION punctuation characters off each end, inside the token starting at `token`. */
+  #trimmed(text: string, token: number, from: number, to: number, confirm: (start: number, end: number) => void): void {
+    for (let head = from; head < to && (head === from || (head - from <= DECORATION && !isAlphanumeric(text.charCodeAt(head - 1)))); head++) {
+      for (let tail = to; tail > head && (tail === to || (to - tail <= DECORATION && !isAlphanumeric(text.charCodeAt(tail)))); tail--) {
+        this.#check(token, head, tail, confirm);
+      }
+    }
+  }
+
+  /** A candidate [from, to) of the token starting at `token`, whose prefix hashes are in #prefix. */
+  #check(token: number, from: number, to: number, confirm: (start: number, end: number) => void): void {
+    const n = to - from;
+    if (n <= 0 || n > this.#maxLength || this.#lengths[n] === 0) return;
+    const hash = (this.#prefix[to - token]! - Math.imul(this.#prefix[from - token]!, this.#powers[n]!)) | 0;
+    if (this.#quickBits[hash & QUICK_BITS] === 1 && this.#quick.has(hash)) confirm(from, to);
   }
 
   /** Whole values of `name = value` / `name: value` lines, unquoted: catches values with spaces or quotes. */

@@ -18,7 +18,7 @@ export type FileFindingKind = 'env-file' | 'key-file' | 'sealed-file';
 export interface MatchContext {
   /** The whole text being scanned. */
   readonly text: string;
-  /** The pattern's match; `indices` is set (the engine adds the `d` flag). */
+  /** The pattern's match, without `indices` (`start` and `end` locate the secret). */
   readonly match: RegExpExecArray;
   /** The secret's offsets in `text`, end exclusive. */
   readonly start: number;

@@ -110,6 +110,50 @@ test('the index holds no plaintext: no form of the value survives on the heap on
   assert.is(scan(value, index).length, 1);
 });
 
+test('found next to punctuation, in quotes of any script, and joined to a word', () => {
+  const value = teamValue();
+  const index = TeamSecretIndex.build([{ name: 'DB_PASSWORD', value }]);
+  for (const text of [
+    `The password is ${value}.`,
+    `${value}!`,
+    `\u201c${value}\u201d`,
+    `\u00ab${value}\u00bb`,
+    `**${value}**`,
+    `$${value}`,
+    `prefix_${value}`,
+    `${value}-old`,
+    `(see: "${value}"...)`,
+    `key=x;pw=${value}.`,
+  ]) {
+    const findings = scan(text, index);
+    assert.is(findings.length, 1, text.replace(value, '<S>'));
+    assert.is(findings[0].secret, value, text.replace(value, '<S>'));
+  }
+  // Values that hold the punctuation themselves are found whole.
+  const dotted = `${random(6)}.${random(6)}!`;
+  const withDots = TeamSecretIndex.build([{ name: 'API_SECRET', value: dotted }]);
+  assert.equal(scan(`x **${dotted}** y`, withDots).map((f) => f.secret), [dotted]);
+});
+
+test('a value in the shape of an identifier with a random part is indexed (tok_9f8e...)', () => {
+  const value = `tok_${randomBytes(11).toString('hex')}`;
+  const index = TeamSecretIndex.build([{ name: 'SERVICE_TOKEN', value }, { name: 'REGION', value: 'eu-central-1' }, { name: 'APP', value: 'my_app_v2' }]);
+  assert.is(index.size, 1);
+  assert.is(scan(`curl -H "X-Token: ${value}"`, index).length, 1);
+});
+
+test('URL-encoded as RFC 3986 has it (!*\'() escaped too), upper- or lowercase hex', () => {
+  const value = `${random(6)}!${random(4)}*(${random(3)})'`;
+  const index = TeamSecretIndex.build([{ name: 'DB_PASSWORD', value }]);
+  const strict = encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  assert.ok(strict.includes('%21'));
+  for (const form of [strict, strict.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase())]) {
+    const findings = scan(`GET /login?password=${form}&next=/`, index);
+    assert.is(findings.length, 1, form.replace(/\w/g, 'x'));
+    assert.is(findings[0].description, "value of DB_PASSWORD from the team's env files, URL-encoded");
+  }
+});
+
 test('an empty index finds nothing and costs nothing', () => {
   const index = TeamSecretIndex.build([]);
   assert.equal(index.find('anything at all'), []);

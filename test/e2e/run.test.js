@@ -358,7 +358,7 @@ mask('key material inside a value is redacted, alone or within the value, and th
   // Built at run time, so this file holds no string a secret scanner would flag.
   const b64u = (text) => Buffer.from(text).toString('base64url');
   const jwt = [b64u('{"alg":"HS256","typ":"JWT"}'), b64u('{"sub":"user-4821","iat":1767225600}'), 'Qm9ndXNTaWduYXR1cmVGb3JUZXN0c09ubHlYeXo5'].join('.');
-  const github = 'gh' + 'p_' + 'aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789';
+  const github = 'gh' + 'p_' + 'Xq4Rz8Lm2Nw6Pt0Vs3Hb7Jk1Fd5Cg9Ya2Ue4';
   const npm = 'np' + 'm_' + 'Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa';
   const dir = tempDir('envseal-run-');
   fs.mkdirSync(path.join(dir, '.git'));
@@ -375,8 +375,8 @@ mask('key material inside a value is redacted, alone or within the value, and th
   const r = run(['run', '--mask', '--', process.execPath, '-e', code], { cwd: dir, env: KEY_ENV });
   assert.is(r.code, 0, r.stderr);
   assertNoSecrets(r.output, [jwt, github, npm]);
-  assert.match(r.stdout, /^remote https:\/\/ghp_…6789@github\.com\/o\/r\.git$/m);
-  assert.match(r.stdout, /^token ghp_…6789$/m);
+  assert.match(r.stdout, /^remote https:\/\/ghp_…2Ue4@github\.com\/o\/r\.git$/m);
+  assert.match(r.stdout, /^token ghp_…2Ue4$/m);
   assert.match(r.stdout, /^npm \/\/registry\.npmjs\.org\/:_authToken=npm_…DcBa$/m);
   assert.match(r.stdout, /^header Bear…eXo5$/m);
   assert.match(r.stderr, /^jwt eyJh…eXo5$/m);

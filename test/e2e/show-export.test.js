@@ -294,7 +294,7 @@ const embedded = suite('key material inside a value');
 // Built at run time, so this file holds no string a secret scanner would flag.
 const b64u = (text) => Buffer.from(text).toString('base64url');
 const JWT = [b64u('{"alg":"HS256","typ":"JWT"}'), b64u('{"sub":"user-4821","iat":1767225600}'), 'Qm9ndXNTaWduYXR1cmVGb3JUZXN0c09ubHlYeXo5'].join('.');
-const GITHUB = 'gh' + 'p_' + 'aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789';
+const GITHUB = 'gh' + 'p_' + 'Xq4Rz8Lm2Nw6Pt0Vs3Hb7Jk1Fd5Cg9Ya2Ue4';
 const GITHUB_2 = 'gh' + 'o_' + 'Mn0Bv9Cx8Zl7Ak6Sj5Dh4Fg3Qw2Er1Ty0UiOp';
 const NPM = 'np' + 'm_' + 'Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa';
 const AWS_ID = 'AK' + 'IA' + 'Q3T7XK2M5PZR4WVN';
@@ -315,7 +315,7 @@ embedded('show and get mask only the secret part; a header named for a secret is
   const shown = Object.fromEntries(JSON.parse(ok(run(['show', '--json'], { cwd: dir, env: KEY_ENV }))).map((v) => [v.name, v]));
   assert.equal(shown.AUTH_HEADER, { name: 'AUTH_HEADER', value: 'Bear…eXo5', sensitive: true, reason: 'name' });
   assert.equal(shown.UPSTREAM, { name: 'UPSTREAM', value: 'Bearer eyJh…eXo5', sensitive: true, reason: 'embedded-secret' });
-  assert.is(shown.GIT_REMOTE.value, 'https://ghp_…6789@github.com/o/r.git');
+  assert.is(shown.GIT_REMOTE.value, 'https://ghp_…2Ue4@github.com/o/r.git');
   assert.is(shown.NPM_CONFIG.value, '//registry.npmjs.org/:_authToken=npm_…DcBa');
   assert.is(shown.CURL_ARGS.value, '-H "Authorization: token gho_…UiOp" https://api.github.com/user');
   assert.is(shown.LAKE.value, 'Region=eu-west-1;AccessKeyId=****;aws_secret_access_key=Zx8Q…Tu8V;Db=x');

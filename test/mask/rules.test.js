@@ -87,7 +87,7 @@ test('password fields in connection strings and queries are secret', () => {
 // Built at run time, so this file holds no string a secret scanner would flag.
 const b64u = (text) => Buffer.from(text).toString('base64url');
 const JWT = [b64u('{"alg":"HS256","typ":"JWT"}'), b64u('{"sub":"user-4821","iat":1767225600}'), 'Qm9ndXNTaWduYXR1cmVGb3JUZXN0c09ubHlYeXo5'].join('.');
-const GITHUB = 'gh' + 'p_' + 'aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789';
+const GITHUB = 'gh' + 'p_' + 'Xq4Rz8Lm2Nw6Pt0Vs3Hb7Jk1Fd5Cg9Ya2Ue4';
 const NPM = 'np' + 'm_' + 'Zy9Xw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa';
 const AWS_ID = 'AK' + 'IA' + 'Q3T7XK2M5PZR4WVN';
 const AWS_SECRET = 'Zx8Qv2Lm7Np4Rt6Wy9Ab3Cd5Ef1Gh0Jk/Ls+Tu8V';
