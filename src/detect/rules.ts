@@ -6,6 +6,7 @@
  * part and looking back for the rest when the token starts with a character class), which V8 finds
  * by skipping through the text.
  */
+import { decodeBech32 } from '../age/encoding.js';
 import { decodeBase64Url } from '../crypto/fernet.js';
 import { characterClasses, shannonEntropy } from './entropy.js';
 import { isCredentialName, nameWords, secretNameStrength, type NameStrength } from '../secret-names.js';
@@ -140,6 +141,18 @@ const puttyKey: Rule = {
   keywords: ['putty-user-key-file'],
   secretGroup: 1,
   entropy: 3.5,
+};
+
+const ageSecretKey: Rule = {
+  id: 'age-secret-key',
+  description: 'age identity (X25519 private key)',
+  kind: 'private-key',
+  // Bech32 under the human-readable part AGE-SECRET-KEY-, upper case, 32 bytes (58 characters after
+  // the separator, checksum included). The checksum is verified, so placeholders never match.
+  pattern: /\b(AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58})\b/,
+  keywords: ['age-secret-key-1'],
+  secretGroup: 1,
+  validate: (key) => decodeBech32(key)?.hrp === 'AGE-SECRET-KEY-',
 };
 
 const awsAccessKeyId: Rule = {
@@ -742,6 +755,7 @@ export const builtinRules: readonly Rule[] = Object.freeze([
   masterKey,
   privateKey,
   puttyKey,
+  ageSecretKey,
   awsAccessKeyId,
   awsSecretAccessKey,
   githubToken,
