@@ -762,13 +762,16 @@ const GENERIC = new RegExp(
   'i',
 );
 
-const NAME_CHAR = /[\w.$@-]/;
-const NAME_REST = /[\w.-]/;
+/** A character of a name after its hook word: a word character, `.` or `-`. */
+function isNameRest(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 46 || code === 45;
+}
 
 /** The full name a value is assigned to: the hook word, what follows it, and what precedes it. */
 function assignedName(text: string, hookStart: number, nameEnd: number): string {
   let start = hookStart;
-  while (start > 0 && hookStart - start < 100 && NAME_CHAR.test(text[start - 1]!)) start--;
+  // Name characters: those after the hook word, and `$` and `@`.
+  while (start > 0 && hookStart - start < 100 && (isNameRest(text.charCodeAt(start - 1)) || text[start - 1] === '$' || text[start - 1] === '@')) start--;
   return text.slice(start, nameEnd);
 }
 
@@ -876,12 +879,6 @@ function looksGenerated(value: string, strength: Exclude<NameStrength, 'none'>):
   return kinds >= 2 && !WORDS_ONLY.test(words) && !WORDS_RUN_TOGETHER.test(words) && !/^[a-z]+$/.test(words);
 }
 
-/** A name for a password a person chooses (not a key or token, which are generated). */
-function isPasswordName(name: string): boolean {
-  const joined = nameWords(name).join('');
-  return /password|passwd|passphrase|passcode|pwd/.test(joined) || nameWords(name).includes('pw');
-}
-
 /**
  * A password a person chose (`thisIsDog11`, `Sommer2024!`): 8 to 64 characters mixing three kinds of
  * character (lowercase, uppercase, digits, symbols), or two over 12 characters with a non-letter.
@@ -889,7 +886,8 @@ function isPasswordName(name: string): boolean {
  * values are turned away before).
  */
 function looksChosen(value: string): boolean {
-  if (value.length < 8 || value.length > 64) return false;
+  // Some variety too: "aaaaaaaaaaaa1" mixes two kinds of character and is no password.
+  if (value.length < 8 || value.length > 64 || shannonEntropy(value) < 2.5) return false;
   const classes = characterClasses(value);
   const kinds = Number(classes.lower > 0) + Number(classes.upper > 0) + Number(classes.digit > 0) + Number(classes.other > 0);
   return kinds >= 3 || (kinds === 2 && value.length >= 12 && classes.lower + classes.upper < value.length);
@@ -908,37 +906,48 @@ function isCredentialShapedLikeId(secret: string, name: string, context: MatchCo
   return shannonEntropy(secret.replace(/-/g, '')) >= 2.75;
 }
 
+interface NameFacts {
+  strength: NameStrength;
+  /** A name for a password a person chooses (not a key or token, which are generated). */
+  password: boolean;
+  /** "hashed_secret": other scanners' baselines list digests of what they found, not secrets. */
+  hashed: boolean;
+}
+
 /**
- * secretNameStrength, remembered for the names seen last: secret-dense text repeats a few names
+ * What a name says, remembered for the names seen last: secret-dense text repeats a few names
  * thousands of times, and splitting a name into words costs more than the rest of a check.
  */
-const strengths = new Map<string, NameStrength>();
-function nameStrength(name: string): NameStrength {
-  let strength = strengths.get(name);
-  if (strength === undefined) {
-    if (strengths.size >= 512) strengths.clear();
-    strength = secretNameStrength(name);
-    strengths.set(name, strength);
+const namesSeen = new Map<string, NameFacts>();
+function nameFacts(name: string): NameFacts {
+  let facts = namesSeen.get(name);
+  if (facts === undefined) {
+    if (namesSeen.size >= 512) namesSeen.clear();
+    const words = nameWords(name);
+    const joined = words.join('');
+    facts = {
+      strength: secretNameStrength(name),
+      password: /password|passwd|passphrase|passcode|pwd/.test(joined) || words.includes('pw'),
+      hashed: words.includes('hashed'),
+    };
+    namesSeen.set(name, facts);
   }
-  return strength;
+  return facts;
 }
 
 function validateGeneric(secret: string, context: MatchContext): boolean {
   const { text, match, file } = context;
   // The name (the hook word and group 1, word characters, `.` and `-`) ends at the first other character.
   let nameEnd = match.index;
-  while (NAME_REST.test(text[nameEnd] ?? '')) nameEnd++;
+  while (nameEnd < text.length && isNameRest(text.charCodeAt(nameEnd))) nameEnd++;
   const name = assignedName(text, match.index, nameEnd);
   // `>` assigns only in an element, <password>value</password>; `<password>@host` in a URL template is a placeholder.
   if (text[nameEnd] === '>' && (text[nameEnd - name.length - 1] !== '<' || !text.startsWith('</', context.end))) return false;
-  const strength = nameStrength(name);
-  if (strength === 'none') return false;
+  const { strength, password: passwordName, hashed } = nameFacts(name);
+  if (strength === 'none' || hashed) return false;
   const idShaped = isUuid(secret) || isHashShape(secret);
-  const passwordName = isPasswordName(name);
   if (passwordName && isDocumentedPassword(secret)) return false;
   if (!idShaped && !looksGenerated(secret, strength) && !(passwordName && looksChosen(secret))) return false;
-  // Other scanners' baselines list digests of what they found ("hashed_secret": "..."), not secrets.
-  if (nameWords(name).includes('hashed')) return false;
   if (match[5] !== undefined) {
     // Unquoted: in source code that is an expression (process.env.X, os.getenv("X"), someVariable).
     if (isSourceCodeFile(file) || MEMBER_ACCESS.test(secret) || IDENTIFIER.test(secret)) return false;
