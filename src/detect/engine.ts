@@ -9,7 +9,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { findKnownKeys } from './known-keys.js';
-import { isDocumentedExample, isEnvsealMetaLine, isPlaceholderOrReference, isPublicKeyData, isSealedData, isSequentialFiller, isTestModeOrPublishableKey } from './not-secrets.js';
+import { isDocumentedExample, isEnvsealMetaLine, isPlaceholderOrReference, isPublicKeyData, isSealedData, isPublishableKey, isSequentialFiller } from './not-secrets.js';
 import { builtinRules } from './rules.js';
 import { shannonEntropy } from './entropy.js';
 import { printable } from './printable.js';
@@ -150,7 +150,7 @@ function collectRuleMatches(
     // Cheapest first, the placeholder patterns last: in secret-dense text most candidates are turned
     // away, and the order decides what that costs.
     if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
-    if (isSealedData(secret) || isSequentialFiller(secret) || isDocumentedExample(secret) || isPublicKeyData(secret) || isTestModeOrPublishableKey(secret)) {
+    if (isSealedData(secret) || isSequentialFiller(secret) || isDocumentedExample(secret) || isPublicKeyData(secret) || isPublishableKey(secret)) {
       continue;
     }
     if (rule.allowlist?.some((pattern) => pattern.test(secret))) continue;

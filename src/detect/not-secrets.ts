@@ -8,16 +8,17 @@ import type { MatchContext } from './types.js';
 /**
  * Placeholders people write where a secret will go, and references to a secret kept elsewhere:
  * `<token>`, `your_api_key_here`, `changeme`, `xxx`, `****`, `sk_live_...`, `${VAR}`, `$(cmd)`,
- * `$VAR`, `{{ var }}`, `#{var}`, `{0}`, `%(var)s`, `%VAR%`. Apart from `${` (interpolation in shells
- * and template literals), each form is recognised written whole (a bracketed name, a reference at
- * the start, an ellipsis at an end, a format field among word characters), so the same characters
- * scattered through a generated password (`...`, `{{`, `#{`, `$(`, `$x`, `<D>`, `{}`) do not make
- * it a placeholder.
+ * `$VAR`, `{{ var }}`, `#{var}`, `{0}`, `%(var)s`, `%VAR%`, `RANDOMSTRINGHERE`, `####`. Each form is
+ * recognised written whole (a bracketed name, a template with its closing brace, a reference at the
+ * start, an ellipsis at an end, a format field among word characters), so the same characters
+ * scattered through a generated password (`...`, `{{`, `${`, `#{`, `$(`, `$x`, `<D>`, `{}`) do not
+ * make it a placeholder.
  */
 export const PLACEHOLDER = new RegExp(
   [
     String.raw`^<.*>$`,
-    String.raw`&lt;.*&gt;`,
+    // The last &lt; before a &gt;: a scan from every &lt; to the end of the line would be quadratic.
+    String.raw`&lt;(?:(?!&lt;).)*&gt;`,
     String.raw`^your[_-]`,
     String.raw`[_-]here$`,
     String.raw`change[_-]?me`,
@@ -29,10 +30,13 @@ export const PLACEHOLDER = new RegExp(
     String.raw`(?:^|[^a-z0-9])x{3,}(?:[^a-z0-9]|$)`,
     String.raw`x{6,}`,
     String.raw`\*{3,}`,
+    String.raw`#{4,}`,
+    String.raw`(?:string|token|key|secret|value|password)here$`,
     // A value cut short for display: "sk_live_...", "...4f2a", "ghp_ab...yz".
     String.raw`^\.{3}|\.{3}$|^.{1,16}\.{3}.{1,16}$`,
     '\u2026',
-    String.raw`\$\{`,
+    // `${VAR}`, `${VAR:-default}`, `${{ secrets.TOKEN }}`, `${var.db_password}`, `${env:DB_PASS}`.
+    String.raw`\$\{\{?[ \t]*[A-Za-z_][\w.:/-]*(?:\[[^\]\n]{0,100}\])*[ \t]*(?:\}|[-=?+][^{}\n]{0,200}\})`,
     String.raw`^\$\([a-z]`,
     String.raw`\{\{[^{}]*\}\}`,
     String.raw`#\{[\w.@]+\}`,
@@ -116,11 +120,11 @@ export function isDocumentedExample(value: string): boolean {
 
 /**
  * Ciphertext: Fernet tokens (envseal's sealed values, whole-file legacy tokens, which start with
- * version byte 0x80 and a timestamp), and the encrypted values of SOPS (`ENC[AES256_GCM,...]`) and
- * ejson (`EJ[1:...]`), which are committed by design.
+ * version byte 0x80 and a timestamp), and the encrypted values of dotenvx (`encrypted:...`), SOPS
+ * (`ENC[AES256_GCM,...]`) and ejson (`EJ[1:...]`), which are committed by design.
  */
 export function isSealedData(value: string): boolean {
-  return value.startsWith('gAAAAA') || value.startsWith('fernet:') || value.startsWith('ENC[AES256_GCM,') || /^EJ\[\d:/.test(value);
+  return value.startsWith('gAAAAA') || value.startsWith('fernet:') || value.startsWith('encrypted:') || value.startsWith('ENC[AES256_GCM,') || /^EJ\[\d:/.test(value);
 }
 
 /** envseal's own metadata lines (`#envseal:v1 key=...`, `#envseal:history`, `#envseal:mac`). */
@@ -140,12 +144,9 @@ export function isPublicKeyData(value: string): boolean {
   return PUBLIC_KEY_DER.test(value) || SSH_PUBLIC_KEY.test(value);
 }
 
-/**
- * Stripe test-mode keys (they move no money and fill test suites) and publishable keys (public by
- * design, embedded in web pages).
- */
-export function isTestModeOrPublishableKey(value: string): boolean {
-  return /^(?:(?:sk|rk)_test_|pk_(?:test|live)_)/.test(value);
+/** Stripe publishable keys: public by design, embedded in web pages. */
+export function isPublishableKey(value: string): boolean {
+  return /^pk_(?:test|live)_/.test(value);
 }
 
 /**
@@ -154,7 +155,7 @@ export function isTestModeOrPublishableKey(value: string): boolean {
  * and short numbers ("123456").
  */
 const DEFAULT_PASSWORD =
-  /^(?:password|pass|passwd|pwd|pw|secret|key|token|root|admin|administrator|guest|test|testing|user|username|postgres|postgresql|mysql|redis|mongo|mongodb|rabbitmq|default|demo|foo|bar|baz|dev|development|local|sa|oracle|docker|qwerty|letmein|hunter|abc|changeit|welcome|passw0rd|p@ssw0rd|p@ssword|s3cr3t)[_-]?\d{0,6}$|^\d{1,8}$/i;
+  /^(?:password|pass|passwd|pwd|pw|secret|key|token|root|admin|administrator|guest|test|testing|user|username|postgres|postgresql|mysql|redis|mongo|mongodb|rabbitmq|default|demo|foo|bar|baz|dev|development|local|sa|oracle|docker|qwerty|letmein|hunter|abc|changeit|welcome|passw0rd|p@ssw0rd|p@ssword|s3cr3t)[_-]?\d{0,6}[!.?*#@$%&]{0,3}$|^\d{1,8}$/i;
 
 /**
  * Passwords of documentation and local setups: the defaults above, and words saying what they are
@@ -164,7 +165,7 @@ export function isDocumentedPassword(password: string): boolean {
   if (DEFAULT_PASSWORD.test(password)) return true;
   // Two patterns, not `^[a-z_-]*(?:pass|pwd|secret)[a-z_-]*\d{0,4}$`, whose two runs around the word
   // could split a long run every way (quadratic).
-  const words = /^[a-z_-]*(?=\d{0,4}$)/i.exec(password);
+  const words = /^[a-z_-]*(?=\d{0,4}[!.?*#@$%&]{0,3}$)/i.exec(password);
   return words !== null && /pass|pwd|secret/i.test(words[0]);
 }
 

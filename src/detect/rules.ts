@@ -11,7 +11,7 @@ import { decodeBase64Url } from '../crypto/fernet.js';
 import { characterClasses, shannonEntropy } from './entropy.js';
 import { isCredentialName, nameWords, secretNameStrength, type NameStrength } from '../secret-names.js';
 import { isSourceCodeFile } from './source-files.js';
-import { isDocumentedPassword, isHashShape, isKubesealCiphertext, isLabelledDigest, isUuid } from './not-secrets.js';
+import { isDocumentedPassword, isHashShape, isKubesealCiphertext, isLabelledDigest, isPlaceholderOrReference, isUuid } from './not-secrets.js';
 import { cliPassword } from './cli-password.js';
 import { jwkPrivateKey } from './jwk.js';
 import type { MatchContext, Rule } from './types.js';
@@ -182,6 +182,15 @@ const awsSecretAccessKey: Rule = {
   // (aws_session_token), and 'asia' itself is too common a string to search for cheaply.
   keywords: ['aws', 'akia', 'secret'],
   secretGroup: [1, 2, 3],
+  variants: [
+    // Jenkins' credentials.xml (the AWS Credentials plugin): <secretKey> beside an <accessKey>, in
+    // clear or as Jenkins encrypts it ({AQAAAB...}, which the master key next to it decrypts).
+    {
+      pattern: /<secretKey>[ \t]*([A-Za-z0-9/+]{40}|\{AQAAAB[A-Za-z0-9+/]{40,400}={0,2}\})[ \t]*<\/secretKey>/,
+      keywords: ['<secretkey>'],
+      secretGroup: 1,
+    },
+  ],
   // Random base64 scores above 4.5; hex (git SHAs, SHA-1 digests) cannot reach 4.
   entropy: 4,
 };
@@ -233,9 +242,11 @@ const slackWebhook: Rule = {
 
 const stripeSecretKey: Rule = {
   id: 'stripe-secret-key',
-  description: 'Stripe live secret or restricted key',
-  pattern: /\b((?:sk|rk)_live_[A-Za-z0-9]{20,247})(?![A-Za-z0-9])/,
-  keywords: ['k_live_'],
+  description: 'Stripe secret or restricted key (live or test mode)',
+  // Test-mode keys reach the account's test data, webhooks and settings, so they count too; the
+  // publishable keys (pk_) are public by design.
+  pattern: /\b((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{20,247})(?![A-Za-z0-9])/,
+  keywords: ['k_live_', 'k_test_', 'k_prod_'],
   secretGroup: 1,
   entropy: 3.5,
 };
@@ -292,7 +303,9 @@ const npmToken: Rule = {
   pattern: /\b(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])/,
   keywords: ['npm_'],
   secretGroup: 1,
-  entropy: 3.5,
+  // Tokens made before 2021 are UUIDs, found as a registry's _authToken in .npmrc.
+  variants: [{ pattern: /_authToken[ \t]*=[ \t]*["']?([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?![\w-])/i, keywords: ['_authtoken'], secretGroup: 1 }],
+  entropy: 3,
 };
 
 const pypiToken: Rule = {
@@ -463,14 +476,20 @@ const azureSasToken: Rule = {
 const telegramBotToken: Rule = {
   id: 'telegram-bot-token',
   description: 'Telegram bot token',
-  // The bot's numeric id, a colon and 35 url-safe base64 characters starting "AA", on a line (or below
-  // one) that names the bot or Telegram: `TELEGRAM_BOT_TOKEN=...`, `TeleBot("...")`, api.telegram.org/bot....
-  // Anchored on ":AA", the id looked back for (standing alone, or after /bot in Bot API URLs).
+  // The bot's numeric id, a colon and 35 url-safe base64 characters starting "AA". Anchored on ":AA",
+  // the id looked back for (standing alone, or after /bot in Bot API URLs). Bare, the id has the 8 to
+  // 10 digits bots are given and the rest mixes cases and digits; with a bot or Telegram named on the
+  // line or above (`TELEGRAM_BOT_TOKEN=...`, `TeleBot("...")`), any id counts.
   pattern: /:AA[A-Za-z0-9_-]{33}(?![A-Za-z0-9_-])(?<=(?:(?<![\w-])|(?<=\/bot))(\d{5,16}:AA[A-Za-z0-9_-]{33}))/,
   keywords: [':aa'],
   secretGroup: 1,
   entropy: 3.5,
-  validate: (_token, { text, start, end }) => /telegr|bot/i.test(contextAround(text, start, end)),
+  validate: (token, { text, start, end }) => {
+    const [id, rest] = token.split(':') as [string, string];
+    const classes = characterClasses(rest.slice(2));
+    if (id.length >= 8 && id.length <= 10 && classes.upper > 0 && classes.lower > 0 && classes.digit > 0) return true;
+    return /telegr|bot/i.test(contextAround(text, start, end));
+  },
 };
 
 const discordWebhook: Rule = {
@@ -485,13 +504,225 @@ const discordWebhook: Rule = {
 
 const teamsWebhook: Rule = {
   id: 'microsoft-teams-webhook',
-  description: 'Microsoft Teams incoming webhook URL',
+  description: 'Microsoft Teams incoming webhook or workflow URL',
   // https://<tenant>.webhook.office.com/webhookb2/<group>@<tenant>/IncomingWebhook/<32 hex>/<owner>[/<signature>],
-  // and the older outlook.office.com/webhook/ form.
+  // and the older outlook.office.com/webhook/ form. Their successors, Workflows (Power Automate)
+  // URLs, carry their secret in the sig= parameter.
   pattern:
     /(?:\.webhook\.office\.com\/webhookb2|outlook\.office(?:365)?\.com\/webhook)\/([0-9a-f-]{36}@[0-9a-f-]{36}\/IncomingWebhook\/[0-9a-f]{32}\/[0-9a-f-]{36}(?:\/[A-Za-z0-9_-]{20,80})?)/,
   keywords: ['webhook.office.com', 'outlook.office'],
   secretGroup: 1,
+  variants: [
+    {
+      pattern:
+        /(?:logic\.azure\.com|api\.powerplatform\.com)(?::443)?\/(?:powerautomate\/automations\/direct\/)?workflows\/[0-9a-f]{32}\/triggers\/[\w.-]{1,60}\/paths\/invoke\?(?:[^\s"'<>&]{1,200}&){0,8}?sig=([A-Za-z0-9_-]{40,50})(?![\w-])/,
+      keywords: ['logic.azure.com', 'api.powerplatform.com'],
+      secretGroup: 1,
+    },
+  ],
+};
+
+/** A JSON object decoded from base64 (standard or url-safe), undefined when it is not one. */
+function base64Json(segment: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(segment, 'base64').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const discordBotToken: Rule = {
+  id: 'discord-bot-token',
+  description: 'Discord bot token',
+  // Three url-safe base64 parts: the bot's user id (a snowflake of 17 to 20 digits, whose base64
+  // starts MT, Mj, Mz, ND, NT, Nj, Nz, OD or OT), a timestamp of 6 characters and an HMAC of 27 or
+  // more. No keyword can find it, so the pattern starts with those two letters, rare in source.
+  pattern: /[MNO](?<![\w-][MNO])[TjzD][A-Za-z0-9_-]{22,26}\.[A-Za-z0-9_-]{6}\.[A-Za-z0-9_-]{27,40}(?![\w-])/,
+  entropy: 4,
+  validate: (token) => /^[1-9]\d{16,19}$/.test(Buffer.from(token.slice(0, token.indexOf('.')), 'base64url').toString('latin1')),
+};
+
+const mailchimpApiKey: Rule = {
+  id: 'mailchimp-api-key',
+  description: 'Mailchimp API key',
+  // 32 hex characters, a dash and the account's data center (us1 ... us21).
+  pattern: /-us\d{1,2}(?![\w-])(?<=(?<![\w-])([0-9a-f]{32}-us\d{1,2}))/,
+  keywords: ['-us'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+/** Words that name Cloudflare near a value: its variables, its CLI's settings, its API's key header. */
+const CLOUDFLARE_CONTEXT = /cloudflare|\bcf[_-]?api|\bCF_[A-Z_]*(?:TOKEN|KEY)|x-auth-key/i;
+
+const cloudflareApiToken: Rule = {
+  id: 'cloudflare-api-token',
+  description: 'Cloudflare API token or Global API key',
+  // Since 2026: cfk_ (Global API key), cfut_ (user token), cfat_ (account token), then 40 characters
+  // and a checksum. Earlier ones have no prefix: tokens are 40 characters, Global API keys 37 to 45
+  // lowercase hex, and count where Cloudflare is named on the line or above.
+  pattern: /\b(cf(?:k|ut|at)_[A-Za-z0-9]{40,60})(?![\w-])/,
+  keywords: ['cfk_', 'cfut_', 'cfat_'],
+  secretGroup: 1,
+  variants: [
+    // Runs only over texts naming Cloudflare; validate checks the name is near the value.
+    { pattern: /(?<![\w-])([A-Za-z0-9_-]{40}|[0-9a-f]{37,45})(?![\w-])/, keywords: ['cloudflare', 'cf_api', 'x-auth-key'], secretGroup: 1 },
+  ],
+  entropy: 3,
+  validate: (token, { text, start, end }) => {
+    if (/^cf(?:k|ut|at)_/.test(token)) return true;
+    const classes = characterClasses(token);
+    // Hex of a digest's length (a commit next to the word) is no key.
+    const key = /^[0-9a-f]+$/.test(token) ? !isHashShape(token) : classes.upper > 0 && classes.lower > 0;
+    return key && classes.digit > 0 && CLOUDFLARE_CONTEXT.test(contextAround(text, start, end));
+  },
+};
+
+const sentryToken: Rule = {
+  id: 'sentry-auth-token',
+  description: 'Sentry auth token (organization or personal)',
+  // Personal tokens: sntryu_ and 64 hex. Organization tokens: sntrys_, base64 of a JSON object with
+  // the issue time and the instance's URL, an underscore and the secret.
+  pattern: /\b(sntryu_[a-f0-9]{64}|sntrys_eyJ[A-Za-z0-9+/]{20,1000}={0,2}_[A-Za-z0-9+/]{40,50})(?![\w+/=-])/,
+  keywords: ['sntryu_', 'sntrys_'],
+  secretGroup: 1,
+  entropy: 3.5,
+  validate: (token) => token.startsWith('sntryu_') || base64Json(token.slice(7, token.lastIndexOf('_')))?.['iat'] !== undefined,
+};
+
+const azureAdClientSecret: Rule = {
+  id: 'azure-ad-client-secret',
+  description: 'Microsoft Entra ID (Azure AD) client secret',
+  // Client secrets made since 2021: 40 characters of letters, digits and _ ~ . -, the fourth a digit
+  // and the fifth and sixth "Q~". Found whatever the name it is assigned to.
+  pattern: /(?<![A-Za-z0-9_~.-])([A-Za-z0-9_~.-]{3}\dQ~[A-Za-z0-9_~.-]{31,34})(?![A-Za-z0-9_~.-])/,
+  keywords: ['q~'],
+  secretGroup: 1,
+  entropy: 3.5,
+  validate: (secret) => {
+    const classes = characterClasses(secret);
+    return classes.upper > 1 && classes.lower > 1 && classes.digit > 1;
+  },
+};
+
+const oktaApiToken: Rule = {
+  id: 'okta-api-token',
+  description: 'Okta API token',
+  // "00" and 40 url-safe base64 characters, where Okta is named or the SSWS scheme of its API is used.
+  pattern: /(?:okta|OKTA|Okta|SSWS)(?:(?!okta|OKTA|Okta|SSWS)[^\n]){0,120}?(?<![\w-])(00[A-Za-z0-9_-]{40})(?![\w-])/,
+  keywords: ['okta', 'ssws'],
+  secretGroup: 1,
+  entropy: 4,
+};
+
+const notionToken: Rule = {
+  id: 'notion-token',
+  description: 'Notion integration token',
+  // ntn_ since 2024, secret_ and 43 base62 characters before.
+  pattern: /\b(ntn_[A-Za-z0-9]{40,60}|secret_[A-Za-z0-9]{43})(?![\w-])/,
+  keywords: ['ntn_', 'secret_'],
+  secretGroup: 1,
+  entropy: 4,
+  validate: (token) => {
+    const classes = characterClasses(token.slice(token.indexOf('_') + 1));
+    return classes.upper > 0 && classes.lower > 0 && classes.digit > 0;
+  },
+};
+
+const airtableToken: Rule = {
+  id: 'airtable-token',
+  description: 'Airtable personal access token',
+  // pat, 14 characters of id, a dot and 64 hex of secret; looked for where Airtable is named ("pat"
+  // alone is in half of all source files).
+  pattern: /\b(pat[A-Za-z0-9]{14}\.[0-9a-f]{64})(?![\w-])/,
+  keywords: ['airtable'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const dropboxToken: Rule = {
+  id: 'dropbox-token',
+  description: 'Dropbox access token',
+  // Short-lived tokens: sl. and about 140 url-safe base64 characters or more.
+  pattern: /(?<![\w.-])(sl\.[A-Za-z0-9_-]{130,1500})(?![\w-])/,
+  keywords: ['sl.'],
+  secretGroup: 1,
+  entropy: 4.5,
+};
+
+const adobeClientSecret: Rule = {
+  id: 'adobe-client-secret',
+  description: 'Adobe Developer Console client secret',
+  pattern: /\b(p8e-[A-Za-z0-9_-]{32})(?![\w-])/,
+  keywords: ['p8e-'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const alibabaAccessKey: Rule = {
+  id: 'alibaba-access-key',
+  description: 'Alibaba Cloud AccessKey (ID or secret)',
+  // AccessKey IDs start with LTAI; the 30-character secret is found written after its id on a line.
+  pattern: /\b(LTAI[A-Za-z0-9]{12,20})(?![A-Za-z0-9])/,
+  keywords: ['ltai'],
+  secretGroup: 1,
+  variants: [{ pattern: /\bLTAI[A-Za-z0-9]{12,20}\b(?:(?!LTAI)[^\n]){0,80}?(?<![A-Za-z0-9])([A-Za-z0-9]{30})(?![A-Za-z0-9])/, keywords: ['ltai'], secretGroup: 1 }],
+  entropy: 3.5,
+  validate: (key) => {
+    const classes = characterClasses(key);
+    return classes.upper > 0 && classes.lower > 0 && classes.digit > 0;
+  },
+};
+
+const mailgunApiKey: Rule = {
+  id: 'mailgun-api-key',
+  description: 'Mailgun API key',
+  // key- and 32 hex (older keys), or 32 hex, 8 hex and 8 hex joined by dashes (current keys, looked
+  // for where Mailgun is named: the shape has no literal part to search for). The current form is
+  // anchored on its last two groups, the first looked back for.
+  pattern: /\b(key-[0-9a-f]{32})(?![\w-])/,
+  keywords: ['key-'],
+  secretGroup: 1,
+  variants: [{ pattern: /-[0-9a-f]{8}-[0-9a-f]{8}(?![\w-])(?<=(?<![\w-])([0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8}))/, keywords: ['mailgun'], secretGroup: 1 }],
+  entropy: 3,
+};
+
+const facebookAccessToken: Rule = {
+  id: 'facebook-access-token',
+  description: 'Facebook (Meta Graph API) access token',
+  // User, page and app access tokens start with EAA and run to a hundred base62 characters or more.
+  pattern: /\b(EAA[A-Za-z0-9]{90,400})(?![A-Za-z0-9])/,
+  keywords: ['eaa'],
+  secretGroup: 1,
+  entropy: 4,
+};
+
+/** `user:password` decoded from HTTP Basic credentials, undefined when they do not decode to that. */
+function basicCredentials(encoded: string): { user: string; password: string } | undefined {
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  const padded = encoded.padEnd(Math.ceil(encoded.length / 4) * 4, '=');
+  if (colon < 1 || !/^[\x20-\x7e]+$/.test(decoded) || Buffer.from(decoded, 'utf8').toString('base64') !== padded) return undefined;
+  return { user: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
+
+const authorizationHeader: Rule = {
+  id: 'authorization-header',
+  description: 'credentials in an HTTP Authorization header (Basic, Bearer or Token)',
+  // In scripts, docs, HTTP files and code: `-H "Authorization: Basic ..."`, `Authorization: Bearer ...`,
+  // `"Authorization": "Token ..."`. Basic credentials must decode to user:password with a real
+  // password; bearer tokens must look generated.
+  pattern: /\b(?:Proxy-)?Authorization["']?[ \t]*[:=][ \t]*["']?(Basic|Bearer|Token)[ \t]+([A-Za-z0-9._~+/-]{8,2000}={0,2})(?![A-Za-z0-9._~+/=-])/i,
+  keywords: ['authorization'],
+  secretGroup: 2,
+  validate: (credential, { match }) => {
+    if (match[1]!.toLowerCase() === 'basic') {
+      const basic = basicCredentials(credential);
+      return basic !== undefined && basic.password.length >= 4 && !isDocumentedPassword(basic.password) && !isPlaceholderOrReference(basic.password);
+    }
+    return looksGenerated(credential, 'weak');
+  },
 };
 
 /** Decodes a JWT segment to JSON, undefined when it is not a JSON object. */
@@ -544,13 +775,16 @@ const GENERIC = new RegExp(
   'i',
 );
 
-const NAME_CHAR = /[\w.$@-]/;
-const NAME_REST = /[\w.-]/;
+/** A character of a name after its hook word: a word character, `.` or `-`. */
+function isNameRest(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code === 46 || code === 45;
+}
 
 /** The full name a value is assigned to: the hook word, what follows it, and what precedes it. */
 function assignedName(text: string, hookStart: number, nameEnd: number): string {
   let start = hookStart;
-  while (start > 0 && hookStart - start < 100 && NAME_CHAR.test(text[start - 1]!)) start--;
+  // Name characters: those after the hook word, and `$` and `@`.
+  while (start > 0 && hookStart - start < 100 && (isNameRest(text.charCodeAt(start - 1)) || text[start - 1] === '$' || text[start - 1] === '@')) start--;
   return text.slice(start, nameEnd);
 }
 
@@ -659,6 +893,20 @@ function looksGenerated(value: string, strength: Exclude<NameStrength, 'none'>):
 }
 
 /**
+ * A password a person chose (`thisIsDog11`, `Sommer2024!`): 8 to 64 characters mixing three kinds of
+ * character (lowercase, uppercase, digits, symbols), or two over 12 characters with a non-letter.
+ * Lower than looksGenerated's bar, so only under a password's own name (whose tutorial and default
+ * values are turned away before).
+ */
+function looksChosen(value: string): boolean {
+  // Some variety too: "aaaaaaaaaaaa1" mixes two kinds of character and is no password.
+  if (value.length < 8 || value.length > 64 || shannonEntropy(value) < 2.5) return false;
+  const classes = characterClasses(value);
+  const kinds = Number(classes.lower > 0) + Number(classes.upper > 0) + Number(classes.digit > 0) + Number(classes.other > 0);
+  return kinds >= 3 || (kinds === 2 && value.length >= 12 && classes.lower + classes.upper < value.length);
+}
+
+/**
  * UUIDs and bare digests are identifiers, cache keys and commits almost everywhere; under a name that
  * says credential (HEROKU_API_KEY, DD_APP_KEY, SNYK_TOKEN, `token` under `[auth]`) they are the
  * credential. Random hex of 32 characters scores over 2.9 bits per character; fillers
@@ -671,33 +919,48 @@ function isCredentialShapedLikeId(secret: string, name: string, context: MatchCo
   return shannonEntropy(secret.replace(/-/g, '')) >= 2.75;
 }
 
+interface NameFacts {
+  strength: NameStrength;
+  /** A name for a password a person chooses (not a key or token, which are generated). */
+  password: boolean;
+  /** "hashed_secret": other scanners' baselines list digests of what they found, not secrets. */
+  hashed: boolean;
+}
+
 /**
- * secretNameStrength, remembered for the names seen last: secret-dense text repeats a few names
+ * What a name says, remembered for the names seen last: secret-dense text repeats a few names
  * thousands of times, and splitting a name into words costs more than the rest of a check.
  */
-const strengths = new Map<string, NameStrength>();
-function nameStrength(name: string): NameStrength {
-  let strength = strengths.get(name);
-  if (strength === undefined) {
-    if (strengths.size >= 512) strengths.clear();
-    strength = secretNameStrength(name);
-    strengths.set(name, strength);
+const namesSeen = new Map<string, NameFacts>();
+function nameFacts(name: string): NameFacts {
+  let facts = namesSeen.get(name);
+  if (facts === undefined) {
+    if (namesSeen.size >= 512) namesSeen.clear();
+    const words = nameWords(name);
+    const joined = words.join('');
+    facts = {
+      strength: secretNameStrength(name),
+      password: /password|passwd|passphrase|passcode|pwd/.test(joined) || words.includes('pw'),
+      hashed: words.includes('hashed'),
+    };
+    namesSeen.set(name, facts);
   }
-  return strength;
+  return facts;
 }
 
 function validateGeneric(secret: string, context: MatchContext): boolean {
   const { text, match, file } = context;
   // The name (the hook word and group 1, word characters, `.` and `-`) ends at the first other character.
   let nameEnd = match.index;
-  while (NAME_REST.test(text[nameEnd] ?? '')) nameEnd++;
+  while (nameEnd < text.length && isNameRest(text.charCodeAt(nameEnd))) nameEnd++;
   const name = assignedName(text, match.index, nameEnd);
   // `>` assigns only in an element, <password>value</password>; `<password>@host` in a URL template is a placeholder.
   if (text[nameEnd] === '>' && (text[nameEnd - name.length - 1] !== '<' || !text.startsWith('</', context.end))) return false;
-  const strength = nameStrength(name);
-  if (strength === 'none') return false;
+  const { strength, password: passwordName, hashed } = nameFacts(name);
+  if (strength === 'none' || hashed) return false;
   const idShaped = isUuid(secret) || isHashShape(secret);
-  if (!idShaped && !looksGenerated(secret, strength)) return false;
+  if (passwordName && isDocumentedPassword(secret)) return false;
+  if (!idShaped && !looksGenerated(secret, strength) && !(passwordName && looksChosen(secret))) return false;
   if (match[5] !== undefined) {
     // Unquoted: in source code that is an expression (process.env.X, os.getenv("X"), someVariable).
     if (isSourceCodeFile(file) || MEMBER_ACCESS.test(secret) || IDENTIFIER.test(secret)) return false;
@@ -706,6 +969,8 @@ function validateGeneric(secret: string, context: MatchContext): boolean {
     return false;
   }
   if (isLabelledDigest(secret) || secret.includes('://') || PATH.test(secret) || isExpression(secret)) return false;
+  // Basic credentials are judged decoded, by authorization-header.
+  if (/\bbasic[ \t]+$/i.test(text.slice(Math.max(0, context.start - 8), context.start))) return false;
   if (isKubesealCiphertext(secret, context)) return false;
   return !idShaped || isCredentialShapedLikeId(secret, name, context);
 }
@@ -788,10 +1053,24 @@ export const builtinRules: readonly Rule[] = Object.freeze([
   telegramBotToken,
   discordWebhook,
   teamsWebhook,
+  discordBotToken,
+  mailchimpApiKey,
+  cloudflareApiToken,
+  sentryToken,
+  azureAdClientSecret,
+  oktaApiToken,
+  notionToken,
+  airtableToken,
+  dropboxToken,
+  adobeClientSecret,
+  alibabaAccessKey,
+  mailgunApiKey,
+  facebookAccessToken,
   jwt,
   jwkPrivateKey,
   ethereumKey,
   urlPassword,
   cliPassword,
+  authorizationHeader,
   genericSecret,
 ]);
