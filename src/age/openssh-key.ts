@@ -1,5 +1,5 @@
 /**
- * OpenSSH private key files ("-----BEGIN OPENSSH PRIVATE KEY-----", PROTOCOL.key in OpenSSH's source):
+ * OpenSSH private key files (PEM label "OPENSSH PRIVATE KEY", PROTOCOL.key in OpenSSH's source):
  * Ed25519 and RSA, unencrypted or protected with a passphrase the way ssh-keygen writes them
  * (bcrypt_pbkdf, then AES in CTR, CBC or GCM mode).
  *
@@ -15,8 +15,10 @@ import { ed25519IdentityKey, parseSshPublicKey, rsaIdentityKey, type SshPublicKe
 import { WireReader } from './ssh-wire.js';
 import type { IdentityKey } from './types.js';
 
-const BEGIN = '-----BEGIN OPENSSH PRIVATE KEY-----';
-const END = '-----END OPENSSH PRIVATE KEY-----';
+/** A PEM boundary line (RFC 7468). */
+const pemLine = (edge: 'BEGIN' | 'END', label: string): string => `-----${edge} ${label}-----`;
+const BEGIN = pemLine('BEGIN', 'OPENSSH PRIVATE KEY');
+const END = pemLine('END', 'OPENSSH PRIVATE KEY');
 const MAGIC = Buffer.from('openssh-key-v1\0', 'latin1');
 
 /** The ciphers ssh-keygen -Z offers that node:crypto has (not chacha20-poly1305@openssh.com, nor 3DES). */

@@ -39,6 +39,20 @@ async function streamed(redactor, chunks) {
   return { steps: steps.map((b) => b.toString('utf8')), text: Buffer.concat(steps).toString('utf8') };
 }
 
+
+/** `bytes` cut at the positions `seeds` pick (modulo its length), as non-empty chunks in order. */
+function cutAt(bytes, seeds) {
+  const cuts = [...new Set(seeds.map((n) => (bytes.length ? n % bytes.length : 0)))].sort((a, b) => a - b);
+  const chunks = [];
+  let from = 0;
+  for (const cut of cuts) {
+    chunks.push(bytes.subarray(from, cut));
+    from = cut;
+  }
+  chunks.push(bytes.subarray(from));
+  return chunks.filter((c) => c.length > 0);
+}
+
 test('replaces a secret with its masked form, wherever it appears', () => {
   const r = createRedactor([STRIPE, PASSWORD]);
   assert.is(r.redact(`key=${STRIPE} pw=${PASSWORD}; again ${STRIPE}`), `key=${mask(STRIPE)} pw=****; again ${mask(STRIPE)}`);
@@ -214,16 +228,9 @@ test('property: any chunking of the stream gives exactly redact(text), and no se
     fc.asyncProperty(fc.array(fc.constantFrom(...pieces), { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 8 }), async (parts, cutSeeds) => {
       const text = parts.join('');
       const bytes = Buffer.from(text);
-      const cuts = [...new Set(cutSeeds.map((n) => (bytes.length ? n % bytes.length : 0)))].sort((a, b) => a - b);
-      const chunks = [];
-      let from = 0;
-      for (const cut of cuts) {
-        chunks.push(bytes.subarray(from, cut));
-        from = cut;
-      }
-      chunks.push(bytes.subarray(from));
+      const chunks = cutAt(bytes, cutSeeds);
       const whole = r.redact(text);
-      const out = (await streamed(r, chunks.filter((c) => c.length > 0))).text;
+      const out = (await streamed(r, chunks)).text;
       assert.is(out, whole);
       assertNoSecrets(out, SECRETS);
       const forms = SECRETS.flatMap((s) => secretForms(s)).filter((f) => f.length >= 4);
@@ -298,16 +305,8 @@ test('property: whole and streamed output equal a naive redactor, with many over
       const expected = naiveRedact(secrets, text);
       const r = createRedactor(secrets);
       assert.is(r.redact(text), expected);
-      const bytes = Buffer.from(text);
-      const cuts = [...new Set(cutSeeds.map((n) => (bytes.length ? n % bytes.length : 0)))].sort((a, b) => a - b);
-      const chunks = [];
-      let from = 0;
-      for (const cut of cuts) {
-        chunks.push(bytes.subarray(from, cut));
-        from = cut;
-      }
-      chunks.push(bytes.subarray(from));
-      assert.is((await streamed(r, chunks.filter((c) => c.length > 0))).text, expected);
+      const chunks = cutAt(Buffer.from(text), cutSeeds);
+      assert.is((await streamed(r, chunks)).text, expected);
     }),
     { numRuns: RUNS },
   );
