@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SEALED_SUFFIX, plainFileName, plainNameFor, sealedFileName } from '../env-files.js';
+import { SEALED_SUFFIX, envNameOf, plainFileName, plainNameFor, sealedFileName } from '../env-files.js';
 import type { KeyOptions } from '../core/open.js';
+import { sealedFilesIn } from '../core/status.js';
+import { EnvsealError, Code } from '../errors.js';
 import type { Args } from './handler.js';
 import type { Context } from './context.js';
 import { askPassphrase } from './passphrase.js';
@@ -34,6 +36,18 @@ export function encryptPaths(args: Args, context: Context): { input: string; out
 export function decryptPaths(args: Args, context: Context): { input: string; output: string } {
   const input = path.resolve(context.cwd, str(args.in) ?? sealedFileName(str(args.env)));
   return { input, output: path.resolve(context.cwd, str(args.out) ?? plainNameFor(input)) };
+}
+
+/**
+ * The sealed files a command acts on: --all-envs means every environment's sealed file in this
+ * directory (each with its own key lookup); otherwise the one decryptPaths names.
+ */
+export function sealedTargets(args: Args, context: Context): { input: string; keys: KeyOptions }[] {
+  if (!args.allEnvs) return [{ input: decryptPaths(args, context).input, keys: keyOptions(args, context) }];
+  if (str(args.env) || str(args.in)) throw new EnvsealError(Code.USAGE, '--all-envs acts on every environment here: give --env/--in or --all-envs, not both', 'Drop --env (or --in).');
+  const files = sealedFilesIn(context.cwd);
+  if (files.length === 0) throw new EnvsealError(Code.FILE_MISSING, 'no sealed files (.env.encrypted, .env.<env>.encrypted) in this directory for --all-envs', 'Run it where the sealed files are, or seal one first with `envseal encrypt`.');
+  return files.map((input) => ({ input, keys: keyOptions({ ...args, env: envNameOf(input) }, context) }));
 }
 
 /** Where `edit` makes its private workspace: $XDG_RUNTIME_DIR, a per-user tmpfs, so plaintext never reaches a disk. */

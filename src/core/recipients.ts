@@ -14,6 +14,7 @@ import { type RecipientsLine, type RevokedLine, RECIPIENT_NAME, macValid, render
 import { displayPath, exists } from '../io/files.js';
 import { lockFiles } from '../io/lock.js';
 import type { KeyRing } from '../keys/key-ring.js';
+import { findKeyFile, resolveKeyRing } from '../keys/key-sources.js';
 import { type RecipientsState, findRecipientsFile, readRecipients, renderWrapped, validGrants, wrapGrant, writeRecipients } from '../keys/recipients-store.js';
 import { isoSeconds } from './history.js';
 import { type KeyOptions, openSealedFile } from './open.js';
@@ -26,9 +27,15 @@ export interface Revocation {
   reason: string;
 }
 
-/** Where the recipients file for `sealedFile` is, or would be created: beside the sealed file. */
+/**
+ * Where the recipients file for `sealedFile` is, or would be created: beside the key file it takes
+ * over from (a monorepo's root .env.key serves every app, and so will its recipients file), else
+ * beside the sealed file.
+ */
 export function recipientsFileFor(sealedFile: string, envName: string | undefined): string {
-  return findRecipientsFile({ envFile: sealedFile, ...(envName ? { envName } : {}) }) ?? path.join(path.dirname(sealedFile), recipientsFileName(envName));
+  const lookup = { envFile: sealedFile, ...(envName ? { envName } : {}) };
+  const beside = path.dirname(findKeyFile(lookup) ?? sealedFile);
+  return findRecipientsFile(lookup) ?? path.join(beside, recipientsFileName(envName));
 }
 
 export function validateRecipientName(name: string): void {
@@ -58,7 +65,8 @@ export interface GrantResult {
 export function grantRecipient(request: GrantRequest): GrantResult {
   validateRecipientName(request.name);
   const recipient = parseRecipient(request.publicKey);
-  const { ring } = openSealedFile(request);
+  // A monorepo's root holds the key but no sealed file of its own: its key is what every app opens with.
+  const ring = exists(request.file) ? openSealedFile(request).ring : resolveKeyRing({ ...request, envFile: request.file });
   const file = recipientsFileFor(request.file, request.envName);
   const release = lockFiles([file]);
   try {
@@ -155,6 +163,30 @@ export function listRecipients(state: RecipientsState, ring: KeyRing | undefined
     infos.push({ name: t.name, type: 'unknown', fingerprint: t.fingerprint, status: ring && !macValid(t, ring.current) && !ring.previous.some((p) => macValid(t, p.key)) ? 'forged' : 'revoked', revoked: { date: t.date, ...(t.by ? { by: t.by } : {}), ...(t.reason ? { reason: t.reason } : {}) } });
   }
   return infos.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Who can open a file, told apart by name: `recovery…` is a recovery identity kept offline, `ci…` a
+ * CI identity, anyone else a person (docs/WORKFLOW.md, "Team access"). Fewer than two people plus a
+ * recovery identity is thin: one lost laptop could lose every value.
+ */
+export interface AccessCover {
+  people: string[];
+  recovery: string[];
+  ci: string[];
+  thin: boolean;
+}
+
+const RECOVERY_NAME = /^recovery(?:$|[-._@])/i;
+const CI_NAME = /^ci(?:$|[-._@])/i;
+
+/** The cover of the lines that open the file (MAC-valid under the current key, or unverified without one). */
+export function accessCover(infos: readonly RecipientInfo[]): AccessCover {
+  const names = infos.filter((i) => i.status === 'ok' || i.status === 'unverified').map((i) => i.name);
+  const recovery = names.filter((n) => RECOVERY_NAME.test(n));
+  const ci = names.filter((n) => CI_NAME.test(n));
+  const people = names.filter((n) => !recovery.includes(n) && !ci.includes(n));
+  return { people, recovery, ci, thin: people.length < 2 || recovery.length === 0 };
 }
 
 /** The live grant of `name`, for revoke; RECIPIENT_MISSING when there is none. */

@@ -48,6 +48,11 @@ export interface RotateRequest extends KeyOptions {
   envLabel: string;
   /** `revoke`: the recipient whose tombstone is written with the new key, before any re-seal. */
   revoke?: Revocation;
+  /**
+   * Keys already resolved: another file's rotation stored the new key in the store this file shares
+   * (core/rotate-all.ts), so this one is finished with it, and a revocation is recorded, not written again.
+   */
+  ring?: KeyRing;
 }
 
 export interface RotateResult {
@@ -68,26 +73,31 @@ export interface RotateResult {
 }
 
 export async function rotateFile(request: RotateRequest): Promise<RotateResult> {
-  if (request.dryRun) return rotateHoldingLocks(request, undefined);
-  // Two rotations at once would each keep only their own new key: one of them must wait.
-  const keyFile = request.keyFile ?? findKeyFile({ envFile: request.input, ...(request.envName ? { envName: request.envName } : {}) });
-  const recipients = findRecipientsFile({ envFile: request.input, ...(request.envName ? { envName: request.envName } : {}) });
-  const release = lockFiles([request.input, ...(keyFile ? [keyFile] : []), ...(recipients ? [recipients] : [])]);
+  if (request.dryRun) return (await rotateLocked(request, undefined)).result;
+  const lookup = { envFile: request.input, ...(request.envName ? { envName: request.envName } : {}) };
+  const recipients = findRecipientsFile(lookup);
+  const release = lockRotation([request.input], request.keyFile ?? findKeyFile(lookup), recipients);
   try {
-    return await rotateHoldingLocks(request, recipients);
+    return (await rotateLocked(request, recipients)).result;
   } finally {
     release();
   }
 }
 
-async function rotateHoldingLocks(request: RotateRequest, recipientsFile: string | undefined): Promise<RotateResult> {
+/** Two rotations at once would each keep only their own new key: one of them must wait. */
+export function lockRotation(files: readonly string[], keyFile: string | undefined, recipientsFile: string | undefined): () => void {
+  return lockFiles([...files, ...(keyFile ? [keyFile] : []), ...(recipientsFile ? [recipientsFile] : [])]);
+}
+
+/** One file's rotation, its locks held by the caller; `ring` is the keys once it is done. */
+export async function rotateLocked(request: RotateRequest, recipientsFile: string | undefined): Promise<{ result: RotateResult; ring: KeyRing }> {
   const { label, opened, ring } = openSealedFile({ ...request, file: request.input });
   const values = opened.lines.filter((l) => l.kind === 'entry').length;
   const checkpoint = request.checkpoint ?? (() => {});
   checkpoint('opened');
 
   const resumed = opened.keyIndex > 0;
-  if (resumed && request.revoke) {
+  if (resumed && request.revoke && !request.ring) {
     throw new EnvsealError(Code.KEY_ROTATED, `${label} is in the middle of a rotation (sealed with a previous key)`, 'Finish it first with `envseal rotate`, then revoke.');
   }
   const oldKey = ring.keys[opened.keyIndex]!;
@@ -112,9 +122,10 @@ async function rotateHoldingLocks(request: RotateRequest, recipientsFile: string
 
   if (request.dryRun) {
     verify(sealed, newKey, opened, label);
-    return { ...base, keyStoredIn: plannedKeyStore(ring, request) };
+    return { result: { ...base, keyStoredIn: plannedKeyStore(ring, request) }, ring };
   }
-  const keyStoredIn = resumed ? currentKeyStore(ring) : await storeNewKey(ring, newKey, oldKey, request, recipientsFile);
+  const after = resumed ? ring : ring.rotatedTo(newKey, isoSeconds(request.now));
+  const keyStoredIn = resumed ? currentKeyStore(ring) : await storeNewKey(ring, after, request, recipientsFile);
   checkpoint('key-stored');
 
   try {
@@ -128,7 +139,7 @@ async function rotateHoldingLocks(request: RotateRequest, recipientsFile: string
       checkpoint('backed-up');
       renameDurable(temp, request.input);
       checkpoint('replaced');
-      return result;
+      return { result, ring: after };
     } finally {
       fs.rmSync(temp, { force: true });
     }
@@ -186,10 +197,10 @@ function plannedKeyStore(ring: KeyRing, request: RotateRequest): RotateResult['k
  * on it. A recipients file is re-wrapped whichever source the key came from, so every teammate and CI
  * can open what comes next.
  */
-async function storeNewKey(ring: KeyRing, newKey: MasterKey, oldKey: MasterKey, request: RotateRequest, recipientsFile: string | undefined): Promise<RotateResult['keyStoredIn']> {
-  const retired = { key: oldKey, retired: isoSeconds(request.now) };
-  const previous = [retired, ...ring.previous.filter((p) => !p.key.equals(oldKey))];
-  if (recipientsFile) rewrapRecipients(recipientsFile, ring, newKey, oldKey, request.revoke);
+async function storeNewKey(ring: KeyRing, after: KeyRing, request: RotateRequest, recipientsFile: string | undefined): Promise<RotateResult['keyStoredIn']> {
+  const newKey = after.current;
+  const previous = [...after.previous];
+  if (recipientsFile) rewrapRecipients(recipientsFile, ring, newKey, ring.current, request.revoke);
   if (ring.keyFilePath) {
     replaceKeyFile(ring.keyFilePath, { current: newKey, previous }, request.envLabel);
     return { kind: 'key-file', path: ring.keyFilePath };

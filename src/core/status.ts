@@ -15,6 +15,8 @@ import { displayPath, exists, readText } from '../io/files.js';
 import { walkFiles } from '../io/walk.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { tryResolveKeyRing } from '../keys/key-sources.js';
+import { findRecipientsFile, readRecipients } from '../keys/recipients-store.js';
+import { type AccessCover, accessCover, listRecipients } from './recipients.js';
 import type { KeyOptions } from './open.js';
 import type { ChangeSummary } from './changes.js';
 import { type Drift, drift, isEmpty } from './drift.js';
@@ -69,6 +71,8 @@ export interface FileStatus {
   exposures?: Exposure[];
   /** Temp files an interrupted write left behind: safe to delete. */
   leftovers: string[];
+  /** With a recipients file: who can open this file; a warning when `thin`, never a failed check. */
+  access?: AccessCover;
   problem?: { code: ErrorCode; message: string; hint?: string };
 }
 
@@ -154,6 +158,8 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
   }
   if (status.problem) status.states.push(problemState(status.problem.code));
   else if (!ring) status.states.push('key-missing');
+  const access = accessOf(file, envName, ring);
+  if (access) status.access = access;
 
   // Without a key the history is unverified text: an entry whose date is not a date is ignored.
   const last = [...history].reverse().find((h) => ['created', 'rotated', 'rekeyed'].includes(h.event) && Number.isFinite(Date.parse(h.date)));
@@ -202,6 +208,18 @@ function checkStale(status: FileStatus, opened: OpenedFile, ring: KeyRing): void
   if (moved.conflicts.length > 0) status.conflicts = moved.conflicts;
 }
 
+function accessOf(file: string, envName: string | undefined, ring: KeyRing | undefined): AccessCover | undefined {
+  const recipients = findRecipientsFile({ envFile: file, ...(envName ? { envName } : {}) });
+  if (!recipients) return undefined;
+  try {
+    return accessCover(listRecipients(readRecipients(recipients), ring));
+  } catch (e) {
+    // A malformed recipients file is `recipients verify`'s to report; the key lookup says it too.
+    if (e instanceof EnvsealError) return undefined;
+    throw e;
+  }
+}
+
 function leftovers(file: string): string[] {
   const dir = path.dirname(file);
   const prefix = `.${path.basename(file)}.envseal-`;
@@ -217,6 +235,17 @@ export function findSealedFiles(dir: string): string[] {
   return walkFiles(dir, (name) => name === 'node_modules' || name.startsWith('.'))
     .filter((file) => file.endsWith(SEALED_SUFFIX) && isSealedFile(file))
     .sort();
+}
+
+/** The sealed files directly in `dir`, one per environment (`--all-envs`). */
+export function sealedFilesIn(dir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.filter((name) => name.startsWith('.env') && name.endsWith(SEALED_SUFFIX)).map((name) => path.join(dir, name)).filter(isSealedFile).sort();
 }
 
 /** True for an unreadable or odd *.encrypted too (a FIFO, opened without waiting): its status then says why. */

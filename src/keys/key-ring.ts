@@ -54,6 +54,21 @@ export class KeyRing {
     });
   }
 
+  /**
+   * The ring once a rotation has stored `next` in place of the current key, which heads the previous
+   * keys (retired at `retired`): files not yet re-sealed still open. The store is unchanged.
+   */
+  rotatedTo(next: MasterKey, retired: string): KeyRing {
+    return new KeyRing({
+      current: next,
+      previous: [{ key: this.current, retired }, ...this.previous.filter((p) => !p.key.equals(this.current))],
+      kind: this.kind,
+      source: this.source,
+      ...(this.keyFilePath ? { keyFilePath: this.keyFilePath } : {}),
+      ...(this.recipientsPath ? { recipientsPath: this.recipientsPath } : {}),
+    });
+  }
+
   toJSON(): string {
     return `[KeyRing ${this.keys.map((k) => k.fingerprint).join(', ')} from ${this.source}]`;
   }

@@ -69,6 +69,24 @@ function findCurrent(lookup: KeyLookup): KeyRing | undefined {
   return undefined;
 }
 
+/**
+ * Where `lookup`'s key comes from and where a rotation stores the next one, decided as findCurrent
+ * decides but without reading a key. Files with the same `id` share one key (a monorepo's root key
+ * file serving several apps): one rotation, one new key, serves them all.
+ */
+export interface KeyStore {
+  id: string;
+  keyFile?: string;
+  recipientsFile?: string;
+}
+
+export function keyStoreOf(lookup: Pick<KeyLookup, 'envFile' | 'envName' | 'keyFile' | 'env'>): KeyStore {
+  const recipientsFile = findRecipientsFile(lookup);
+  const keyFile = lookup.keyFile ? path.resolve(lookup.keyFile) : keyFromVariables(lookup.env, lookup.envName) || keyCommand(lookup.env) !== undefined ? undefined : findKeyFile(lookup);
+  const source = keyFile ?? keyFromVariables(lookup.env, lookup.envName)?.variable ?? (keyCommand(lookup.env) !== undefined ? KEY_COMMAND_VARIABLE : '');
+  return { id: `${source}\0${recipientsFile ?? ''}`, ...(keyFile ? { keyFile } : {}), ...(recipientsFile ? { recipientsFile } : {}) };
+}
+
 /** The nearest existing key file for this env, from the env file's directory up to the repository root. */
 export function findKeyFile(lookup: Pick<KeyLookup, 'envFile' | 'envName'>): string | undefined {
   const name = keyFileName(lookup.envName);

@@ -9,10 +9,10 @@ import { decodeUtf8 } from '../../text.js';
 import { audited } from '../audit.js';
 import type { Context } from '../context.js';
 import type { Args, Handler } from '../handler.js';
-import { decryptPaths, keyOptions } from '../paths.js';
+import { sealedTargets } from '../paths.js';
 
 export const grant: Handler = async (args, context) => {
-  const { input } = decryptPaths(args, context);
+  const targets = sealedTargets(args, context);
   const name = String(args.name);
   const identityOut = typeof args.identityOut === 'string' ? path.resolve(context.cwd, args.identityOut) : undefined;
   if (args.newIdentity && args.key !== undefined) throw new EnvsealError(Code.USAGE, 'give either a public key or --new-identity, not both', `envseal grant ${name} --new-identity`);
@@ -20,26 +20,33 @@ export const grant: Handler = async (args, context) => {
   // The identity file is created first (exclusively): a grant to an identity nobody could keep would lock that recipient out.
   const made = args.newIdentity ? newIdentity({ env: context.env, ...(identityOut ? { out: identityOut } : { print: true }) }) : undefined;
   const publicKey = made?.recipient ?? (await publicKeyArgument(args, context));
-  let result: GrantResult;
+  const results: GrantResult[] = [];
   try {
-    result = await audited(context, 'grant', input, () => {
-      const granted = grantRecipient({ ...keyOptions(args, context), file: input, name, publicKey, now: context.now, ...byOf(context) });
-      return { ...granted, fingerprint: granted.keyFingerprint };
-    });
+    for (const { input, keys } of targets) {
+      results.push(
+        await audited(context, 'grant', input, () => {
+          const granted = grantRecipient({ ...keys, file: input, name, publicKey, now: context.now, ...byOf(context) });
+          return { ...granted, fingerprint: granted.keyFingerprint };
+        }),
+      );
+    }
   } catch (e) {
-    if (identityOut) fs.rmSync(identityOut, { force: true });
+    // An identity no grant names is useless: remove it. One that some environment was granted stays.
+    if (identityOut && !results.some((r) => r.written)) fs.rmSync(identityOut, { force: true });
     throw e;
   }
-  const file = displayPath(result.recipientsFile);
-  if (!result.written) {
-    context.info(`${name} already has access with this key (${result.recipient.fingerprint}); ${file} is unchanged.`);
-    return ExitCode.ok;
+  for (const result of results) {
+    const file = displayPath(result.recipientsFile);
+    if (result.written) context.info(`Granted ${name} (${result.recipient.type} ${result.recipient.fingerprint}) the key ${result.keyFingerprint} in ${file}${result.created ? ' (new file)' : ''}.`);
+    else context.info(`${name} already has access with this key (${result.recipient.fingerprint}); ${file} is unchanged.`);
   }
-  context.info(`Granted ${name} (${result.recipient.type} ${result.recipient.fingerprint}) the key ${result.keyFingerprint} in ${file}${result.created ? ' (new file)' : ''}.`);
-  if (!made) context.info(`  Check the fingerprint with ${name} (ssh-keygen -lf their .pub prints it), then commit ${file}.`);
-  else context.info(`  Commit ${file}.`);
+  const written = results.filter((r) => r.written).map((r) => displayPath(r.recipientsFile));
+  if (written.length === 0) return ExitCode.ok;
+  if (!made) context.info(`  Check the fingerprint with ${name} (ssh-keygen -lf their .pub prints it), then commit ${written.join(', ')}.`);
+  else context.info(`  Commit ${written.join(', ')}.`);
   if (made?.identity) {
-    context.info(`New identity for ${name}, shown once: store it as a secret (e.g. ENVSEAL_IDENTITY${typeof args.env === 'string' ? `_${args.env.toUpperCase()}` : ''} in CI).`);
+    const variable = targets.length === 1 && typeof args.env === 'string' ? `ENVSEAL_IDENTITY_${args.env.toUpperCase()}` : 'ENVSEAL_IDENTITY';
+    context.info(`New identity for ${name}, shown once: store it as a secret (e.g. ${variable} in CI).`);
     context.stdout.write(`${made.identity}\n`);
   } else if (made?.file) context.info(`  The identity is in ${made.file} (mode 0600): store it as a secret, then delete the file.`);
   return ExitCode.ok;

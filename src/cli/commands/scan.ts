@@ -1,10 +1,9 @@
 import * as path from 'node:path';
 import { EnvsealError, Code, ExitCode } from '../../errors.js';
 import { displayPath } from '../../io/files.js';
-import type { Context } from '../context.js';
 import type { Handler } from '../handler.js';
+import { withProgress } from '../progress.js';
 import { plural } from '../render.js';
-import { defaultExport } from '../../esm-interop.js';
 
 export const scan: Handler = async (args, context) => {
   const { guardRun, reportFindings } = await import('../guard-output.js');
@@ -22,12 +21,11 @@ export const scan: Handler = async (args, context) => {
   } else if (args.history !== undefined) {
     const { scanCommits } = await import('../../guard/scan.js');
     const range = String(args.history);
-    const progress = await spinner(context);
-    try {
-      findings = await scanCommits(run, range === '' ? ['--all'] : [range], progress?.update);
-    } finally {
-      progress?.stop(); // its timer would otherwise keep the process alive
-    }
+    findings = await withProgress(context, 'Scanning history…', (p) =>
+      scanCommits(run, range === '' ? ['--all'] : [range], (files, commit) => {
+        if (files % 50 === 0) p.update(`Scanning history… ${files} files${commit ? ` (at ${commit.slice(0, 10)})` : ''}`);
+      }),
+    );
   } else {
     const { scanTree } = await import('../../guard/scan.js');
     // `-` is stdin: `kubectl get secret -o yaml | envseal scan -`.
@@ -42,22 +40,3 @@ export const scan: Handler = async (args, context) => {
   }
   return reportFindings(findings, context, { blocked: 'envseal found', json: Boolean(args.json), sarif: Boolean(args.sarif) });
 };
-
-interface Progress {
-  update(files: number, commit?: string): void;
-  stop(): void;
-}
-
-/** A progress spinner for long history scans: only on an interactive terminal, never in hooks or CI. */
-async function spinner(context: Context): Promise<Progress | undefined> {
-  // A terminal that reports no width (some pseudo-terminals) would make the spinner's redraw loop forever.
-  if (!context.stderr.isTTY || !(context.stderr.columns > 0) || context.env.CI) return undefined;
-  const ora = defaultExport<typeof import('ora').default>(await import('ora'));
-  const s = ora({ text: 'Scanning history…', stream: context.stderr }).start();
-  return {
-    update: (files, commit) => {
-      if (files % 50 === 0) s.text = `Scanning history… ${files} files${commit ? ` (at ${commit.slice(0, 10)})` : ''}`;
-    },
-    stop: () => s.stop(),
-  };
-}

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import type { ChangeSummary } from '../../core/changes.js';
+import type { AccessCover } from '../../core/recipients.js';
 import { DEFAULT_MAX_AGE_DAYS, MAX_POLICY_DAYS, type FileStatus, fileStatuses, findSealedFiles, statusExitCode } from '../../core/status.js';
 import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { loadProjectConfig } from '../../project-config.js';
@@ -8,6 +9,8 @@ import { displayPath } from '../../io/files.js';
 import type { Context } from '../context.js';
 import { editTempRoot, keyOptions } from '../paths.js';
 import { noteAbandonedEdits } from '../abandoned-edits.js';
+import { withProgress } from '../progress.js';
+import { table } from '../render.js';
 import type { Args, Handler } from '../handler.js';
 
 export const status: Handler = async (args, context) => {
@@ -19,8 +22,18 @@ export const status: Handler = async (args, context) => {
     return ExitCode.ok;
   }
   const { env, keyFile } = keyOptions(args, context);
-  const statuses = fileStatuses({ files, env, ...(keyFile ? { keyFile } : {}), now: context.now, maxAgeDays });
+  const request = { env, ...(keyFile ? { keyFile } : {}), now: context.now, maxAgeDays };
+  const statuses =
+    files.length === 1
+      ? fileStatuses({ ...request, files })
+      : await withProgress(context, 'Checking sealed files…', (p) =>
+          files.flatMap((file, i) => {
+            p.update(`Checking ${displayPath(file)} (${i + 1} of ${files.length})…`);
+            return fileStatuses({ ...request, files: [file] });
+          }),
+        );
   if (args.json) context.out(JSON.stringify({ maxAgeDays, files: statuses.map((s) => ({ ...s, file: path.relative(context.cwd, s.file) || s.file })) }, null, 2));
+  else if (args.all) printSummary(statuses, context, maxAgeDays);
   else for (const s of statuses) printStatus(s, context, maxAgeDays);
   return statusExitCode(statuses, Boolean(args.check));
 };
@@ -36,6 +49,23 @@ function maxAge(args: Args, cwd: string): number {
 }
 
 const day = (iso: string): string => iso.slice(0, 10);
+
+/** `status --all`: one line per sealed file (an app, in a monorepo), then the details of those that need something. */
+function printSummary(statuses: readonly FileStatus[], context: Context, maxAgeDays: number): void {
+  const rows = statuses.map((s) => [
+    displayPath(s.file),
+    s.states.length ? s.states.join(', ') : 'ok',
+    s.sealedWith ? `key ${s.sealedWith}` : '-',
+    s.values === undefined ? '-' : String(s.values),
+    s.nextDue ? `${day(s.nextDue)}${s.overdue ? ' OVERDUE' : ''}` : '-',
+  ]);
+  context.out(table(['FILE', 'STATE', 'SEALED WITH', 'VALUES', 'NEXT ROTATION'], rows));
+  const attention = statuses.filter((s) => s.states.length > 0 || s.access?.thin || s.leftovers.length > 0);
+  for (const s of attention) {
+    context.out('');
+    printStatus(s, context, maxAgeDays);
+  }
+}
 
 function printStatus(s: FileStatus, context: Context, maxAgeDays: number): void {
   const rows: [string, string][] = [];
@@ -67,8 +97,19 @@ function printStatus(s: FileStatus, context: Context, maxAgeDays: number): void 
     rows.push(['plaintext', `${displayPath(s.plaintextFile)} matches`]);
   }
   for (const e of s.exposures ?? []) rows.push(['exposed', `${e.recipient} (revoked ${e.date.slice(0, 10)}) knows ${e.names.join(', ')}: change them where they are issued`]);
+  if (s.access?.thin) rows.push(['access', accessWarning(s.access, s.envName)]);
   for (const leftover of s.leftovers) rows.push(['leftover', `${displayPath(leftover)}: a temp file from an interrupted write; safe to delete`]);
   if (s.problem) rows.push(['problem', `${s.problem.message}${s.problem.hint ? `\n${' '.repeat(17)}fix: ${s.problem.hint}` : ''}`]);
   rows.push(['state', s.states.length ? s.states.join(', ') : 'ok']);
   context.out(`${displayPath(s.file)}\n${rows.map(([k, v]) => `  ${k.padEnd(14)} ${v}`).join('\n')}`);
+}
+
+function accessWarning(access: AccessCover, envName: string | undefined): string {
+  const people = access.people.length === 0 ? 'no person' : access.people.length === 1 ? `only ${access.people[0]}` : access.people.join(', ');
+  const env = envName ? ` --env ${envName}` : '';
+  const needs = [
+    access.people.length < 2 ? `a second teammate (\`envseal grant NAME KEY.pub${env}\`)` : '',
+    access.recovery.length === 0 ? `a recovery identity kept offline (\`envseal grant recovery --new-identity --identity-out recovery.age${env}\`, then print it and lock it away)` : '',
+  ].filter(Boolean);
+  return `${people}${access.recovery.length ? ` and ${access.recovery.join(', ')}` : ' and no recovery identity'} can open this: one lost key could lose every value. Grant ${needs.join(', and ')}.`;
 }
