@@ -183,6 +183,9 @@ envs('grant --all-envs grants every environment here; revoke --all-envs revokes 
   const none = run(['revoke', 'carol', '--all-envs'], { cwd: dir, env: home });
   assert.is(none.code, 2, none.output);
   assert.match(none.stderr, /carol is not a recipient of any environment here/);
+  const verified = ok(run(['recipients', 'verify', '--all-envs'], { cwd: dir, env: home }));
+  assert.match(verified.stderr, /^\.env\.encrypted:$/m);
+  assert.match(verified.stdout, /bob\s+unknown.*revoked/);
   const mixed = run(['grant', 'bob', bob.recipient, '--all-envs', '--env', 'production'], { cwd: dir, env: home });
   assert.is(mixed.code, 2, mixed.output);
   assertNoSecrets(granted.output + revoked.output, [API, WEB]);

@@ -11,18 +11,28 @@ import { type RecipientsState, readRecipients } from '../../keys/recipients-stor
 import { resolveKeyRing, tryResolveKeyRing } from '../../keys/key-sources.js';
 import type { Args, Handler } from '../handler.js';
 import type { Context } from '../context.js';
-import { decryptPaths, keyOptions } from '../paths.js';
+import type { KeyOptions } from '../../core/open.js';
+import { sealedTargets } from '../paths.js';
 import { table } from '../render.js';
 
 export const recipients: Handler = async (args, context) => {
   const action = typeof args.action === 'string' ? args.action : 'list';
   if (!['list', 'verify', 'repair'].includes(action)) throw new EnvsealError(Code.USAGE, `unknown recipients action "${action.slice(0, 20)}"`, 'envseal recipients, envseal recipients verify, or envseal recipients repair');
-  const { input } = decryptPaths(args, context);
-  const options = keyOptions(args, context);
+  const targets = sealedTargets(args, context);
+  let exit: number = ExitCode.ok;
+  for (const { input, keys } of targets) {
+    if (targets.length > 1) context.info(`${displayPath(input)}:`);
+    exit = Math.max(exit, await forFile(action, input, keys, args, context, targets.length > 1));
+  }
+  return exit;
+};
+
+/** `several`: one of --all-envs' environments, where one without a recipients file (a shared key) is no failure. */
+async function forFile(action: string, input: string, options: KeyOptions, args: Args, context: Context, several: boolean): Promise<number> {
   const file = recipientsFileFor(input, options.envName);
   if (!exists(file)) {
     context.info(`No recipients file (${displayPath(file)}): everyone uses the shared key. Start with \`envseal grant <name> <public key>\`.`);
-    return action === 'verify' ? ExitCode.findings : ExitCode.ok;
+    return action === 'verify' && !several ? ExitCode.findings : ExitCode.ok;
   }
   const state = readRecipients(file);
   if (typeof args.diff === 'string' && args.diff !== '') return printDiff(state, atRevision(file, args.diff, (text) => readRecipients(file, text)), args, context);
@@ -52,7 +62,7 @@ export const recipients: Handler = async (args, context) => {
   }
   if (action === 'verify') return bad.length > 0 || problems.length > 0 ? ExitCode.findings : ExitCode.ok;
   return ExitCode.ok;
-};
+}
 
 const STATUS_HELP: Partial<Record<RecipientInfo['status'], string>> = {
   forged: 'its MAC does not verify under any key you hold: it was not written by someone with the key. Remove it (restore the file from git) and grant again.',
