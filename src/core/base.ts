@@ -41,14 +41,19 @@ export interface Base {
   opened: OpenedFile;
 }
 
-/** The recorded base of `plainFile` for `sealedFile`, opened with `ring`; undefined when there is none it can open. */
-export function readBase(plainFile: string, sealedFile: string, ring: KeyRing): Base | undefined {
+/**
+ * The recorded base of `plainFile` for `sealedFile`, opened with `ring`; undefined when there is none
+ * it can open. `current`, the sealed file as already opened, is returned when the base is that very
+ * text (the usual case: nothing changed since), sparing a second decryption of every value.
+ */
+export function readBase(plainFile: string, sealedFile: string, ring: KeyRing, current?: Base): Base | undefined {
   const file = basePath(plainFile);
   try {
     // Only a regular file: a FIFO planted at the path must not hang a command.
     if (!fs.lstatSync(file).isFile()) return undefined;
     const record = JSON.parse(fs.readFileSync(file, 'utf8')) as { sealedFile?: unknown; text?: unknown };
     if (record.sealedFile !== path.resolve(sealedFile) || typeof record.text !== 'string') return undefined;
+    if (current && record.text === current.text) return current;
     return { text: record.text, opened: openSealed(record.text, ring, path.basename(file)) };
   } catch {
     return undefined; // unreadable, not JSON, not ours, or not opened by these keys: no base

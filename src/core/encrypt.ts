@@ -148,7 +148,7 @@ interface Merge {
  */
 function mergeSealedChanges(request: EncryptRequest, existing: ExistingOutput, plain: EnvLine[], ring: KeyRing): Merge | undefined {
   const opened = existing.opened!;
-  const base = readBase(request.input, request.output, ring);
+  const base = readBase(request.input, request.output, ring, existing.text === undefined ? undefined : { text: existing.text, opened });
   const inputLabel = displayPath(request.input);
   const outputLabel = displayPath(request.output);
   if (!base) {
