@@ -101,7 +101,7 @@ function parseValue(rows: readonly string[], i: number, name: string, refuse: Re
   };
   if (rest === '' || rest.startsWith('#')) {
     const next = rows.slice(i + 1).find((r) => r.trim() !== '' && !r.trim().startsWith('#'));
-    if (next !== undefined && /^[ \t]/.test(next)) refuse(i, `${name} holds a nested mapping or list`);
+    if (next !== undefined && /^(?:[ \t]|-(?:[ \t]|$))/.test(next)) refuse(i, `${name} holds a nested mapping or list`);
     refuse(i, `${name} has no value (YAML null)`, `Write ${name}: "" for an empty value.`);
   }
   const first = rest[0]!;
