@@ -102,8 +102,6 @@ interface Planned {
   inTheClear: string[];
   notImported: string[];
   inPlace: boolean;
-  /** The sealed text, verified. */
-  text?: string;
 }
 
 export function importSecrets(request: ImportRequest): ImportResult {
@@ -115,10 +113,11 @@ export function importSecrets(request: ImportRequest): ImportResult {
     const extras: Omit<ImportResult, 'from' | 'files'> = { removable: [], keyVariables: [] };
     const planned = sources.map((source, i): Planned => {
       checkTarget(request, source);
-      return { ...source, ...readSource(request, source, rings[i]!, extras) } as Planned;
+      return { ...source, ...readSource(request, source, rings[i], extras) };
     });
-    for (const plan of planned) plan.text = sealVerified(request, plan);
-    const files = planned.map((plan) => write(request, plan));
+    // Every file is sealed and verified before the first is written.
+    const sealed = planned.map((plan) => ({ ...plan, text: sealVerified(request, plan) }));
+    const files = sealed.map((plan) => write(request, plan));
     // The sources first, then what they needed (.env.keys), then a converted token's backup.
     extras.removable.unshift(...planned.filter((p) => !p.inPlace).map((p) => p.source));
     extras.removable.push(...files.flatMap((f) => (f.inPlace && f.backup ? [f.backup] : [])));
@@ -193,7 +192,10 @@ function discoverDotenvx(dir: string): string[] {
 const isDotenvxText = (text: string | undefined): boolean =>
   text !== undefined && scanAssignments(text).some((a) => a.name.startsWith(PUBLIC_KEY_PREFIX) || isDotenvxCiphertext(a.value));
 
-/** The envseal key of each target, as `encrypt` finds it; several missing keys are reported together. */
+/**
+ * The envseal key of each target, as `encrypt` finds it (undefined for a Fernet token, which brings
+ * its own); several missing keys are reported together.
+ */
 function resolveRings(request: ImportRequest, sources: readonly Source[]): (KeyRing | undefined)[] {
   const missing: { source: Source; error: EnvsealError }[] = [];
   const rings = sources.map((source) => {
@@ -232,9 +234,10 @@ function checkTarget(request: ImportRequest, source: Source): void {
 type Read = Pick<Planned, 'lines' | 'ring' | 'inTheClear' | 'notImported'>;
 
 function readSource(request: ImportRequest, source: Source, ring: KeyRing | undefined, extras: Omit<ImportResult, 'from' | 'files'>): Read {
-  if (request.from === 'fernet') return readFernet(request, source);
-  if (request.from === 'ansible-vault') return { lines: readAnsibleVault(request, source.source), ring: ring!, inTheClear: [], notImported: [] };
-  return { ...readDotenvx(request, source.source, extras), ring: ring! };
+  // resolveRings finds a ring for every source but a Fernet token, which brings its own key.
+  if (!ring) return readFernet(request, source);
+  if (request.from === 'ansible-vault') return { lines: readAnsibleVault(request, source.source), ring, inTheClear: [], notImported: [] };
+  return { ...readDotenvx(request, source.source, extras), ring };
 }
 
 // ---- dotenvx ------------------------------------------------------------------------------------
@@ -394,10 +397,10 @@ function sealVerified(request: ImportRequest, plan: Planned): string {
   return text;
 }
 
-function write(request: ImportRequest, plan: Planned): ImportedFile {
+function write(request: ImportRequest, plan: Planned & { text: string }): ImportedFile {
   const backup = exists(plan.output) ? backupFile(plan.output, request.now) : undefined;
-  writeFileAtomic(plan.output, plan.text!, { mode: PUBLIC_MODE });
-  if (!readBytes(plan.output).equals(Buffer.from(plan.text!, 'utf8'))) {
+  writeFileAtomic(plan.output, plan.text, { mode: PUBLIC_MODE });
+  if (!readBytes(plan.output).equals(Buffer.from(plan.text, 'utf8'))) {
     throw new EnvsealError(Code.IMPORT_VERIFY, `${displayPath(plan.output)} does not hold what was just written to it`, backup ? `The file before is kept as ${displayPath(backup)}; check the disk and retry.` : 'Check the disk and retry.');
   }
   return {

@@ -16,13 +16,15 @@
  */
 import { ECDH, createDecipheriv, createECDH, hkdfSync } from 'node:crypto';
 import { inspect } from 'node:util';
+import { DOTENVX_PRIVATE_KEY_PREFIX } from '../env-vars.js';
 import { EnvsealError, Code } from '../errors.js';
 import type { EnvEntry, EnvLine, Quote } from '../format/envfile.js';
 import { decodeUtf8 } from '../text.js';
 
 export const CIPHERTEXT_PREFIX = 'encrypted:';
 export const PUBLIC_KEY_PREFIX = 'DOTENV_PUBLIC_KEY';
-export const PRIVATE_KEY_PREFIX = 'DOTENV_PRIVATE_KEY';
+/** The name of a private key, in .env.keys and as a variable. */
+export const PRIVATE_KEY_PREFIX = DOTENVX_PRIVATE_KEY_PREFIX;
 
 const POINT = 65;
 const NONCE = 16;
@@ -156,7 +158,7 @@ export interface DotenvxFile {
   lines: EnvLine[];
   /** DOTENV_PUBLIC_KEY… entries (not imported). */
   publicKeys: { name: string; value: string }[];
-  /** Names whose values are dotenvx ciphertexts. */
+  /** Names whose values dotenvx would decrypt (they start with `encrypted:`), in order. */
   encrypted: string[];
 }
 
@@ -181,7 +183,8 @@ export function readDotenvxFile(parsed: readonly EnvLine[], fileName: string): D
   });
   const kept = parsed.filter((_, i) => !drop.has(i));
   while (isTrivia(kept[0], (t) => t.trim() === '')) kept.shift();
-  const encrypted = kept.flatMap((line) => (line.kind === 'entry' && isDotenvxCiphertext(line.value) ? [line.name] : []));
+  // In a dotenvx file every encrypted: value is one to decrypt: one that is not a valid ciphertext is damaged, not text.
+  const encrypted = kept.flatMap((line) => (line.kind === 'entry' && line.value.startsWith(CIPHERTEXT_PREFIX) ? [line.name] : []));
   return { lines: kept, publicKeys, encrypted };
 }
 
@@ -196,7 +199,7 @@ export function decryptDotenvx(file: DotenvxFile, key: DotenvxKey | undefined, l
   const reasons = new Set<string>();
   const lines = file.lines.map((line): EnvLine => {
     if (line.kind !== 'entry') return line;
-    const raw = isDotenvxCiphertext(line.value) ? openValue(line, key, label) : line.value;
+    const raw = line.value.startsWith(CIPHERTEXT_PREFIX) ? openValue(line, key, label) : line.value;
     const meaning = dotenvxMeaning(raw, line.quote);
     if ('reason' in meaning) {
       ambiguous.push(line.name);
@@ -217,7 +220,15 @@ export function decryptDotenvx(file: DotenvxFile, key: DotenvxKey | undefined, l
 
 function openValue(entry: EnvEntry, key: DotenvxKey | undefined, label: string): string {
   if (!key) throw new EnvsealError(Code.INTERNAL, `${label}: no key to open ${entry.name} with`);
-  const plaintext = key.open(ciphertextBlob(entry.value)!);
+  const blob = ciphertextBlob(entry.value);
+  if (!blob) {
+    throw new EnvsealError(
+      Code.IMPORT_CORRUPT,
+      `${label} line ${entry.line}: ${entry.name} starts with "encrypted:" but is not a dotenvx ciphertext (truncated or damaged base64)`,
+      'Restore the file from git, or set the value again with `dotenvx set`, then import again.',
+    );
+  }
+  const plaintext = key.open(blob);
   const text = plaintext === undefined ? undefined : decodeUtf8(plaintext);
   if (text === undefined) {
     throw new EnvsealError(
@@ -232,5 +243,6 @@ function openValue(entry: EnvEntry, key: DotenvxKey | undefined, label: string):
 /** Whether `key` opens the file's first ciphertext: how a key is chosen for a file without a public-key entry. */
 export function opensFile(file: DotenvxFile, key: DotenvxKey): boolean {
   const first = file.lines.find((line): line is EnvEntry => line.kind === 'entry' && line.name === file.encrypted[0]);
-  return first !== undefined && key.open(ciphertextBlob(first.value)!) !== undefined;
+  const blob = first && ciphertextBlob(first.value);
+  return blob !== undefined && key.open(blob) !== undefined;
 }

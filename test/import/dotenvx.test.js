@@ -180,7 +180,11 @@ test('a damaged value under the file\'s own key is corruption, named by line and
   blob[blob.length - 1] ^= 1;
   const text = `DOTENV_PUBLIC_KEY="${pair.publicKey}"\nA=${good}\nB=encrypted:${blob.toString('base64')}\n`;
   const file = readDotenvxFile(parseEnv(text, '.env'), '.env');
-  assert.throws(() => decryptDotenvx(file, new DotenvxKey(pair.privateKey, 'k'), '.env'), (e) => e.code === 'E_IMPORT_CORRUPT' && /line 3: B /.test(e.message));
+  assert.throws(() => decryptDotenvx(file, new DotenvxKey(pair.privateKey, 'k'), '.env'), (e) => e.code === 'E_IMPORT_CORRUPT' && /line 3: B does not decrypt/.test(e.message));
+  // Cut short, it is no ciphertext any more: still damage in a dotenvx file, never imported as text.
+  const cut = readDotenvxFile(parseEnv(`DOTENV_PUBLIC_KEY="${pair.publicKey}"\nA=${good.slice(0, 80)}\n`, '.env'), '.env');
+  assert.equal(cut.encrypted, ['A']);
+  assert.throws(() => decryptDotenvx(cut, new DotenvxKey(pair.privateKey, 'k'), '.env'), (e) => e.code === 'E_IMPORT_CORRUPT' && /line 2: A starts with "encrypted:" but is not a dotenvx ciphertext/.test(e.message));
 });
 
 test.run();
