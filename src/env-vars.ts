@@ -15,6 +15,7 @@
  *   ENVSEAL_CONFIG_PATH, _ENV, _OVERRIDE, _QUIET   the preload entry's options (config.ts)
  *   ENVSEAL_TEST_CRASH_AT, ENVSEAL_TEST_STEP_DELAY_MS   test-only: stop rotation between durable steps
  *   ENVSEAL_HOOK_PROBE               `hooks status` proving an installed hook reaches envseal
+ *   DOTENV_PRIVATE_KEY, DOTENV_PRIVATE_KEY_<ENV>   dotenvx's private keys, read by `import --from dotenvx` only
  *
  * bin/envseal.js, which runs before any of this is loaded, reads ENVSEAL_NO_COMPILE_CACHE itself.
  */
@@ -111,3 +112,17 @@ export function rotationTestHooks(env: Env): { crashAt?: string; stepDelayMs: nu
  */
 export const HOOK_PROBE_VARIABLE = 'ENVSEAL_HOOK_PROBE';
 export const hookProbe = (env: Env): string | undefined => present(env[HOOK_PROBE_VARIABLE]);
+
+/** dotenvx's own private-key variables (DOTENV_PRIVATE_KEY, DOTENV_PRIVATE_KEY_PRODUCTION…), as dotenvx reads them. */
+export const DOTENVX_PRIVATE_KEY_PREFIX = 'DOTENV_PRIVATE_KEY';
+
+/** Every DOTENV_PRIVATE_KEY… variable that is set: what `import --from dotenvx` may open files with. */
+export function dotenvxKeyVariables(env: Env): { variable: string; value: string }[] {
+  return Object.keys(env)
+    .filter((name) => name.startsWith(DOTENVX_PRIVATE_KEY_PREFIX))
+    .sort()
+    .flatMap((variable) => {
+      const value = present(env[variable]);
+      return value === undefined ? [] : [{ variable, value }];
+    });
+}

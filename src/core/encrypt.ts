@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { type EnvLine, assertDotenvEquivalent, parseEnv } from '../format/envfile.js';
 import { renderEdited } from '../format/env-edit.js';
 import { mergeEnv } from '../git/drivers.js';
+import { isDotenvxCiphertext } from '../import/dotenvx.js';
 import { type HistoryEntry, type OpenedFile, WrongKeyError, openSealed } from '../format/sealed.js';
 import { PRIVATE_MODE, PUBLIC_MODE, backupFile, displayPath, exists, readText, writeFileAtomic } from '../io/files.js';
 import type { KeyRing } from '../keys/key-ring.js';
@@ -15,7 +16,7 @@ import { resolveKeyRing } from '../keys/key-sources.js';
 import { readBase, recordBase } from './base.js';
 import { type ChangeSummary, summarizeChanges } from './changes.js';
 import { historyEntry } from './history.js';
-import { type KeyOptions, openSealedFile } from './open.js';
+import type { KeyOptions } from './open.js';
 import { sealGuarded } from './seal-guarded.js';
 import { lockFiles } from '../io/lock.js';
 
@@ -67,6 +68,7 @@ function encryptHoldingLock(request: EncryptRequest): EncryptResult {
   const source = readText(request.input);
   const plain = parseEnv(source.text, inputLabel);
   assertDotenvEquivalent(source.text, plain, inputLabel);
+  refuseDotenvxCiphertexts(plain, inputLabel);
   const ring = resolveKeyRing({ ...request, envFile: request.input });
   const existing = openExistingOutput(request, ring);
   const merge = existing.opened ? mergeSealedChanges(request, existing, plain, ring) : undefined;
@@ -128,6 +130,21 @@ function encryptHoldingLock(request: EncryptRequest): EncryptResult {
   }
   recordBase(request.input, request.output, text);
   return result;
+}
+
+/**
+ * A dotenvx file sealed as it is would hold dotenvx's ciphertexts, not the values: whoever opens it
+ * later gets `encrypted:…` strings. Only real ciphertexts count (isDotenvxCiphertext): a value that
+ * merely starts with "encrypted:" is sealed like any other.
+ */
+function refuseDotenvxCiphertexts(lines: readonly EnvLine[], label: string): void {
+  const names = lines.flatMap((line) => (line.kind === 'entry' && isDotenvxCiphertext(line.value) ? [line.name] : []));
+  if (names.length === 0) return;
+  throw new EnvsealError(
+    Code.DOTENVX_CIPHERTEXT,
+    `${label} holds dotenvx ciphertexts (encrypted:…) as the values of ${names.join(', ')}: sealing them would store dotenvx's ciphertext, not the values; nothing was sealed`,
+    `Import it with its private key instead: \`envseal import --from dotenvx --in ${label}\` (it reads .env.keys). Imported already? Then ${label} is dotenvx's copy: remove it (\`git rm\` if committed), and \`envseal decrypt\` writes the plaintext there.`,
+  );
 }
 
 interface Merge {
@@ -257,46 +274,4 @@ function inputNotes(source: { hadBom: boolean; hadCrlf: boolean }, label: string
   if (source.hadBom) notes.push(`${label} starts with a byte-order mark; it was ignored.`);
   if (source.hadCrlf) notes.push(`${label} has CRLF line endings; the sealed file uses LF.`);
   return notes;
-}
-
-export interface ConvertLegacyRequest extends KeyOptions {
-  /** The whole-file Fernet token, converted in place. */
-  file: string;
-  now: Date;
-}
-
-/**
- * `encrypt --from-legacy`: a whole-file Fernet token (how many teams sealed .env before envseal)
- * becomes a per-value sealed file, in place, the token kept as a backup. Asked for explicitly: such a
- * token has no MAC, so opening one unasked would let anyone who can write the repository replace the
- * sealed file with an env of their choosing.
- */
-export function convertLegacyFile(request: ConvertLegacyRequest): EncryptResult {
-  const release = lockFiles([request.file]);
-  try {
-    const { opened, ring, label } = openSealedFile({ ...request, legacy: true });
-    if (!opened.legacy) {
-      throw new EnvsealError(Code.USAGE, `${label} is already an envseal sealed file; there is nothing to convert`, 'Drop --from-legacy.');
-    }
-    const lines = opened.lines.map((line): EnvLine => (line.kind === 'entry' ? { kind: 'entry', name: line.name, value: line.value, exported: line.exported, quote: line.quote, comment: line.comment, line: line.line } : line));
-    const text = sealGuarded(lines, ring, { history: [historyEntry('created', ring.current, request.now)], label });
-    const backup = backupFile(request.file, request.now);
-    writeFileAtomic(request.file, text, { mode: PUBLIC_MODE });
-    return {
-      output: request.file,
-      fingerprint: ring.current.fingerprint,
-      keySource: ring.source,
-      values: lines.filter((l) => l.kind === 'entry').length,
-      written: true,
-      created: true,
-      changes: summarizeChanges(undefined, lines),
-      fromSealed: [],
-      keptLocal: [],
-      plaintextUpdated: false,
-      notes: [],
-      backup,
-    };
-  } finally {
-    release();
-  }
 }

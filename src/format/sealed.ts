@@ -199,14 +199,14 @@ export function legacyError(label: string): EnvsealError {
   return integrity(
     Code.SEALED_LEGACY,
     `${label} is a whole-file Fernet token, not an envseal sealed file: it has no file MAC, so it is not opened unless you ask`,
-    `If you sealed it that way yourself (before envseal), convert it once with \`envseal encrypt --from-legacy --in ${label}\`, or read it with \`envseal decrypt --legacy\`. Otherwise someone else put it there: restore the file from git.`,
+    `If you sealed it that way yourself (before envseal), convert it once with \`envseal import --from fernet --in ${label}\`. Otherwise someone else put it there: restore the file from git.`,
   );
 }
 
 export interface OpenOptions {
   /**
-   * Open a whole-file Fernet token too. Only when the user asks (`decrypt --legacy`, `encrypt
-   * --from-legacy`): such a token has no file MAC, so anyone can replace a sealed file with one of
+   * Open a whole-file Fernet token too. Only when the user asks (`import --from fernet`, and the
+   * deprecated `decrypt --legacy`): such a token has no file MAC, so anyone can replace a sealed file with one of
    * its own value tokens (an empty env, or chosen text) and it would open as if nothing happened.
    */
   legacy?: boolean;
@@ -262,7 +262,7 @@ function openLegacy(token: string, ring: KeyRing, label: string): OpenedFile {
       throw new EnvsealError(
         Code.KEY_WRONG,
         `${label} is a whole-file Fernet token that the key from ${ring.source} (${ring.keys.map((k) => k.fingerprint).join(', ')}) does not open: wrong key, or the file was changed`,
-        `Use the key the file was sealed with; then \`envseal encrypt --from-legacy --in ${label}\` converts it to the per-value format.`,
+        `Use the key the file was sealed with; then \`envseal import --from fernet --in ${label}\` converts it to the per-value format.`,
       );
     }
     throw integrity(Code.SEALED_CORRUPT, `${label} looks like a whole-file Fernet token but is not a valid one (${(e as Error).message})`, RESTORE_HINT);

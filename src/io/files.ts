@@ -80,6 +80,27 @@ export function readBytes(file: string): Buffer {
   }
 }
 
+/**
+ * Reads a file named on the command line for a secret it holds (a password file): a regular file, or
+ * a pipe or device given on purpose (`--vault-password-file <(pass show vault)`), read once. `stat` is
+ * the file's, for callers that refuse some kinds (an executable) before reading.
+ */
+export function readGivenFile(file: string): { bytes: Buffer; stat: fs.Stats } {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch (e) {
+    throw ioError(e, 'read', file);
+  }
+  if (stat.isDirectory()) throw ioError({ code: 'EISDIR' }, 'read', file);
+  if (stat.isFile()) return { bytes: readBytes(file), stat };
+  try {
+    return { bytes: fs.readFileSync(file), stat };
+  } catch (e) {
+    throw ioError(e, 'read', file);
+  }
+}
+
 /** Reads a text file as strict UTF-8 with BOM and CRLF normalized away. */
 export function readText(file: string): NormalizedText {
   const text = decodeUtf8(readBytes(file));

@@ -145,7 +145,7 @@ files('a legacy whole-file token where the sealed file should be: exit 4 everywh
     const r = run(args, { cwd: dir });
     assert.is(r.code, 4, `${args[0]}: ${r.output}`);
     assert.match(r.output, /whole-file Fernet token/);
-    assert.match(r.output, /--legacy|--from-legacy/);
+    assert.match(r.output, /envseal import --from fernet --in \.env\.encrypted/);
   }
   // config() never throws (as dotenv's): it returns the error, and loads nothing.
   const app = `import { config } from ${JSON.stringify(path.join(ROOT, 'dist/index.js'))};
@@ -154,7 +154,7 @@ files('a legacy whole-file token where the sealed file should be: exit 4 everywh
   assert.is(lib.stdout.trim(), 'E_SEALED_LEGACY 4 0', lib.stderr);
 });
 
-files('a real legacy file opens with decrypt --legacy, and encrypt --from-legacy converts it, as the note says', () => {
+files('a real legacy file: the deprecated decrypt --legacy opens it, import --from fernet converts it as the note says, and so does the deprecated encrypt --from-legacy', () => {
   const dir = project();
   const sealed = path.join(dir, '.env.encrypted');
   const fernet = spawnSync(process.execPath, ['--input-type=module', '-e', `
@@ -162,17 +162,29 @@ files('a real legacy file opens with decrypt --legacy, and encrypt --from-legacy
     const key = ${JSON.stringify(read(path.join(dir, '.env.key')))}.split('\\n').find((l) => /^[A-Za-z0-9_-]{43}=$/.test(l));
     process.stdout.write(encrypt(FernetKey.fromString(key), 'PORT=3000\\nOLD_SECRET=legacy-value-x9\\n'));`], { encoding: 'utf8' });
   assert.is(fernet.status, 0, fernet.stderr);
-  fs.writeFileSync(sealed, fernet.stdout);
+  const token = fernet.stdout;
+  fs.writeFileSync(sealed, token);
   const opened = run(['decrypt', '--legacy', '--stdout'], { cwd: dir });
   assert.is(opened.code, 0, opened.stderr);
   assert.match(opened.stdout, /OLD_SECRET=legacy-value-x9/);
   const note = run(['decrypt', '--legacy', '--force'], { cwd: dir });
-  const suggested = /`envseal (encrypt --from-legacy [^`]+)`/.exec(note.stderr)?.[1];
+  assert.match(note.stderr, /deprecated/);
+  const suggested = /`envseal (import --from fernet [^`]+)`/.exec(note.stderr)?.[1];
   assert.ok(suggested, note.stderr);
   fs.rmSync(path.join(dir, '.env'));
   const converted = run(suggested.split(' '), { cwd: dir });
   assert.is(converted.code, 0, converted.stderr);
+  assert.match(converted.stderr, /Imported 2 values from the whole-file Fernet token in \.env\.encrypted, in place/);
   assert.match(read(sealed), /^#envseal:v1/);
+  assert.is(run(['get', 'OLD_SECRET', '--reveal'], { cwd: dir }).stdout.trim(), 'legacy-value-x9');
+  const backup = fs.readdirSync(dir).find((f) => f.startsWith('.env.encrypted.backup_'));
+  assert.is(read(path.join(dir, backup)), token, 'the token is kept');
+  assert.match(converted.stderr, new RegExp(`you can remove: ${backup.replace(/\./g, '\\.')}`));
+
+  fs.writeFileSync(sealed, token);
+  const alias = run(['encrypt', '--from-legacy'], { cwd: dir });
+  assert.is(alias.code, 0, alias.stderr);
+  assert.match(alias.stderr, /`encrypt --from-legacy` is deprecated; use `envseal import --from fernet --in \.env\.encrypted`/);
   assert.is(run(['get', 'OLD_SECRET', '--reveal'], { cwd: dir }).stdout.trim(), 'legacy-value-x9');
 });
 

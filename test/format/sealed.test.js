@@ -287,11 +287,10 @@ withPython('legacy: a whole-file Fernet token made by Python opens', () => {
   assert.is(open(token, [other, key], LEGACY).keyIndex, 1);
 });
 
-test('a whole-file Fernet token is not opened unless asked: exit 4, and the fix names --legacy', () => {
+test('a whole-file Fernet token is not opened unless asked: exit 4, and the fix names import --from fernet', () => {
   const token = fernetEncrypt(key.fernet, PLAIN);
   const e = rejects(token, 'E_SEALED_LEGACY', 4);
-  assert.match(e.hint, 'decrypt --legacy');
-  assert.match(e.hint, 'encrypt --from-legacy');
+  assert.match(e.hint, 'envseal import --from fernet --in');
 });
 
 withPython('legacy: CRLF content, a wrong key and a damaged token', () => {

@@ -21,7 +21,7 @@ export const decrypt: Handler = async (args, context) => {
   );
   const opener = result.keyIndex === 0 ? `key ${result.fingerprint}` : `previous key ${result.fingerprint}`;
   warnIfPreviousKey(context, paths.input, result.keyIndex, result.fingerprint);
-  if (result.legacy) context.info(`note: ${displayPath(paths.input)} is a whole-file Fernet token; \`envseal encrypt --from-legacy --in ${displayPath(paths.input)}\` converts it to a sealed file.`);
+  if (result.legacy) context.warn(`note: ${displayPath(paths.input)} is a whole-file Fernet token, and \`decrypt --legacy\` is deprecated: \`envseal import --from fernet --in ${displayPath(paths.input)}\` converts it to a sealed file once.`);
   if (toStdout) {
     context.stdout.write(result.plaintext);
   } else if (!result.written) {

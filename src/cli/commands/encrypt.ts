@@ -1,10 +1,11 @@
 import { plural } from '../render.js';
-import { convertLegacyFile, encryptFile } from '../../core/encrypt.js';
+import { encryptFile } from '../../core/encrypt.js';
 import { audited } from '../audit.js';
 import { displayPath } from '../../io/files.js';
 import type { Context } from '../context.js';
 import type { Args, Handler } from '../handler.js';
 import { decryptPaths, encryptPaths, keyOptions } from '../paths.js';
+import { runImport } from '../run-import.js';
 
 const list = (label: string, names: string[]): string | undefined =>
   names.length === 0 ? undefined : `${names.length} ${label} (${names.join(', ')})`;
@@ -45,10 +46,9 @@ export const encrypt: Handler = async (args, context) => {
   return 0;
 };
 
-/** `encrypt --from-legacy`: --in names the token (default .env.encrypted), converted in place. */
+/** `encrypt --from-legacy`, deprecated: `import --from fernet` with the token (--in, default .env.encrypted) converted where it sits. */
 async function fromLegacy(args: Args, context: Context): Promise<number> {
   const { input } = decryptPaths(args, context);
-  const result = await audited(context, 'encrypt --from-legacy', input, () => convertLegacyFile({ ...keyOptions(args, context), file: input, now: context.now }));
-  context.info(`Converted ${displayPath(input)} from a whole-file Fernet token into a sealed file: ${plural(result.values, 'value')}, key ${result.fingerprint} from ${result.keySource}. The token was kept as ${displayPath(result.backup!)}.`);
-  return 0;
+  context.warn(`note: \`encrypt --from-legacy\` is deprecated; use \`envseal import --from fernet --in ${displayPath(input)}\`.`);
+  return runImport('fernet', { ...args, in: input }, context, { output: input, op: 'encrypt --from-legacy' });
 }
