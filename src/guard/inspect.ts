@@ -5,6 +5,7 @@
  */
 import { EnvsealError } from '../errors.js';
 import { SEALED_SUFFIX, plainNameFor } from '../env-files.js';
+import { isDotenvxSealed } from '../import/dotenvx.js';
 import { parseRecipient } from '../age/index.js';
 import { macValid, parseRecipients } from '../format/recipients.js';
 import { detect } from '../detect/engine.js';
@@ -63,6 +64,8 @@ const NAME_RULES: Partial<Record<NonNullable<NameVerdict>, { rule: string; kind:
 
 function nameFinding(file: PatchFile, options: CheckOptions, content: string | Uint8Array): Finding | undefined {
   const verdict = options.nameRules ? classifyName(file.path) : undefined;
+  // dotenvx's committed form (every value its ciphertext) is a sealed file, not plaintext; the detector still reads it.
+  if (verdict === 'plaintext-env-file' && typeof content === 'string' && isDotenvxSealed(content)) return undefined;
   const byName = verdict ? NAME_RULES[verdict] : undefined;
   return byName && fileFinding(file.path, byName.rule, byName.kind, byName.description, content, 1, file.commit);
 }

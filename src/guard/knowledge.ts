@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { EnvsealError } from '../errors.js';
 import { envNameOf, plainNameFor } from '../env-files.js';
 import { parseEnv, toRecord } from '../format/envfile.js';
+import { PUBLIC_KEY_PREFIX, isDotenvxCiphertext } from '../import/dotenvx.js';
 import { readText } from '../io/files.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import { KeyRing } from '../keys/key-ring.js';
@@ -98,7 +99,10 @@ export function gatherKnowledge(root: string, sealedFiles: readonly string[], en
     try {
       if (!fs.statSync(file).isFile()) continue;
       const record = toRecord(parseEnv(readText(file).text, file));
-      for (const [name, value] of Object.entries(record)) addSecrets(name, value);
+      for (const [name, value] of Object.entries(record)) {
+        // A dotenvx file's ciphertexts and public key are no values of the team's (the file is sealed).
+        if (!name.startsWith(PUBLIC_KEY_PREFIX) && !isDotenvxCiphertext(value)) addSecrets(name, value);
+      }
     } catch {
       // Missing or unparseable plaintext teaches the guard nothing; it is not the guard's job to report it.
     }

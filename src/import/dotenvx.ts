@@ -18,7 +18,7 @@ import { ECDH, createDecipheriv, createECDH, hkdfSync } from 'node:crypto';
 import { inspect } from 'node:util';
 import { DOTENVX_PRIVATE_KEY_PREFIX } from '../env-vars.js';
 import { EnvsealError, Code } from '../errors.js';
-import type { EnvEntry, EnvLine, Quote } from '../format/envfile.js';
+import { type EnvEntry, type EnvLine, type Quote, scanAssignments } from '../format/envfile.js';
 import { decodeUtf8 } from '../text.js';
 
 export const CIPHERTEXT_PREFIX = 'encrypted:';
@@ -56,6 +56,16 @@ function ciphertextBlob(value: string): Buffer | undefined {
  */
 export function isDotenvxCiphertext(value: string): boolean {
   return ciphertextBlob(value) !== undefined;
+}
+
+/**
+ * Whether env-file text (a whole file, or the lines a commit adds to one) holds dotenvx's sealed
+ * form only: every assignment a ciphertext or the file's public key, and at least one of them. Such a
+ * file is sealed, like envseal's own, not a plaintext env file (the guard lets it through).
+ */
+export function isDotenvxSealed(text: string): boolean {
+  const assignments = scanAssignments(text);
+  return assignments.length > 0 && assignments.every((a) => (a.name.startsWith(PUBLIC_KEY_PREFIX) && /^[0-9a-f]{66}$/.test(a.value)) || isDotenvxCiphertext(a.value));
 }
 
 /** A dotenvx private key. Prints as its public key's first digits, never as the key. */

@@ -326,6 +326,23 @@ commits('names: case and spaces do not hide a .env; key containers are blocked; 
   assertBlocked(commit(dir), /github/i, 'a -diff file is still scanned');
 });
 
+commits('a .env whose every value is dotenvx ciphertext is sealed, not plaintext; a plaintext line added to it is blocked', () => {
+  const dir = project();
+  // dotenvx's own output, from its CLI (a devDependency), in a directory of its own.
+  const dx = tempDir('envseal-dotenvx-');
+  write(path.join(dx, '.env.staging'), `API_SECRET=${TEAM_SECRET}-staging\nPORT=4000\n`);
+  const made = spawnSync(path.join(ROOT, 'node_modules/.bin/dotenvx'), ['encrypt', '-f', '.env.staging'], { cwd: dx, encoding: 'utf8' });
+  assert.is(made.status, 0, made.stderr);
+  const sealedByDotenvx = read(path.join(dx, '.env.staging'));
+  assert.match(sealedByDotenvx, /^API_SECRET="?encrypted:/m);
+  stage(dir, '.env.staging', sealedByDotenvx, '-f');
+  const ok = commit(dir, 'dotenvx file');
+  assert.is(ok.code, 0, ok.output);
+  stage(dir, '.env.staging', `${sealedByDotenvx}EXTRA_TOKEN=plain-${TEAM_SECRET}\n`, '-f');
+  assertBlocked(commit(dir), /plaintext-env-file/, 'a plaintext value in a dotenvx file');
+  assertNoSecrets(ok.output, [TEAM_SECRET]);
+});
+
 commits.run();
 
 const others = suite('commit-msg and pre-push');
