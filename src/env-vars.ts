@@ -38,6 +38,18 @@ export function isKeyVariable(name: string): boolean {
 
 const present = (value: string | undefined): string | undefined => (value !== undefined && value.trim() !== '' ? value : undefined);
 
+/**
+ * The variables set in `env` that hold a master key or an identity themselves (not the way to one: a
+ * key command or an identity file's path gives nothing away), sorted. `doctor` warns about each: every
+ * process started from that environment inherits it.
+ */
+export function keyMaterialVariables(env: Env): string[] {
+  const pointers = new Set([KEY_COMMAND_VARIABLE, KEY_COMMAND_TIMEOUT_VARIABLE, IDENTITY_FILE_VARIABLE, IDENTITY_COMMAND_VARIABLE]);
+  return Object.keys(env)
+    .filter((name) => isKeyVariable(name) && !pointers.has(name) && present(env[name]) !== undefined)
+    .sort();
+}
+
 /** The first key variable that is set, for `envName`. */
 export function keyFromVariables(env: Env, envName?: string): { variable: string; value: string } | undefined {
   for (const variable of keyVariableNames(envName)) {
