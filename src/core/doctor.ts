@@ -68,12 +68,14 @@ export interface DoctorRequest extends KeyOptions {
 export function projectChecks(request: DoctorRequest): Check[] {
   const base = request.root ?? request.cwd;
   const relative = (file: string): string => path.relative(base, file).split(path.sep).join('/') || '.';
-  const files = projectFiles(base);
+  // Outside a work tree nothing says where a project ends, and keys are looked up in the directory itself only.
+  const files = request.root ? projectFiles(base) : filesIn(base);
   const inScope = (envName: string | undefined): boolean => request.envName === undefined || envName === request.envName;
   const sealed = sealedFilesAmong(files).filter((file) => inScope(envNameOf(file)));
   const checks: Check[] = [];
 
   const configs = new PolicyCache(relative);
+  configs.maxAgeDays(base);
   if (request.root) {
     checks.push(...driverChecks(request.root, sealed, request.env));
     checks.push(gitignoreCheck(request.root, sealed, relative));
@@ -88,7 +90,6 @@ export function projectChecks(request: DoctorRequest): Check[] {
     const env = keyFileEnv(file);
     return env !== undefined && inScope(env.envName);
   });
-  if (request.keyFile && !keyFiles.includes(request.keyFile)) keyFiles.push(request.keyFile);
   for (const file of keyFiles.sort()) checks.push(keyFileCheck(file, relative(file)));
 
   if (sealed.length === 0) {
@@ -123,6 +124,14 @@ export function projectChecks(request: DoctorRequest): Check[] {
   if (variables.length === 0) checks.push({ name: 'key-variable', status: 'ok', message: 'no master key or identity in this shell\'s environment' });
   for (const variable of variables) checks.push(keyVariableCheck(variable));
   return [...configs.checks, ...checks];
+}
+
+function filesIn(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir, { withFileTypes: true }).filter((entry) => entry.isFile()).map((entry) => path.join(dir, entry.name));
+  } catch {
+    return [];
+  }
 }
 
 /** The rotation policy of each directory's nearest .envseal.json; an invalid file is a problem, reported once, and the default applies. */
