@@ -233,11 +233,14 @@ function gitignoreCheck(root: string, sealed: readonly string[], relative: (file
   });
   if (failing.size === 0) return { name: 'gitignore', status: 'ok', message: 'plaintext env files, key files and backups are ignored; sealed files, recipients and examples are not' };
   const lines = rulesToAppend(GITIGNORE_RULES, [...failing.keys()]);
+  const file = path.join(root, '.gitignore');
+  // init appends the rules the file does not have; a rule it has that something else undoes must be repeated by hand.
+  const initFixes = missingRules(exists(file) ? readText(file).text : '', [...failing.keys()]).length === failing.size;
   return {
     name: 'gitignore',
     status: 'problem',
     message: `${failing.size} of envseal's .gitignore rules ${failing.size === 1 ? 'does' : 'do'} not hold: ${[...failing].map(([rule, why]) => `\`${rule}\` (${why})`).join('; ')}`,
-    fix: `Append to .gitignore (the last matching rule wins):\n${lines.join('\n')}`,
+    fix: `Append to .gitignore${initFixes ? ' (or run `envseal init`, which does)' : ' (the last matching rule wins)'}:\n${lines.join('\n')}`,
   };
 }
 

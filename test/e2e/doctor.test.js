@@ -239,6 +239,11 @@ settings('a key file other users can read', () => {
   const r = doctor(dir);
   assertProblem(r, 'key-file', '.env.key', /readable by other users \(mode 0644\)/, /chmod 600 \.env\.key/);
   assertProblem(r, 'sealed-file', '.env.encrypted', /cannot be opened: key file \.env\.key is readable by other users/, /chmod 600/);
+  const key = keyOf(dir);
+  write(path.join(dir, '.env.key'), `${key.slice(0, 30)}\n`, 0o600);
+  const malformed = doctor(dir);
+  assertProblem(malformed, 'key-file', '.env.key', /malformed/, /Copy the whole key again/);
+  assertNoSecrets(malformed.output, [key.slice(0, 30)]);
 });
 
 settings('.gitignore missing a rule, undone by a later rule, or kept only on this machine', () => {
@@ -246,10 +251,10 @@ settings('.gitignore missing a rule, undone by a later rule, or kept only on thi
   const gitignore = path.join(dir, '.gitignore');
   const original = read(gitignore);
   write(gitignore, original.replace(/^\.env\.\*\n/m, ''));
-  const missing = assertProblem(doctor(dir), 'gitignore', undefined, /`\.env\.\*` \(\.env\.x is not ignored\)/, /Append to \.gitignore[^]*\n\.env\.\*\n!\.env\.example/);
+  const missing = assertProblem(doctor(dir), 'gitignore', undefined, /`\.env\.\*` \(\.env\.x is not ignored\)/, /Append to \.gitignore \(or run `envseal init`, which does\):\n\.env\.\*\n!\.env\.example/);
   assert.not.match(missing.fix, /^\.env$/m, 'only what is missing, and the negations it would override');
   write(gitignore, `${original}*.encrypted\n`);
-  assertProblem(doctor(dir), 'gitignore', undefined, /`!\.env\.encrypted` \(\.env\.encrypted is ignored by \.gitignore:\d+ `\*\.encrypted`/, /\n!\.env\.encrypted/);
+  assertProblem(doctor(dir), 'gitignore', undefined, /`!\.env\.encrypted` \(\.env\.encrypted is ignored by \.gitignore:\d+ `\*\.encrypted`/, /\(the last matching rule wins\):\n!\.env\.encrypted\n!\.env\.\*\.encrypted$/);
   const excludes = path.join(HOME, 'excludes-doctor');
   write(excludes, '.env.*\n');
   write(gitignore, original.replace(/^\.env\.\*\n/m, ''));
