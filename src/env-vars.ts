@@ -10,6 +10,7 @@
  *   ENVSEAL_IDENTITY_<ENV>, ENVSEAL_IDENTITY   an identity's text (keys/identity-sources.ts)
  *   ENVSEAL_IDENTITY_FILE, ENVSEAL_IDENTITY_COMMAND   an identity file, a command printing one
  *   XDG_CONFIG_HOME, HOME            where $XDG_CONFIG_HOME/envseal/identity and ~/.ssh keys are
+ *   CI                               `doctor` in CI: the hooks are a developer's clone's, not checked
  *   ENVSEAL_NOW                      a fixed clock (ISO 8601), for tests of time-dependent behaviour
  *   ENVSEAL_DEBUG                    unexpected errors print their stack (it may quote input)
  *   ENVSEAL_CONFIG_PATH, _ENV, _OVERRIDE, _QUIET   the preload entry's options (config.ts)
@@ -103,6 +104,9 @@ export const debugEnabled = (env: Env): boolean => Boolean(env.ENVSEAL_DEBUG);
 
 /** Spelled as shells and CI systems spell a yes; anything else is no. */
 const yes = (value: string | undefined): boolean => /^(?:true|1|yes|on)$/i.test(value?.trim() ?? '');
+
+/** CI=true, as GitHub Actions, GitLab, CircleCI, Travis and Buildkite set it: nothing is committed there, so `doctor` skips the hooks. */
+export const runsInCi = (env: Env): boolean => yes(env.CI);
 
 /** The preload entry's options, as dotenv/config takes DOTENV_CONFIG_*. */
 export function preloadOptions(env: Env): { path?: string; env?: string; override: boolean; quiet: boolean } {

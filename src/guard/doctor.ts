@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { type Check, type DoctorRequest, projectChecks } from '../core/doctor.js';
+import { runsInCi } from '../env-vars.js';
 import { EnvsealError, Code } from '../errors.js';
 import { hooksPaths } from '../git/config.js';
 import { workTreeRoot } from '../git/run.js';
@@ -29,7 +30,11 @@ export async function doctor(request: Omit<DoctorRequest, 'root' | 'notGit'> & {
     if (!(e instanceof EnvsealError) || (e.code !== Code.NOT_A_REPO && e.code !== Code.GIT_MISSING)) throw e;
     notGit = e.code === Code.GIT_MISSING ? 'git is not installed' : 'not inside a git work tree';
   }
-  const hooks: Check[] = root ? await hookChecks(root, request.env) : [{ name: 'hook', status: 'skipped', message: `${notGit}: no git hooks to check` }];
+  const hooks: Check[] = !root
+    ? [{ name: 'hook', status: 'skipped', message: `${notGit}: no git hooks to check` }]
+    : runsInCi(request.env)
+      ? [{ name: 'hook', status: 'skipped', message: 'CI is set: nothing is committed here, so the hooks are checked in developers\' clones' }]
+      : await hookChecks(root, request.env);
   const checks = [...hooks, ...projectChecks({ ...request, ...(root ? { root } : { notGit }) })];
   const ok = checks.every((c) => c.status !== 'problem' && (!request.strict || c.status !== 'warn'));
   return { ...(root ? { root } : {}), checks, ok };

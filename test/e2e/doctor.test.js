@@ -20,7 +20,8 @@ const BARE_PATH = (process.env.PATH ?? '')
 const BIN_DIR = tempDir('envseal-doctor-bin-');
 fs.symlinkSync(BIN, path.join(BIN_DIR, 'envseal'));
 const HOME = tempDir('envseal-doctor-home-');
-const ENV = { PATH: `${BIN_DIR}${path.delimiter}${BARE_PATH}`, HOME, XDG_CONFIG_HOME: path.join(HOME, '.config') };
+// CI is unset: in CI the doctor skips the hooks (a test below), and the suite itself runs in CI.
+const ENV = { PATH: `${BIN_DIR}${path.delimiter}${BARE_PATH}`, HOME, XDG_CONFIG_HOME: path.join(HOME, '.config'), CI: '' };
 
 const envseal = (dir, args, env = {}, input) => run(args, { cwd: dir, env: { ...ENV, ...env }, input });
 const keyOf = (dir, file = '.env.key') => read(path.join(dir, file)).split('\n').find((l) => l && !l.startsWith('#'));
@@ -101,6 +102,15 @@ healthy('without git setup the drivers are a warning: exit 0, and 1 with --stric
   assertProblem(r, 'drivers', undefined, /does not route sealed files/, /envseal git setup/, 'warn');
   assert.match(r.stdout, /0 problems, 1 warning \(--strict fails on warnings\)/);
   assert.is(doctor(dir, ['--strict']).code, 1);
+});
+
+healthy('in CI (CI=true) the hooks are skipped: a CI clone has none, and commits nothing', () => {
+  const dir = project();
+  for (const hook of ['pre-commit', 'pre-merge-commit', 'commit-msg', 'pre-push']) fs.rmSync(path.join(dir, '.git/hooks', hook));
+  assert.is(doctor(dir).code, 1);
+  const r = doctor(dir, ['--strict'], { CI: 'true' });
+  assert.is(r.code, 0, r.stdout);
+  assert.match(r.stdout, /^skipped +hook +CI is set: nothing is committed here/m);
 });
 
 healthy('outside a git repository: the git checks are skipped, the rest runs', () => {
