@@ -225,6 +225,8 @@ framework('hooks run through the framework reach envseal; a hook it does not ena
   assert.is(r.code, 0, r.stdout);
   for (const hook of ['pre-commit', 'commit-msg', 'pre-push']) assert.match(r.stdout, new RegExp(`^ok +hook ${hook} +reaches envseal \\(through the pre-commit framework\\)`, 'm'));
   assertProblem(r, 'hook', 'pre-merge-commit', /git runs no pre-merge-commit hook/, /pre-commit install --hook-type pre-merge-commit.*stages: \[pre-commit, pre-merge-commit\]/, 'warn');
+  const status = envseal(dir, ['hooks', 'status'], { PRE_COMMIT_HOME: env.PRE_COMMIT_HOME });
+  assert.is(status.stdout.match(/run by the pre-commit framework, reaches envseal/g)?.length, 3, `hooks status agrees\n${status.stdout}`);
   write(path.join(dir, '.pre-commit-config.yaml'), config.replace(entry('envseal-pre-push', 'pre-push', stages.push), ''));
   assertProblem(doctor(dir, [], { PRE_COMMIT_HOME: env.PRE_COMMIT_HOME }), 'hook', 'pre-push', /does not reach envseal/, /Enable envseal's hook in \.pre-commit-config\.yaml \(id: envseal-pre-push/);
 });
