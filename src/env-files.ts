@@ -39,6 +39,13 @@ export function envNameOf(sealedFile: string): string | undefined {
   return /^\.env\.(.+)\.encrypted$/.exec(path.basename(sealedFile))?.[1];
 }
 
+/** `.env.production.key` → { envName: 'production' }; `.env.key` → {}; undefined for a file not named as a key file. */
+export function keyFileEnv(file: string): { envName?: string } | undefined {
+  const match = /^\.env(?:\.(.+))?\.key$/.exec(path.basename(file));
+  if (!match) return undefined;
+  return match[1] ? { envName: match[1] } : {};
+}
+
 /** The plaintext file a sealed file opens into: `.env.production.encrypted` → `.env.production`. */
 export function plainNameFor(sealedPath: string): string {
   return sealedPath.endsWith(SEALED_SUFFIX) ? sealedPath.slice(0, -SEALED_SUFFIX.length) : `${sealedPath}.decrypted`;

@@ -10,6 +10,7 @@
  *   ENVSEAL_IDENTITY_<ENV>, ENVSEAL_IDENTITY   an identity's text (keys/identity-sources.ts)
  *   ENVSEAL_IDENTITY_FILE, ENVSEAL_IDENTITY_COMMAND   an identity file, a command printing one
  *   XDG_CONFIG_HOME, HOME            where $XDG_CONFIG_HOME/envseal/identity and ~/.ssh keys are
+ *   CI                               `doctor` in CI: the hooks are a developer's clone's, not checked
  *   ENVSEAL_NOW                      a fixed clock (ISO 8601), for tests of time-dependent behaviour
  *   ENVSEAL_DEBUG                    unexpected errors print their stack (it may quote input)
  *   ENVSEAL_CONFIG_PATH, _ENV, _OVERRIDE, _QUIET   the preload entry's options (config.ts)
@@ -38,6 +39,18 @@ export function isKeyVariable(name: string): boolean {
 }
 
 const present = (value: string | undefined): string | undefined => (value !== undefined && value.trim() !== '' ? value : undefined);
+
+/**
+ * The variables set in `env` that hold a master key or an identity themselves (not the way to one: a
+ * key command or an identity file's path gives nothing away), sorted. `doctor` warns about each: every
+ * process started from that environment inherits it.
+ */
+export function keyMaterialVariables(env: Env): string[] {
+  const pointers = new Set([KEY_COMMAND_VARIABLE, KEY_COMMAND_TIMEOUT_VARIABLE, IDENTITY_FILE_VARIABLE, IDENTITY_COMMAND_VARIABLE]);
+  return Object.keys(env)
+    .filter((name) => isKeyVariable(name) && !pointers.has(name) && present(env[name]) !== undefined)
+    .sort();
+}
 
 /** The first key variable that is set, for `envName`. */
 export function keyFromVariables(env: Env, envName?: string): { variable: string; value: string } | undefined {
@@ -92,6 +105,9 @@ export const debugEnabled = (env: Env): boolean => Boolean(env.ENVSEAL_DEBUG);
 
 /** Spelled as shells and CI systems spell a yes; anything else is no. */
 const yes = (value: string | undefined): boolean => /^(?:true|1|yes|on)$/i.test(value?.trim() ?? '');
+
+/** CI=true, as GitHub Actions, GitLab, CircleCI, Travis and Buildkite set it: nothing is committed there, so `doctor` skips the hooks. */
+export const runsInCi = (env: Env): boolean => yes(env.CI);
 
 /** The preload entry's options, as dotenv/config takes DOTENV_CONFIG_*. */
 export function preloadOptions(env: Env): { path?: string; env?: string; override: boolean; quiet: boolean } {

@@ -263,6 +263,23 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./commands/status.js')).status,
   },
   {
+    path: ['doctor'],
+    describe: 'Check everything envseal relies on, each problem with its fix: hooks (run far enough to reach envseal), drivers, ignore rules, key files, every environment\'s sealed file, recipients, key variables in this shell (exit 1 on a problem)',
+    options: {
+      env: { ...envOption, describe: 'Check only this environment\'s files (default: every environment in the repository)' },
+      'key-file': keyFileOption,
+      identity: identityOption,
+      json: { type: 'boolean', describe: 'Machine-readable output: {ok, root, summary, checks: [{name, subject, status, message, fix}]}', default: false },
+      strict: { type: 'boolean', describe: 'Warnings fail too (exit 1)', default: false },
+    },
+    examples: [
+      ['envseal doctor', 'When something is off: every check, and the fix for each problem'],
+      ['envseal doctor --env production', 'Only the production environment\'s files (the hooks and settings too)'],
+      ['envseal doctor --json', 'In CI: exit 1 on a problem, the checks as JSON'],
+    ],
+    load: async () => (await import('./commands/doctor.js')).doctor,
+  },
+  {
     path: ['hooks', 'install'],
     describe: 'Install the pre-commit, pre-merge-commit, commit-msg and pre-push hooks (husky 4, 7, 8, 9 or lefthook when the repo uses them; never clobbers a hook)',
     options: {

@@ -95,7 +95,7 @@ export function initProject(request: InitRequest): InitResult {
     // One record per line: a union merge keeps both sides' grants (format/recipients.ts).
     gitattributes: updateIgnoreFile(path.join(root, '.gitattributes'), GITATTRIBUTES_RULES, GITATTRIBUTES_HEADER),
   };
-  if (['Dockerfile', '.dockerignore'].some((name) => exists(path.join(root, name)))) {
+  if (buildsImages(root)) {
     result.dockerignore = updateIgnoreFile(path.join(root, '.dockerignore'), DOCKERIGNORE_RULES, DOCKERIGNORE_HEADER);
   }
   if (keys) {
@@ -141,17 +141,33 @@ const GITATTRIBUTES_HEADER = '# envseal: recipients files hold one record per li
 
 const DOCKERIGNORE_HEADER = '# envseal: plaintext env files, master keys and backups stay out of the image; sealed files may go';
 
+/** Whether `root` is a Docker build context (a Dockerfile, or a .dockerignore already): then .dockerignore gets DOCKERIGNORE_RULES. */
+export function buildsImages(root: string): boolean {
+  return ['Dockerfile', '.dockerignore'].some((name) => exists(path.join(root, name)));
+}
+
+/** The rules (lines) `text` does not have. */
+export function missingRules(text: string, rules: readonly string[]): string[] {
+  const present = new Set(text.split('\n').map((line) => line.trim()));
+  return rules.filter((rule) => !present.has(rule));
+}
+
+/**
+ * What to append so that `rules` hold when `missing` of them do not: a newly added ignore rule would
+ * override negations written above it, so those are repeated below it.
+ */
+export function rulesToAppend(rules: readonly string[], missing: readonly string[]): string[] {
+  const reinclude = missing.some((rule) => !rule.startsWith('!'));
+  return rules.filter((rule) => missing.includes(rule) || (reinclude && rule.startsWith('!')));
+}
+
 /** Appends the rules (lines) `file` lacks, under `header`. Idempotent. */
 function updateIgnoreFile(file: string, rules: readonly string[], header: string): { file: string; added: string[] } {
   const current = exists(file) ? readText(file).text : '';
-  const present = new Set(current.split('\n').map((line) => line.trim()));
-  const missing = rules.filter((rule) => !present.has(rule));
-  // A newly added ignore rule would override negations written above it, so those are repeated below it.
-  const reinclude = missing.some((rule) => !rule.startsWith('!'));
-  const added = rules.filter((rule) => missing.includes(rule) || (reinclude && rule.startsWith('!')));
+  const added = rulesToAppend(rules, missingRules(current, rules));
   if (added.length > 0) {
     const separator = current === '' || current.endsWith('\n') ? '' : '\n';
-    const block = [...(present.has(header) ? [] : [header]), ...added].join('\n');
+    const block = [...(missingRules(current, [header]).length === 0 ? [] : [header]), ...added].join('\n');
     writeFileAtomic(file, `${current}${separator}${current === '' ? '' : '\n'}${block}\n`, { mode: 0o644 });
   }
   return { file, added };

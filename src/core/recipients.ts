@@ -189,6 +189,29 @@ export function accessCover(infos: readonly RecipientInfo[]): AccessCover {
   return { people, recovery, ci, thin: people.length < 2 || recovery.length === 0 };
 }
 
+/** What is wrong with a line of each bad status, and what to do. */
+export const BAD_RECIPIENT_HELP: Readonly<Record<'forged' | 'stale' | 'unreadable', string>> = {
+  forged: 'its MAC does not verify under any key you hold: it was not written by someone with the key. Remove it (restore the file from git) and grant again.',
+  stale: 'granted under a previous key (a grant merged after a rotation): `envseal rotate` re-wraps the current key to it.',
+  unreadable: 'its public key cannot be read by this envseal.',
+};
+
+export interface RecipientsVerdict {
+  infos: RecipientInfo[];
+  /** Lines `recipients verify` fails on: forged, stale or unreadable. */
+  bad: Array<RecipientInfo & { status: keyof typeof BAD_RECIPIENT_HELP }>;
+  /** Problems of the file itself: lines that cannot be parsed, more than one header. */
+  problems: string[];
+}
+
+/** What `recipients verify` (and `doctor`) judge; without a key no MAC can be checked, so only the file's own problems show. */
+export function judgeRecipients(state: RecipientsState, ring: KeyRing | undefined): RecipientsVerdict {
+  const infos = listRecipients(state, ring);
+  const bad = infos.filter((i): i is RecipientsVerdict['bad'][number] => i.status in BAD_RECIPIENT_HELP);
+  const problems = [...state.parsed.problems.map((p) => p.message), ...(state.parsed.keys.length > 1 ? [`${state.parsed.keys.length} headers (a union merge of two keys): run \`envseal rotate\``] : [])];
+  return { infos, bad, problems };
+}
+
 /** The live grant of `name`, for revoke; RECIPIENT_MISSING when there is none. */
 export function liveGrant(state: RecipientsState, name: string): { fingerprint: string } {
   const grant = state.grants.find((g) => g.line.name === name && !g.revoked);

@@ -80,6 +80,8 @@ export interface StatusRequest extends Omit<KeyOptions, 'envName'> {
   files: string[];
   now: Date;
   maxAgeDays: number;
+  /** Finds a file's keys (default: the key sources in order); `doctor` passes one that remembers, to look once per file. */
+  keyRingFor?: typeof tryResolveKeyRing;
 }
 
 export function fileStatuses(request: StatusRequest): FileStatus[] {
@@ -113,7 +115,7 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
   let opened: OpenedFile | undefined;
   try {
     // The text is read above, not by core/open.ts: an unreadable file is a state of its own here.
-    ring = tryResolveKeyRing({
+    ring = (request.keyRingFor ?? tryResolveKeyRing)({
       env: request.env,
       envFile: file,
       ...(envName ? { envName } : {}),
@@ -230,11 +232,18 @@ function leftovers(file: string): string[] {
   }
 }
 
-/** Sealed files under `dir` (not inside node_modules, .git or other dot-directories). */
+/** The files under `dir` envseal looks at for environments: not inside node_modules, .git or other dot-directories. */
+export function projectFiles(dir: string): string[] {
+  return walkFiles(dir, (name) => name === 'node_modules' || name.startsWith('.'));
+}
+
+/** Sealed files under `dir`. */
 export function findSealedFiles(dir: string): string[] {
-  return walkFiles(dir, (name) => name === 'node_modules' || name.startsWith('.'))
-    .filter((file) => file.endsWith(SEALED_SUFFIX) && isSealedFile(file))
-    .sort();
+  return sealedFilesAmong(projectFiles(dir));
+}
+
+export function sealedFilesAmong(files: readonly string[]): string[] {
+  return files.filter((file) => file.endsWith(SEALED_SUFFIX) && isSealedFile(file)).sort();
 }
 
 /** The sealed files directly in `dir`, one per environment (`--all-envs`). */

@@ -20,7 +20,7 @@ const childProcess = (): typeof import('node:child_process') => process.getBuilt
 
 const missing = (e: Error): EnvsealError => new EnvsealError(Code.GIT_MISSING, `cannot run git: ${e.message}`, 'Install git and make sure it is on PATH.');
 
-function failed(cwd: string, args: readonly string[], stderr: string): EnvsealError {
+export function gitFailed(cwd: string, args: readonly string[], stderr: string): EnvsealError {
   const message = stderr.trim().split('\n')[0] ?? '';
   return new EnvsealError(Code.GIT, `git ${args.slice(0, 2).join(' ')} failed in ${displayPath(cwd) || '.'}: ${message}`, 'Run it inside a git work tree; check `git status`.');
 }
@@ -41,7 +41,7 @@ export function gitTry(cwd: string, args: readonly string[], input?: string): Gi
 /** Runs git and returns its stdout; a non-zero exit is E_GIT. */
 export function gitSync(cwd: string, args: readonly string[], input?: string): Buffer {
   const result = gitTry(cwd, args, input);
-  if (result.status !== 0) throw failed(cwd, args, result.stderr);
+  if (result.status !== 0) throw gitFailed(cwd, args, result.stderr);
   return result.stdout;
 }
 
@@ -62,7 +62,7 @@ export async function* gitStream(cwd: string, args: readonly string[]): AsyncGen
     child.on('close', resolve);
   });
   for await (const chunk of child.stdout) yield chunk as Buffer;
-  if ((await exited) !== 0) throw failed(cwd, args, Buffer.concat(err).toString('utf8'));
+  if ((await exited) !== 0) throw gitFailed(cwd, args, Buffer.concat(err).toString('utf8'));
 }
 
 /** The work tree's root as git sees it (GIT_DIR and GIT_WORK_TREE included); E_NOT_A_REPO outside one. */

@@ -40,6 +40,61 @@ export function shellQuote(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/**
+ * The words of a command as sh would split it, for the quoting shellQuote writes ('…', with '\'' inside)
+ * and plain words; undefined when it uses other shell syntax (double quotes, variables, operators).
+ */
+export function shellWords(command: string): string[] | undefined {
+  const words: string[] = [];
+  let word: string | undefined;
+  for (let i = 0; i < command.length; i++) {
+    const c = command[i]!;
+    if (c === "'") {
+      const end = command.indexOf("'", i + 1);
+      if (end < 0) return undefined;
+      word = (word ?? '') + command.slice(i + 1, end);
+      i = end;
+    } else if (c === '\\' && i + 1 < command.length) {
+      word = (word ?? '') + command[++i];
+    } else if (c === ' ' || c === '\t') {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else if (/[\w@%+=:,./-]/.test(c)) {
+      word = (word ?? '') + c;
+    } else {
+      return undefined;
+    }
+  }
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+export interface DriverState {
+  /** .gitattributes routes some files to envseal's diff or merge driver. */
+  declared: boolean;
+  /** Settings setup writes that this clone lacks. */
+  missing: string[];
+  /** Settings under envseal's names that setup did not write (another tool's, or edited by hand). */
+  foreign: string[];
+  /** What the configured drivers start, as words (the program first), when they are setup's. */
+  commands: string[][];
+}
+
+/** Whether this clone's drivers are as `envseal git setup` leaves them. */
+export function driverState(root: string): DriverState {
+  const state: DriverState = { declared: attributesDeclareDrivers(root), missing: [], foreign: [], commands: [] };
+  for (const { key } of driverSettings('')) {
+    const value = configGet(root, key);
+    if (value === undefined) state.missing.push(key);
+    else if (!isOurs(key, value)) state.foreign.push(key);
+    else if (key !== 'merge.envseal.name') {
+      const words = shellWords(value.slice(0, -(key === 'diff.envseal.textconv' ? TEXTCONV_SUFFIX : MERGE_SUFFIX).length));
+      if (words && words.length > 0) state.commands.push(words);
+    }
+  }
+  return state;
+}
+
 export interface SetupResult {
   root: string;
   attributesFile: string;

@@ -101,7 +101,8 @@ function previousFromVariable(env: NodeJS.ProcessEnv): PreviousKey[] {
   return previousKeyEntries(env).map((part, i) => ({ key: MasterKey.parse(part, `${PREVIOUS_KEYS_VARIABLE} (entry ${i + 1})`) }));
 }
 
-function missingKeyError(lookup: KeyLookup): EnvsealError {
+/** E_KEY_MISSING for `lookup`: where envseal looked, and the variable or file that would hold the key. */
+export function missingKeyError(lookup: KeyLookup): EnvsealError {
   const variables = keyVariableNames(lookup.envName);
   const name = keyFileName(lookup.envName);
   const dirs = directoriesUpToRoot(path.dirname(path.resolve(lookup.envFile)));

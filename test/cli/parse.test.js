@@ -26,6 +26,7 @@ const CORPUS = [
   ['rotate', '--reason', 'offboarding', '--dry-run'],
   ['rotate', '--new-key-out', 'new.key', '--force'],
   ['status', '--all', '--check', '--json', '--max-age', '30'],
+  ['doctor', '--env', 'production', '--json', '--strict'],
   ['keygen'],
   ['init', '--env', 'dev'],
   ['hooks', 'run', 'pre-commit'],

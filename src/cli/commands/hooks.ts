@@ -36,7 +36,7 @@ export const status: Handler = async (args, context) => {
   const states = hookStates(location);
   // Run the hooks only when git would: an inactive location is reported as such.
   const { probeHooks } = await import('../../guard/probe.js');
-  const probes = location.active ? probeHooks(location, context.env) : [];
+  const probes = location.active ? await probeHooks(location, context.env) : [];
   const hooks = states.map((state) => ({ ...state, ...(probes.find((p) => p.hook === state.hook) ?? { reaches: false, why: undefined }) }));
   if (args.json) {
     context.out(JSON.stringify({ flavour: location.flavour, dir: location.dir, active: location.active, ...(location.huskyMajor ? { husky: location.huskyMajor } : {}), hooks }, null, 2));
@@ -44,7 +44,9 @@ export const status: Handler = async (args, context) => {
     context.out(`${describeLocation(location)}${location.active ? '' : ' (NOT ACTIVE)'}`);
     for (const h of hooks) {
       const state = !h.installed
-        ? 'not installed'
+        ? h.framework && h.reaches
+          ? 'run by the pre-commit framework, reaches envseal'
+          : 'not installed'
         : [
             'installed',
             ...(h.current ? [] : ['outdated: run `envseal hooks install`']),
@@ -55,7 +57,7 @@ export const status: Handler = async (args, context) => {
     }
     if (location.note) context.out(`  note: ${location.note.replace(/\n/g, '\n        ')}`);
   }
-  return location.active && hooks.every((h) => h.installed && h.current && h.reaches) ? ExitCode.ok : ExitCode.findings;
+  return location.active && hooks.every((h) => ((h.installed && h.current) || h.framework) && h.reaches) ? ExitCode.ok : ExitCode.findings;
 };
 
 /** `envseal hooks run <hook> [args...]`: what the installed shims call. Exit 1 blocks the commit or push. */

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { linkedFrom } from '../../core/continuity.js';
-import { type RecipientInfo, diffRecipients, listRecipients, recipientsFileFor, repairRecipients } from '../../core/recipients.js';
+import { BAD_RECIPIENT_HELP, type RecipientInfo, diffRecipients, judgeRecipients, recipientsFileFor, repairRecipients } from '../../core/recipients.js';
 import { openSealed, parseSealedStructure } from '../../format/sealed.js';
 import { workTreeRoot } from '../../git/run.js';
 import { commitBlob } from '../../git/sources.js';
@@ -44,14 +44,12 @@ async function forFile(action: string, input: string, options: KeyOptions, args:
   }
   // verify cannot vouch for MACs without the key: no key is a key error, as for status --check.
   const ring = action === 'verify' ? resolveKeyRing(lookup) : tryResolveKeyRing(lookup);
-  const infos = listRecipients(state, ring);
-  const bad = infos.filter((i) => i.status === 'forged' || i.status === 'stale' || i.status === 'unreadable');
-  const problems = [...state.parsed.problems.map((p) => p.message), ...(state.parsed.keys.length > 1 ? [`${state.parsed.keys.length} headers (a union merge of two keys): run \`envseal rotate\``] : [])];
+  const { infos, bad, problems } = judgeRecipients(state, ring);
   if (args.json) context.out(JSON.stringify({ file: displayPath(file), recipients: infos, problems }, null, 2));
   else {
     context.out(table(['NAME', 'TYPE', 'FINGERPRINT', 'GRANTED', 'BY', 'STATUS'], infos.map(row)));
     for (const problem of problems) context.warn(`${displayPath(file)}: ${problem}`);
-    for (const info of bad) context.warn(`${info.name}: ${STATUS_HELP[info.status]}`);
+    for (const info of bad) context.warn(`${info.name}: ${BAD_RECIPIENT_HELP[info.status]}`);
   }
   if (action === 'verify' && typeof args.base === 'string' && args.base !== '') {
     const problem = continuityProblem(input, args.base, ring!);
@@ -63,12 +61,6 @@ async function forFile(action: string, input: string, options: KeyOptions, args:
   if (action === 'verify') return bad.length > 0 || problems.length > 0 ? ExitCode.findings : ExitCode.ok;
   return ExitCode.ok;
 }
-
-const STATUS_HELP: Partial<Record<RecipientInfo['status'], string>> = {
-  forged: 'its MAC does not verify under any key you hold: it was not written by someone with the key. Remove it (restore the file from git) and grant again.',
-  stale: 'granted under a previous key (a grant merged after a rotation): `envseal rotate` re-wraps the current key to it.',
-  unreadable: 'its public key cannot be read by this envseal.',
-};
 
 function row(info: RecipientInfo): string[] {
   const status = info.status === 'revoked' && info.revoked ? `revoked ${info.revoked.date.slice(0, 10)}${info.revoked.reason ? ` (${info.revoked.reason})` : ''}` : info.status;
