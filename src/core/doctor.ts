@@ -21,7 +21,7 @@ import { loadProjectConfig } from '../project-config.js';
 import type { ChangeSummary } from './changes.js';
 import { DOCKERIGNORE_RULES, GITATTRIBUTES_RULES, GITIGNORE_RULES, buildsImages, missingRules, rulesToAppend } from './init.js';
 import type { KeyOptions } from './open.js';
-import { BAD_RECIPIENT_HELP, judgeRecipients, recipientsFileFor } from './recipients.js';
+import { BAD_RECIPIENT_HELP, accessCover, judgeRecipients, recipientsFileFor } from './recipients.js';
 import { DEFAULT_MAX_AGE_DAYS, type FileStatus, fileStatuses, projectFiles, sealedFilesAmong } from './status.js';
 
 /**
@@ -357,6 +357,16 @@ function recipientsCheck(file: string, subject: string, ring: KeyRing | undefine
     };
   }
   const live = infos.filter((i) => i.status !== 'revoked').length;
+  const cover = accessCover(infos);
+  if (cover.thin) {
+    return {
+      name: 'recipients',
+      subject,
+      status: 'warn',
+      message: `${live} recipients, but ${cover.people.length < 2 ? `${cover.people.length === 1 ? 'one person' : 'no person'}${cover.recovery.length === 0 ? ' and no recovery identity' : ''}` : 'no recovery identity'} can open it: one lost key could lose every value`,
+      fix: 'Grant a second teammate, and a recovery identity kept offline: `envseal grant recovery --new-identity --identity-out recovery.age` (print it, lock it away).',
+    };
+  }
   if (!ring) return { name: 'recipients', subject, status: 'skipped', message: `${live} recipients; their lines' MACs cannot be checked without the key` };
   return { name: 'recipients', subject, status: 'ok', message: `${live} recipients, every line verifies` };
 }
