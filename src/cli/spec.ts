@@ -320,17 +320,20 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['export'],
-    describe: 'Print the values for another tool: shell, json, dotenv, docker --env-file, or GitHub Actions ($GITHUB_ENV)',
+    describe: 'Print the values for another tool: shell, json, dotenv, docker --env-file, GitHub Actions ($GITHUB_ENV), or a Kubernetes Secret',
     options: {
-      format: { type: 'string', describe: 'Output format', choices: ['shell', 'json', 'dotenv', 'docker', 'github'], default: 'shell' },
+      format: { type: 'string', describe: 'Output format', choices: ['shell', 'json', 'dotenv', 'docker', 'github', 'k8s'], default: 'shell' },
       env: envOption,
       in: sealedInOption,
       ...keySourceOptions,
+      name: { type: 'string', describe: 'With --format k8s: the Secret\'s metadata.name (required; a DNS-1123 name)', example: 'app-secrets' },
+      namespace: { type: 'string', describe: 'With --format k8s: the Secret\'s metadata.namespace (default: kubectl\'s current namespace)', example: 'production' },
     },
     examples: [
       ['eval "$(envseal export)"', 'Into the current shell'],
       ['docker run --env-file <(envseal export --format docker) IMAGE', 'Docker, without a plaintext file on disk (bash)'],
       ['envseal export --env production --format github', 'In a workflow step: mask secrets, set $GITHUB_ENV for later steps'],
+      ['envseal export --env production --format k8s --name app --namespace prod | kubectl apply -f -', 'A Kubernetes Secret, created or updated, with no plaintext file on disk'],
     ],
     load: async () => (await import('./commands/export.js')).exportValues,
   },
