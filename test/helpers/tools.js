@@ -1,4 +1,4 @@
-// Tests that need a tool envseal does not ship (the pre-commit framework, Python's cryptography, age):
+// Tests that need a tool envseal does not ship (the pre-commit framework, Python's cryptography, age, zsh):
 // each is looked for once; when it is absent, the tests that need it are reported as skipped with the
 // reason (scripts/test.js lists them, and fails the run with CI=true, where .ci/run installs them all).
 import { spawnSync } from 'node:child_process';
@@ -17,6 +17,8 @@ const PROBES = {
   'python3-cryptography': { works: () => pythonWithCryptography() !== undefined, install: 'apt-get install python3-cryptography' },
   age: { works: runs('age', '--version'), install: 'apt-get install age' },
   'ssh-keygen': { works: () => spawnSync('ssh-keygen', ['-?']).error === undefined, install: 'apt-get install openssh-client' },
+  // zsh with its pty module: the completion test drives an interactive zsh with compinit loaded.
+  zsh: { works: runs('zsh', '-fc', 'zmodload zsh/zpty'), install: 'apt-get install zsh' },
   // A full disk, for real: a tiny tmpfs. Mounting one needs root (CI runs as root).
   'tmpfs-mount': { works: canMountTmpfs, install: 'run the tests as root to mount a small tmpfs' },
 };
