@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { TEST_KEY, assertNoSecrets, run, tempDir, write } from '../helpers/cli.js';
+import { masksIn, parseGithubEnv } from '../helpers/github.js';
 import { renderEntry, renderValue } from '../../dist/format/envfile.js';
 import * as YAML from 'yaml';
 
@@ -233,43 +234,14 @@ exporting('docker: multi-line and quote-wrapped values are refused with exit 2, 
   assert.match(quoted.stderr, /cannot carry QUOTED: its value is wrapped in quotes/);
 });
 
-/** The runner's reading of $GITHUB_ENV (actions/runner SetEnvFileCommand): NAME=VALUE or NAME<<DELIM heredocs. */
-function parseGithubEnv(text) {
-  const values = {};
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line === '') continue;
-    const eq = line.indexOf('=');
-    const heredoc = line.indexOf('<<');
-    if (eq >= 0 && (heredoc < 0 || eq < heredoc)) {
-      values[line.slice(0, eq)] = line.slice(eq + 1);
-      continue;
-    }
-    const name = line.slice(0, heredoc);
-    const delimiter = line.slice(heredoc + 2);
-    const body = [];
-    for (i++; lines[i] !== delimiter; i++) {
-      if (i >= lines.length) throw new Error(`no closing ${delimiter}`);
-      body.push(lines[i]);
-    }
-    values[name] = body.join('\n');
-  }
-  return values;
-}
-
-const unescapeCommandData = (data) => data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
-
 exporting('github: ::add-mask:: for every secret (and each line of a multi-line one), values appended to $GITHUB_ENV', () => {
   const dir = project();
   const githubEnv = path.join(dir, 'github_env');
   write(githubEnv, 'EARLIER=kept\n');
   const r = exported(dir, 'github', { env: { GITHUB_ENV: githubEnv } });
   assert.is(r.code, 0, r.stderr);
-  const masks = r.stdout.trimEnd().split('\n');
-  assert.ok(masks.every((line) => line.startsWith('::add-mask::')), r.stdout);
-  const masked = masks.map((line) => unescapeCommandData(line.slice('::add-mask::'.length)));
+  assert.ok(r.stdout.trimEnd().split('\n').every((line) => line.startsWith('::add-mask::')), r.stdout);
+  const masked = masksIn(r.stdout);
   for (const secret of SECRETS) assert.ok(masked.includes(secret), 'each secret is masked whole');
   for (const line of PEM.split('\n')) assert.ok(masked.includes(line), 'each line of a multi-line secret is masked');
   for (const value of Object.values(PUBLIC_VALUES)) assert.not.ok(masked.includes(value), 'public values are not masked');
@@ -413,7 +385,7 @@ embedded('export --format github: ::add-mask:: for each secret inside a value, n
   const githubEnv = path.join(dir, 'github_env');
   const r = exported(dir, 'github', { env: { GITHUB_ENV: githubEnv } });
   assert.is(r.code, 0, r.stderr);
-  const masked = r.stdout.trimEnd().split('\n').map((line) => unescapeCommandData(line.replace(/^::add-mask::/, '')));
+  const masked = masksIn(r.stdout);
   for (const secret of EMBEDDED_SECRETS) assert.ok(masked.includes(secret), `${secret.slice(0, 4)}... is masked`);
   assert.ok(masked.includes(EMBEDDED.AUTH_HEADER), 'a secret by name is masked whole too');
   for (const name of ['GIT_REMOTE', 'NPM_CONFIG', 'CURL_ARGS', 'LAKE', 'PORT']) assert.not.ok(masked.includes(EMBEDDED[name]), `${name} is not masked whole`);
