@@ -34,6 +34,15 @@ export function recipientsFileName(envName?: string): string {
   return `${plainFileName(envName)}.recipients`;
 }
 
+/** The files that mark an environment: `.env.<env>.encrypted`, `.env.<env>.key`, `.env.<env>.recipients`. */
+const ENVIRONMENT_FILE = /^\.env\.(.+)\.(?:encrypted|key|recipients)$/;
+
+/** `.env.staging.key` → staging: the environment a sealed, key or recipients file is for (undefined for any other name). */
+export function environmentOfFile(fileName: string): string | undefined {
+  const envName = ENVIRONMENT_FILE.exec(fileName)?.[1];
+  return envName !== undefined && ENV_NAME.test(envName) ? envName : undefined;
+}
+
 /** `.env.production.encrypted` → production; `.env.encrypted` → undefined. */
 export function envNameOf(sealedFile: string): string | undefined {
   return /^\.env\.(.+)\.encrypted$/.exec(path.basename(sealedFile))?.[1];

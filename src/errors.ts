@@ -58,6 +58,7 @@ export const ERRORS = {
   MERGE_CONFLICT: [usage, 'the plaintext and the sealed file both changed the same names since their base'],
   NAME_MISSING: [usage, 'the name to remove is not in the sealed file'],
   EXPORT_UNREPRESENTABLE: [usage, 'the export format cannot carry a value'],
+  USAGE_K8S_NAME: [usage, '--name or --namespace of `export --format k8s` is not a valid Kubernetes name (DNS-1123)'],
   GITHUB_ENV_MISSING: [usage, '`export --format github` outside GitHub Actions'],
   GENERATE_TYPE: [usage, 'a value of that format cannot be generated'],
   ROTATE_NOTHING: [usage, '`generate --rotate` of a name with no value'],

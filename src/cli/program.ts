@@ -9,7 +9,7 @@ import { defaultExport } from '../esm-interop.js';
 import { camelCase } from './fast.js';
 import type { Args } from './handler.js';
 import { runCommand } from './run-command.js';
-import { COMMANDS, type CommandSpec } from './spec.js';
+import { COMMANDS, GROUP_DESCRIPTIONS, type CommandSpec } from './spec.js';
 
 /** `set <name> [value..]`; with `visibleOnly`, without the positionals that exist only to be refused. */
 function commandString(spec: CommandSpec, depth: number, visibleOnly = false): string {
@@ -65,6 +65,7 @@ export async function runProgram(argv: readonly string[], execute: (spec: Comman
             ...(option.alias ? { alias: option.alias } : {}),
             ...(option.default !== undefined ? { default: option.default } : {}),
             ...(option.choices ? { choices: [...option.choices] } : {}),
+            ...(option.hidden ? { hidden: true } : {}),
           });
         }
         if (spec.examples.length > 0) builder.epilogue(examplesText(spec));
@@ -162,9 +163,3 @@ const EPILOGUE = [
   ...[[0, 1, 2], [3, 4, 5], [70, 130]].map((row) => `  ${row.map((exit) => `${exit} ${EXIT_CODE_MEANINGS[exit as keyof typeof EXIT_CODE_MEANINGS][0]}`).join('   ')}`),
   'Docs: README.md and docs/ (FORMAT.md, SECURITY.md) in the envseal package.',
 ].join('\n');
-
-const GROUP_DESCRIPTIONS: Record<string, string> = {
-  hooks: 'Install, inspect and run the git hooks that block plaintext and key material',
-  git: 'Set up git diff and merge drivers for sealed files',
-  identity: 'Your own age identity, for team access',
-};

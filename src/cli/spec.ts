@@ -6,41 +6,12 @@
  * yargs alone costs ~80 ms to load here, as much as Node's own start-up, and the hook and `run` are on
  * every commit and deploy (docs/ARCHITECTURE.md).
  */
-import type { Handler } from './handler.js';
+import { HOOK_NAMES } from '../guard/install.js';
+import type { CommandSpec, OptionSpec } from './command-spec.js';
 
-export interface OptionSpec {
-  type: 'string' | 'boolean';
-  describe: string;
-  alias?: string;
-  default?: string | boolean;
-  choices?: readonly string[];
-  /** A value shown in the "needs a value" usage error. */
-  example?: string;
-  /** The option works without a value too (`--history` alone means every ref). */
-  valueOptional?: boolean;
-}
+export type { Completes, CommandSpec, CommandTable, OptionSpec, PositionalSpec } from './command-spec.js';
 
-export interface PositionalSpec {
-  name: string;
-  describe: string;
-  /** Collects the remaining words (and everything after `--`). */
-  variadic?: boolean;
-  required?: boolean;
-  /** Accepted for a friendly refusal, never advertised in --help. */
-  hidden?: boolean;
-}
-
-export interface CommandSpec {
-  /** Words that select the command, e.g. ['hooks', 'run']. */
-  path: readonly string[];
-  describe: string;
-  positionals?: readonly PositionalSpec[];
-  options: Readonly<Record<string, OptionSpec>>;
-  examples: ReadonlyArray<readonly [string, string]>;
-  load: () => Promise<Handler>;
-}
-
-const envOption: OptionSpec = { type: 'string', describe: 'Environment name: --env production means .env.production, .env.production.encrypted, .env.production.key', example: 'production' };
+const envOption: OptionSpec = { type: 'string', describe: 'Environment name: --env production means .env.production, .env.production.encrypted, .env.production.key', example: 'production', completes: 'envs' };
 const keyFileOption: OptionSpec = { type: 'string', describe: 'Read the master key from this key file (overrides every other key source)', example: '.env.production.key' };
 const identityOption: OptionSpec = { type: 'string', describe: 'Open the recipients file with this identity (an OpenSSH private key or an age identity file)', example: '~/.ssh/id_ed25519' };
 const trustNewKeyOption: OptionSpec = { type: 'boolean', describe: 'Accept a master key from the recipients file that nothing links to a key you opened this file with before (check with your team first)', default: false };
@@ -210,7 +181,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ['recipients'],
     describe: 'List who can open the sealed file, with each line\'s MAC status; `recipients verify` checks every line (exit 1 on a bad one); `recipients repair` re-wraps after a union merge',
-    positionals: [{ name: 'action', describe: 'verify: exit 1 when a line is forged, stale or unreadable; repair: re-wrap every valid line to the current key' }],
+    positionals: [{ name: 'action', describe: 'verify: exit 1 when a line is forged, stale or unreadable; repair: re-wrap every valid line to the current key', completes: ['verify', 'repair'] }],
     options: {
       env: envOption,
       in: sealedInOption,
@@ -280,6 +251,23 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./commands/doctor.js')).doctor,
   },
   {
+    path: ['completion'],
+    describe: 'Print a shell completion script (bash, or zsh with --shell zsh): commands, options, --env names and variable names',
+    options: {
+      shell: { type: 'string', describe: 'The shell the script is for', choices: ['bash', 'zsh'], default: 'bash' },
+      // What the script runs while completing: quick, never needs a key, prints nothing on error.
+      list: { type: 'string', describe: 'Print the environment or variable names to complete, one a line', choices: ['envs', 'names'], hidden: true },
+      env: { ...envOption, hidden: true },
+      in: { ...sealedInOption, hidden: true },
+    },
+    examples: [
+      ["echo 'source <(envseal completion)' >> ~/.bashrc", 'bash: complete envseal in every new shell'],
+      ["echo 'source <(envseal completion --shell zsh)' >> ~/.zshrc", 'zsh: the same, at the end of ~/.zshrc (after compinit)'],
+    ],
+    // The one command that reads the table itself: handed it, so it never imports this module back.
+    load: async () => (await import('./commands/completion.js')).completion({ commands: COMMANDS, groups: GROUP_DESCRIPTIONS }),
+  },
+  {
     path: ['hooks', 'install'],
     describe: 'Install the pre-commit, pre-merge-commit, commit-msg and pre-push hooks (husky 4, 7, 8, 9 or lefthook when the repo uses them; never clobbers a hook)',
     options: {
@@ -335,7 +323,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ['get'],
     describe: 'Print one value, masked unless --reveal (exit 1 when the name is absent)',
-    positionals: [{ name: 'name', describe: 'Variable name (case-sensitive)', required: true }],
+    positionals: [{ name: 'name', describe: 'Variable name (case-sensitive)', required: true, completes: 'names' }],
     options: {
       env: envOption,
       in: sealedInOption,
@@ -351,7 +339,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ['run'],
     describe: 'Run a command with the sealed values in its environment (decrypted in memory; master-key variables removed)',
-    positionals: [{ name: 'command', describe: 'The command and its arguments, after --', variadic: true }],
+    positionals: [{ name: 'command', describe: 'The command and its arguments, after --', variadic: true, completes: 'commands' }],
     options: {
       env: envOption,
       in: sealedInOption,
@@ -368,17 +356,20 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['export'],
-    describe: 'Print the values for another tool: shell, json, dotenv, docker --env-file, or GitHub Actions ($GITHUB_ENV)',
+    describe: 'Print the values for another tool: shell, json, dotenv, docker --env-file, GitHub Actions ($GITHUB_ENV), or a Kubernetes Secret',
     options: {
-      format: { type: 'string', describe: 'Output format', choices: ['shell', 'json', 'dotenv', 'docker', 'github'], default: 'shell' },
+      format: { type: 'string', describe: 'Output format', choices: ['shell', 'json', 'dotenv', 'docker', 'github', 'k8s'], default: 'shell' },
       env: envOption,
       in: sealedInOption,
       ...keySourceOptions,
+      name: { type: 'string', describe: 'With --format k8s: the Secret\'s metadata.name (required; a DNS-1123 name)', example: 'app-secrets' },
+      namespace: { type: 'string', describe: 'With --format k8s: the Secret\'s metadata.namespace (default: kubectl\'s current namespace)', example: 'production' },
     },
     examples: [
       ['eval "$(envseal export)"', 'Into the current shell'],
       ['docker run --env-file <(envseal export --format docker) IMAGE', 'Docker, without a plaintext file on disk (bash)'],
       ['envseal export --env production --format github', 'In a workflow step: mask secrets, set $GITHUB_ENV for later steps'],
+      ['envseal export --env production --format k8s --name app --namespace prod | kubectl apply -f -', 'A Kubernetes Secret, created or updated, with no plaintext file on disk'],
     ],
     load: async () => (await import('./commands/export.js')).exportValues,
   },
@@ -396,7 +387,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     path: ['set'],
     describe: 'Set one value in a sealed file; the value comes from stdin or a hidden prompt, never from the command line',
     positionals: [
-      { name: 'name', describe: 'Variable name', required: true },
+      { name: 'name', describe: 'Variable name', required: true, completes: 'names' },
       // Declared (and refused by the handler) so a value typed here gets an explanation, not a usage error echoing it.
       { name: 'value', describe: 'Refused: a value here would show in `ps` and your shell history', variadic: true, hidden: true },
     ],
@@ -410,7 +401,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ['unset'],
     describe: 'Remove a variable from a sealed file',
-    positionals: [{ name: 'name', describe: 'Variable name', required: true }],
+    positionals: [{ name: 'name', describe: 'Variable name', required: true, completes: 'names' }],
     options: { env: envOption, in: sealedInOption, ...keySourceOptions, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
     examples: [['envseal unset OLD_API_KEY', 'Remove OLD_API_KEY from .env.encrypted']],
     load: async () => (await import('./commands/unset.js')).unset,
@@ -436,13 +427,13 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ['generate'],
     describe: 'Fill placeholders with fresh random values of the right type (never prints them); --rotate replaces one and keeps the old as NAME_PREVIOUS',
-    positionals: [{ name: 'names', describe: 'Variables to fill or add (default: every placeholder envseal can generate)', variadic: true }],
+    positionals: [{ name: 'names', describe: 'Variables to fill or add (default: every placeholder envseal can generate)', variadic: true, completes: 'names' }],
     options: {
       env: envOption,
       ...keySourceOptions,
       type: { type: 'string', describe: 'Kind of value (default: from the example\'s annotations, then the name)', choices: ['token', 'hex', 'base64', 'fernet', 'password', 'uuid'] },
       length: { type: 'string', describe: 'Length in characters (token, hex, base64, password)' },
-      rotate: { type: 'string', describe: 'Replace this variable\'s value and keep the old one as <NAME>_PREVIOUS' },
+      rotate: { type: 'string', describe: 'Replace this variable\'s value and keep the old one as <NAME>_PREVIOUS', completes: 'names' },
       force: forceOption('Replace real values of the names given'),
       example: { type: 'string', describe: 'Example with annotations (default: .env.example)' },
       quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false },
@@ -512,7 +503,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     path: ['hooks', 'run'],
     describe: 'Run one hook\'s checks now (what the installed hooks call); exit 1 on findings',
     positionals: [
-      { name: 'hook', describe: 'pre-commit, pre-merge-commit, commit-msg or pre-push', required: true },
+      { name: 'hook', describe: 'pre-commit, pre-merge-commit, commit-msg or pre-push', required: true, completes: HOOK_NAMES },
       { name: 'args', describe: 'What git passes to the hook', variadic: true },
     ],
     options: {
@@ -549,6 +540,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     load: async () => (await import('./commands/scan.js')).scan,
   },
 ];
+
+/** What the first word of a multi-word command (`hooks install`) stands for. */
+export const GROUP_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  hooks: 'Install, inspect and run the git hooks that block plaintext and key material',
+  git: 'Set up git diff and merge drivers for sealed files',
+  identity: 'Your own age identity, for team access',
+};
 
 /** Global flags handled before any command. */
 export const GLOBAL_FLAGS = ['--help', '-h', '--version'] as const;

@@ -10,6 +10,9 @@
  *           so are values wrapped in matching quotes, which recent Docker versions strip and older ones keep.
  *   github  `::add-mask::` commands (stdout) for every secret, so the runner hides them in logs, and
  *           `NAME<<DELIMITER` blocks for $GITHUB_ENV with a random delimiter the value cannot contain.
+ *   k8s     a Kubernetes `Secret` manifest for `kubectl apply -f -`: each value base64 under `data:`,
+ *           every scalar double-quoted (JSON strings are YAML), so no YAML 1.1 reader takes a name such
+ *           as `on` or `null` for a boolean or a null.
  *
  * A format that cannot carry a value is a usage error (exit 2: choose another format); a NUL in a value
  * is exit 4 (no environment can hold it).
@@ -22,7 +25,7 @@ import { ioError } from '../io/files.js';
 import { secretLines } from '../mask/redactor.js';
 import { assertEnvironmentValue } from './child-env.js';
 
-export const EXPORT_FORMATS = ['shell', 'json', 'dotenv', 'docker', 'github'] as const;
+export const EXPORT_FORMATS = ['shell', 'json', 'dotenv', 'docker', 'github', 'k8s'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 export interface ExportVariable {
@@ -139,4 +142,70 @@ export function appendToGithubEnv(file: string, text: string): void {
   } catch (e) {
     throw ioError(e, 'write', file);
   }
+}
+
+/** Where the Secret goes: `metadata.name` and, when given, `metadata.namespace`. */
+export interface KubernetesTarget {
+  name: string;
+  namespace?: string;
+}
+
+/** Kubernetes' limits (k8s.io/apimachinery validation): names are DNS-1123, a Secret holds at most 1 MiB. */
+const DNS1123_LABEL_MAX = 63;
+const DNS1123_SUBDOMAIN_MAX = 253;
+const SECRET_MAX_BYTES = 1024 * 1024;
+const DNS1123_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+
+const isLabel = (text: string): boolean => text.length <= DNS1123_LABEL_MAX && DNS1123_LABEL.test(text);
+
+/** A Secret's name is a DNS-1123 subdomain (labels joined by dots); a namespace is one DNS-1123 label. */
+export function validateKubernetesTarget(target: KubernetesTarget): void {
+  const { name, namespace } = target;
+  if (!(name.length <= DNS1123_SUBDOMAIN_MAX && name.split('.').every(isLabel))) {
+    throw new EnvsealError(
+      Code.USAGE_K8S_NAME,
+      `--name "${name.slice(0, 60)}" is not a valid Kubernetes Secret name`,
+      'Use lower-case letters, digits, "-" and ".", starting and ending with a letter or digit, at most 253 characters (a DNS-1123 subdomain), e.g. --name app-secrets.',
+    );
+  }
+  if (namespace !== undefined && !isLabel(namespace)) {
+    throw new EnvsealError(
+      Code.USAGE_K8S_NAME,
+      `--namespace "${namespace.slice(0, 60)}" is not a valid Kubernetes namespace`,
+      'Use lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters (a DNS-1123 label), e.g. --namespace production.',
+    );
+  }
+}
+
+/** A Secret manifest (`kubectl apply -f -` reads it), `data:` holding each value in base64. */
+export function formatKubernetes(variables: readonly ExportVariable[], target: KubernetesTarget): string {
+  validateKubernetesTarget(target);
+  const fix = 'Rename the variable (letters, digits, "-", "_" and "."), or use another --format.';
+  let bytes = 0;
+  const data = variables.map(({ name, value }) => {
+    // Kubernetes' IsConfigMapKey: the characters, the length, and no "." or ".." path segment.
+    if (!SECRET_KEY.test(name) || name.length > DNS1123_SUBDOMAIN_MAX || name === '.' || name.startsWith('..')) {
+      throw cannotCarry('k8s', name, 'a Secret data key has only letters, digits, "-", "_" and "." (at most 253, not "." or "..")', fix);
+    }
+    const encoded = Buffer.from(value, 'utf8');
+    bytes += encoded.length;
+    return `  ${JSON.stringify(name)}: ${JSON.stringify(encoded.toString('base64'))}`;
+  });
+  if (bytes > SECRET_MAX_BYTES) {
+    throw new EnvsealError(
+      Code.EXPORT_UNREPRESENTABLE,
+      `--format k8s cannot carry these values: together they are ${bytes} bytes, and Kubernetes refuses a Secret over 1 MiB`,
+      'Split the variables over several sealed files (one Secret each), or mount the large values another way.',
+    );
+  }
+  return joinLines([
+    'apiVersion: v1',
+    'kind: Secret',
+    'metadata:',
+    `  name: ${JSON.stringify(target.name)}`,
+    ...(target.namespace !== undefined ? [`  namespace: ${JSON.stringify(target.namespace)}`] : []),
+    'type: Opaque',
+    ...(data.length > 0 ? ['data:', ...data] : ['data: {}']),
+  ]);
 }

@@ -36,6 +36,10 @@ const CORPUS = [
   ['scan', 'src', 'docs', '--json'],
   ['scan', '--staged', '--sarif'],
   ['scan', '--history=origin/main..HEAD'],
+  ['export', '--format', 'k8s', '--name', 'app', '--namespace', 'prod'],
+  ['completion', '--shell', 'zsh'],
+  ['completion', '--list', 'names', '--env', 'production'],
+  ['completion', '--list=envs'],
 ];
 
 test('every command in the table is reachable by both parsers', async () => {
@@ -75,6 +79,8 @@ test('the fast parser declines what it cannot parse exactly, leaving it to yargs
     ['hooks'],
     ['hooks', 'run'],
     ['keygen', 'extra-positional'],
+    ['completion', '--list', 'bogus'],
+    ['completion', '--shell', 'fish'],
   ]) {
     assert.is(fastParse(argv), undefined, JSON.stringify(argv));
   }

@@ -7,7 +7,9 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { TEST_KEY, assertNoSecrets, run, tempDir, write } from '../helpers/cli.js';
+import { masksIn, parseGithubEnv } from '../helpers/github.js';
 import { renderEntry, renderValue } from '../../dist/format/envfile.js';
+import * as YAML from 'yaml';
 
 const dotenv = createRequire(import.meta.url)('dotenv');
 
@@ -232,43 +234,14 @@ exporting('docker: multi-line and quote-wrapped values are refused with exit 2, 
   assert.match(quoted.stderr, /cannot carry QUOTED: its value is wrapped in quotes/);
 });
 
-/** The runner's reading of $GITHUB_ENV (actions/runner SetEnvFileCommand): NAME=VALUE or NAME<<DELIM heredocs. */
-function parseGithubEnv(text) {
-  const values = {};
-  const lines = text.split('\n');
-  if (lines.at(-1) === '') lines.pop();
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line === '') continue;
-    const eq = line.indexOf('=');
-    const heredoc = line.indexOf('<<');
-    if (eq >= 0 && (heredoc < 0 || eq < heredoc)) {
-      values[line.slice(0, eq)] = line.slice(eq + 1);
-      continue;
-    }
-    const name = line.slice(0, heredoc);
-    const delimiter = line.slice(heredoc + 2);
-    const body = [];
-    for (i++; lines[i] !== delimiter; i++) {
-      if (i >= lines.length) throw new Error(`no closing ${delimiter}`);
-      body.push(lines[i]);
-    }
-    values[name] = body.join('\n');
-  }
-  return values;
-}
-
-const unescapeCommandData = (data) => data.replace(/%0D/g, '\r').replace(/%0A/g, '\n').replace(/%25/g, '%');
-
 exporting('github: ::add-mask:: for every secret (and each line of a multi-line one), values appended to $GITHUB_ENV', () => {
   const dir = project();
   const githubEnv = path.join(dir, 'github_env');
   write(githubEnv, 'EARLIER=kept\n');
   const r = exported(dir, 'github', { env: { GITHUB_ENV: githubEnv } });
   assert.is(r.code, 0, r.stderr);
-  const masks = r.stdout.trimEnd().split('\n');
-  assert.ok(masks.every((line) => line.startsWith('::add-mask::')), r.stdout);
-  const masked = masks.map((line) => unescapeCommandData(line.slice('::add-mask::'.length)));
+  assert.ok(r.stdout.trimEnd().split('\n').every((line) => line.startsWith('::add-mask::')), r.stdout);
+  const masked = masksIn(r.stdout);
   for (const secret of SECRETS) assert.ok(masked.includes(secret), 'each secret is masked whole');
   for (const line of PEM.split('\n')) assert.ok(masked.includes(line), 'each line of a multi-line secret is masked');
   for (const value of Object.values(PUBLIC_VALUES)) assert.not.ok(masked.includes(value), 'public values are not masked');
@@ -286,6 +259,84 @@ exporting('github: without $GITHUB_ENV, exit 2 with the fix, and nothing printed
 });
 
 exporting.run();
+
+// ---- export --format k8s -----------------------------------------------------------------------------
+
+const k8s = suite('export --format k8s');
+
+/**
+ * The manifest as kubectl would read it: a strict parse, once under YAML 1.2 and once under YAML 1.1
+ * (sigs.k8s.io/yaml reads 1.1, where `on` is a boolean and `NULL` a null), both required to agree.
+ */
+function parseManifest(text) {
+  const [strict, legacy] = ['1.2', '1.1'].map((version) => {
+    const docs = YAML.parseAllDocuments(text, { version, strict: true, uniqueKeys: true, prettyErrors: false });
+    assert.is(docs.length, 1, 'one document');
+    assert.equal([...docs[0].errors, ...docs[0].warnings].map(String), [], `YAML ${version} reads it cleanly`);
+    return docs[0].toJS();
+  });
+  assert.equal(legacy, strict, 'YAML 1.1 and 1.2 read the same manifest');
+  return strict;
+}
+
+const decoded = (data) => Object.fromEntries(Object.entries(data).map(([name, value]) => [name, Buffer.from(value, 'base64').toString('utf8')]));
+
+k8s('a v1 Opaque Secret whose data decode to every value (multi-line, unicode, quotes, empty), nothing on stderr', () => {
+  const dir = project();
+  const r = exported(dir, 'k8s', { args: ['--name', 'app-secrets', '--namespace', 'prod'] });
+  assert.is(r.code, 0, r.stderr);
+  assert.is(r.stderr, '');
+  const manifest = parseManifest(r.stdout);
+  assert.equal(Object.keys(manifest), ['apiVersion', 'kind', 'metadata', 'type', 'data']);
+  assert.equal({ ...manifest, data: undefined }, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'app-secrets', namespace: 'prod' }, type: 'Opaque', data: undefined });
+  for (const value of Object.values(manifest.data)) assert.match(value, /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'standard padded base64');
+  assert.equal(decoded(manifest.data), VALUES);
+  for (const secret of SECRETS) assert.not.ok(r.stdout.includes(secret), 'no value in clear');
+});
+
+k8s('names YAML 1.1 reads as booleans or nulls stay strings; no namespace without --namespace; an empty file is `data: {}`', () => {
+  const tricky = { on: 'yes', NULL: '~', '123': '0x1F', 'a.b-c_d': 'x' };
+  const manifest = parseManifest(ok(exported(project(tricky), 'k8s', { args: ['--name', 'null'] })));
+  assert.equal(manifest.metadata, { name: 'null' });
+  assert.equal(decoded(manifest.data), tricky);
+  const empty = parseManifest(ok(exported(project({}), 'k8s', { args: ['--name', 'yes'] })));
+  assert.equal(empty, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'yes' }, type: 'Opaque', data: {} });
+});
+
+k8s('--name is required and checked as DNS-1123 (and --namespace as a label) before any key is needed: exit 2, nothing on stdout', () => {
+  const dir = project();
+  const cases = [
+    [[], /--format k8s needs --name/],
+    [['--name', 'App'], /--name "App" is not a valid Kubernetes Secret name/],
+    [['--name', 'app-'], /not a valid Kubernetes Secret name/],
+    [['--name', 'a..b'], /not a valid Kubernetes Secret name/],
+    [['--name', 'a'.repeat(254)], /not a valid Kubernetes Secret name/],
+    [['--name', 'app', '--namespace', 'team.prod'], /--namespace "team.prod" is not a valid Kubernetes namespace/],
+    [['--name', 'app', '--namespace', 'n'.repeat(64)], /not a valid Kubernetes namespace/],
+  ];
+  for (const [args, message] of cases) {
+    for (const env of [KEY_ENV, { ENVSEAL_MASTER_KEY: '' }]) {
+      const r = run(['export', '--format', 'k8s', ...args], { cwd: dir, env });
+      assert.is(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, message);
+      assert.match(r.stderr, /fix: /);
+      assert.is(r.stdout, '');
+    }
+  }
+  assert.ok(parseManifest(ok(exported(dir, 'k8s', { args: ['--name', 'a.b-c.d', '--namespace', 'x-1'] }))).data, 'dots in a name, a dash in a namespace');
+  const other = exported(dir, 'json', { args: ['--namespace', 'prod'] });
+  assert.is(other.code, 2);
+  assert.match(other.stderr, /--namespace is for --format k8s only/);
+});
+
+k8s('a name Kubernetes cannot take as a data key is refused (exit 2), naming it', () => {
+  const r = exported(project({ '..hidden': '1' }), 'k8s', { args: ['--name', 'app'] });
+  assert.is(r.code, 2);
+  assert.match(r.stderr, /--format k8s cannot carry \.\.hidden/);
+  assert.is(r.stdout, '');
+});
+
+k8s.run();
 
 // ---- key material inside values ----------------------------------------------------------------------
 
@@ -334,7 +385,7 @@ embedded('export --format github: ::add-mask:: for each secret inside a value, n
   const githubEnv = path.join(dir, 'github_env');
   const r = exported(dir, 'github', { env: { GITHUB_ENV: githubEnv } });
   assert.is(r.code, 0, r.stderr);
-  const masked = r.stdout.trimEnd().split('\n').map((line) => unescapeCommandData(line.replace(/^::add-mask::/, '')));
+  const masked = masksIn(r.stdout);
   for (const secret of EMBEDDED_SECRETS) assert.ok(masked.includes(secret), `${secret.slice(0, 4)}... is masked`);
   assert.ok(masked.includes(EMBEDDED.AUTH_HEADER), 'a secret by name is masked whole too');
   for (const name of ['GIT_REMOTE', 'NPM_CONFIG', 'CURL_ARGS', 'LAKE', 'PORT']) assert.not.ok(masked.includes(EMBEDDED[name]), `${name} is not masked whole`);
@@ -360,6 +411,8 @@ leaks('show, show --json, get of every name, run --mask printing everything, and
     ['run', '--', 'no-such-command-envseal-test'],
     ['export', '--format', 'github'],
     ['export', '--format', 'docker'],
+    ['export', '--format', 'k8s'],
+    ['export', '--format', 'k8s', '--name', 'Bad'],
     ['export', '--format', 'shell', '--in', 'nope.encrypted'],
   ];
   for (const args of runs) {

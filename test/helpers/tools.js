@@ -1,5 +1,5 @@
 // Tests that need a tool envseal does not ship (the pre-commit framework, Python's cryptography, age,
-// ansible-vault):
+// ansible-vault, zsh):
 // each is looked for once; when it is absent, the tests that need it are reported as skipped with the
 // reason (scripts/test.js lists them, and fails the run with CI=true, where .ci/run installs them all).
 import { spawnSync } from 'node:child_process';
@@ -22,6 +22,8 @@ const PROBES = {
   // ansible reads vars with) is the judge of what flat YAML means.
   'ansible-vault': { works: runs('ansible-vault', '--version'), install: 'apt-get install ansible-core' },
   'python3-yaml': { works: runs('python3', '-c', 'import yaml'), install: 'apt-get install python3-yaml' },
+  // zsh with its pty module: the completion test drives an interactive zsh with compinit loaded.
+  zsh: { works: runs('zsh', '-fc', 'zmodload zsh/zpty'), install: 'apt-get install zsh' },
   // A full disk, for real: a tiny tmpfs. Mounting one needs root (CI runs as root).
   'tmpfs-mount': { works: canMountTmpfs, install: 'run the tests as root to mount a small tmpfs' },
 };

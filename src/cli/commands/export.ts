@@ -1,19 +1,37 @@
 import { EnvsealError, Code } from '../../errors.js';
-import { type ExportFormat, type ExportVariable, appendToGithubEnv, formatDocker, formatDotenv, formatGithub, formatJson, formatShell } from '../../core/export.js';
+import { type ExportFormat, type ExportVariable, type KubernetesTarget, appendToGithubEnv, formatDocker, formatDotenv, formatGithub, formatJson, formatKubernetes, formatShell, validateKubernetesTarget } from '../../core/export.js';
 import { displayPath } from '../../io/files.js';
 import { plural } from '../render.js';
 import { loadValues, maskRulesFor } from '../load-values.js';
-import type { Handler } from '../handler.js';
+import type { Args, Handler } from '../handler.js';
 
-const FORMATTERS: Record<Exclude<ExportFormat, 'github'>, (variables: readonly ExportVariable[]) => string> = {
+const FORMATTERS: Record<Exclude<ExportFormat, 'github' | 'k8s'>, (variables: readonly ExportVariable[]) => string> = {
   shell: formatShell,
   json: formatJson,
   dotenv: formatDotenv,
   docker: formatDocker,
 };
 
+/** --name and --namespace, which only --format k8s takes (and it needs --name). */
+function kubernetesTarget(format: ExportFormat, args: Args): KubernetesTarget | undefined {
+  const name = typeof args.name === 'string' ? args.name : undefined;
+  const namespace = typeof args.namespace === 'string' ? args.namespace : undefined;
+  if (format !== 'k8s') {
+    if (name === undefined && namespace === undefined) return undefined;
+    throw new EnvsealError(Code.USAGE, `--${name !== undefined ? 'name' : 'namespace'} is for --format k8s only`, 'Add --format k8s, or drop the option.');
+  }
+  if (name === undefined) {
+    throw new EnvsealError(Code.USAGE, "--format k8s needs --name, the Secret's name", 'For example: envseal export --format k8s --name app-secrets | kubectl apply -f -');
+  }
+  const target = { name, ...(namespace !== undefined ? { namespace } : {}) };
+  validateKubernetesTarget(target);
+  return target;
+}
+
 export const exportValues: Handler = async (args, context) => {
   const format = String(args.format ?? 'shell') as ExportFormat;
+  // Before the key is looked for: a mistyped name is a usage error whatever the key.
+  const target = kubernetesTarget(format, args);
   const githubEnv = context.env.GITHUB_ENV;
   if (format === 'github' && !githubEnv) {
     throw new EnvsealError(
@@ -24,6 +42,10 @@ export const exportValues: Handler = async (args, context) => {
   }
   const loaded = loadValues(args, context);
   const variables: ExportVariable[] = Object.entries(loaded.values).map(([name, value]) => ({ name, value, quote: loaded.quotes.get(name) ?? '', secrets: [] }));
+  if (format === 'k8s') {
+    context.stdout.write(formatKubernetes(variables, target!));
+    return 0;
+  }
   if (format !== 'github') {
     context.stdout.write(FORMATTERS[format](variables));
     return 0;
