@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BIN, ROOT, assertNoSecrets, cleanEnv, git, gitRepo, read, run, tempDir, write } from '../helpers/cli.js';
+import { BIN, ROOT, assertNoSecrets, cleanEnv, git, gitRepo, read, run, setUpHusky, tempDir, write } from '../helpers/cli.js';
 import { needing } from '../helpers/tools.js';
 
 const SECRET = 'doctor-Secret-Value-7Hq2Zx9Lw4';
@@ -174,13 +174,7 @@ hooks('someone else\'s hook in place of envseal\'s', () => {
 
 function huskyProject() {
   const dir = gitRepo('envseal-doctor-husky-');
-  write(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', devDependencies: { husky: '^9' } }));
-  fs.mkdirSync(path.join(dir, 'node_modules/.bin'), { recursive: true });
-  fs.symlinkSync(path.join(ROOT, 'node_modules/husky'), path.join(dir, 'node_modules/husky'));
-  fs.symlinkSync(BIN, path.join(dir, 'node_modules/.bin/envseal'));
-  write(path.join(dir, '.gitignore'), 'node_modules/\n');
-  const husky = spawnSync(process.execPath, ['node_modules/husky/bin.js'], { cwd: dir, env: cleanEnv(ENV), encoding: 'utf8' });
-  assert.is(husky.status, 0, husky.stderr);
+  setUpHusky(dir, ENV);
   write(path.join(dir, '.env'), `SECRET_KEY=${SECRET}\n`);
   ok(envseal(dir, ['init']));
   ok(envseal(dir, ['git', 'setup']));

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { BIN, ROOT, assertNoSecrets, cleanEnv, gitRepo, read, run, tempDir, write } from '../helpers/cli.js';
+import { BIN, ROOT, assertNoSecrets, cleanEnv, gitRepo, read, run, setUpHusky, tempDir, write } from '../helpers/cli.js';
 
 // The installed shim looks for envseal in node_modules/.bin, then on PATH: give it one on PATH.
 const BIN_DIR = tempDir('envseal-bin-');
@@ -35,7 +35,7 @@ function project({ flavour = 'git' } = {}) {
   const dir = gitRepo('envseal-hooks-');
   write(path.join(dir, '.env'), `SECRET_KEY=${TEAM_SECRET}\nPORT=3000\nDATABASE_URL=postgres://app:db-pw-${'x7Yq2'}@db:5432/app\n`);
   assert.is(envseal(dir, 'init').code, 0);
-  if (flavour === 'husky') setUpHusky(dir);
+  if (flavour === 'husky') setUpHusky(dir, ENV);
   const install = envseal(dir, 'hooks', 'install');
   assert.is(install.code, 0, install.stderr);
   assert.is(envseal(dir, 'encrypt').code, 0);
@@ -43,16 +43,6 @@ function project({ flavour = 'git' } = {}) {
   const first = git(dir, 'commit', '-qm', 'Seal env');
   assert.is(first.status, 0, `a sealed file commits: ${first.stderr}`);
   return dir;
-}
-
-function setUpHusky(dir) {
-  write(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', devDependencies: { husky: '^9' } }));
-  fs.mkdirSync(path.join(dir, 'node_modules/.bin'), { recursive: true });
-  fs.symlinkSync(path.join(ROOT, 'node_modules/husky'), path.join(dir, 'node_modules/husky'));
-  fs.symlinkSync(BIN, path.join(dir, 'node_modules/.bin/envseal'));
-  write(path.join(dir, '.gitignore'), 'node_modules/\n');
-  const r = spawnSync(process.execPath, ['node_modules/husky/bin.js'], { cwd: dir, env: cleanEnv(ENV), encoding: 'utf8' });
-  assert.is(r.status, 0, r.stderr);
 }
 
 function commit(dir, message = 'change') {

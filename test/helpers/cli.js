@@ -101,3 +101,17 @@ export function snapshot(dir) {
 /** A fixed, test-only master key (never used outside tests). */
 export const TEST_KEY = 'cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=';
 export const OTHER_KEY = 'Z2AzOrj9hvnHfPYydy1CUvcDVWKYI4ap4nxjOHrvX5g=';
+
+/**
+ * Makes `dir` a husky 9 project the way `npm install` would: husky (this repository's own copy) and
+ * envseal linked into node_modules, then husky's own setup run, with `env` for its git.
+ */
+export function setUpHusky(dir, env = {}) {
+  write(path.join(dir, 'package.json'), JSON.stringify({ name: 'app', devDependencies: { husky: '^9' } }));
+  fs.mkdirSync(path.join(dir, 'node_modules/.bin'), { recursive: true });
+  fs.symlinkSync(path.join(ROOT, 'node_modules/husky'), path.join(dir, 'node_modules/husky'));
+  fs.symlinkSync(BIN, path.join(dir, 'node_modules/.bin/envseal'));
+  write(path.join(dir, '.gitignore'), 'node_modules/\n');
+  const r = spawnSync(process.execPath, ['node_modules/husky/bin.js'], { cwd: dir, env: cleanEnv(env), encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+}
