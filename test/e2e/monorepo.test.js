@@ -49,6 +49,8 @@ mono('rotate --all from any app re-seals every app sharing the root key, under o
   assert.match(status.stdout, /FILE\s+STATE\s+SEALED WITH/);
   assert.match(status.stdout, /apps\/api\/\.env\.encrypted\s+ok\s+key [0-9a-f]+\s+2/);
   assert.match(status.stdout, /apps\/web\/\.env\.encrypted\s+ok/);
+  // Progress is for a terminal: piped, neither rotate --all nor status --all draws a spinner.
+  for (const out of [r.stderr, status.stderr]) assert.not.match(out, /Rotating|Checking|\u001b\[/);
   assertNoSecrets(r.output + status.output, [API, WEB]);
 });
 
