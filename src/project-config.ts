@@ -6,7 +6,8 @@
  *
  *   {
  *     "mask": { "sensitive": ["STRIPE_*", "LICENSE"] },   names (or * patterns) to always mask
- *     "rotation": { "maxAgeDays": 90 },                   rotation policy
+ *     "rotation": { "maxAgeDays": 90,                     the master key's rotation policy
+ *                   "values": { "JWT_*": "90d" } },       values' maximum ages (`*` patterns)
  *     "guard": { "inlineAllow": false,                    forbid `envseal:allow` comments
  *                "baseline": ".envseal-baseline.json" }   accepted findings (scan --write-baseline)
  *   }
@@ -15,6 +16,7 @@ import * as path from 'node:path';
 import { EnvsealError, Code } from './errors.js';
 import { displayPath, exists, readText } from './io/files.js';
 import { directoriesUpToRoot } from './io/repo.js';
+import { DURATION_EXAMPLES, parseDuration } from './duration.js';
 
 export const PROJECT_CONFIG_FILE = '.envseal.json';
 
@@ -27,6 +29,8 @@ export interface ProjectConfig {
   };
   rotation: {
     maxAgeDays?: number;
+    /** Name patterns and the maximum age of their values, in file order (the first match wins). */
+    values: Array<{ pattern: string; maxAgeMs: number }>;
   };
   guard: {
     /** false: `envseal:allow` comments are ignored, for everyone (a team policy). */
@@ -36,11 +40,11 @@ export interface ProjectConfig {
   };
 }
 
-const SECTIONS: Record<string, readonly string[]> = { mask: ['sensitive'], rotation: ['maxAgeDays'], guard: ['inlineAllow', 'baseline'] };
+const SECTIONS: Record<string, readonly string[]> = { mask: ['sensitive'], rotation: ['maxAgeDays', 'values'], guard: ['inlineAllow', 'baseline'] };
 const TOP_LEVEL = new Set(['$schema', ...Object.keys(SECTIONS)]);
 
 export function defaultProjectConfig(): ProjectConfig {
-  return { mask: { sensitive: [] }, rotation: {}, guard: { inlineAllow: true } };
+  return { mask: { sensitive: [] }, rotation: { values: [] }, guard: { inlineAllow: true } };
 }
 
 /** The nearest `.envseal.json` from `startDir` up to the repository root, parsed; defaults when there is none. */
@@ -90,6 +94,16 @@ export function parseProjectConfig(text: string, file: string): ProjectConfig {
       throw invalid('"rotation.maxAgeDays" must be a whole number of days from 1 to 36500', 'For example: "maxAgeDays": 90.');
     }
     config.rotation.maxAgeDays = days;
+  }
+  if (rotation?.values !== undefined) {
+    const values = rotation.values;
+    const fix = `For example: "values": {"JWT_SECRET": "90d", "STRIPE_*": "30d"} (${DURATION_EXAMPLES}).`;
+    if (!isObject(values)) throw invalid('"rotation.values" must map variable names (or * patterns) to maximum ages', fix);
+    for (const [pattern, age] of Object.entries(values)) {
+      const maxAgeMs = typeof age === 'string' ? parseDuration(age) : undefined;
+      if (pattern.trim() === '' || maxAgeMs === undefined) throw invalid(`"rotation.values"."${pattern}" must be a maximum age such as "90d"`, fix);
+      config.rotation.values.push({ pattern, maxAgeMs });
+    }
   }
   const guard = json.guard as Record<string, unknown> | undefined;
   if (guard?.inlineAllow !== undefined) {

@@ -23,7 +23,7 @@ const failure = (fn) => {
 
 test('defaults when there is no .envseal.json', () => {
   const config = loadProjectConfig(repo());
-  assert.equal(config, { mask: { sensitive: [] }, rotation: {}, guard: { inlineAllow: true } });
+  assert.equal(config, { mask: { sensitive: [] }, rotation: { values: [] }, guard: { inlineAllow: true } });
 });
 
 test('the nearest file from the env file\'s directory up to the repository root wins', () => {

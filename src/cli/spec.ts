@@ -18,6 +18,7 @@ const trustNewKeyOption: OptionSpec = { type: 'boolean', describe: 'Accept a mas
 /** Where the key comes from: every command that opens a sealed file takes these. */
 const keySourceOptions = { 'key-file': keyFileOption, identity: identityOption, 'trust-new-key': trustNewKeyOption };
 const forceOption = (describe: string): OptionSpec => ({ type: 'boolean', describe, default: false });
+const allowReuseOption: OptionSpec = forceOption('Let a value return to one its name held before (a deliberate roll-back), where a rotation policy refuses it');
 const sealedInOption: OptionSpec = { type: 'string', describe: 'Sealed file (default: .env.encrypted, or .env.<env>.encrypted)' };
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -45,6 +46,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       ...keySourceOptions,
       force: forceOption('Replace an output that is not a valid sealed file, or seal a plaintext older than the sealed file (a backup is kept)'),
       rekey: forceOption('Re-seal an output sealed with another key under the current key'),
+      'allow-reuse': allowReuseOption,
       'from-legacy': forceOption('Deprecated: `envseal import --from fernet` (converts a whole-file Fernet token, --in, in place)'),
       quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false },
     },
@@ -312,10 +314,12 @@ export const COMMANDS: readonly CommandSpec[] = [
       in: sealedInOption,
       ...keySourceOptions,
       reveal: { type: 'boolean', describe: 'Show plaintext values (prints secrets)', default: false },
-      json: { type: 'boolean', describe: 'Machine-readable output: [{name, value, sensitive, reason}]', default: false },
+      json: { type: 'boolean', describe: 'Machine-readable output: [{name, value, sensitive, reason}] (with --ages: changed, ageDays, state, ...)', default: false },
+      ages: { type: 'boolean', describe: 'Add when each value last changed, its rotation policy and whether it is due', default: false },
     },
     examples: [
       ['envseal show', 'Names and masked values of .env.encrypted'],
+      ['envseal show --ages', 'Also when each value last changed, and which are due for rotation'],
       ['envseal show --env production --json', 'Machine-readable, still masked'],
     ],
     load: async () => (await import('./commands/show.js')).show,
@@ -376,7 +380,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     path: ['edit'],
     describe: 'Edit a sealed file in $VISUAL/$EDITOR via a private temp file (removed afterwards); unchanged values keep their ciphertext',
-    options: { env: envOption, in: sealedInOption, ...keySourceOptions, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
+    options: { env: envOption, in: sealedInOption, ...keySourceOptions, 'allow-reuse': allowReuseOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
     examples: [
       ['envseal edit', 'Edit .env.encrypted in your editor and re-seal it'],
       ['EDITOR="code --wait" envseal edit --env production', 'Any editor command works'],
@@ -391,7 +395,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       // Declared (and refused by the handler) so a value typed here gets an explanation, not a usage error echoing it.
       { name: 'value', describe: 'Refused: a value here would show in `ps` and your shell history', variadic: true, hidden: true },
     ],
-    options: { env: envOption, in: sealedInOption, ...keySourceOptions, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
+    options: { env: envOption, in: sealedInOption, ...keySourceOptions, 'allow-reuse': allowReuseOption, quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false } },
     examples: [
       ['envseal set STRIPE_SECRET_KEY', 'Type the value at a hidden prompt'],
       ['pbpaste | envseal set STRIPE_SECRET_KEY --env production', 'Pipe it in (one trailing newline is dropped)'],
@@ -426,7 +430,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     path: ['generate'],
-    describe: 'Fill placeholders with fresh random values of the right type (never prints them); --rotate replaces one and keeps the old as NAME_PREVIOUS',
+    describe: 'Fill placeholders with fresh random values of the right type (never prints them); --rotate replaces one and keeps the old as NAME_PREVIOUS, --finish removes it',
     positionals: [{ name: 'names', describe: 'Variables to fill or add (default: every placeholder envseal can generate)', variadic: true, completes: 'names' }],
     options: {
       env: envOption,
@@ -434,6 +438,8 @@ export const COMMANDS: readonly CommandSpec[] = [
       type: { type: 'string', describe: 'Kind of value (default: from the example\'s annotations, then the name)', choices: ['token', 'hex', 'base64', 'fernet', 'password', 'uuid'] },
       length: { type: 'string', describe: 'Length in characters (token, hex, base64, password)' },
       rotate: { type: 'string', describe: 'Replace this variable\'s value and keep the old one as <NAME>_PREVIOUS', completes: 'names' },
+      grace: { type: 'string', describe: 'With --rotate: how long <NAME>_PREVIOUS is needed (48h, 7d, 2w; default: @grace in the example), recorded in the sealed file' },
+      finish: { type: 'string', describe: 'End a rotation\'s grace window: remove <NAME>_PREVIOUS', completes: 'names' },
       force: forceOption('Replace real values of the names given'),
       example: { type: 'string', describe: 'Example with annotations (default: .env.example)' },
       quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false },
@@ -441,7 +447,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       ['envseal generate', 'Fill every placeholder in .env (created from .env.example if missing)'],
       ['envseal generate SESSION_SECRET --type hex --length 64', 'Add or fill one variable'],
-      ['envseal generate --rotate JWT_SECRET --env production', 'Rotate a signing key with a grace period'],
+      ['envseal generate --rotate JWT_SECRET --grace 48h --env production', 'Rotate a signing key, keeping the old one for 48 hours'],
+      ['envseal generate --finish JWT_SECRET --env production', 'Remove JWT_SECRET_PREVIOUS once the grace window is over'],
     ],
     load: async () => (await import('./commands/generate.js')).generate,
   },

@@ -42,6 +42,7 @@ export type CheckName =
   | 'sealed-file'
   | 'plaintext'
   | 'rotation'
+  | 'value-rotation'
   | 'leftovers'
   | 'recipients'
   | 'key-variable';
@@ -306,6 +307,15 @@ function environmentChecks(status: FileStatus, relative: (file: string) => strin
         ? { name: 'rotation', subject, status: 'problem', message: `${last}: overdue (policy: every ${maxAgeDays} days)`, fix: `Run \`envseal rotate${envFlag}\`, then commit the sealed file and share the new key.` }
         : { name: 'rotation', subject, status: 'ok', message: `${last}; next due ${status.nextDue!.slice(0, 10)}` },
     );
+  }
+  for (const v of status.valueAges ?? []) {
+    if (v.state === 'overdue') {
+      checks.push({ name: 'value-rotation', subject, status: 'problem', message: `${v.name} is overdue since ${v.due!.slice(0, 10)} (every ${v.maxAge}, from ${v.policy})`, fix: `Run \`envseal generate --rotate ${v.name}${envFlag}\`, or set a new value from where it is issued.` });
+    } else if (v.state === 'expired') {
+      checks.push({ name: 'value-rotation', subject, status: 'problem', message: `${v.name}'s grace window ended ${v.expires}`, fix: `Run \`envseal generate --finish ${v.previousOf}${envFlag}\` once nothing uses the old value.` });
+    } else if (v.state === 'due') {
+      checks.push({ name: 'value-rotation', subject, status: 'warn', message: `${v.name} is due by ${v.due!.slice(0, 10)} (every ${v.maxAge}, from ${v.policy})`, fix: `Rotate it before then: \`envseal generate --rotate ${v.name}${envFlag}\`.` });
+    }
   }
   if (status.leftovers.length > 0) {
     const names = status.leftovers.map(displayPath);

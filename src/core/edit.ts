@@ -35,6 +35,8 @@ import type { KeyOptions, SealedFileOpened } from './open.js';
 export interface EditRequest extends KeyOptions {
   file: string;
   now: Date;
+  /** A deliberate roll-back: values may return to ones their names held before. */
+  allowReuse?: boolean;
   /** The editor as a shell command ($VISUAL, $EDITOR or vi); may carry arguments (`code --wait`). */
   editor: string;
   /** Directory for the private temp directory. */
@@ -98,7 +100,7 @@ export async function editSealedFile(request: EditRequest): Promise<EditResult> 
       try {
         const edited = workspace.read();
         if (edited === original) return { ...base, written: false, changes: { added: [], changed: [], removed: [] } };
-        const result = reseal(target, parseEdited(edited, target.label), request.now);
+        const result = reseal(target, parseEdited(edited, target.label), request.now, { allowReuse: Boolean(request.allowReuse) });
         return { ...base, written: result.written, changes: result.changes };
       } catch (error) {
         problem = asEnvsealError(error);

@@ -15,7 +15,8 @@ import type { KeyRing } from '../keys/key-ring.js';
 import { resolveKeyRing } from '../keys/key-sources.js';
 import { readBase, recordBase } from './base.js';
 import { type ChangeSummary, summarizeChanges } from './changes.js';
-import { historyEntry } from './history.js';
+import { historyEntry, isoSeconds } from './history.js';
+import { reuseRule } from './value-ages.js';
 import type { KeyOptions } from './open.js';
 import { sealGuarded } from './seal-guarded.js';
 import { lockFiles } from '../io/lock.js';
@@ -27,6 +28,8 @@ export interface EncryptRequest extends KeyOptions {
   force?: boolean;
   /** Re-seal an output sealed with another key under the current key, deliberately. */
   rekey?: boolean;
+  /** A deliberate roll-back: a value may return to one it held before, even where a policy forbids it. */
+  allowReuse?: boolean;
   now: Date;
 }
 
@@ -104,7 +107,7 @@ function encryptHoldingLock(request: EncryptRequest): EncryptResult {
     ...rekey,
   };
   // Nothing to seal: the file already holds exactly these lines under the current key.
-  let text = previous && sameLines(previous.lines, lines) ? existing.text! : sealGuarded(lines, ring, { history, label: inputLabel, ...(previous ? { previous } : {}) });
+  let text = previous && sameLines(previous.lines, lines) ? existing.text! : seal(request, lines, ring, history, existing.opened);
   if (existing.text !== text) {
     if (existing.needsBackup || merge?.needsBackup) result.backup = backupFile(request.output, request.now);
     writeFileAtomic(request.output, text, { mode: PUBLIC_MODE });
@@ -130,6 +133,21 @@ function encryptHoldingLock(request: EncryptRequest): EncryptResult {
   }
   recordBase(request.input, request.output, text);
   return result;
+}
+
+/**
+ * The sealed text. The records (value ages, earlier values) carry over from the file as it was, also
+ * when it was sealed with a previous key (--rekey), whose tokens are not reused.
+ */
+function seal(request: EncryptRequest, lines: readonly EnvLine[], ring: KeyRing, history: HistoryEntry[], previous: OpenedFile | undefined): string {
+  const refuseReuse = reuseRule(request.output, { allowReuse: Boolean(request.allowReuse) });
+  return sealGuarded(lines, ring, {
+    history,
+    now: isoSeconds(request.now),
+    label: displayPath(request.input),
+    ...(previous ? { previous } : {}),
+    ...(refuseReuse ? { refuseReuse } : {}),
+  });
 }
 
 /**

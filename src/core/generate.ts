@@ -6,8 +6,10 @@
  *      afterwards with `envseal encrypt`;
  *   2. else the sealed file, re-sealed in place (no plaintext is written anywhere);
  *   3. else a new `.env` (0600) copied from `.env.example`, then filled.
- * Real values are never touched without --force (and only the names listed); `--rotate NAME` keeps
- * the old value as NAME_PREVIOUS. Values are never returned to the caller: only names and types.
+ * Real values are never touched without --force (and only the names listed). `--rotate NAME` keeps
+ * the old value as NAME_PREVIOUS, until `--finish NAME` removes it; both change the sealed file when
+ * there is one, since that is where a grace window (`--grace`, or `@grace` in the example) and the
+ * markers that refuse a reused value are recorded. Values are never returned to the caller: only names and types.
  *
  * All randomness comes from node:crypto. Characters are drawn without modulo bias: from a 64-character
  * alphabet one random byte's low 6 bits, otherwise crypto.randomInt (rejection sampling).
@@ -19,7 +21,9 @@ import { isSecretLookingName, nameWords } from '../secret-names.js';
 import { EnvsealError, Code } from '../errors.js';
 import { plainFileName, sealedFileName } from '../env-files.js';
 import { type AnnotatedEntry, type Annotations, annotateEntries, isUnfilled, isWholeUnfilled } from '../format/annotations.js';
-import { assignValue, latestEntries, renderEdited } from '../format/env-edit.js';
+import { assignValue, latestEntries, removeName, renderEdited } from '../format/env-edit.js';
+import { PREVIOUS_SUFFIX } from '../format/value-records.js';
+import { isoSeconds } from './history.js';
 import { type EnvLine, assertDotenvEquivalent, parseEnv, toRecord } from '../format/envfile.js';
 import { PRIVATE_MODE, displayPath, exists, readText, writeFileAtomic } from '../io/files.js';
 import { DEFAULT_EXAMPLE } from './check.js';
@@ -147,6 +151,10 @@ export interface GenerateRequest extends KeyOptions, SpecOverride {
   names: string[];
   /** Replace this name's value, keeping the old one as <name>_PREVIOUS. */
   rotate?: string;
+  /** With `rotate`: how long <name>_PREVIOUS is kept, in milliseconds (default: the example's @grace). */
+  grace?: number;
+  /** Remove <name>_PREVIOUS: the grace window of a rotation is over. */
+  finish?: string;
   /** Replace real values of the listed names. */
   force: boolean;
   /** The example with annotations (default .env.example). */
@@ -173,6 +181,10 @@ export interface GenerateResult {
   placeholdersLeft: string[];
   /** Where the old value of a rotated name now is. */
   previousName?: string;
+  /** When the grace window of previousName ends (ISO 8601), when one was set. */
+  previousExpires?: string;
+  /** `--finish`: the NAME_PREVIOUS removed, and whether its recorded window had not ended yet. */
+  finished?: { name: string; early: boolean; expires?: string };
   written: boolean;
   fingerprint?: string;
 }
@@ -196,7 +208,9 @@ export function generateValues(request: GenerateRequest): GenerateResult {
   const annotationsOf = (name: string): Annotations => specs.get(name)?.annotations ?? {};
 
   const result: GenerateResult = { file: work.file, target: work.target, created: work.created, generated: [], skipped: [], placeholdersLeft: [], written: false };
+  if (request.finish !== undefined) return finishRotation(request, request.finish, work, result);
   let lines = work.lines;
+  let expires: Map<string, string> | undefined;
   const current = toRecord(lines);
   const make = (name: string, explicit: boolean): { spec: SecretSpec; value: string } | undefined => {
     const spec = inferSpec(name, annotationsOf(name), request, explicit);
@@ -211,10 +225,15 @@ export function generateValues(request: GenerateRequest): GenerateResult {
     }
     const made = make(name, true);
     if (!made) throw notGeneratable(name, annotationsOf(name));
-    result.previousName = `${name}_PREVIOUS`;
+    result.previousName = `${name}${PREVIOUS_SUFFIX}`;
     lines = assignValue(lines, result.previousName, old, { after: name }).lines;
     lines = assignValue(lines, name, made.value).lines;
     result.generated.push({ name, ...made.spec, action: 'rotated' });
+    const grace = request.grace ?? annotationsOf(name).grace;
+    if (grace !== undefined && work.sealed) {
+      result.previousExpires = isoSeconds(new Date(request.now.getTime() + grace));
+      expires = new Map([[result.previousName, result.previousExpires]]);
+    }
   } else if (request.names.length > 0) {
     for (const name of request.names) {
       const old = current[name];
@@ -253,7 +272,7 @@ export function generateValues(request: GenerateRequest): GenerateResult {
   result.placeholdersLeft = latestEntries(lines).filter((entry) => isUnfilled(entry.value)).map((entry) => entry.name);
   if (result.generated.length === 0 && !work.created) return result;
   if (work.sealed) {
-    const sealed = reseal(work.sealed, lines, request.now);
+    const sealed = reseal(work.sealed, lines, request.now, { ...(request.rotate !== undefined ? { rotating: request.rotate } : {}), ...(expires ? { expires } : {}) });
     result.written = sealed.written;
     result.fingerprint = sealed.fingerprint;
   } else {
@@ -264,10 +283,35 @@ export function generateValues(request: GenerateRequest): GenerateResult {
   return result;
 }
 
+/** `--finish NAME`: removes NAME_PREVIOUS, the end of a rotation's grace window. */
+function finishRotation(request: GenerateRequest, name: string, work: Workfile, result: GenerateResult): GenerateResult {
+  const previousName = `${name}${PREVIOUS_SUFFIX}`;
+  const { lines, removed } = removeName(work.lines, previousName);
+  if (removed === 0) {
+    throw new EnvsealError(Code.FINISH_NOTHING, `${displayPath(work.file)} keeps no ${previousName}: there is no rotation of ${name} to finish`, `Start one with \`envseal generate --rotate ${name}\`.`);
+  }
+  const expires = work.sealed?.opened.records.expires.get(previousName);
+  result.finished = { name: previousName, early: expires !== undefined && request.now.getTime() < Date.parse(expires), ...(expires ? { expires } : {}) };
+  if (work.sealed) {
+    const sealed = reseal(work.sealed, lines, request.now);
+    result.written = sealed.written;
+    result.fingerprint = sealed.fingerprint;
+  } else {
+    writeFileAtomic(work.file, renderEdited(work.sourceText!, work.lines, lines, displayPath(work.file)), { mode: PRIVATE_MODE, forceMode: true });
+    result.written = true;
+  }
+  return result;
+}
+
 function validateRequest(request: GenerateRequest): void {
-  for (const name of [...request.names, ...(request.rotate !== undefined ? [request.rotate] : [])]) validateName(name);
-  if (request.rotate !== undefined && request.names.length > 0) {
-    throw new EnvsealError(Code.USAGE, '--rotate takes one name and cannot be combined with other names', `Run \`envseal generate --rotate ${request.rotate}\` on its own.`);
+  const single = [request.rotate, request.finish].filter((n): n is string => n !== undefined);
+  for (const name of [...request.names, ...single]) validateName(name);
+  const flag = request.rotate !== undefined ? '--rotate' : '--finish';
+  if (single.length > 1 || (single.length > 0 && (request.names.length > 0 || request.force))) {
+    throw new EnvsealError(Code.USAGE, `${flag} takes one name and cannot be combined with other names, --force, or the other of --rotate and --finish`, `Run \`envseal generate ${flag} ${single[0]}\` on its own.`);
+  }
+  if (request.grace !== undefined && request.rotate === undefined) {
+    throw new EnvsealError(Code.USAGE, '--grace sets how long a rotated value\'s NAME_PREVIOUS is kept, so it needs --rotate', 'For example: envseal generate --rotate JWT_SECRET --grace 48h');
   }
   if (request.force && request.names.length === 0) {
     throw new EnvsealError(Code.USAGE, '--force replaces real values, so it needs the names to replace', 'For example: envseal generate SECRET_KEY --force');
@@ -275,15 +319,26 @@ function validateRequest(request: GenerateRequest): void {
   validateOverride(request);
 }
 
-/** The file generate changes: the plaintext env when it exists, else the sealed one when that exists, else a new plaintext env. */
-export function generateTarget(cwd: string, envName: string | undefined): { file: string; target: 'plain' | 'sealed' } {
+/**
+ * The file generate changes: the plaintext env when it exists, else the sealed one when that exists,
+ * else a new plaintext env. A rotation (`rotating`: --rotate, --finish) changes the sealed file
+ * whenever there is one: the next `encrypt` or `decrypt` brings the change into the plaintext.
+ */
+export function generateTarget(cwd: string, envName: string | undefined, rotating = false): { file: string; target: 'plain' | 'sealed' } {
   const plain = path.join(cwd, plainFileName(envName));
   const sealed = path.join(cwd, sealedFileName(envName));
-  return !exists(plain) && exists(sealed) ? { file: sealed, target: 'sealed' } : { file: plain, target: 'plain' };
+  return (rotating || !exists(plain)) && exists(sealed) ? { file: sealed, target: 'sealed' } : { file: plain, target: 'plain' };
 }
 
 function openWorkfile(request: GenerateRequest, examplePath: string): Workfile {
-  const { file, target } = generateTarget(request.cwd, request.envName);
+  const { file, target } = generateTarget(request.cwd, request.envName, request.rotate !== undefined || request.finish !== undefined);
+  if (target === 'plain' && request.grace !== undefined) {
+    throw new EnvsealError(
+      Code.USAGE,
+      `--grace is recorded in the sealed file, and there is no ${displayPath(`${file}.encrypted`)} yet`,
+      'Seal the env first (`envseal encrypt`), then rotate; or rotate without --grace.',
+    );
+  }
   if (target === 'sealed') {
     const sealed = openForUpdate({ ...request, file });
     return { file, target, created: false, lines: sealed.opened.lines, sealed };

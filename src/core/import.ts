@@ -39,7 +39,7 @@ import { lockFiles } from '../io/lock.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { resolveKeyRing } from '../keys/key-sources.js';
 import { decodeUtf8, normalizeNewlines } from '../text.js';
-import { historyEntry } from './history.js';
+import { historyEntry, isoSeconds } from './history.js';
 import { type KeyOptions, openSealedFile } from './open.js';
 import { sealGuarded } from './seal-guarded.js';
 
@@ -388,7 +388,7 @@ function readFernet(request: ImportRequest, source: Source): Read {
 function sealVerified(request: ImportRequest, plan: Planned): string {
   const label = displayPath(plan.output);
   const reason = `imported from ${request.from} (${path.basename(plan.source)})`;
-  const text = sealGuarded(plan.lines, plan.ring, { history: [historyEntry('created', plan.ring.current, request.now, { reason })], label });
+  const text = sealGuarded(plan.lines, plan.ring, { history: [historyEntry('created', plan.ring.current, request.now, { reason })], now: isoSeconds(request.now), label });
   const reopened = openSealed(text, plan.ring, label).lines.flatMap((l) => (l.kind === 'entry' ? [[l.name, l.value]] : []));
   const read = plan.lines.flatMap((l) => (l.kind === 'entry' ? [[l.name, l.value]] : []));
   if (JSON.stringify(reopened) !== JSON.stringify(read)) {

@@ -8,7 +8,8 @@
  */
 import type { MasterKey } from '../crypto/master-key.js';
 import { envNameOf } from '../env-files.js';
-import { type HistoryEntry, type OpenedFile, type SealedEntry, openSealed } from '../format/sealed.js';
+import { type HistoryEntry, type OpenedFile, type SealedEntry, openSealed, recordsBaseOf } from '../format/sealed.js';
+import { emptyRecords, latestValues, mergeRecords } from '../format/value-records.js';
 import { mergeEnv } from '../git/drivers.js';
 import { readText } from '../io/files.js';
 import { resolveKeyRing } from '../keys/key-sources.js';
@@ -41,7 +42,7 @@ export function mergeSealedFiles(request: MergeRequest): MergeResult {
   const open = (file: string, side: string): { text: string; opened: OpenedFile } => {
     const { text } = readText(file);
     // A file added on both branches has no common ancestor: git passes an empty base.
-    if (side === 'base' && text === '') return { text, opened: { lines: [], fingerprint: ring.current.fingerprint, history: [], keyIndex: 0, legacy: false } };
+    if (side === 'base' && text === '') return { text, opened: { lines: [], fingerprint: ring.current.fingerprint, history: [], keyIndex: 0, legacy: false, records: emptyRecords() } };
     return { text, opened: openSealed(text, ring, `${request.label} (${side})`) };
   };
   const base = open(request.base, 'base');
@@ -58,8 +59,12 @@ export function mergeSealedFiles(request: MergeRequest): MergeResult {
     history: mergedHistory(ours.opened, theirs.opened, ring.current, request.now),
     keyIndex: 0,
     legacy: false,
+    records: emptyRecords(),
   };
-  reseal({ file: request.ours, label: request.label, text: ours.text, opened: previous, ring }, merged.lines, request.now);
+  // Each value keeps the dates of the side it came from: a merge changes where a value is, not when it changed.
+  const values = latestValues(merged.lines);
+  const recordsBase = { records: mergeRecords(values, [recordsBaseOf(ours.opened), recordsBaseOf(theirs.opened)]), values };
+  reseal({ file: request.ours, label: request.label, text: ours.text, opened: previous, ring }, merged.lines, request.now, { recordsBase, allowReuse: true });
   return { conflicts: merged.conflicts, fromTheirs: merged.fromTheirs };
 }
 

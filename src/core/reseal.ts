@@ -6,12 +6,13 @@
  */
 import { EnvsealError, Code } from '../errors.js';
 import type { EnvEntry, EnvLine } from '../format/envfile.js';
-import { openSealed } from '../format/sealed.js';
+import { type SealOptions, openSealed } from '../format/sealed.js';
 import { mergeEnv } from '../git/drivers.js';
 import { PUBLIC_MODE, readText, writeFileAtomic } from '../io/files.js';
 import { lockFiles } from '../io/lock.js';
 import { type ChangeSummary, summarizeChanges } from './changes.js';
-import { historyEntry } from './history.js';
+import { historyEntry, isoSeconds } from './history.js';
+import { reuseRule } from './value-ages.js';
 import { sealGuarded } from './seal-guarded.js';
 import { type KeyOptions, type SealedFileOpened, openSealedFile } from './open.js';
 
@@ -40,12 +41,29 @@ export function openForUpdate(request: KeyOptions & { file: string }): SealedFil
   return target;
 }
 
+export interface ResealOptions extends Pick<SealOptions, 'expires' | 'recordsBase'> {
+  /** A deliberate roll-back: a value may return to one it held before. */
+  allowReuse?: boolean;
+  /** The name `generate --rotate` replaces: its new value must be new whatever the policy. */
+  rotating?: string;
+}
+
 /** The sealed text `lines` make, reusing the target's tokens for unchanged values. Validates; writes nothing. */
-function sealUpdate(target: SealedFileOpened, lines: readonly EnvLine[], now: Date): string {
+function sealUpdate(target: SealedFileOpened, lines: readonly EnvLine[], now: Date, options: ResealOptions): string {
   const { opened, ring } = target;
   // A whole-file token has no history; converting it is its creation in the per-value format.
   const history = opened.legacy ? [historyEntry('created', ring.current, now)] : opened.history;
-  return sealGuarded(lines, ring, { history, previous: opened, label: target.label });
+  const refuseReuse = reuseRule(target.file, options);
+  const { expires, recordsBase } = options;
+  return sealGuarded(lines, ring, {
+    history,
+    previous: opened,
+    now: isoSeconds(now),
+    label: target.label,
+    ...(refuseReuse ? { refuseReuse } : {}),
+    ...(expires ? { expires } : {}),
+    ...(recordsBase ? { recordsBase } : {}),
+  });
 }
 
 /**
@@ -53,8 +71,8 @@ function sealUpdate(target: SealedFileOpened, lines: readonly EnvLine[], now: Da
  * opened (a concurrent `set`, a `git pull`), this change is applied on top of theirs, per name, as
  * git rebases a commit: both land, and only a name both changed differently is refused.
  */
-export function reseal(target: SealedFileOpened, lines: readonly EnvLine[], now: Date): ResealResult {
-  const text = sealUpdate(target, lines, now);
+export function reseal(target: SealedFileOpened, lines: readonly EnvLine[], now: Date, options: ResealOptions = {}): ResealResult {
+  const text = sealUpdate(target, lines, now, options);
   const result: ResealResult = {
     file: target.file,
     fingerprint: target.ring.current.fingerprint,
@@ -66,7 +84,7 @@ export function reseal(target: SealedFileOpened, lines: readonly EnvLine[], now:
   const release = lockFiles([target.file]);
   try {
     const current = readText(target.file).text;
-    writeFileAtomic(target.file, current === target.text ? text : rebased(target, current, lines, now), { mode: PUBLIC_MODE });
+    writeFileAtomic(target.file, current === target.text ? text : rebased(target, current, lines, now, options), { mode: PUBLIC_MODE });
   } finally {
     release();
   }
@@ -75,14 +93,16 @@ export function reseal(target: SealedFileOpened, lines: readonly EnvLine[], now:
 }
 
 /** `lines` (an edit of `target`) applied to `current`, the file as another writer left it. */
-function rebased(target: SealedFileOpened, current: string, lines: readonly EnvLine[], now: Date): string {
+function rebased(target: SealedFileOpened, current: string, lines: readonly EnvLine[], now: Date, options: ResealOptions): string {
   const latest = openSealed(current, target.ring, target.label);
   if (latest.keyIndex > 0 || latest.fingerprint !== target.opened.fingerprint) {
     throw changedError(target.label, 'it was re-sealed under another key meanwhile (a rotation)');
   }
   const merged = mergeEnv<EnvEntry>(target.opened.lines, lines, latest.lines);
   if (merged.conflicts.length > 0) throw changedError(target.label, `on the same names (${merged.conflicts.join(', ')})`);
-  return sealUpdate({ ...target, text: current, opened: latest }, merged.lines, now);
+  // The records base was for the file as first opened; on top of another writer's, they come from theirs.
+  const { recordsBase: _, ...rest } = options;
+  return sealUpdate({ ...target, text: current, opened: latest }, merged.lines, now, rest);
 }
 
 function changedError(label: string, how: string): EnvsealError {

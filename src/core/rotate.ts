@@ -118,7 +118,8 @@ export async function rotateLocked(request: RotateRequest, recipientsFile: strin
       : []),
     historyEntry('rotated', newKey, request.now, { previousKey: oldKey.fingerprint, reason: request.reason, verified: true, link: continuityLink(oldKey, newKey) }),
   ];
-  const sealed = sealLines(opened.lines, newKey, { history, label });
+  // The records carry over: a new master key changes no value, so no value's age.
+  const sealed = sealLines(opened.lines, newKey, { history, previous: opened, now: isoSeconds(request.now), label });
 
   if (request.dryRun) {
     verify(sealed, newKey, opened, label);

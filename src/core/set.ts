@@ -56,6 +56,8 @@ export interface SetRequest extends KeyOptions {
   name: string;
   /** Secret: never put it in a message. */
   value: string;
+  /** A deliberate roll-back: the value may be one the name held before. */
+  allowReuse?: boolean;
   now: Date;
 }
 
@@ -73,7 +75,7 @@ export function setValue(request: SetRequest): SetResult {
   validateName(request.name);
   const target = openForUpdate(request);
   const { lines, action } = assignValue(target.opened.lines, request.name, request.value);
-  const result = reseal(target, lines, request.now);
+  const result = reseal(target, lines, request.now, { allowReuse: Boolean(request.allowReuse) });
   const occurrences = lines.filter((line) => line.kind === 'entry' && line.name === request.name).length;
   return { file: request.file, name: request.name, fingerprint: result.fingerprint, action, written: result.written, occurrences };
 }

@@ -20,6 +20,8 @@ import { type AccessCover, accessCover, listRecipients } from './recipients.js';
 import type { KeyOptions } from './open.js';
 import type { ChangeSummary } from './changes.js';
 import { type Drift, drift, isEmpty } from './drift.js';
+import { type ValueAge, tryValuePolicyFor, valueAges } from './value-ages.js';
+import { type ValueRecords, latestValues } from '../format/value-records.js';
 
 export const DEFAULT_MAX_AGE_DAYS = 90;
 /** A hundred years: a policy beyond that is no policy, and dates past it leave JavaScript's range. */
@@ -37,7 +39,9 @@ export type FileState =
   | 'wrong-key'
   | 'integrity'
   | 'legacy'
-  | 'exposed';
+  | 'exposed'
+  | 'value-overdue'
+  | 'grace-expired';
 
 export interface FileStatus {
   file: string;
@@ -54,7 +58,8 @@ export interface FileStatus {
   /** The MAC was checked with a key found here. */
   verified: boolean;
   sealedWithPrevious: boolean;
-  lastRotation?: { date: string; event: HistoryEntry['event'] };
+  /** The last event that set the file's key, with why and by whom when the history says. */
+  lastRotation?: Pick<HistoryEntry, 'date' | 'event' | 'reason' | 'by'>;
   ageDays?: number;
   nextDue?: string;
   overdue: boolean;
@@ -71,6 +76,11 @@ export interface FileStatus {
   exposures?: Exposure[];
   /** Temp files an interrupted write left behind: safe to delete. */
   leftovers: string[];
+  /**
+   * Values that need attention under their own policy (due, overdue), and grace values (NAME_PREVIOUS)
+   * in or past their window. Overdue values and expired windows fail `status --check`.
+   */
+  valueAges?: ValueAge[];
   /** With a recipients file: who can open this file; a warning when `thin`, never a failed check. */
   access?: AccessCover;
   problem?: { code: ErrorCode; message: string; hint?: string };
@@ -133,12 +143,16 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
   }
 
   let history: HistoryEntry[] = [];
+  let records: ValueRecords | undefined;
+  let names: string[] = [];
   if (opened) {
     status.verified = true;
     status.values = opened.lines.filter((l) => l.kind === 'entry').length;
     status.sealedWith = opened.fingerprint;
     status.sealedWithPrevious = opened.keyIndex > 0;
     history = opened.history;
+    records = opened.records;
+    names = [...latestValues(opened.lines).keys()];
     if (status.sealedWithPrevious) status.states.push('rotation-unfinished');
     checkStale(status, opened, ring!);
     const exposures = currentExposures(opened.history, opened.lines, ring!);
@@ -153,11 +167,14 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
       status.sealedWith = structure.fingerprint;
       status.values = structure.body.filter((l) => l.kind === 'entry').length;
       history = structure.history;
+      records = structure.records;
+      names = [...new Set(structure.body.flatMap((l) => (l.kind === 'entry' ? [l.name] : [])))];
     } catch (e) {
       if (!(e instanceof EnvsealError)) throw e;
       status.problem ??= { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
     }
   }
+  if (records) checkValueAges(status, names, records, history, request.now);
   if (status.problem) status.states.push(problemState(status.problem.code));
   else if (!ring) status.states.push('key-missing');
   const access = accessOf(file, envName, ring);
@@ -167,7 +184,7 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
   const last = [...history].reverse().find((h) => ['created', 'rotated', 'rekeyed'].includes(h.event) && Number.isFinite(Date.parse(h.date)));
   if (last) {
     const at = Date.parse(last.date);
-    status.lastRotation = { date: last.date, event: last.event };
+    status.lastRotation = { date: last.date, event: last.event, ...(last.reason ? { reason: last.reason } : {}), ...(last.by ? { by: last.by } : {}) };
     status.ageDays = Math.floor((request.now.getTime() - at) / DAY_MS);
     status.nextDue = new Date(at + request.maxAgeDays * DAY_MS).toISOString().replace(/\.\d+Z$/, 'Z');
     status.overdue = status.ageDays >= request.maxAgeDays;
@@ -177,7 +194,20 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
   return status;
 }
 
-const STATE_PRIORITY: readonly FileState[] = ['unreadable', 'integrity', 'legacy', 'wrong-key', 'key-missing', 'rotation-unfinished', 'exposed', 'stale', 'overdue', 'behind'];
+const STATE_PRIORITY: readonly FileState[] = ['unreadable', 'integrity', 'legacy', 'wrong-key', 'key-missing', 'rotation-unfinished', 'exposed', 'stale', 'overdue', 'value-overdue', 'grace-expired', 'behind'];
+
+function checkValueAges(status: FileStatus, names: readonly string[], records: ValueRecords, history: readonly HistoryEntry[], now: Date): void {
+  const policy = tryValuePolicyFor(status.file);
+  if (policy instanceof EnvsealError) {
+    status.problem ??= { code: policy.code, message: policy.message, ...(policy.hint ? { hint: policy.hint } : {}) };
+    return;
+  }
+  const attention = valueAges(names, records, history, policy, now).filter((v) => v.state !== 'ok');
+  if (attention.length === 0) return;
+  status.valueAges = attention;
+  if (attention.some((v) => v.state === 'overdue')) status.states.push('value-overdue');
+  if (attention.some((v) => v.state === 'expired')) status.states.push('grace-expired');
+}
 
 function problemState(code: ErrorCode): FileState {
   return exitCodeOf(code) === ExitCode.key ? 'wrong-key' : 'integrity';
@@ -282,6 +312,8 @@ export function statusExitCode(statuses: readonly FileStatus[], check: boolean):
   if (statuses.some((s) => s.states.includes('wrong-key'))) return ExitCode.key;
   // A check that cannot verify fails: a CI job whose key secret is missing must go red, not green.
   if (check && statuses.some((s) => s.states.includes('key-missing'))) return ExitCode.key;
-  if (check && statuses.some((s) => s.overdue || s.stale || s.sealedWithPrevious || s.exposures)) return ExitCode.findings;
+  if (check && statuses.some((s) => s.overdue || s.stale || s.sealedWithPrevious || s.exposures || s.states.includes('value-overdue') || s.states.includes('grace-expired'))) {
+    return ExitCode.findings;
+  }
   return ExitCode.ok;
 }

@@ -11,7 +11,7 @@ export const MASTER_KEY_LENGTH = 44;
 
 const HKDF_SALT = Buffer.from('envseal', 'utf8');
 
-export type SubkeyPurpose = 'file-mac' | 'value-id' | 'recipients-mac' | 'exposure' | 'continuity';
+export type SubkeyPurpose = 'file-mac' | 'value-id' | 'recipients-mac' | 'exposure' | 'continuity' | 'value-markers';
 
 export class MasterKey {
   readonly fernet: FernetKey;

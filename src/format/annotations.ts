@@ -7,6 +7,8 @@
  *   # @required @min 32
  *   SECRET_KEY=<64-char-random>
  *   PORT=3000  # @format int @min 1 @max 65535
+ *   # @rotate 90d @grace 48h
+ *   JWT_SECRET=<64-char-random>
  *
  * A comment belongs to the entry right below it when no blank line separates them. In a comment line
  * whose first word starts with "@", every word starting with "@" must be a known annotation (so a typo
@@ -14,6 +16,7 @@
  * "ask @alice" is just text.
  */
 import type { EnvLine } from './envfile.js';
+import { DURATION_EXAMPLES, parseDuration } from '../duration.js';
 
 export const VALUE_FORMATS = ['fernet', 'hex', 'base64', 'base64url', 'url', 'uuid', 'int', 'bool'] as const;
 export type ValueFormat = (typeof VALUE_FORMATS)[number];
@@ -30,6 +33,10 @@ export interface Annotations {
   /** Exact length in characters. */
   length?: number;
   format?: ValueFormat;
+  /** Maximum age of the value before it must be rotated, in milliseconds. */
+  rotate?: number;
+  /** How long `generate --rotate` keeps the old value as NAME_PREVIOUS, in milliseconds. */
+  grace?: number;
 }
 
 export interface AnnotationProblem {
@@ -54,6 +61,7 @@ interface CommentLine {
 const TOKEN = /(?<=^|\s)@([A-Za-z][\w-]*)/g;
 const NUMERIC = new Set(['min', 'max', 'length']);
 const FLAGS = new Set(['required', 'optional']);
+const DURATIONS = new Set(['rotate', 'grace']);
 
 /** Annotations of every entry, in file order (a name listed twice appears twice). */
 export function annotateEntries(lines: readonly EnvLine[]): AnnotatedEntry[] {
@@ -90,12 +98,16 @@ function parseAnnotationComments(comments: readonly CommentLine[]): Pick<Annotat
         const n = argument !== undefined && /^\d+$/.test(argument) ? Number(argument) : undefined;
         if (n === undefined) problem(`@${word} needs a whole number, e.g. @${word} 32`);
         else annotations[word as 'min' | 'max' | 'length'] = n;
+      } else if (DURATIONS.has(word)) {
+        const ms = argument !== undefined ? parseDuration(argument) : undefined;
+        if (ms === undefined) problem(`@${word} needs a duration (${DURATION_EXAMPLES}), e.g. @${word} ${word === 'rotate' ? '90d' : '48h'}`);
+        else annotations[word as 'rotate' | 'grace'] = ms;
       } else if (word === 'format') {
         const format = VALUE_FORMATS.find((f) => f === argument?.toLowerCase());
         if (!format) problem(`@format needs one of ${VALUE_FORMATS.join(', ')}`);
         else annotations.format = format;
       } else if (strict) {
-        problem(`unknown annotation @${match[1]} (known: @required, @optional, @min, @max, @length, @format)`);
+        problem(`unknown annotation @${match[1]} (known: @required, @optional, @min, @max, @length, @format, @rotate, @grace)`);
       }
     }
   }

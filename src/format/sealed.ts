@@ -3,6 +3,7 @@
  *
  *   #envseal:v1 key=<fingerprint>
  *   #envseal:history {"date":...}          zero or more, oldest first
+ *   #envseal:changed / expires / earlier   value records (value-records.ts), when there are any
  *   <the .env's lines, each value replaced by fernet:<token>; comments and blank lines verbatim>
  *   #envseal:mac <hex HMAC-SHA256 of every byte above, under HKDF(master key, "envseal/v1/file-mac")>
  *
@@ -14,6 +15,18 @@ import type { MasterKey } from '../crypto/master-key.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { decodeUtf8, normalizeNewlines } from '../text.js';
 import { type EnvEntry, type EnvLine, joinLines, parseEnv, renderEntry, renderEnv } from './envfile.js';
+import {
+  EARLIER_PREFIX,
+  type RecordsBase,
+  type RecordsUpdate,
+  type ValueRecords,
+  emptyRecords,
+  latestValues,
+  openEarlier,
+  readDatedLine,
+  renderRecords,
+  updateRecords,
+} from './value-records.js';
 import { timingSafeEqual } from 'node:crypto';
 
 export const FORMAT_VERSION = 1;
@@ -69,12 +82,18 @@ export interface OpenedFile {
   keyIndex: number;
   /** True for a whole-file Fernet token (no per-value tokens, no history, no file MAC). */
   legacy: boolean;
+  /** When each value changed, grace expiries, markers of earlier values. */
+  records: ValueRecords;
 }
 
 interface SealedStructure {
   version: number;
   fingerprint: string;
   history: HistoryEntry[];
+  /** Without `earlier`, which needs the key. */
+  records: ValueRecords;
+  /** The `earlier` line's token, opened once the MAC is checked. */
+  earlierToken?: string;
   body: EnvLine[];
   signed: string;
   mac: string;
@@ -135,23 +154,33 @@ function readEnvelope(text: string, label: string): Envelope {
   return { version, fingerprint: header[2]!, signed: text.slice(0, macStart), mac: mac[1]!, innerStart: firstBreak + 1 };
 }
 
-/** History and body. Only trustworthy once the MAC has been checked (openSealed does). */
-function readContents(envelope: Envelope, label: string): Pick<SealedStructure, 'history' | 'body'> {
+type Contents = Pick<SealedStructure, 'history' | 'records' | 'earlierToken' | 'body'>;
+
+/** History, value records and body. Only trustworthy once the MAC has been checked (openSealed does). */
+function readContents(envelope: Envelope, label: string): Contents {
   const rest = envelope.signed.slice(envelope.innerStart);
   const lines = rest === '' ? [] : rest.slice(0, -1).split('\n');
   const history: HistoryEntry[] = [];
+  const records = emptyRecords();
+  let earlierToken: string | undefined;
   let bodyStart = 0;
   while (bodyStart < lines.length && lines[bodyStart]!.startsWith(HISTORY_PREFIX)) {
     history.push(parseHistory(lines[bodyStart]!.slice(HISTORY_PREFIX.length), label));
     bodyStart++;
   }
+  while (bodyStart < lines.length && readDatedLine(lines[bodyStart]!, records, label)) bodyStart++;
+  if (bodyStart < lines.length && lines[bodyStart]!.startsWith(EARLIER_PREFIX)) earlierToken = lines[bodyStart++]!.slice(EARLIER_PREFIX.length);
   const bodyText = joinLines(lines.slice(bodyStart));
   const body = parseEnv(bodyText, label).map((line) => ({ ...line, line: line.line + bodyStart + 1 }));
   const stray = body.find((line) => line.kind === 'trivia' && line.text.startsWith(META));
   if (stray) {
-    throw integrity(Code.SEALED_CORRUPT, `${label} line ${stray.line} is envseal metadata out of place`, RESTORE_HINT);
+    const kind = /^#envseal:([a-z]+)/.exec((stray as { text: string }).text)?.[1];
+    const known = ['v', 'history', 'changed', 'expires', 'earlier', 'mac'];
+    throw kind && !known.includes(kind)
+      ? integrity(Code.SEALED_VERSION, `${label} line ${stray.line} holds envseal metadata this version does not know ("#envseal:${kind}"): a newer envseal wrote it`, 'Upgrade envseal.')
+      : integrity(Code.SEALED_CORRUPT, `${label} line ${stray.line} is envseal metadata out of place`, RESTORE_HINT);
   }
-  return { history, body };
+  return { history, records, ...(earlierToken !== undefined ? { earlierToken } : {}), body };
 }
 
 /**
@@ -232,6 +261,8 @@ export function openSealed(text: string, ring: KeyRing, label: string, options: 
     );
   }
   const structure = readContents(envelope, label);
+  const records = structure.records;
+  if (structure.earlierToken !== undefined) records.earlier = openEarlier(structure.earlierToken, key, label);
   const lines = structure.body.map((line): SealedLine => {
     if (line.kind !== 'entry') return line;
     if (!line.value.startsWith(VALUE_PREFIX)) {
@@ -240,7 +271,7 @@ export function openSealed(text: string, ring: KeyRing, label: string, options: 
     const token = line.value.slice(VALUE_PREFIX.length);
     return { ...line, token, value: decryptValue(key, token, `${label} line ${line.line} (${line.name})`) };
   });
-  return { lines, fingerprint: envelope.fingerprint, history: structure.history, keyIndex, legacy: false };
+  return { lines, fingerprint: envelope.fingerprint, history: structure.history, keyIndex, legacy: false, records };
 }
 
 function decryptValue(key: MasterKey, token: string, where: string): string {
@@ -272,15 +303,25 @@ function openLegacy(token: string, ring: KeyRing, label: string): OpenedFile {
   const lines = parseEnv(normalizeNewlines(text).text, `${label} (decrypted)`).map(
     (line): SealedLine => (line.kind === 'entry' ? { ...line, token: '' } : line),
   );
-  return { lines, fingerprint: ring.keys[decrypted.keyIndex]!.fingerprint, history: [], keyIndex: decrypted.keyIndex, legacy: true };
+  return { lines, fingerprint: ring.keys[decrypted.keyIndex]!.fingerprint, history: [], keyIndex: decrypted.keyIndex, legacy: true, records: emptyRecords() };
 }
 
-export interface SealOptions {
+export interface SealOptions extends Pick<RecordsUpdate, 'expires' | 'refuseReuse'> {
   history: readonly HistoryEntry[];
-  /** The file as it was, opened with `key`: tokens of unchanged values are kept so diffs stay small. */
+  /**
+   * The file as it was: its value records carry over, and when it was opened with `key`, tokens of
+   * unchanged values are kept so diffs stay small.
+   */
   previous?: OpenedFile;
+  /** What value records start from, when not `previous`'s (a merge combines both sides'). */
+  recordsBase?: RecordsBase;
+  /** ISO 8601 (seconds) of this change: the date of every value it changes. */
+  now: string;
   label: string;
 }
+
+export const recordsBaseOf = (opened: OpenedFile | undefined): RecordsBase =>
+  opened ? { records: opened.records, values: latestValues(opened.lines) } : { records: emptyRecords(), values: new Map() };
 
 /** Seals plaintext lines under `key`. Values get a Fernet token each; everything else stays as written. */
 export function sealLines(lines: readonly EnvLine[], key: MasterKey, options: SealOptions): string {
@@ -290,6 +331,9 @@ export function sealLines(lines: readonly EnvLine[], key: MasterKey, options: Se
   const seen = new Map<string, number>();
   const out: string[] = [`${META}v${FORMAT_VERSION} key=${key.fingerprint}`];
   for (const entry of options.history) out.push(`${HISTORY_PREFIX}${JSON.stringify(entry)}`);
+  const { now, expires, refuseReuse, label } = options;
+  const records = updateRecords(options.recordsBase ?? recordsBaseOf(options.previous), lines, { now, key, label, ...(expires ? { expires } : {}), ...(refuseReuse ? { refuseReuse } : {}) });
+  out.push(...renderRecords(records, key, [...latestValues(lines).keys()]));
   for (const line of lines) {
     if (line.kind === 'trivia') {
       if (line.text.trimStart().startsWith(META)) {

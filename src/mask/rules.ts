@@ -28,6 +28,7 @@
 import { detect } from '../detect/engine.js';
 import { shannonEntropy } from '../detect/entropy.js';
 import { isSensitiveName } from '../secret-names.js';
+import { nameGlob } from '../name-glob.js';
 
 export type SensitivityReason = 'config' | 'name' | 'shape' | 'embedded-secret' | 'embedded-password';
 
@@ -46,12 +47,10 @@ export interface MaskRules {
   readonly configured: readonly RegExp[];
 }
 
-/** Compiles `mask.sensitive` patterns: `*` matches any run of characters, everything else is literal. */
+/** Compiles `mask.sensitive` patterns (name-glob.ts). */
 export function compileMaskRules(sensitive: readonly string[] = []): MaskRules {
   return {
-    configured: sensitive.map(
-      (pattern) => new RegExp(`^${pattern.trim().split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i'),
-    ),
+    configured: sensitive.map(nameGlob),
   };
 }
 

@@ -144,8 +144,9 @@ test('encrypt then decrypt: the same .env back, mode 0600; nothing secret printe
   assertNoSecrets(encrypted.output + decrypted.output + stdout.stderr, [...SECRET_VALUES, key]);
 });
 
-test('re-encrypting an unchanged .env writes nothing; changing one value changes one line plus the MAC', () => {
-  const { dir, env } = project();
+test('re-encrypting an unchanged .env writes nothing; changing one value changes its line, its date record and the MAC', () => {
+  const { dir, env: keyEnv } = project();
+  let env = { ...keyEnv, ENVSEAL_NOW: '2026-01-01T00:00:00Z' };
   const sealedPath = path.join(dir, '.env.encrypted');
   ok(run(['encrypt'], { cwd: dir, env }));
   const first = read(sealedPath);
@@ -154,13 +155,16 @@ test('re-encrypting an unchanged .env writes nothing; changing one value changes
   assert.ok(/up to date/.test(again.stderr), again.stderr);
   assert.equal(snapshot(dir), before, 'not even rewritten');
   write(path.join(dir, '.env'), ENV_TEXT.replace('PORT=8080', 'PORT=9090'));
+  env = { ...keyEnv, ENVSEAL_NOW: '2026-02-01T00:00:00Z' };
   const changed = ok(run(['encrypt'], { cwd: dir, env }));
   assert.ok(/changed \(PORT\)/.test(changed.stderr), changed.stderr);
-  const a = first.split('\n');
-  const b = read(sealedPath).split('\n');
+  const records = /^#envseal:(?:changed|expires|earlier) /;
+  const a = first.split('\n').filter((line) => !records.test(line));
+  const b = read(sealedPath).split('\n').filter((line) => !records.test(line));
   assert.is(b.length, a.length);
   const differing = a.flatMap((line, i) => (line === b[i] ? [] : [b[i].split('=')[0].split(' ')[0]]));
   assert.equal(differing, ['PORT', '#envseal:mac']);
+  assert.match(read(sealedPath), /^#envseal:changed 2026-02-01T00:00:00Z PORT$/m);
 });
 
 test('--env production: .env.production -> .env.production.encrypted -> .env.production', () => {

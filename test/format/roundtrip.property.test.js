@@ -150,7 +150,7 @@ test('re-sealing an unchanged file is byte-identical', () => {
   );
 });
 
-test('changing one value changes exactly that line and the MAC line', () => {
+test('changing one value changes exactly that line, the MAC line and the value records', () => {
   const changeArb = envFileArb
     .filter(({ generated }) => generated.lines.some((l) => l.kind === 'entry'))
     .chain(({ generated, source }) => {
@@ -169,16 +169,24 @@ test('changing one value changes exactly that line and the MAC line', () => {
       fc.pre(before.length === generated.lines.length && after.length === generated.lines.length);
       fc.pre(before[at].value !== after[at].value);
 
-      const first = sealOpen(source);
-      const second = sealLines(after, key, { history: [], label: '.env', previous: first.opened });
-      const a = first.sealed.split('\n');
-      const b = second.split('\n');
+      const first = sealLines(before, key, { history: [], label: '.env', now: '2026-01-01T00:00:00Z' });
+      const previous = openSealed(first, KeyRing.of(key, 'test key'), '.env.encrypted');
+      const second = sealLines(after, key, { history: [], label: '.env', previous, now: '2026-02-01T00:00:00Z' });
+      const records = /^#envseal:(?:changed|expires|earlier) /;
+      const a = first.split('\n').filter((line) => !records.test(line));
+      const b = second.split('\n').filter((line) => !records.test(line));
       assert.is(b.length, a.length, 'every entry is one sealed line, whatever its value');
       const differing = a.flatMap((line, i) => (line === b[i] ? [] : [i]));
       const macLine = a.length - 2;
       // Line 0 is the header, so entry `at` is sealed line 1 + at (a multi-line value takes one sealed line).
       assert.equal(differing, [1 + at, macLine]);
       assert.ok(b[1 + at].includes(after[at].name));
+      // Only the changed name moves to the new date; the value it replaced gets a marker.
+      const reopened = openSealed(second, KeyRing.of(key, 'test key'), '.env.encrypted');
+      const name = after[at].name;
+      const lastOf = (lines) => lines.filter((l) => l.kind === 'entry' && l.name === name).at(-1);
+      if (lastOf(after) === after[at]) assert.is(reopened.records.changed.get(name), '2026-02-01T00:00:00Z');
+      for (const other of reopened.records.changed.keys()) if (other !== name) assert.is(reopened.records.changed.get(other), '2026-01-01T00:00:00Z');
     }),
     { numRuns: RUNS },
   );

@@ -27,6 +27,7 @@ export const edit: Handler = async (args, context) => {
       ...keyOptions(args, context),
       file: input,
       now: context.now,
+      allowReuse: Boolean(args.allowReuse),
       editor,
       tempRoot,
       ...(interactive

@@ -20,6 +20,7 @@ export const encrypt: Handler = async (args, context) => {
       output,
       force: Boolean(args.force),
       rekey: Boolean(args.rekey),
+      allowReuse: Boolean(args.allowReuse),
       now: context.now,
     }),
   );

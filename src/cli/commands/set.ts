@@ -22,7 +22,7 @@ export const set: Handler = async (args, context) => {
   validateName(name);
   const { input } = decryptPaths(args, context);
   const value = context.stdin.isTTY ? await promptHidden(`Value for ${name} (input hidden): `, context) : await readStdinValue(name, context);
-  const result = await audited(context, 'set', input, () => setValue({ ...keyOptions(args, context), file: input, name, value, now: context.now }));
+  const result = await audited(context, 'set', input, () => setValue({ ...keyOptions(args, context), file: input, name, value, allowReuse: Boolean(args.allowReuse), now: context.now }));
   const file = displayPath(input);
   if (!result.written) context.info(`${name} already had that value; ${file} is unchanged.`);
   else context.info(`${result.action === 'added' ? 'Added' : 'Changed'} ${name} in ${file} (key ${result.fingerprint}); every other value kept its ciphertext.`);

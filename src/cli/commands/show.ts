@@ -2,6 +2,9 @@ import { loadValues, maskRulesFor } from '../load-values.js';
 import { maskVariables } from '../../mask/variables.js';
 import { displayPath } from '../../io/files.js';
 import type { Handler } from '../handler.js';
+import type { LoadedValues } from '../../core/values.js';
+import type { ValueAge } from '../../core/value-ages.js';
+import { table } from '../render.js';
 
 /** One line per value in a table: control characters (a PEM's newlines) shown as escapes. */
 const printable = (text: string): string =>
@@ -10,12 +13,17 @@ const printable = (text: string): string =>
 export const show: Handler = async (args, context) => {
   const loaded = loadValues(args, context);
   const reveal = Boolean(args.reveal);
-  const variables = maskVariables(loaded.values, await maskRulesFor(loaded)).map((v) => ({
-    name: v.name,
-    value: reveal ? v.value : v.shown,
-    sensitive: v.sensitivity.kind !== 'public',
-    ...(v.sensitivity.kind !== 'public' ? { reason: v.sensitivity.reason } : {}),
-  }));
+  const ages = args.ages ? await agesOf(loaded, context.now) : undefined;
+  const variables = maskVariables(loaded.values, await maskRulesFor(loaded)).map((v) => {
+    const { name: _, ...age } = ages?.get(v.name) ?? {};
+    return {
+      name: v.name,
+      value: reveal ? v.value : v.shown,
+      sensitive: v.sensitivity.kind !== 'public',
+      ...(v.sensitivity.kind !== 'public' ? { reason: v.sensitivity.reason } : {}),
+      ...age,
+    };
+  });
   if (args.json) {
     context.out(JSON.stringify(variables, null, 2));
     return 0;
@@ -24,9 +32,30 @@ export const show: Handler = async (args, context) => {
     context.info(`${displayPath(loaded.file)} holds no values.`);
     return 0;
   }
-  const rows = [['NAME', 'VALUE', 'SENSITIVE'], ...variables.map((v) => [v.name, printable(v.value), v.sensitive ? 'yes' : 'no'])];
-  // A reduce, not Math.max(...rows): spreading a file of many thousand names overflows the call stack.
-  const widths = [0, 1].map((i) => rows.reduce((widest, row) => Math.max(widest, row[i]!.length), 0));
-  context.out(rows.map(([name, value, sensitive]) => `${name!.padEnd(widths[0]!)}  ${value!.padEnd(widths[1]!)}  ${sensitive}`).join('\n'));
+  const header = ['NAME', 'VALUE', 'SENSITIVE', ...(ages ? ['CHANGED', 'ROTATION'] : [])];
+  const rows = variables.map((v) => {
+    const row = [v.name, printable(v.value), v.sensitive ? 'yes' : 'no'];
+    const age = ages?.get(v.name);
+    return age ? [...row, changedText(age), rotationText(age)] : row;
+  });
+  context.out(table(header, rows));
+  if (ages && [...ages.values()].some((a) => a.estimated)) {
+    context.info('~ : sealed before envseal recorded value dates; the date is when the file was first sealed, so the value may be younger.');
+  }
   return 0;
 };
+
+async function agesOf(loaded: LoadedValues, now: Date): Promise<Map<string, ValueAge>> {
+  const { valueAges, valuePolicyFor } = await import('../../core/value-ages.js');
+  const ages = valueAges(Object.keys(loaded.values), loaded.records, loaded.history, valuePolicyFor(loaded.file), now);
+  return new Map(ages.map((a) => [a.name, a]));
+}
+
+const changedText = (age: ValueAge): string => `${age.estimated ? '~' : ''}${age.changed.slice(0, 10)} (${age.ageDays}d ago)`;
+
+function rotationText(age: ValueAge): string {
+  if (age.previousOf) return age.expires ? `${age.state === 'expired' ? 'grace ENDED' : 'grace until'} ${age.expires.slice(0, 16).replace('T', ' ')}` : `previous of ${age.previousOf}`;
+  if (!age.maxAge) return '-';
+  const state = age.state === 'overdue' ? 'OVERDUE' : age.state === 'due' ? 'due' : 'ok';
+  return `${state}: every ${age.maxAge}, by ${age.due!.slice(0, 10)}`;
+}

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import type { ChangeSummary } from '../../core/changes.js';
 import type { AccessCover } from '../../core/recipients.js';
+import type { ValueAge } from '../../core/value-ages.js';
 import { DEFAULT_MAX_AGE_DAYS, MAX_POLICY_DAYS, type FileStatus, fileStatuses, findSealedFiles, statusExitCode } from '../../core/status.js';
 import { EnvsealError, ExitCode, Code } from '../../errors.js';
 import { loadProjectConfig } from '../../project-config.js';
@@ -76,9 +77,12 @@ function printStatus(s: FileStatus, context: Context, maxAgeDays: number): void 
   }
   if (!s.verified && !s.problem && s.sealedWith) rows.push(['integrity', 'not verified (no key here)']);
   if (s.lastRotation) {
-    rows.push(['last rotation', `${day(s.lastRotation.date)} (${s.lastRotation.event}, ${s.ageDays} days ago)`]);
+    const { reason, by } = s.lastRotation;
+    const why = [reason ? `reason: ${reason}` : '', by ? `by ${by}` : ''].filter(Boolean).join(', ');
+    rows.push(['last rotation', `${day(s.lastRotation.date)} (${s.lastRotation.event}, ${s.ageDays} days ago${why ? `; ${why}` : ''})`]);
     rows.push(['next due', `${day(s.nextDue!)}${s.overdue ? ` — OVERDUE (policy: every ${maxAgeDays} days): run \`envseal rotate${s.envName ? ` --env ${s.envName}` : ''}\`` : ` (policy: every ${maxAgeDays} days)`}`]);
   }
+  for (const v of s.valueAges ?? []) rows.push(['value', valueLine(v, s.envName)]);
   if (s.sealedWithPrevious) {
     rows.push(['rotation', `unfinished: the key was replaced but this file is still sealed with the previous one (an interrupted \`envseal rotate\`, or a file not yet rotated). Run \`envseal rotate${s.envName ? ` --env ${s.envName}` : ''}\` to finish; no new key will be generated.`]);
   }
@@ -102,6 +106,21 @@ function printStatus(s: FileStatus, context: Context, maxAgeDays: number): void 
   if (s.problem) rows.push(['problem', `${s.problem.message}${s.problem.hint ? `\n${' '.repeat(17)}fix: ${s.problem.hint}` : ''}`]);
   rows.push(['state', s.states.length ? s.states.join(', ') : 'ok']);
   context.out(`${displayPath(s.file)}\n${rows.map(([k, v]) => `  ${k.padEnd(14)} ${v}`).join('\n')}`);
+}
+
+function valueLine(v: ValueAge, envName: string | undefined): string {
+  const env = envName ? ` --env ${envName}` : '';
+  const changed = `${v.estimated ? 'sealed' : 'changed'} ${day(v.changed)}, ${v.ageDays} days ago`;
+  switch (v.state) {
+    case 'expired':
+      return `${v.name}: its grace window ended ${v.expires!.replace('T', ' ')}; remove it: \`envseal generate --finish ${v.previousOf}${env}\``;
+    case 'grace':
+      return `${v.name}: the previous value of ${v.previousOf}, kept ${v.expires ? `until ${v.expires.replace('T', ' ')}` : `with no grace window set; remove it when nothing uses it: \`envseal generate --finish ${v.previousOf}${env}\``}`;
+    case 'overdue':
+      return `${v.name}: OVERDUE since ${day(v.due!)} (${changed}; every ${v.maxAge}, from ${v.policy}): \`envseal generate --rotate ${v.name}${env}\`, or set it where it is issued`;
+    default:
+      return `${v.name}: due by ${day(v.due!)} (${changed}; every ${v.maxAge}, from ${v.policy})`;
+  }
 }
 
 function accessWarning(access: AccessCover, envName: string | undefined): string {

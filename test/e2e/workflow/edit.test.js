@@ -40,7 +40,7 @@ const leftovers = (ctx) => fs.readdirSync(ctx.runtime);
 
 const edit = suite('edit');
 
-edit('re-seals the edited file; only the changed line and the MAC line differ; temp dir 0700 and file 0600, gone afterwards', () => {
+edit('re-seals the edited file; only the changed line and the MAC line differ (besides the value records); temp dir 0700 and file 0600, gone afterwards', () => {
   const ctx = setup();
   const before = lines(ctx.sealed);
   const NEW = spot('new');

@@ -46,7 +46,11 @@ export function values(dir, args = [], env = {}) {
   return dotenv.parse(r.stdout);
 }
 
-export const lines = (file) => read(file).split('\n');
+/**
+ * A sealed file's lines without its value records (`#envseal:changed`, `expires`, `earlier`), which
+ * move with every change of a value and are tested in test/e2e/value-rotation.test.js.
+ */
+export const lines = (file) => read(file).split('\n').filter((line) => !/^#envseal:(?:changed|expires|earlier) /.test(line));
 
 /** Indexes of lines that differ between two versions of a file of the same length. */
 export function changedLines(before, after) {

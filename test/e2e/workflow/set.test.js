@@ -19,7 +19,7 @@ const setup = () => {
 
 const set = suite('set');
 
-set('a new name from stdin is added after the last entry: one new line, the MAC line changes, nothing else', () => {
+set('a new name from stdin is added after the last entry: one new line, the MAC line changes, nothing else but the value records', () => {
   const { dir, sealed } = setup();
   const before = lines(sealed);
   const NEW = spot('new');
@@ -134,7 +134,7 @@ set('--env targets .env.<env>.encrypted', () => {
 
 const unset = suite('unset');
 
-unset('removes the entry: one line fewer, the MAC line changes, every other line identical', () => {
+unset('removes the entry: one line fewer, the MAC line changes, every other line identical but the value records', () => {
   const { dir, sealed } = setup();
   const before = lines(sealed);
   const r = run(['unset', 'DB_PASSWORD'], { cwd: dir });
