@@ -96,10 +96,11 @@ const lineNumberAt = (text: string, index: number, from = 0, base = 1): number =
  * Parses LF-normalized text. Lines that are neither entries, comments nor blank are refused: dotenv
  * ignores them, but envseal would otherwise carry them into a committed file in plaintext.
  */
-export function parseEnv(text: string, label: string): EnvLine[] {
+/** `firstLine`: the line number of the text's first line, when it is part of a larger file. */
+export function parseEnv(text: string, label: string, firstLine = 1): EnvLine[] {
   const lines: EnvLine[] = [];
   let cursor = 0;
-  let cursorLine = 1;
+  let cursorLine = firstLine;
 
   const takeTrivia = (end: number): void => {
     if (end <= cursor) return;
