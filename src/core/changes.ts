@@ -1,4 +1,4 @@
-import { type EnvLine, toRecord } from '../format/envfile.js';
+import { type EnvLine, latestValues } from '../format/envfile.js';
 
 /** Names whose values differ between two versions of an env (names only: never values). */
 export interface ChangeSummary {
@@ -8,12 +8,13 @@ export interface ChangeSummary {
 }
 
 export function summarizeChanges(before: readonly EnvLine[] | undefined, after: readonly EnvLine[]): ChangeSummary {
-  const old = before ? toRecord(before) : {};
-  const now = toRecord(after);
+  const old = before ? latestValues(before) : new Map<string, string>();
+  const now = latestValues(after);
+  const names = [...now.keys()];
   return {
-    added: Object.keys(now).filter((name) => !(name in old)),
-    changed: Object.keys(now).filter((name) => name in old && old[name] !== now[name]),
-    removed: Object.keys(old).filter((name) => !(name in now)),
+    added: names.filter((name) => !old.has(name)),
+    changed: names.filter((name) => old.has(name) && old.get(name) !== now.get(name)),
+    removed: [...old.keys()].filter((name) => !now.has(name)),
   };
 }
 

@@ -9,7 +9,8 @@
 import type { MasterKey } from '../crypto/master-key.js';
 import { envNameOf } from '../env-files.js';
 import { type HistoryEntry, type OpenedFile, type SealedEntry, openSealed, recordsBaseOf } from '../format/sealed.js';
-import { emptyRecords, latestValues, mergeRecords } from '../format/value-records.js';
+import { emptyRecords, mergeRecords } from '../format/value-records.js';
+import { latestValues } from '../format/envfile.js';
 import { mergeEnv } from '../git/drivers.js';
 import { readText } from '../io/files.js';
 import { resolveKeyRing } from '../keys/key-sources.js';

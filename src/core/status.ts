@@ -21,7 +21,8 @@ import type { KeyOptions } from './open.js';
 import type { ChangeSummary } from './changes.js';
 import { type Drift, drift, isEmpty } from './drift.js';
 import { type ValueAge, tryValuePolicyFor, valueAges } from './value-ages.js';
-import { type ValueRecords, latestValues } from '../format/value-records.js';
+import type { ValueRecords } from '../format/value-records.js';
+import { latestValues } from '../format/envfile.js';
 
 export const DEFAULT_MAX_AGE_DAYS = 90;
 /** A hundred years: a policy beyond that is no policy, and dates past it leave JavaScript's range. */

@@ -14,14 +14,13 @@ import { InvalidTokenError, decryptWithKeys, encrypt as fernetEncrypt } from '..
 import type { MasterKey } from '../crypto/master-key.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { decodeUtf8, normalizeNewlines } from '../text.js';
-import { type EnvEntry, type EnvLine, joinLines, parseEnv, renderEntry, renderEnv } from './envfile.js';
+import { type EnvEntry, type EnvLine, joinLines, latestValues, parseEnv, renderEntry, renderEnv } from './envfile.js';
 import {
   EARLIER_PREFIX,
   type RecordsBase,
   type RecordsUpdate,
   type ValueRecords,
   emptyRecords,
-  latestValues,
   openEarlier,
   readDatedLine,
   renderRecords,

@@ -16,7 +16,7 @@ import { createHmac } from 'node:crypto';
 import { EnvsealError, Code } from '../errors.js';
 import { InvalidTokenError, decryptWithKeys, encrypt as fernetEncrypt } from '../crypto/fernet.js';
 import type { MasterKey } from '../crypto/master-key.js';
-import type { EnvLine } from './envfile.js';
+import { type EnvLine, latestValues } from './envfile.js';
 
 export const CHANGED_PREFIX = '#envseal:changed ';
 export const EXPIRES_PREFIX = '#envseal:expires ';
@@ -127,13 +127,6 @@ export interface RecordsUpdate {
    */
   refuseReuse?: (name: string, inRotation: boolean) => boolean;
   label: string;
-}
-
-/** The value each name has in `lines` (dotenv's: the last entry wins). */
-export function latestValues(lines: readonly EnvLine[]): Map<string, string> {
-  const values = new Map<string, string>();
-  for (const line of lines) if (line.kind === 'entry') values.set(line.name, line.value);
-  return values;
 }
 
 /**

@@ -9,7 +9,8 @@ import { MasterKey } from '../../dist/crypto/master-key.js';
 import { parseEnv } from '../../dist/format/envfile.js';
 import { KeyRing } from '../../dist/keys/key-ring.js';
 import { fileMac, openSealed, parseSealedStructure, recordsBaseOf, sealLines } from '../../dist/format/sealed.js';
-import { latestValues, markerOf, mergeRecords } from '../../dist/format/value-records.js';
+import { markerOf, mergeRecords } from '../../dist/format/value-records.js';
+import { latestValues } from '../../dist/format/envfile.js';
 
 const withPython = needing(test, 'python3-cryptography');
 const key = MasterKey.parse(TEST_KEY, 'test key');
