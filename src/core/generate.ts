@@ -27,7 +27,7 @@ import { isoSeconds } from './history.js';
 import { type EnvLine, assertDotenvEquivalent, parseEnv, toRecord } from '../format/envfile.js';
 import { PRIVATE_MODE, displayPath, exists, readText, writeFileAtomic } from '../io/files.js';
 import { DEFAULT_EXAMPLE } from './check.js';
-import { openForUpdate, reseal } from './reseal.js';
+import { type ResealOptions, openForUpdate, reseal } from './reseal.js';
 import type { KeyOptions, SealedFileOpened } from './open.js';
 import { validateName } from './set.js';
 
@@ -271,8 +271,13 @@ export function generateValues(request: GenerateRequest): GenerateResult {
 
   result.placeholdersLeft = latestEntries(lines).filter((entry) => isUnfilled(entry.value)).map((entry) => entry.name);
   if (result.generated.length === 0 && !work.created) return result;
+  return writeWork(work, lines, request.now, result, { ...(request.rotate !== undefined ? { rotating: request.rotate } : {}), ...(expires ? { expires } : {}) });
+}
+
+/** Re-seals the sealed file in place, or writes the plaintext (0600), with `lines`. */
+function writeWork(work: Workfile, lines: readonly EnvLine[], now: Date, result: GenerateResult, options: ResealOptions = {}): GenerateResult {
   if (work.sealed) {
-    const sealed = reseal(work.sealed, lines, request.now, { ...(request.rotate !== undefined ? { rotating: request.rotate } : {}), ...(expires ? { expires } : {}) });
+    const sealed = reseal(work.sealed, lines, now, options);
     result.written = sealed.written;
     result.fingerprint = sealed.fingerprint;
   } else {
@@ -292,15 +297,7 @@ function finishRotation(request: GenerateRequest, name: string, work: Workfile, 
   }
   const expires = work.sealed?.opened.records.expires.get(previousName);
   result.finished = { name: previousName, early: expires !== undefined && request.now.getTime() < Date.parse(expires), ...(expires ? { expires } : {}) };
-  if (work.sealed) {
-    const sealed = reseal(work.sealed, lines, request.now);
-    result.written = sealed.written;
-    result.fingerprint = sealed.fingerprint;
-  } else {
-    writeFileAtomic(work.file, renderEdited(work.sourceText!, work.lines, lines, displayPath(work.file)), { mode: PRIVATE_MODE, forceMode: true });
-    result.written = true;
-  }
-  return result;
+  return writeWork(work, lines, request.now, result);
 }
 
 function validateRequest(request: GenerateRequest): void {
