@@ -77,8 +77,9 @@ function judgeHook(state: HookState, probe: ProbeResult, { location, framework, 
   switch (probe.reason) {
     case 'missing':
       if (framework) {
-        const stages = hook === 'pre-merge-commit' ? ', with `stages: [pre-commit, pre-merge-commit]` on the envseal hook in .pre-commit-config.yaml' : '';
-        // envseal's hooks file offers no pre-merge-commit stage: a merge is then checked when pushed.
+        // envseal's hooks file gives its hook the pre-merge-commit stage; a hook written into the
+        // config itself (repo: local) needs it there. A warning only: pre-push still checks the merge.
+        const stages = hook === 'pre-merge-commit' ? ' (a `repo: local` envseal hook in .pre-commit-config.yaml also needs `stages: [pre-commit, pre-merge-commit]`)' : '';
         return check(hook === 'pre-merge-commit' ? 'warn' : 'problem', message, `Run \`pre-commit install --hook-type ${hook}\`${stages}.`);
       }
       if (location.flavour === 'lefthook' && state.installed) return check('problem', message, 'Run `npx lefthook install`: git runs lefthook from .git/hooks.');

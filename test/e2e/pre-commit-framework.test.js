@@ -37,7 +37,7 @@ function envsealRepository(legacyStages) {
   if (legacyStages) {
     // pre-commit before 3.2 only knows the old stage names; everything else in the manifest is tested as shipped.
     const manifest = path.join(dir, '.pre-commit-hooks.yaml');
-    write(manifest, fs.readFileSync(manifest, 'utf8').replace('[pre-commit]', '[commit]').replace('[pre-push]', '[push]').replace(/^ {2}minimum_pre_commit_version:.*\n/gm, ''));
+    write(manifest, fs.readFileSync(manifest, 'utf8').replace('[pre-commit, pre-merge-commit]', '[commit, merge-commit]').replace('[pre-push]', '[push]').replace(/^ {2}minimum_pre_commit_version:.*\n/gm, ''));
   }
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'add', '-A');
@@ -63,7 +63,7 @@ framework.before(() => {
     path.join(consumer, '.pre-commit-config.yaml'),
     `repos:\n  - repo: ${source.dir}\n    rev: ${source.rev}\n    hooks:\n      - id: envseal\n      - id: envseal-commit-msg\n      - id: envseal-pre-push\n`,
   );
-  const install = sh(consumer, 'pre-commit', ['install', '--hook-type', 'pre-commit', '--hook-type', 'commit-msg', '--hook-type', 'pre-push']);
+  const install = sh(consumer, 'pre-commit', ['install', '--hook-type', 'pre-commit', '--hook-type', 'pre-merge-commit', '--hook-type', 'commit-msg', '--hook-type', 'pre-push']);
   assert.is(install.code, 0, install.output);
 });
 
@@ -96,6 +96,26 @@ framework('a master key in the commit message is blocked', () => {
   assert.match(r.output, /envseal-master-key/);
   assertNoSecrets(r.output, [key]);
   assert.is(sh(consumer, 'git', ['commit', '-q', '-m', 'notes']).code, 0);
+});
+
+framework('pre-merge-commit blocks a merge that brings in a plaintext .env committed with --no-verify on a branch', () => {
+  git(consumer, 'checkout', '-q', '-b', 'feature');
+  write(path.join(consumer, '.env'), `API_SECRET=${SECRET}\n`);
+  git(consumer, 'add', '-f', '.env');
+  git(consumer, 'commit', '-q', '--no-verify', '-m', 'env on a branch');
+  git(consumer, 'checkout', '-q', 'main');
+  write(path.join(consumer, 'CHANGELOG.md'), '# changes\n');
+  git(consumer, 'add', 'CHANGELOG.md');
+  assert.is(sh(consumer, 'git', ['commit', '-q', '-m', 'changelog']).code, 0);
+  const r = sh(consumer, 'git', ['merge', '--no-ff', '-q', '--no-edit', 'feature']);
+  assert.is.not(r.code, 0, r.output);
+  assert.match(r.output, /\.env:1:1 +plaintext-env-file/);
+  assertNoSecrets(r.output, [SECRET]);
+  assert.is(git(consumer, 'rev-parse', 'HEAD^{commit}').trim(), git(consumer, 'rev-parse', 'main').trim());
+  assert.is(git(consumer, 'log', '-1', '--format=%s').trim(), 'changelog', 'no merge commit was made');
+  git(consumer, 'merge', '--abort');
+  git(consumer, 'branch', '-q', '-D', 'feature');
+  git(consumer, 'reset', '-q', '--hard', 'HEAD~1');
 });
 
 framework('pre-push blocks a token in a commit that skipped the commit hooks; the remote stays without it', () => {
