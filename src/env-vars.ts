@@ -17,6 +17,7 @@
  *   ENVSEAL_TEST_CRASH_AT, ENVSEAL_TEST_STEP_DELAY_MS   test-only: stop rotation between durable steps
  *   ENVSEAL_HOOK_PROBE               `hooks status` proving an installed hook reaches envseal
  *   DOTENV_PRIVATE_KEY, DOTENV_PRIVATE_KEY_<ENV>   dotenvx's private keys, read by `import --from dotenvx` only
+ *   ANSIBLE_VAULT_PASSWORD_FILE      ansible's own: the vault password file, for `import --from ansible-vault`
  *
  * bin/envseal.js, which runs before any of this is loaded, reads ENVSEAL_NO_COMPILE_CACHE itself.
  */
@@ -142,3 +143,6 @@ export function dotenvxKeyVariables(env: Env): { variable: string; value: string
       return value === undefined ? [] : [{ variable, value }];
     });
 }
+
+/** ANSIBLE_VAULT_PASSWORD_FILE, as ansible reads it: where `import --from ansible-vault` finds the password without --vault-password-file. */
+export const ansibleVaultPasswordFile = (env: Env): string | undefined => present(env.ANSIBLE_VAULT_PASSWORD_FILE);

@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import { type ImportResult, type ImportSource, importSecrets } from '../core/import.js';
 import { displayPath } from '../io/files.js';
+import { ansibleVaultPasswordFile } from '../env-vars.js';
 import { audited } from './audit.js';
 import type { Context } from './context.js';
 import type { Args } from './handler.js';
@@ -18,6 +19,7 @@ const str = (value: unknown): string | undefined => (typeof value === 'string' &
 export async function runImport(from: ImportSource, args: Args, context: Context, overrides: { output?: string; op?: string } = {}): Promise<number> {
   const output = overrides.output ?? str(args.out);
   const input = str(args.in);
+  const vaultPasswordFile = str(args.vaultPasswordFile) ?? ansibleVaultPasswordFile(context.env);
   const result = await audited(context, overrides.op ?? `import --from ${from}`, path.resolve(context.cwd, output ?? input ?? '.env'), () =>
     importSecrets({
       ...keyOptions(args, context),
@@ -27,7 +29,7 @@ export async function runImport(from: ImportSource, args: Args, context: Context
       ...(output ? { output } : {}),
       force: Boolean(args.force),
       ...(str(args.envKeysFile) ? { envKeysFile: str(args.envKeysFile)! } : {}),
-      ...(str(args.vaultPasswordFile) ? { vaultPasswordFile: str(args.vaultPasswordFile)! } : {}),
+      ...(vaultPasswordFile ? { vaultPasswordFile } : {}),
       ...(context.interactive ? { askVaultPassword } : {}),
       now: context.now,
     }),

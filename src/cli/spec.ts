@@ -86,7 +86,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       env: envOption,
       ...keySourceOptions,
       'env-keys-file': { type: 'string', describe: "dotenvx: its private keys (default: .env.keys beside each file; DOTENV_PRIVATE_KEY… variables are read too)" },
-      'vault-password-file': { type: 'string', describe: 'ansible-vault: a file or pipe holding the vault password (default: asked at the terminal; never on the command line)' },
+      'vault-password-file': { type: 'string', describe: 'ansible-vault: a file or pipe holding the vault password (default: $ANSIBLE_VAULT_PASSWORD_FILE, else asked at the terminal; never on the command line)' },
       force: forceOption('Replace a sealed file that already exists (a backup is kept)'),
       quiet: { type: 'boolean', alias: 'q', describe: 'Print nothing on success', default: false },
     },

@@ -358,7 +358,7 @@ function password(request: ImportRequest, label: string): Buffer {
     return vaultPassword(bytes, source);
   }
   if (!request.askVaultPassword) {
-    throw new EnvsealError(Code.IMPORT_KEY_MISSING, `no vault password for ${label}, and no terminal to ask at`, 'Pass --vault-password-file FILE (a pipe works too: --vault-password-file <(pass show ansible/vault)). The password never goes on the command line.');
+    throw new EnvsealError(Code.IMPORT_KEY_MISSING, `no vault password for ${label}, and no terminal to ask at`, 'Pass --vault-password-file FILE (a pipe works too: --vault-password-file <(pass show ansible/vault)), or set ANSIBLE_VAULT_PASSWORD_FILE as for ansible. The password never goes on the command line.');
   }
   return vaultPassword(Buffer.from(request.askVaultPassword(label), 'utf8'), 'the vault password typed');
 }

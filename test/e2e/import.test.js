@@ -248,6 +248,14 @@ vault('a dotenv vault, the password through a pipe, into --env production', () =
   assertNoSecrets(r.stdout + r.stderr, VAULT_SECRETS);
 });
 
+vault('ANSIBLE_VAULT_PASSWORD_FILE, as ansible reads it, gives the password when no --vault-password-file is passed', () => {
+  const dir = vaultProject(YAML);
+  const r = run(['import', '--from', 'ansible-vault', '--in', 'vault.yml'], { cwd: dir, env: { ...KEYS, ANSIBLE_VAULT_PASSWORD_FILE: path.join(dir, 'vault-pass') } });
+  assert.is(r.code, 0, r.stderr);
+  assert.equal(sealedValues(dir), YAML_VALUES);
+  assertNoSecrets(r.output, VAULT_SECRETS);
+});
+
 vault('without a password file the password is asked at a terminal, hidden; without a terminal the fix names the flag', () => {
   const dir = vaultProject(YAML);
   refused(['import', '--from', 'ansible-vault', '--in', 'vault.yml'], { cwd: dir, code: 3, message: /no vault password for vault\.yml, and no terminal to ask at/, fix: /--vault-password-file/ });
