@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as YAML from 'yaml';
-import { OTHER_KEY, ROOT, TEST_KEY, cleanEnv, git, gitRepo, read, run, tempDir, write } from '../helpers/cli.js';
+import { OTHER_KEY, ROOT, TEST_KEY, cleanEnv, copyWorkingTree, git, gitRepo, read, run, tempDir, write } from '../helpers/cli.js';
 import { masksIn, parseGithubEnv } from '../helpers/github.js';
 
 const ACTION = YAML.parse(read(path.join(ROOT, 'action.yml')), { strict: true, uniqueKeys: true });
@@ -43,13 +43,13 @@ function condition(expression, contexts) {
  * event `eventName` with payload `event`. Returns every step's result, the masks registered, the
  * variables later steps of the job get, the action's outputs and the job summary.
  */
-function runAction({ workspace, inputs = {}, eventName = 'push', event = {}, ref = 'refs/heads/main', env = {} }) {
+function runAction({ workspace, inputs = {}, eventName = 'push', event = {}, ref = 'refs/heads/main', env = {}, actionPath = ROOT }) {
   const runner = tempDir('envseal-runner-');
   const eventPath = path.join(runner, 'event.json');
   write(eventPath, JSON.stringify(event));
   const contexts = {
     inputs: Object.fromEntries(Object.entries(ACTION.inputs).map(([name, spec]) => [name, inputs[name] ?? spec.default ?? ''])),
-    github: { event, event_name: eventName, ref, action_path: ROOT, workspace },
+    github: { event, event_name: eventName, ref, action_path: actionPath, workspace },
     steps: {},
   };
   const jobEnv = {};
@@ -74,7 +74,7 @@ function runAction({ workspace, inputs = {}, eventName = 'push', event = {}, ref
         ...stepEnv,
         ...files,
         PATH: [...paths, base.PATH].join(':'),
-        GITHUB_ACTION_PATH: ROOT,
+        GITHUB_ACTION_PATH: actionPath,
         GITHUB_WORKSPACE: workspace,
         GITHUB_EVENT_NAME: eventName,
         GITHUB_EVENT_PATH: eventPath,
@@ -82,7 +82,7 @@ function runAction({ workspace, inputs = {}, eventName = 'push', event = {}, ref
         RUNNER_TEMP: runner,
       },
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 300_000,
     });
     if (r.error) throw r.error;
     const written = Object.fromEntries(Object.entries(files).map(([name, file]) => [name, read(file)]));
@@ -216,6 +216,17 @@ action('check, then every value in GITHUB_ENV for later steps (multi-line and un
   assert.match(result.summary, /envseal check: every value passes/);
   assert.match(result.summary, /values of production are set for the next steps/);
   assert.ok(result.step('Install').stdout.includes('using the build in'), 'an already built checkout is used as it is');
+});
+
+action('a fresh checkout of the action (nothing installed or built) installs and builds itself in its first step, then works', () => {
+  const { remote } = project();
+  const actionPath = copyWorkingTree('envseal-action-');
+  const result = runAction({ workspace: checkout(remote), inputs: { env: 'production', key: TEST_KEY }, actionPath });
+  assert.not.ok(result.failed, result.failed && `${result.failed.name}: ${result.failed.stdout}${result.failed.stderr}`);
+  assert.not.ok(result.step('Install').stdout.includes('using the build in'), 'it built');
+  assert.ok(fs.existsSync(path.join(actionPath, 'dist/cli.cjs')) && fs.existsSync(path.join(actionPath, 'node_modules/yargs')));
+  assert.equal(result.jobEnv, VALUES);
+  assertNeverShown(result, TEST_KEY, 'the key');
 });
 
 action("the job's later steps find envseal on PATH (GITHUB_PATH)", () => {

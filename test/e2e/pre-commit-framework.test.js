@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, assertNoSecrets, cleanEnv, git, gitRepo, run, tempDir, write } from '../helpers/cli.js';
+import { assertNoSecrets, cleanEnv, copyWorkingTree, git, gitRepo, run, tempDir, write } from '../helpers/cli.js';
 import { needing } from '../helpers/tools.js';
 
 const framework = needing(test, 'pre-commit');
@@ -26,14 +26,7 @@ function preCommitVersion() {
 
 /** This working tree (committed or not) as a repository pre-commit can clone at a revision. */
 function envsealRepository(legacyStages) {
-  const dir = tempDir('envseal-hook-repo-');
-  const listed = git(ROOT, 'ls-files', '-z', '--cached', '--others', '--exclude-standard').split('\0').filter(Boolean);
-  for (const file of listed) {
-    const from = path.join(ROOT, file);
-    if (!fs.existsSync(from) || fs.statSync(from).isDirectory()) continue;
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.copyFileSync(from, path.join(dir, file));
-  }
+  const dir = copyWorkingTree('envseal-hook-repo-');
   if (legacyStages) {
     // pre-commit before 3.2 only knows the old stage names; everything else in the manifest is tested as shipped.
     const manifest = path.join(dir, '.pre-commit-hooks.yaml');

@@ -54,6 +54,19 @@ export function git(cwd, ...args) {
   return result.stdout;
 }
 
+/** This working tree's files (committed or not; what git does not ignore), copied into a new temp dir: a fresh checkout, nothing built or installed. */
+export function copyWorkingTree(prefix) {
+  const dir = tempDir(prefix);
+  const listed = git(ROOT, 'ls-files', '-z', '--cached', '--others', '--exclude-standard').split('\0').filter(Boolean);
+  for (const file of listed) {
+    const from = path.join(ROOT, file);
+    if (!fs.existsSync(from) || fs.statSync(from).isDirectory()) continue;
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.copyFileSync(from, path.join(dir, file));
+  }
+  return dir;
+}
+
 export function gitRepo(prefix) {
   const dir = tempDir(prefix);
   git(dir, 'init', '-q', '-b', 'main');
