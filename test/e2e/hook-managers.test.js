@@ -24,7 +24,7 @@ const env = (extra = {}) => {
 
 function sh(dir, command, args, extra = {}) {
   const r = spawnSync(command, args, { cwd: dir, env: env(extra), encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status, output: `${r.stdout ?? ''}${r.stderr ?? ''}`, error: r.error };
+  return { code: r.status, stdout: r.stdout ?? '', output: `${r.stdout ?? ''}${r.stderr ?? ''}`, error: r.error };
 }
 
 function ok(dir, command, ...args) {
@@ -72,6 +72,9 @@ function assertStatus(dir, pattern, context) {
   assert.is(status.code, 0, `${context}: hooks status\n${status.output}`);
   assert.match(status.output, pattern, context);
   assert.is(status.output.match(/reaches envseal/g)?.length, 4, `${context}: every hook reaches envseal\n${status.output}`);
+  // doctor probes the hooks the same way, under this manager too.
+  const hooks = JSON.parse(envseal(dir, 'doctor', '--json').stdout).checks.filter((c) => c.name === 'hook');
+  assert.equal(hooks.map((c) => [c.subject, c.status]), ['pre-commit', 'pre-merge-commit', 'commit-msg', 'pre-push'].map((h) => [h, 'ok']), `${context}: doctor\n${JSON.stringify(hooks)}`);
 }
 
 const husky = suite('husky');
