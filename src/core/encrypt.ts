@@ -16,7 +16,7 @@ import { resolveKeyRing } from '../keys/key-sources.js';
 import { readBase, recordBase } from './base.js';
 import { type ChangeSummary, summarizeChanges } from './changes.js';
 import { historyEntry, isoSeconds } from './history.js';
-import { reuseRule } from './value-ages.js';
+import { reuseRules } from './value-ages.js';
 import type { KeyOptions } from './open.js';
 import { sealGuarded } from './seal-guarded.js';
 import { lockFiles } from '../io/lock.js';
@@ -136,17 +136,16 @@ function encryptHoldingLock(request: EncryptRequest): EncryptResult {
 }
 
 /**
- * The sealed text. The records (value ages, earlier values) carry over from the file as it was, also
- * when it was sealed with a previous key (--rekey), whose tokens are not reused.
+ * The sealed text. Value dates and records carry over from the file as it was, also when it was
+ * sealed with a previous key (--rekey), whose tokens are not reused.
  */
 function seal(request: EncryptRequest, lines: readonly EnvLine[], ring: KeyRing, history: HistoryEntry[], previous: OpenedFile | undefined): string {
-  const refuseReuse = reuseRule(request.output, { allowReuse: Boolean(request.allowReuse) });
   return sealGuarded(lines, ring, {
     history,
     now: isoSeconds(request.now),
     label: displayPath(request.input),
     ...(previous ? { previous } : {}),
-    ...(refuseReuse ? { refuseReuse } : {}),
+    ...reuseRules(request.output, { allowReuse: Boolean(request.allowReuse) }),
   });
 }
 

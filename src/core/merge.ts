@@ -62,10 +62,10 @@ export function mergeSealedFiles(request: MergeRequest): MergeResult {
     legacy: false,
     records: emptyRecords(),
   };
-  // Each value keeps the dates of the side it came from: a merge changes where a value is, not when it changed.
+  // Each value keeps the date of the side it came from: a merge changes where a value is, not when it changed.
   const values = latestValues(merged.lines);
-  const recordsBase = { records: mergeRecords(values, [recordsBaseOf(ours.opened), recordsBaseOf(theirs.opened)]), values };
-  reseal({ file: request.ours, label: request.label, text: ours.text, opened: previous, ring }, merged.lines, request.now, { recordsBase, allowReuse: true });
+  const sides = { files: [ours.opened, theirs.opened], records: { records: mergeRecords(values, [recordsBaseOf(ours.opened), recordsBaseOf(theirs.opened)]), values } };
+  reseal({ file: request.ours, label: request.label, text: ours.text, opened: previous, ring }, merged.lines, request.now, { base: sides, allowReuse: true });
   return { conflicts: merged.conflicts, fromTheirs: merged.fromTheirs };
 }
 

@@ -12,7 +12,7 @@ import { PUBLIC_MODE, readText, writeFileAtomic } from '../io/files.js';
 import { lockFiles } from '../io/lock.js';
 import { type ChangeSummary, summarizeChanges } from './changes.js';
 import { historyEntry, isoSeconds } from './history.js';
-import { reuseRule } from './value-ages.js';
+import { reuseRules } from './value-ages.js';
 import { sealGuarded } from './seal-guarded.js';
 import { type KeyOptions, type SealedFileOpened, openSealedFile } from './open.js';
 
@@ -41,7 +41,7 @@ export function openForUpdate(request: KeyOptions & { file: string }): SealedFil
   return target;
 }
 
-export interface ResealOptions extends Pick<SealOptions, 'expires' | 'recordsBase'> {
+export interface ResealOptions extends Pick<SealOptions, 'expires' | 'base'> {
   /** A deliberate roll-back: a value may return to one it held before. */
   allowReuse?: boolean;
   /** The name `generate --rotate` replaces: its new value must be new whatever the policy. */
@@ -53,16 +53,15 @@ function sealUpdate(target: SealedFileOpened, lines: readonly EnvLine[], now: Da
   const { opened, ring } = target;
   // A whole-file token has no history; converting it is its creation in the per-value format.
   const history = opened.legacy ? [historyEntry('created', ring.current, now)] : opened.history;
-  const refuseReuse = reuseRule(target.file, options);
-  const { expires, recordsBase } = options;
+  const { expires, base } = options;
   return sealGuarded(lines, ring, {
     history,
     previous: opened,
     now: isoSeconds(now),
     label: target.label,
-    ...(refuseReuse ? { refuseReuse } : {}),
+    ...reuseRules(target.file, options),
     ...(expires ? { expires } : {}),
-    ...(recordsBase ? { recordsBase } : {}),
+    ...(base ? { base } : {}),
   });
 }
 
@@ -100,8 +99,8 @@ function rebased(target: SealedFileOpened, current: string, lines: readonly EnvL
   }
   const merged = mergeEnv<EnvEntry>(target.opened.lines, lines, latest.lines);
   if (merged.conflicts.length > 0) throw changedError(target.label, `on the same names (${merged.conflicts.join(', ')})`);
-  // The records base was for the file as first opened; on top of another writer's, they come from theirs.
-  const { recordsBase: _, ...rest } = options;
+  // The base was the file as first opened; on top of another writer's, dates and records come from theirs.
+  const { base: _, ...rest } = options;
   return sealUpdate({ ...target, text: current, opened: latest }, merged.lines, now, rest);
 }
 

@@ -10,7 +10,7 @@ import { type Exposure, currentExposures } from './exposure.js';
 import { EnvsealError, type ErrorCode, ExitCode, exitCodeOf } from '../errors.js';
 import { SEALED_SUFFIX, envNameOf, plainNameFor } from '../env-files.js';
 import { parseEnv } from '../format/envfile.js';
-import { type HistoryEntry, type OpenedFile, isLegacySealed, legacyError, openSealed, parseSealedStructure } from '../format/sealed.js';
+import { type HistoryEntry, type OpenedFile, changeDates, isLegacySealed, legacyError, openSealed, parseSealedStructure } from '../format/sealed.js';
 import { displayPath, exists, readText } from '../io/files.js';
 import { walkFiles } from '../io/walk.js';
 import type { KeyRing } from '../keys/key-ring.js';
@@ -22,7 +22,6 @@ import type { ChangeSummary } from './changes.js';
 import { type Drift, drift, isEmpty } from './drift.js';
 import { type ValueAge, tryValuePolicyFor, valueAges } from './value-ages.js';
 import type { ValueRecords } from '../format/value-records.js';
-import { latestValues } from '../format/envfile.js';
 
 export const DEFAULT_MAX_AGE_DAYS = 90;
 /** A hundred years: a policy beyond that is no policy, and dates past it leave JavaScript's range. */
@@ -145,7 +144,7 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
 
   let history: HistoryEntry[] = [];
   let records: ValueRecords | undefined;
-  let names: string[] = [];
+  let dates = new Map<string, number>();
   if (opened) {
     status.verified = true;
     status.values = opened.lines.filter((l) => l.kind === 'entry').length;
@@ -153,7 +152,7 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
     status.sealedWithPrevious = opened.keyIndex > 0;
     history = opened.history;
     records = opened.records;
-    names = [...latestValues(opened.lines).keys()];
+    dates = changeDates(opened.lines);
     if (status.sealedWithPrevious) status.states.push('rotation-unfinished');
     checkStale(status, opened, ring!);
     const exposures = currentExposures(opened.history, opened.lines, ring!);
@@ -169,13 +168,13 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
       status.values = structure.body.filter((l) => l.kind === 'entry').length;
       history = structure.history;
       records = structure.records;
-      names = [...new Set(structure.body.flatMap((l) => (l.kind === 'entry' ? [l.name] : [])))];
+      dates = changeDates(structure.body);
     } catch (e) {
       if (!(e instanceof EnvsealError)) throw e;
       status.problem ??= { code: e.code, message: e.message, ...(e.hint ? { hint: e.hint } : {}) };
     }
   }
-  if (records) checkValueAges(status, names, records, history, request.now);
+  if (records) checkValueAges(status, dates, records, request.now);
   if (status.problem) status.states.push(problemState(status.problem.code));
   else if (!ring) status.states.push('key-missing');
   const access = accessOf(file, envName, ring);
@@ -197,13 +196,13 @@ function fileStatus(file: string, request: StatusRequest): FileStatus {
 
 const STATE_PRIORITY: readonly FileState[] = ['unreadable', 'integrity', 'legacy', 'wrong-key', 'key-missing', 'rotation-unfinished', 'exposed', 'stale', 'overdue', 'value-overdue', 'grace-expired', 'behind'];
 
-function checkValueAges(status: FileStatus, names: readonly string[], records: ValueRecords, history: readonly HistoryEntry[], now: Date): void {
+function checkValueAges(status: FileStatus, dates: ReadonlyMap<string, number>, records: ValueRecords, now: Date): void {
   const policy = tryValuePolicyFor(status.file);
   if (policy instanceof EnvsealError) {
     status.problem ??= { code: policy.code, message: policy.message, ...(policy.hint ? { hint: policy.hint } : {}) };
     return;
   }
-  const attention = valueAges(names, records, history, policy, now).filter((v) => v.state !== 'ok');
+  const attention = valueAges(dates, records, policy, now).filter((v) => v.state !== 'ok');
   if (attention.length === 0) return;
   status.valueAges = attention;
   if (attention.some((v) => v.state === 'overdue')) status.states.push('value-overdue');

@@ -10,8 +10,9 @@ import * as path from 'node:path';
 import { EnvsealError } from '../errors.js';
 import { annotateEntries } from '../format/annotations.js';
 import { parseEnv } from '../format/envfile.js';
-import type { HistoryEntry } from '../format/sealed.js';
+import type { SealOptions } from '../format/sealed.js';
 import { PREVIOUS_SUFFIX, type ValueRecords } from '../format/value-records.js';
+import { isSecretLookingName } from '../secret-names.js';
 import { formatDuration } from '../duration.js';
 import { displayPath, exists, readText } from '../io/files.js';
 import { nameGlob } from '../name-glob.js';
@@ -57,10 +58,8 @@ export type ValueState = 'ok' | 'due' | 'overdue' | 'grace' | 'expired';
 
 export interface ValueAge {
   name: string;
-  /** When the value last changed (ISO 8601). */
+  /** When the value last changed (ISO 8601): its token's timestamp. */
   changed: string;
-  /** True when the file has no record for it (sealed before envseal kept them): the file's first seal is the date. */
-  estimated: boolean;
   ageDays: number;
   state: ValueState;
   /** The policy's maximum age (`90d`) and where it comes from. */
@@ -73,26 +72,29 @@ export interface ValueAge {
   expires?: string;
 }
 
-/** Every value's age and state, in file order. */
-export function valueAges(names: readonly string[], records: ValueRecords, history: readonly HistoryEntry[], policy: ValuePolicy | undefined, now: Date): ValueAge[] {
-  const firstSeal = history.find((h) => Number.isFinite(Date.parse(h.date)))?.date ?? isoSeconds(now);
-  const present = new Set(names);
-  return names.map((name): ValueAge => {
-    const recorded = records.changed.get(name);
-    const changed = recorded ?? firstSeal;
-    const age: ValueAge = { name, changed, estimated: recorded === undefined, ageDays: Math.floor((now.getTime() - Date.parse(changed)) / DAY_MS), state: 'ok' };
+/** Every value's age and state, in file order (values whose date cannot be read are left out). */
+export function valueAges(dates: ReadonlyMap<string, number>, records: ValueRecords, policy: ValuePolicy | undefined, now: Date): ValueAge[] {
+  const ages: ValueAge[] = [];
+  for (const [name, at] of dates) {
+    const changed = isoSeconds(new Date(at));
+    const age: ValueAge = { name, changed, ageDays: Math.floor((now.getTime() - at) / DAY_MS), state: 'ok' };
     const base = name.endsWith(PREVIOUS_SUFFIX) ? name.slice(0, -PREVIOUS_SUFFIX.length) : undefined;
-    if (base && present.has(base)) {
+    if (base && dates.has(base)) {
       const expires = records.expires.get(name);
-      return { ...age, previousOf: base, state: expires !== undefined && now.getTime() >= Date.parse(expires) ? 'expired' : 'grace', ...(expires !== undefined ? { expires } : {}) };
+      ages.push({ ...age, previousOf: base, state: expires !== undefined && now.getTime() >= Date.parse(expires) ? 'expired' : 'grace', ...(expires !== undefined ? { expires } : {}) });
+      continue;
     }
     const max = policy?.maxAge(name);
-    if (!max) return age;
-    const deadline = Date.parse(changed) + max.ms;
+    if (!max) {
+      ages.push(age);
+      continue;
+    }
+    const deadline = at + max.ms;
     const left = deadline - now.getTime();
     const state: ValueState = left <= 0 ? 'overdue' : left <= Math.min(DUE_AHEAD_MS, max.ms / 4) ? 'due' : 'ok';
-    return { ...age, state, maxAge: formatDuration(max.ms), policy: max.from, due: isoSeconds(new Date(deadline)) };
-  });
+    ages.push({ ...age, state, maxAge: formatDuration(max.ms), policy: max.from, due: isoSeconds(new Date(deadline)) });
+  }
+  return ages;
 }
 
 /** The policy, or the reason it cannot be read (a malformed .env.example or .envseal.json), for status to report. */
@@ -106,13 +108,18 @@ export function tryValuePolicyFor(sealedFile: string): ValuePolicy | EnvsealErro
 }
 
 /**
- * Which names a change must not give an earlier value (SealOptions.refuseReuse): those with a maximum
- * age, those in rotation (a NAME_PREVIOUS is kept), and `rotating`; none with `allowReuse` (a
- * deliberate roll-back).
+ * What a change of `sealedFile` records and refuses (SealOptions): the value a secret (by name) or a
+ * name with a maximum age held before gets a marker; such a name, one in rotation (a NAME_PREVIOUS is
+ * kept), and `rotating` may not take an earlier value back, unless `allowReuse` (a deliberate roll-back).
  */
-export function reuseRule(sealedFile: string, options: { allowReuse?: boolean; rotating?: string } = {}): ((name: string, inRotation: boolean) => boolean) | undefined {
-  if (options.allowReuse) return undefined;
+export function reuseRules(
+  sealedFile: string,
+  options: { allowReuse?: boolean; rotating?: string } = {},
+): Pick<SealOptions, 'remember'> & Partial<Pick<SealOptions, 'refuseReuse'>> {
   // A malformed example must not block a `set`: `check` and `status` report it.
   const policy = tryValuePolicyFor(sealedFile);
-  return (name, inRotation) => inRotation || name === options.rotating || (!(policy instanceof EnvsealError) && policy.maxAge(name) !== undefined);
+  const hasPolicy = (name: string): boolean => !(policy instanceof EnvsealError) && policy.maxAge(name) !== undefined;
+  const remember = (name: string): boolean => isSecretLookingName(name) || hasPolicy(name);
+  if (options.allowReuse) return { remember };
+  return { remember, refuseReuse: (name, inRotation) => inRotation || name === options.rotating || hasPolicy(name) };
 }

@@ -7,7 +7,7 @@ import { SEALED_SUFFIX, plainNameFor } from '../env-files.js';
 import { EnvsealError } from '../errors.js';
 import type { Quote } from '../format/envfile.js';
 import { parseEnv, toRecord } from '../format/envfile.js';
-import type { HistoryEntry, OpenedFile } from '../format/sealed.js';
+import { type OpenedFile, changeDates } from '../format/sealed.js';
 import type { ValueRecords } from '../format/value-records.js';
 import { exists, readText } from '../io/files.js';
 import type { KeyRing } from '../keys/key-ring.js';
@@ -29,9 +29,9 @@ export interface LoadedValues {
    * sealed values does not see. Empty when there is no plaintext or it holds no such edits.
    */
   unsealedEdits: string[];
-  /** When each value changed (value-records.ts), and the file's history: what `show --ages` reads. */
+  /** When each value last changed (ms since the epoch), and the value records: what `show --ages` reads. */
+  changed: Map<string, number>;
   records: ValueRecords;
-  history: HistoryEntry[];
 }
 
 export function loadSealedValues(request: KeyOptions & { input: string }): LoadedValues {
@@ -46,8 +46,8 @@ export function loadSealedValues(request: KeyOptions & { input: string }): Loade
     keySource: ring.source,
     keyIndex: opened.keyIndex,
     unsealedEdits: unsealedEdits(request.input, opened, ring),
+    changed: changeDates(opened.lines),
     records: opened.records,
-    history: opened.history,
   };
 }
 

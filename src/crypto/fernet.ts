@@ -219,6 +219,16 @@ function parseToken(token: string): ParsedToken {
   return { bytes, timestamp: Number(bytes.readBigUInt64BE(1)) };
 }
 
+/** The timestamp (seconds since the epoch) a token claims, unverified; undefined when it is no token. */
+export function tokenTimestamp(token: string): number | undefined {
+  try {
+    return parseToken(token).timestamp;
+  } catch (e) {
+    if (e instanceof InvalidTokenError) return undefined;
+    throw e;
+  }
+}
+
 function checkAge(timestamp: number, options: DecryptOptions): void {
   if (options.ttl === undefined) return;
   const now = options.now ?? nowSeconds();

@@ -3,14 +3,14 @@
  *
  *   #envseal:v1 key=<fingerprint>
  *   #envseal:history {"date":...}          zero or more, oldest first
- *   #envseal:changed / expires / earlier   value records (value-records.ts), when there are any
+ *   #envseal:expires / earlier             value records (value-records.ts), when there are any
  *   <the .env's lines, each value replaced by fernet:<token>; comments and blank lines verbatim>
  *   #envseal:mac <hex HMAC-SHA256 of every byte above, under HKDF(master key, "envseal/v1/file-mac")>
  *
  * The file is itself a dotenv file: metadata lines are comments, values are `fernet:` strings.
  */
 import { EnvsealError, Code, type ErrorCode } from '../errors.js';
-import { InvalidTokenError, decryptWithKeys, encrypt as fernetEncrypt } from '../crypto/fernet.js';
+import { InvalidTokenError, decryptWithKeys, encrypt as fernetEncrypt, tokenTimestamp } from '../crypto/fernet.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { decodeUtf8, normalizeNewlines } from '../text.js';
@@ -22,7 +22,7 @@ import {
   type ValueRecords,
   emptyRecords,
   openEarlier,
-  readDatedLine,
+  readExpiresLine,
   renderRecords,
   updateRecords,
 } from './value-records.js';
@@ -81,7 +81,7 @@ export interface OpenedFile {
   keyIndex: number;
   /** True for a whole-file Fernet token (no per-value tokens, no history, no file MAC). */
   legacy: boolean;
-  /** When each value changed, grace expiries, markers of earlier values. */
+  /** Grace expiries and markers of earlier values (when each value changed is its token's timestamp). */
   records: ValueRecords;
 }
 
@@ -176,7 +176,7 @@ function readContents(envelope: Envelope, label: string): Contents {
     history.push(parseHistory(line.slice(HISTORY_PREFIX.length), label));
     advance(line);
   }
-  for (let line = nextLine(); line !== undefined && readDatedLine(line, records, label); line = nextLine()) advance(line);
+  for (let line = nextLine(); line !== undefined && readExpiresLine(line, records, label); line = nextLine()) advance(line);
   const earlier = nextLine();
   if (earlier?.startsWith(EARLIER_PREFIX)) {
     earlierToken = earlier.slice(EARLIER_PREFIX.length);
@@ -186,7 +186,7 @@ function readContents(envelope: Envelope, label: string): Contents {
   const stray = body.find((line) => line.kind === 'trivia' && line.text.startsWith(META));
   if (stray) {
     const kind = /^#envseal:([a-z]+)/.exec((stray as { text: string }).text)?.[1];
-    const known = ['v', 'history', 'changed', 'expires', 'earlier', 'mac'];
+    const known = ['v', 'history', 'expires', 'earlier', 'mac'];
     throw kind && !known.includes(kind)
       ? integrity(Code.SEALED_VERSION, `${label} line ${stray.line} holds envseal metadata this version does not know ("#envseal:${kind}"): a newer envseal wrote it`, 'Upgrade envseal.')
       : integrity(Code.SEALED_CORRUPT, `${label} line ${stray.line} is envseal metadata out of place`, RESTORE_HINT);
@@ -320,16 +320,16 @@ function openLegacy(token: string, ring: KeyRing, label: string): OpenedFile {
   return { lines, fingerprint: ring.keys[decrypted.keyIndex]!.fingerprint, history: [], keyIndex: decrypted.keyIndex, legacy: true, records: emptyRecords() };
 }
 
-export interface SealOptions extends Pick<RecordsUpdate, 'expires' | 'refuseReuse'> {
+export interface SealOptions extends Pick<RecordsUpdate, 'expires' | 'refuseReuse' | 'remember'> {
   history: readonly HistoryEntry[];
   /**
-   * The file as it was: its value records carry over, and when it was opened with `key`, tokens of
-   * unchanged values are kept so diffs stay small.
+   * The file as it was. Its value records carry over; a value it held keeps its token when the file
+   * was opened with `key` (so diffs stay small), else gets a new one with the old token's timestamp.
    */
   previous?: OpenedFile;
-  /** What value records start from, when not `previous`'s (a merge combines both sides'). */
-  recordsBase?: RecordsBase;
-  /** ISO 8601 (seconds) of this change: the date of every value it changes. */
+  /** Where unchanged values keep their dates from and records start from, when not `previous` (a merge: both sides). */
+  base?: { files: readonly OpenedFile[]; records: RecordsBase };
+  /** ISO 8601 (seconds) of this change: the timestamp of the tokens of the values it changes. */
   now: string;
   label: string;
 }
@@ -341,17 +341,25 @@ export const recordsBaseOf = (opened: OpenedFile | undefined): RecordsBase =>
 export function sealLines(lines: readonly EnvLine[], key: MasterKey, options: SealOptions): string {
   // Refused now rather than when someone decrypts: what cannot be written back must not be sealed.
   renderEnv(lines, options.label);
+  const { now, expires, refuseReuse, remember, label } = options;
   const reusable = reusableTokens(options.previous, key);
+  const dateOf = keptDates(options.base?.files ?? (options.previous ? [options.previous] : []));
+  const nowSeconds = Math.floor(Date.parse(now) / 1000);
   const seen = new Map<string, number>();
   const out: string[] = [`${META}v${FORMAT_VERSION} key=${key.fingerprint}`];
   for (const entry of options.history) out.push(`${HISTORY_PREFIX}${JSON.stringify(entry)}`);
-  const { now, expires, refuseReuse, label } = options;
-  const records = updateRecords(options.recordsBase ?? recordsBaseOf(options.previous), lines, { now, key, label, ...(expires ? { expires } : {}), ...(refuseReuse ? { refuseReuse } : {}) });
+  const records = updateRecords(options.base?.records ?? recordsBaseOf(options.previous), lines, {
+    key,
+    label,
+    ...(expires ? { expires } : {}),
+    ...(refuseReuse ? { refuseReuse } : {}),
+    ...(remember ? { remember } : {}),
+  });
   out.push(...renderRecords(records, key, [...latestValues(lines).keys()]));
   for (const line of lines) {
     if (line.kind === 'trivia') {
       if (line.text.trimStart().startsWith(META)) {
-        throw integrity(Code.ENV_RESERVED, `${options.label} line ${line.line} starts with "${META}", which envseal reserves for its own metadata`, 'Reword the comment.');
+        throw integrity(Code.ENV_RESERVED, `${label} line ${line.line} starts with "${META}", which envseal reserves for its own metadata`, 'Reword the comment.');
       }
       out.push(line.text);
       continue;
@@ -359,7 +367,7 @@ export function sealLines(lines: readonly EnvLine[], key: MasterKey, options: Se
     const occurrence = (seen.get(line.name) ?? 0) + 1;
     seen.set(line.name, occurrence);
     const prior = reusable.get(`${line.name}\0${occurrence}`);
-    const token = prior && prior.value === line.value ? prior.token : fernetEncrypt(key.fernet, line.value);
+    const token = prior && prior.value === line.value ? prior.token : fernetEncrypt(key.fernet, line.value, { now: dateOf(line.name, line.value) ?? nowSeconds });
     out.push(renderEntry(line, `${line.quote}${VALUE_PREFIX}${token}${line.quote}`));
   }
   const signed = joinLines(out);
@@ -377,6 +385,44 @@ function reusableTokens(previous: OpenedFile | undefined, key: MasterKey): Map<s
     map.set(`${line.name}\0${occurrence}`, line);
   }
   return map;
+}
+
+/**
+ * The timestamp a value's token carries in `files` (the date the value last changed), for a value
+ * that must be encrypted again (a new master key) without changing its date. Built on first use:
+ * re-sealing under the same key reuses tokens and never needs it.
+ */
+function keptDates(files: readonly OpenedFile[]): (name: string, value: string) => number | undefined {
+  let dates: Map<string, number> | undefined;
+  return (name, value) => {
+    if (!dates) {
+      dates = new Map();
+      for (const file of files) {
+        for (const line of file.lines) {
+          if (line.kind !== 'entry' || line.token === '') continue;
+          const key = `${line.name}\0${line.value}`;
+          if (!dates.has(key)) dates.set(key, tokenTimestamp(line.token)!);
+        }
+      }
+    }
+    return dates.get(`${name}\0${value}`);
+  };
+}
+
+/**
+ * When each name's value last changed: the timestamp of its (last) entry's token, from an opened file's
+ * lines or, unverified, from a sealed file's raw body (`fernet:` values) read without the key.
+ */
+export function changeDates(lines: readonly EnvLine[]): Map<string, number> {
+  const dates = new Map<string, number>();
+  for (const line of lines) {
+    if (line.kind !== 'entry') continue;
+    const token = 'token' in line ? (line as SealedEntry).token : line.value.startsWith(VALUE_PREFIX) ? line.value.slice(VALUE_PREFIX.length) : '';
+    const seconds = tokenTimestamp(token);
+    if (seconds !== undefined) dates.set(line.name, seconds * 1000);
+    else dates.delete(line.name);
+  }
+  return dates;
 }
 
 /** The plaintext .env text of an opened file: entries re-quoted as they were, comments verbatim. */

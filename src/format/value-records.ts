@@ -1,16 +1,17 @@
 /**
- * Per-value records of a sealed file (docs/FORMAT.md, "Value records"): when each value last changed,
- * when a grace value (`NAME_PREVIOUS`) expires, and keyed markers of the earlier values of each name,
- * so that a rotation can refuse to bring one back. Pure: lines and keys in, lines out.
+ * Per-value rotation records of a sealed file (docs/FORMAT.md, "Value records"). Pure: lines and keys
+ * in, lines out.
  *
- *   #envseal:changed 2026-09-01T10:00:00Z DATABASE_URL PORT     one line per date, oldest first
- *   #envseal:expires 2026-12-05T08:00:00Z JWT_SECRET_PREVIOUS   one line per date
- *   #envseal:earlier <Fernet token>                             the markers, sealed like a value
+ * When a value last changed needs no record: it is its Fernet token's timestamp. A token is kept
+ * while its value is (so diffs stay one line per change), and when a new master key re-encrypts a
+ * value that did not change, the new token carries the old timestamp (sealed.ts). What needs lines:
  *
- * Dates sit in clear, as names do, so `status` can judge ages without the key; the file MAC covers
- * them. One line per date keeps the diff of a `set` to the lines of the dates it moves a name between.
- * Markers are HMACs under a marker key of their own, which travels inside the sealed blob: a master-key
- * rotation re-seals the blob, and the markers stay valid without the earlier values, which nobody has.
+ *   #envseal:expires 2026-12-05T08:00:00Z JWT_SECRET_PREVIOUS   when a grace value stops being needed
+ *   #envseal:earlier <Fernet token>                             markers of earlier values, sealed
+ *
+ * Markers are HMACs of a name and a value it held before, under a marker key of their own, which
+ * travels inside the sealed blob: a master-key rotation re-seals the blob, and the markers stay valid
+ * without the earlier values, which nobody has any more.
  */
 import { createHmac } from 'node:crypto';
 import { EnvsealError, Code } from '../errors.js';
@@ -18,7 +19,6 @@ import { InvalidTokenError, decryptWithKeys, encrypt as fernetEncrypt } from '..
 import type { MasterKey } from '../crypto/master-key.js';
 import { type EnvLine, latestValues } from './envfile.js';
 
-export const CHANGED_PREFIX = '#envseal:changed ';
 export const EXPIRES_PREFIX = '#envseal:expires ';
 export const EARLIER_PREFIX = '#envseal:earlier ';
 const DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/;
@@ -27,9 +27,7 @@ const NAME = /^[\w.-]+$/;
 export const PREVIOUS_SUFFIX = '_PREVIOUS';
 
 export interface ValueRecords {
-  /** When each name's value last changed (ISO 8601, seconds). A name without one predates the records. */
-  changed: Map<string, string>;
-  /** When a grace value stops being needed. */
+  /** When a grace value stops being needed (ISO 8601, seconds). */
   expires: Map<string, string>;
   /** Markers of earlier values; undefined until a value first changes, or when read without the key. */
   earlier?: EarlierValues;
@@ -43,18 +41,17 @@ export interface EarlierValues {
   read?: { token: string; fingerprint: string; signature: string };
 }
 
-export const emptyRecords = (): ValueRecords => ({ changed: new Map(), expires: new Map() });
+export const emptyRecords = (): ValueRecords => ({ expires: new Map() });
 
 const corrupt = (label: string, what: string): EnvsealError =>
   new EnvsealError(Code.SEALED_CORRUPT, `${label} has a malformed ${what} line`, 'Restore it from git (`git checkout -- <file>`) or a backup.');
 
-/** Reads one `changed` or `expires` line into `into` (returns false when `line` is neither). */
-export function readDatedLine(line: string, records: ValueRecords, label: string): boolean {
-  const into = line.startsWith(CHANGED_PREFIX) ? records.changed : line.startsWith(EXPIRES_PREFIX) ? records.expires : undefined;
-  if (!into) return false;
-  const [date, ...names] = line.slice(CHANGED_PREFIX.length).split(' ');
-  if (!DATE.test(date ?? '') || names.length === 0 || !names.every((n) => NAME.test(n))) throw corrupt(label, into === records.changed ? 'changed' : 'expires');
-  for (const name of names) into.set(name, date!);
+/** Reads an `expires` line into `records` (returns false when `line` is none). */
+export function readExpiresLine(line: string, records: ValueRecords, label: string): boolean {
+  if (!line.startsWith(EXPIRES_PREFIX)) return false;
+  const [date, ...names] = line.slice(EXPIRES_PREFIX.length).split(' ');
+  if (!DATE.test(date ?? '') || names.length === 0 || !names.every((n) => NAME.test(n))) throw corrupt(label, 'expires');
+  for (const name of names) records.expires.set(name, date!);
   return true;
 }
 
@@ -82,7 +79,7 @@ const signatureOf = (names: Map<string, string[]>): string => JSON.stringify([..
 
 /** The metadata lines for `records`, sealed under `key`. */
 export function renderRecords(records: ValueRecords, key: MasterKey, names: readonly string[]): string[] {
-  const out = [...datedLines(CHANGED_PREFIX, records.changed, names), ...datedLines(EXPIRES_PREFIX, records.expires, names)];
+  const out = datedLines(EXPIRES_PREFIX, records.expires, names);
   const earlier = records.earlier;
   if (earlier && earlier.names.size > 0) {
     const signature = signatureOf(earlier.names);
@@ -116,7 +113,6 @@ export interface RecordsBase {
 }
 
 export interface RecordsUpdate {
-  now: string;
   /** The key being sealed with: the first markers' key derives from it, so branches that start records apart agree. */
   key: MasterKey;
   /** Grace values whose expiry is set now (`generate --rotate --grace`). */
@@ -126,29 +122,27 @@ export interface RecordsUpdate {
    * `inRotation`: the file keeps a NAME_PREVIOUS for it.
    */
   refuseReuse?: (name: string, inRotation: boolean) => boolean;
+  /** Whether the value `name` held before gets a marker (default: every name): secrets, and names with a policy. */
+  remember?: (name: string) => boolean;
   label: string;
 }
 
 /**
- * The records after `lines` replaced the base's values: a new or changed value is dated now, and the
- * value it replaced gets a marker; a removed name loses its dates but not its markers, so it cannot
- * come back with an old value either.
+ * The records after `lines` replaced the base's values: the value a changed name held gets a marker;
+ * a removed name loses its expiry but not its markers, so it cannot come back with an old value either.
  */
 export function updateRecords(base: RecordsBase, lines: readonly EnvLine[], update: RecordsUpdate): ValueRecords {
   const values = latestValues(lines);
   const previous = base.records;
-  const next: ValueRecords = { changed: new Map(), expires: new Map() };
+  const next: ValueRecords = { expires: new Map() };
   let earlier = previous.earlier;
   for (const [name, value] of values) {
     const before = base.values.get(name);
     if (before === value) {
-      const changed = previous.changed.get(name);
-      if (changed !== undefined) next.changed.set(name, changed);
       const expires = previous.expires.get(name);
       if (expires !== undefined) next.expires.set(name, expires);
     } else {
-      next.changed.set(name, update.now);
-      if (before !== undefined && !name.endsWith(PREVIOUS_SUFFIX)) {
+      if (before !== undefined && !name.endsWith(PREVIOUS_SUFFIX) && (update.remember?.(name) ?? true)) {
         earlier ??= { key: Buffer.from(update.key.subkey('value-markers')), names: new Map() };
         const markers = earlier.names.get(name) ?? [];
         const marker = markerOf(earlier.key, name, before);
@@ -182,17 +176,15 @@ function reusedError(name: string, label: string): EnvsealError {
 }
 
 /**
- * Both sides' records for a merged file: each name's dates from the side whose value the merge kept,
- * and the markers of both (one side's alone when they were keyed apart: branches that began their
- * records under different master keys).
+ * Both sides' records for a merged file: each grace value's expiry from the side whose value the merge
+ * kept, and the markers of both (one side's alone when they were keyed apart: branches that began
+ * their records under different master keys).
  */
 export function mergeRecords(merged: ReadonlyMap<string, string>, sides: ReadonlyArray<RecordsBase>): ValueRecords {
-  const out: ValueRecords = { changed: new Map(), expires: new Map() };
+  const out: ValueRecords = { expires: new Map() };
   for (const [name, value] of merged) {
     const side = sides.find((s) => s.values.get(name) === value);
     if (!side) continue;
-    const changed = side.records.changed.get(name);
-    if (changed !== undefined) out.changed.set(name, changed);
     const expires = side.records.expires.get(name);
     if (expires !== undefined) out.expires.set(name, expires);
   }

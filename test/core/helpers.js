@@ -15,7 +15,7 @@ export function sealedProject(text = 'API_TOKEN=tok-4f1c9a2b7e5d3c8a\nPORT=3000\
   const dir = tempDir('envseal-core-');
   fs.mkdirSync(path.join(dir, '.git'));
   const file = path.join(dir, '.env.encrypted');
-  write(file, sealLines(parseEnv(text, '.env'), key, { history: [{ ...history[0], key: key.fingerprint }], label: '.env' }));
+  write(file, sealLines(parseEnv(text, '.env'), key, { now: '2026-01-01T00:00:00Z', history: [{ ...history[0], key: key.fingerprint }], label: '.env' }));
   return { dir, file };
 }
 

@@ -10,7 +10,7 @@ import { sealGuarded, valuesThatCanOccur } from '../../dist/core/seal-guarded.js
 import { KEY, errorCode, history } from './helpers.js';
 
 const ring = KeyRing.of(KEY, 'test key');
-const seal = (text) => sealGuarded(parseEnv(text, '.env'), ring, { history, label: '.env' });
+const seal = (text) => sealGuarded(parseEnv(text, '.env'), ring, { history, label: '.env', now: '2026-01-01T00:00:00Z' });
 
 /** A file of `names` values, most of them secret-looking, and one comment line. */
 function file(names, comment) {

@@ -62,8 +62,13 @@ ageSuite('show --ages dates each value when it last changed, and a master-key ro
   assert.match(table.stdout, /NAME\s+VALUE\s+SENSITIVE\s+CHANGED\s+ROTATION/);
   assert.match(table.stdout, /JWT_SECRET\s+\S+\s+yes\s+2026-01-01 \(59d ago\)\s+ok: every 90d, by 2026-04-01/);
   assertNoSecrets(table.output, SECRETS, 'show --ages');
-  // Dates are MAC-protected: moving one is tampering.
-  fs.writeFileSync(path.join(dir, '.env.encrypted'), sealedText(dir).replace('2026-02-10T12:00:00Z', '2026-02-11T12:00:00Z'));
+  // A date is the value's token timestamp, under the token's HMAC and the file MAC: moving one is tampering.
+  const text = sealedText(dir);
+  const token = /^API_KEY=fernet:(\S+)/m.exec(text)[1];
+  const bytes = Buffer.from(token, 'base64url');
+  assert.is(Number(bytes.readBigUInt64BE(1)), Date.parse('2026-02-10T12:00:00Z') / 1000);
+  bytes.writeBigUInt64BE(BigInt(Date.parse('2026-02-11T12:00:00Z') / 1000), 1);
+  fs.writeFileSync(path.join(dir, '.env.encrypted'), text.replace(token, bytes.toString('base64url')));
   const tampered = run(['show', '--ages'], { cwd: dir });
   assert.is(tampered.code, 4, tampered.output);
   assert.match(tampered.stderr, /integrity check/);

@@ -35,7 +35,7 @@ const PLAIN = [
 ].join('\n');
 
 const HISTORY = [{ date: '2026-01-01T00:00:00Z', event: 'created', key: key.fingerprint, envseal: '0.1.0' }];
-const seal = (text = PLAIN, options = {}) => sealLines(parseEnv(text, '.env'), key, { history: HISTORY, label: '.env', ...options });
+const seal = (text = PLAIN, options = {}) => sealLines(parseEnv(text, '.env'), key, { now: '2026-01-01T00:00:00Z', history: HISTORY, label: '.env', ...options });
 const ring = ([current, ...previous]) => new KeyRing({ current, previous: previous.map((k) => ({ key: k })), kind: 'memory', source: 'test key' });
 const open = (text, keys = [key], options = {}) => openSealed(text, ring(keys), '.env.encrypted', options);
 const LEGACY = { legacy: true };
@@ -243,7 +243,7 @@ test('a file with a valid MAC but a bad token or a plaintext value (made with th
   const body = LINES.slice(0, MAC);
   const i = lineOf('DEBUG');
   rejects(remac(body.map((l, j) => (j === i ? 'DEBUG=fernet:gAAAAABnot-a-real-token' : l))), 'E_SEALED_CORRUPT');
-  const otherToken = sealLines(parseEnv('DEBUG=false\n', '.env'), other, { history: [], label: 'x' }).split('\n')[1];
+  const otherToken = sealLines(parseEnv('DEBUG=false\n', '.env'), other, { now: '2026-01-01T00:00:00Z', history: [], label: 'x' }).split('\n')[1];
   rejects(remac(body.map((l, j) => (j === i ? otherToken : l))), 'E_SEALED_CORRUPT');
   const e = rejects(remac(body.map((l, j) => (j === i ? 'DEBUG=false' : l))), 'E_SEALED_PLAINTEXT');
   assert.ok(e.message.includes('DEBUG'));

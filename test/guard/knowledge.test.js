@@ -17,7 +17,7 @@ function repo() {
   const root = tempDir('envseal-knowledge-');
   fs.mkdirSync(path.join(root, '.git'));
   const text = 'STRIPE_SECRET_KEY=sk_live_51Hq8ZtK2mPqRs7\nSMTP_PASSWORD=<smtp-password>\nDB_URL=${DATABASE_URL}\nPORT=3000\n';
-  write(path.join(root, '.env.encrypted'), sealLines(parseEnv(text, '.env'), KEY, { history: [], label: '.env' }));
+  write(path.join(root, '.env.encrypted'), sealLines(parseEnv(text, '.env'), KEY, { now: '2026-01-01T00:00:00Z', history: [], label: '.env' }));
   write(path.join(root, '.env.key'), `${TEST_KEY}\n`, 0o600);
   return root;
 }
@@ -48,7 +48,7 @@ test('a sealed file no key opens teaches nothing, and breaks nothing', () => {
 test('each environment is opened with its own keys, from its key file or its variable; key files at the root are known', () => {
   const root = repo();
   const other = MasterKey.parse(OTHER_KEY, 'other');
-  write(path.join(root, '.env.production.encrypted'), sealLines(parseEnv('API_SECRET=Pr0dVaLuEx7Qz2Lm9Rt4Wk8\n', '.env.production'), other, { history: [], label: '.env.production' }));
+  write(path.join(root, '.env.production.encrypted'), sealLines(parseEnv('API_SECRET=Pr0dVaLuEx7Qz2Lm9Rt4Wk8\n', '.env.production'), other, { now: '2026-01-01T00:00:00Z', history: [], label: '.env.production' }));
   const files = ['.env.encrypted', '.env.production.encrypted'];
   write(path.join(root, '.env.production.key'), `${OTHER_KEY}\n`, 0o600);
   let knowledge = gatherKnowledge(root, files, {}, compileMaskRules());
@@ -66,7 +66,7 @@ test('each environment is opened with its own keys, from its key file or its var
 
 test('a file sealed with another environment\'s key still teaches its values', () => {
   const root = repo();
-  write(path.join(root, '.env.staging.encrypted'), sealLines(parseEnv('API_SECRET=Pr0dVaLuEx7Qz2Lm9Rt4Wk8\n', '.env.staging'), KEY, { history: [], label: '.env.staging' }));
+  write(path.join(root, '.env.staging.encrypted'), sealLines(parseEnv('API_SECRET=Pr0dVaLuEx7Qz2Lm9Rt4Wk8\n', '.env.staging'), KEY, { now: '2026-01-01T00:00:00Z', history: [], label: '.env.staging' }));
   const knowledge = gatherKnowledge(root, ['.env.encrypted', '.env.staging.encrypted'], {}, compileMaskRules());
   assert.ok(knowledge.teamSecrets.find('x Pr0dVaLuEx7Qz2Lm9Rt4Wk8 y').length > 0);
 });

@@ -39,19 +39,16 @@ export const show: Handler = async (args, context) => {
     return age ? [...row, changedText(age), rotationText(age)] : row;
   });
   context.out(table(header, rows));
-  if (ages && [...ages.values()].some((a) => a.estimated)) {
-    context.info('~ : sealed before envseal recorded value dates; the date is when the file was first sealed, so the value may be younger.');
-  }
   return 0;
 };
 
 async function agesOf(loaded: LoadedValues, now: Date): Promise<Map<string, ValueAge>> {
   const { valueAges, valuePolicyFor } = await import('../../core/value-ages.js');
-  const ages = valueAges(Object.keys(loaded.values), loaded.records, loaded.history, valuePolicyFor(loaded.file), now);
+  const ages = valueAges(loaded.changed, loaded.records, valuePolicyFor(loaded.file), now);
   return new Map(ages.map((a) => [a.name, a]));
 }
 
-const changedText = (age: ValueAge): string => `${age.estimated ? '~' : ''}${age.changed.slice(0, 10)} (${age.ageDays}d ago)`;
+const changedText = (age: ValueAge): string => `${age.changed.slice(0, 10)} (${age.ageDays}d ago)`;
 
 function rotationText(age: ValueAge): string {
   if (age.previousOf) return age.expires ? `${age.state === 'expired' ? 'grace ENDED' : 'grace until'} ${age.expires.slice(0, 16).replace('T', ' ')}` : `previous of ${age.previousOf}`;

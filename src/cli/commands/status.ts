@@ -110,7 +110,7 @@ function printStatus(s: FileStatus, context: Context, maxAgeDays: number): void 
 
 function valueLine(v: ValueAge, envName: string | undefined): string {
   const env = envName ? ` --env ${envName}` : '';
-  const changed = `${v.estimated ? 'sealed' : 'changed'} ${day(v.changed)}, ${v.ageDays} days ago`;
+  const changed = `changed ${day(v.changed)}, ${v.ageDays} days ago`;
   switch (v.state) {
     case 'expired':
       return `${v.name}: its grace window ended ${v.expires!.replace('T', ' ')}; remove it: \`envseal generate --finish ${v.previousOf}${env}\``;

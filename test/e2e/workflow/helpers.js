@@ -47,10 +47,10 @@ export function values(dir, args = [], env = {}) {
 }
 
 /**
- * A sealed file's lines without its value records (`#envseal:changed`, `expires`, `earlier`), which
- * move with every change of a value and are tested in test/e2e/value-rotation.test.js.
+ * A sealed file's lines without its value records (`#envseal:expires`, `#envseal:earlier`, which a
+ * change of a secret adds or changes: test/e2e/value-rotation.test.js tests them).
  */
-export const lines = (file) => read(file).split('\n').filter((line) => !/^#envseal:(?:changed|expires|earlier) /.test(line));
+export const lines = (file) => read(file).split('\n').filter((line) => !/^#envseal:(?:expires|earlier) /.test(line));
 
 /** Indexes of lines that differ between two versions of a file of the same length. */
 export function changedLines(before, after) {
