@@ -388,24 +388,24 @@ function reusableTokens(previous: OpenedFile | undefined, key: MasterKey): Map<s
 }
 
 /**
- * The timestamp a value's token carries in `files` (the date the value last changed), for a value
- * that must be encrypted again (a new master key) without changing its date. Built on first use:
- * re-sealing under the same key reuses tokens and never needs it.
+ * The date a name's value has in `files` (its last entry's token timestamp: when it last changed), for
+ * a value that must be encrypted again (a new master key) without changing its date. Only the value a
+ * name reads as counts: a name that takes the value of one of its shadowed entries has changed. Built
+ * on first use: re-sealing under the same key reuses tokens and never needs it.
  */
 function keptDates(files: readonly OpenedFile[]): (name: string, value: string) => number | undefined {
-  let dates: Map<string, number> | undefined;
+  let dates: Map<string, { value: string; seconds: number }> | undefined;
   return (name, value) => {
     if (!dates) {
       dates = new Map();
       for (const file of files) {
-        for (const line of file.lines) {
-          if (line.kind !== 'entry' || line.token === '') continue;
-          const key = `${line.name}\0${line.value}`;
-          if (!dates.has(key)) dates.set(key, tokenTimestamp(line.token)!);
-        }
+        const latest = new Map<string, SealedEntry>();
+        for (const line of file.lines) if (line.kind === 'entry' && line.token !== '') latest.set(line.name, line);
+        for (const [n, line] of latest) if (!dates.has(n)) dates.set(n, { value: line.value, seconds: tokenTimestamp(line.token)! });
       }
     }
-    return dates.get(`${name}\0${value}`);
+    const kept = dates.get(name);
+    return kept?.value === value ? kept.seconds : undefined;
   };
 }
 

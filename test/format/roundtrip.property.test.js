@@ -169,9 +169,9 @@ test('changing one value changes exactly that line, the MAC line and the value r
       fc.pre(before.length === generated.lines.length && after.length === generated.lines.length);
       fc.pre(before[at].value !== after[at].value);
 
-      const first = sealLines(before, key, { now: '2026-01-01T00:00:00Z', history: [], label: '.env', now: '2026-01-01T00:00:00Z' });
+      const first = sealLines(before, key, { history: [], label: '.env', now: '2026-01-01T00:00:00Z' });
       const previous = openSealed(first, KeyRing.of(key, 'test key'), '.env.encrypted');
-      const second = sealLines(after, key, { now: '2026-01-01T00:00:00Z', history: [], label: '.env', previous, now: '2026-02-01T00:00:00Z' });
+      const second = sealLines(after, key, { history: [], label: '.env', previous, now: '2026-02-01T00:00:00Z' });
       const records = /^#envseal:(?:expires|earlier) /;
       const a = first.split('\n').filter((line) => !records.test(line));
       const b = second.split('\n').filter((line) => !records.test(line));

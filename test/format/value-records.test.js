@@ -68,6 +68,14 @@ test('a re-seal under a new key keeps every date and marker, with the marker tok
   );
 });
 
+test('a name that takes the value of one of its shadowed entries has changed, under the same key or a new one', () => {
+  const first = seal('A=old\nA=current\n');
+  for (const k of [key, other]) {
+    const second = sealLines(parseEnv('A=old\nA=old\n', '.env'), k, { history: [], label: '.env', now: T2, previous: open(first) });
+    assert.equal([...changeDates(open(second, KeyRing.of(k, 'k')).lines)], [['A', Date.parse(T2)]], k.fingerprint);
+  }
+});
+
 test('grace expiries are set when asked, kept while the value stays, and dropped with the name', () => {
   const first = seal('A=new\nA_PREVIOUS=old\n', { expires: new Map([['A_PREVIOUS', '2026-01-03T00:00:00Z']]) });
   assert.match(first, /^#envseal:expires 2026-01-03T00:00:00Z A_PREVIOUS$/m);
