@@ -7,7 +7,8 @@
  * load, history must stream rather than buffer, and the few questions envseal asks need no more than
  * spawn.
  */
-import type { SpawnSyncReturns } from 'node:child_process';
+import type { ChildProcessByStdio, SpawnSyncReturns } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { EnvsealError, Code } from '../errors.js';
 import { displayPath } from '../io/files.js';
 
@@ -74,4 +75,100 @@ export function workTreeRoot(cwd: string): string {
 
 export function notARepository(cwd: string): EnvsealError {
   return new EnvsealError(Code.NOT_A_REPO, `${displayPath(cwd) || '.'} is not inside a git work tree`, 'Run it inside the repository (after `git init` or `git clone`).');
+}
+
+/**
+ * A long-lived git process asked many questions in turn (`cat-file --batch`): requests go to its
+ * stdin, answers are read from its stdout by line or by length. One process for a whole history
+ * scan, where one per question would cost a git start-up each.
+ */
+export class GitSession {
+  readonly #child: ChildProcessByStdio<Writable, Readable, Readable>;
+  readonly #exited: Promise<number | null>;
+  #failure: EnvsealError | undefined;
+  readonly #stderr: Buffer[] = [];
+  readonly #args: readonly string[];
+  readonly #cwd: string;
+  /** What git has said that no read has taken yet, and the reader waiting for more. */
+  #buffered: Buffer[] = [];
+  #size = 0;
+  #wake: (() => void) | undefined;
+  #ended = false;
+
+  constructor(cwd: string, args: readonly string[]) {
+    this.#cwd = cwd;
+    this.#args = args;
+    this.#child = childProcess().spawn('git', [...GIT_CONFIG, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.#child.stderr.on('data', (d: Buffer) => this.#stderr.push(d));
+    this.#child.stdout.on('data', (d: Buffer) => {
+      this.#buffered.push(d);
+      this.#size += d.length;
+      this.#wake?.();
+    });
+    this.#child.stdout.on('end', () => {
+      this.#ended = true;
+      this.#wake?.();
+    });
+    this.#exited = new Promise((resolve) => {
+      this.#child.on('close', resolve);
+      this.#child.on('error', (e) => {
+        this.#failure = missing(e);
+        this.#ended = true;
+        this.#wake?.();
+        resolve(null);
+      });
+    });
+    // A write after git exited fails the next read instead (with git's own message).
+    this.#child.stdin.on('error', () => undefined);
+  }
+
+  write(text: string): void {
+    this.#child.stdin.write(text);
+  }
+
+  /** The next line git prints, without its newline. */
+  async readLine(): Promise<Buffer> {
+    for (;;) {
+      const joined = this.#peek();
+      const nl = joined.indexOf(10);
+      if (nl !== -1) return this.#take(nl + 1).subarray(0, nl);
+      await this.#more();
+    }
+  }
+
+  /** The next `length` bytes git prints. */
+  async read(length: number): Promise<Buffer> {
+    while (this.#size < length) await this.#more();
+    return this.#take(length);
+  }
+
+  /** Closes git's stdin and waits for it to exit; a non-zero exit is E_GIT. */
+  async close(): Promise<void> {
+    this.#child.stdin.end();
+    const status = await this.#exited;
+    if (this.#failure) throw this.#failure;
+    if (status !== 0) throw gitFailed(this.#cwd, this.#args, Buffer.concat(this.#stderr).toString('utf8'));
+  }
+
+  #peek(): Buffer {
+    if (this.#buffered.length > 1) this.#buffered = [Buffer.concat(this.#buffered)];
+    return this.#buffered[0] ?? Buffer.alloc(0);
+  }
+
+  #take(length: number): Buffer {
+    const all = this.#peek();
+    this.#buffered = length < all.length ? [all.subarray(length)] : [];
+    this.#size -= length;
+    return all.subarray(0, length);
+  }
+
+  async #more(): Promise<void> {
+    if (this.#ended) {
+      const status = await this.#exited;
+      if (this.#failure) throw this.#failure;
+      throw gitFailed(this.#cwd, this.#args, status === 0 ? 'git ended its output early' : Buffer.concat(this.#stderr).toString('utf8'));
+    }
+    await new Promise<void>((resolve) => (this.#wake = resolve));
+    this.#wake = undefined;
+  }
 }
