@@ -7,20 +7,31 @@
  * (`envseal git setup`) must not run, and what is scanned must be the committed bytes.
  */
 import { type PatchFile, PatchParser, messageFile } from './patch.js';
-import { GitSession, gitAsync, gitFailed, gitStream, gitSync, gitTry } from './run.js';
+import { GitSession, gitAsync, gitFailed, gitSync, gitTry } from './run.js';
 
 // A file git shows as binary (a NUL byte, or a .gitattributes `-diff` or `binary`) has no lines in the
 // patch: the guard reads its blob instead (indexBlob, BlobReader), which is also how a .gitattributes
 // that calls a text file binary cannot hide it.
 const DIFF_FLAGS = ['-U0', '--no-renames', '--no-textconv', '--no-ext-diff', '--no-color', '--diff-filter=AMT', '--src-prefix=a/', '--dst-prefix=b/'];
 
-/** A patch from git, parsed as it streams: one file at a time, so memory is bounded by the largest file. */
+/**
+ * A patch from git, parsed as it streams: one file at a time, so memory is bounded by the largest file
+ * (and GitSession's read-ahead).
+ */
 async function* patchFiles(cwd: string, args: readonly string[]): AsyncGenerator<PatchFile> {
   const queue: PatchFile[] = [];
   const parser = new PatchParser((file) => queue.push(file));
-  for await (const chunk of gitStream(cwd, args)) {
-    parser.push(chunk);
-    while (queue.length > 0) yield queue.shift()!;
+  const git = new GitSession(cwd, args);
+  git.endInput();
+  try {
+    for (let chunk = await git.readSome(); chunk !== undefined; chunk = await git.readSome()) {
+      parser.push(chunk);
+      while (queue.length > 0) yield queue.shift()!;
+      // A turn of the event loop, so git's output is taken from the pipe while the files are judged.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    git.abandon();
   }
   parser.end();
   while (queue.length > 0) yield queue.shift()!;
