@@ -272,10 +272,12 @@ function sealedFileFindings(file: PatchFile, text: string, options: CheckOptions
  */
 function envContentFindings(file: PatchFile, text: string, inlineAllow: boolean): Finding[] {
   if (isSourceCodeFile(file.path)) return [];
+  const entries = scanAssignments(text).filter((entry) => entry.envStyle);
+  // Most files have no three such lines: they are not split into lines at all.
+  if (entries.length < 3) return [];
   const all = text.split('\n');
   const meaningful = all.filter((line) => line.trim() !== '' && !line.trim().startsWith('#')).length;
-  const entries = scanAssignments(text).filter((entry) => entry.envStyle);
-  if (entries.length < 3 || entries.length < meaningful * 0.9) return [];
+  if (entries.length < meaningful * 0.9) return [];
   const secret = entries.find(({ name, value, index }) => {
     if (secretNameStrength(name) !== 'strong') return false;
     if (inlineAllow && (all[index]!.includes(ALLOW_MARKER) || (index > 0 && all[index - 1]!.includes(ALLOW_MARKER)))) return false;
