@@ -49,22 +49,27 @@ export function measure(command, args, { cwd, env = process.env, runs = RUNS, be
 }
 
 /**
- * Like measure, with `node -e 0` run alternately beside it: on a shared, noisy machine both see the
- * same conditions, so their ratio is steadier than either time.
+ * Two commands run alternately, `runs` times each after a warm-up: on a shared, noisy machine both
+ * see the same conditions, so their ratio is steadier than either time. Each is [command, args,
+ * { expect }]; returns their summaries, the first with `ratio`, the median of the per-pair ratios.
  */
-export function measureWithFloor(command, args, options = {}) {
-  const { runs = RUNS, cwd, env = process.env, before, expect = 0 } = options;
-  const mine = [];
-  const floor = [];
+export function measurePair(first, second, { runs = RUNS, cwd, env = process.env, before } = {}) {
+  const samples = [[], []];
+  const ratios = [];
   for (let i = -1; i < runs; i++) {
-    const a = runOnce(command, args, { cwd, env, before, expect });
-    const b = runOnce(process.execPath, ['-e', '0'], { cwd, env, expect: 0 });
-    if (i >= 0) {
-      mine.push(a);
-      floor.push(b);
-    }
+    const pair = [first, second].map(([command, args, { expect = 0 } = {}], j) => runOnce(command, args, { cwd, env, before: j === 0 ? before : undefined, expect }));
+    if (i < 0) continue;
+    pair.forEach((sample, j) => samples[j].push(sample));
+    ratios.push(pair[0].ms / pair[1].ms);
   }
-  return { ...summary(mine, runs), floor: summary(floor, runs) };
+  return [{ ...summary(samples[0], runs), ratio: median(ratios) }, summary(samples[1], runs)];
+}
+
+/** Like measure, with `node -e 0` run alternately beside it (measurePair): the floor no Node CLI can beat. */
+export function measureWithFloor(command, args, options = {}) {
+  const { expect = 0, ...rest } = options;
+  const [mine, floor] = measurePair([command, args, { expect }], [process.execPath, ['-e', '0']], rest);
+  return { ...mine, floor };
 }
 
 export function nodeFloor() {

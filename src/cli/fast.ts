@@ -24,9 +24,11 @@ export function fastParse(argv: readonly string[]): FastParse | undefined {
   for (const [name, option] of Object.entries(spec.options)) {
     options[name] = { type: option.type, ...(option.alias && option.alias.length === 1 ? { short: option.alias } : {}) };
   }
+  const given = withOptionalValues(spec, argv.slice(spec.path.length));
+  if (!given) return undefined;
   let parsed;
   try {
-    parsed = parseArgs({ args: argv.slice(spec.path.length), options, allowPositionals: true, strict: true, tokens: true });
+    parsed = parseArgs({ args: given, options, allowPositionals: true, strict: true, tokens: true });
   } catch {
     return undefined;
   }
@@ -46,4 +48,26 @@ export function fastParse(argv: readonly string[]): FastParse | undefined {
     if (value !== undefined) args[camelCase(positional.name)] = value;
   }
   return { spec, args };
+}
+
+/**
+ * An option whose value is optional (`scan --history`) given bare, at the end or before another
+ * option or `--`, has the empty value, as yargs reads it; parseArgs would refuse it. Before a word
+ * of one dash (`-`, `-x`) yargs' reading is its own, so that argv is declined.
+ */
+function withOptionalValues(spec: CommandSpec, words: readonly string[]): string[] | undefined {
+  const out: string[] = [];
+  for (const [i, word] of words.entries()) {
+    if (word === '--') return [...out, ...words.slice(i)];
+    if (word.startsWith('--') && spec.options[word.slice(2)]?.valueOptional) {
+      const next = words[i + 1];
+      if (next === undefined || next.startsWith('--')) {
+        out.push(`${word}=`);
+        continue;
+      }
+      if (next.startsWith('-')) return undefined;
+    }
+    out.push(word);
+  }
+  return out;
 }

@@ -2,13 +2,22 @@
  * A streaming parser for the unified diffs git prints with `-U0` (`git diff --cached`, `git log -p`):
  * for every file, the lines it adds, grouped in runs of consecutive new-file line numbers. Hooks scan
  * only what a commit adds, and a secret split over several added lines (a PEM block) stays in one run.
- * Pure: feed it text, get files back. Memory is bounded by the largest single file's added lines.
+ * Pure: feed it bytes (or text), get files back. Memory is bounded by the largest single file's added
+ * lines.
+ *
+ * It reads git's output as bytes, a block at a time: lines are found with a byte search, the added
+ * lines of a hunk that arrived together are decoded as one text, and removed lines are never decoded.
+ * A line that spans many blocks (a minified bundle of 8 MB on one line) is joined once when its end
+ * arrives, so it costs its length.
  */
 
 export interface AddedRun {
   /** 1-based line number in the new file of the run's first line. */
   start: number;
-  lines: string[];
+  /** The run's lines, joined with "\n" (none after the last). */
+  text: string;
+  /** How many lines `text` holds. */
+  count: number;
 }
 
 export interface PatchFile {
@@ -19,6 +28,8 @@ export interface PatchFile {
   path: string;
   isNew: boolean;
   binary: boolean;
+  /** The blobs before and after the change, when git printed full ids (`--full-index`). */
+  blobs?: { before: string; after: string };
   runs: AddedRun[];
 }
 
@@ -31,6 +42,11 @@ const COMMIT = /^\x00([0-9a-f]{40,64})(?:\x00(.*))?$/;
 /** What a commit message is called in findings. */
 export const MESSAGE_PATH = 'commit message';
 const HUNK = /^@@ -\d+(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+const INDEX = /^index ([0-9a-f]{40,64})\.\.([0-9a-f]{40,64})(?: |$)/;
+const NEWLINE = 0x0a;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const BACKSLASH = 0x5c;
 
 /** Decodes git's C-style quoted path ("a\tb", octal escapes for bytes) into a string. */
 export function unquoteGitPath(text: string): string {
@@ -67,7 +83,8 @@ function pathFromHeader(rest: string): string {
 
 export class PatchParser {
   readonly #onFile: (file: PatchFile) => void;
-  #pending = '';
+  /** The pieces of a line whose end has not arrived yet. */
+  #tail: Buffer[] = [];
   #commit: string | undefined;
   #file: PatchFile | undefined;
   #run: AddedRun | undefined;
@@ -80,19 +97,31 @@ export class PatchParser {
     this.#onFile = onFile;
   }
 
-  push(chunk: string): void {
-    const text = this.#pending + chunk;
+  push(chunk: Uint8Array | string): void {
+    const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     let start = 0;
-    for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-      this.#line(text.slice(start, nl));
+    if (this.#tail.length > 0) {
+      const nl = bytes.indexOf(NEWLINE);
+      if (nl === -1) {
+        this.#tail.push(bytes);
+        return;
+      }
+      this.#tail.push(bytes.subarray(0, nl + 1));
+      const line = Buffer.concat(this.#tail);
+      this.#tail = [];
+      this.#lines(line, 0);
       start = nl + 1;
     }
-    this.#pending = text.slice(start);
+    start = this.#lines(bytes, start);
+    if (start < bytes.length) this.#tail.push(bytes.subarray(start));
   }
 
   end(): void {
-    if (this.#pending !== '') this.#line(this.#pending);
-    this.#pending = '';
+    if (this.#tail.length > 0) {
+      // The last line, without a newline: given one, it reads as any other line.
+      this.#lines(Buffer.concat([...this.#tail, Buffer.from('\n')]), 0);
+      this.#tail = [];
+    }
     if (this.#message) this.#onFile(this.#message); // cut short: what arrived is still checked
     this.#message = undefined;
     this.#flush();
@@ -108,38 +137,67 @@ export class PatchParser {
   #messageLine(line: string): void {
     const message = this.#message!;
     const end = line.indexOf('\0');
-    message.runs[0]!.lines.push(end === -1 ? line : line.slice(0, end));
+    append(message.runs[0]!, end === -1 ? line : line.slice(0, end), 1);
     if (end === -1) return;
     this.#message = undefined;
     this.#onFile(message);
   }
 
-  #line(line: string): void {
-    if (this.#message) {
-      this.#messageLine(line);
-      return;
-    }
-    if (this.#plusLeft > 0 || this.#minusLeft > 0) {
+  /** Reads the complete lines of `bytes` from `start`; returns where the incomplete rest begins. */
+  #lines(bytes: Buffer, start: number): number {
+    for (let nl = bytes.indexOf(NEWLINE, start); nl !== -1; nl = bytes.indexOf(NEWLINE, start)) {
       // Inside a hunk, line counts (not prefixes) decide what a line is: an added line may itself
       // start with "++ " or "diff --git".
-      if (line.startsWith('+') && this.#plusLeft > 0) {
-        this.#run!.lines.push(line.slice(1));
-        this.#plusLeft--;
-        return;
+      if (bytes[start] === PLUS && this.#plusLeft > 0 && !this.#message) {
+        start = this.#added(bytes, start);
+        continue;
       }
-      if (line.startsWith('-') && this.#minusLeft > 0) {
-        this.#minusLeft--;
-        return;
-      }
-      if (line.startsWith('\\')) return; // "\ No newline at end of file"
+      this.#line(bytes, start, nl);
+      start = nl + 1;
     }
-    if (line.startsWith('\\')) return;
-    const commit = COMMIT.exec(line);
+    return start;
+  }
+
+  /**
+   * The added lines from `start` on (as many of the hunk's as are complete here), decoded as one text;
+   * returns where they end. Every line of the block starts with "+", so "\n+" inside it is a line break.
+   */
+  #added(bytes: Buffer, start: number): number {
+    let end = start;
+    let count = 0;
+    while (count < this.#plusLeft && bytes[end] === PLUS) {
+      const nl = bytes.indexOf(NEWLINE, end);
+      if (nl === -1) break;
+      count++;
+      end = nl + 1;
+    }
+    append(this.#run!, bytes.toString('utf8', start + 1, end - 1).replaceAll('\n+', '\n'), count);
+    this.#plusLeft -= count;
+    return end;
+  }
+
+  /** The line `bytes[start, end)`, without its newline, outside the added lines of a hunk. */
+  #line(bytes: Buffer, start: number, end: number): void {
+    if (this.#message) {
+      this.#messageLine(bytes.toString('utf8', start, end));
+      return;
+    }
+    const first = start < end ? bytes[start] : undefined;
+    if (first === MINUS && this.#minusLeft > 0) {
+      this.#minusLeft--;
+      return;
+    }
+    if (first === BACKSLASH) return; // "\ No newline at end of file"
+    this.#header(bytes.toString('utf8', start, end));
+  }
+
+  #header(line: string): void {
+    const commit = line.startsWith('\0') ? COMMIT.exec(line) : null;
     if (commit) {
       this.#flush();
       this.#commit = commit[1];
       if (commit[2] !== undefined) {
-        this.#message = { commit: commit[1]!, message: true, path: MESSAGE_PATH, isNew: true, binary: false, runs: [{ start: 1, lines: [] }] };
+        this.#message = { commit: commit[1]!, message: true, path: MESSAGE_PATH, isNew: true, binary: false, runs: [{ start: 1, text: '', count: 0 }] };
         this.#messageLine(commit[2]);
       }
       return;
@@ -153,7 +211,10 @@ export class PatchParser {
     if (!file) return;
     if (line.startsWith('new file mode')) file.isNew = true;
     else if (line.startsWith('Binary files ') || line === 'GIT binary patch') file.binary = true;
-    else if (line.startsWith('+++ ')) {
+    else if (line.startsWith('index ')) {
+      const ids = INDEX.exec(line);
+      if (ids) file.blobs = { before: ids[1]!, after: ids[2]! };
+    } else if (line.startsWith('+++ ')) {
       // git ends an unquoted name that contains a space with a tab, as GNU diff does.
       const target = line.slice(4).replace(/\t$/, '');
       if (target !== '/dev/null') file.path = unquoteGitPath(target).replace(/^b\//, '');
@@ -162,22 +223,35 @@ export class PatchParser {
       if (hunk) {
         this.#minusLeft = hunk[1] === undefined ? 1 : Number(hunk[1]);
         this.#plusLeft = hunk[3] === undefined ? 1 : Number(hunk[3]);
-        this.#run = { start: Number(hunk[2]), lines: [] };
+        this.#run = { start: Number(hunk[2]), text: '', count: 0 };
         if (this.#plusLeft > 0) file.runs.push(this.#run);
       }
     }
   }
 }
 
+/** Adds `count` lines, `text`, to the end of `run`. */
+function append(run: AddedRun, text: string, count: number): void {
+  run.text = run.count === 0 ? text : `${run.text}\n${text}`;
+  run.count += count;
+}
+
+/** How many lines `text` holds (one more than its newlines). */
+export function lineCount(text: string): number {
+  let count = 1;
+  for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) count++;
+  return count;
+}
+
 /**
  * How a tag's message arrives with its tag (sources.ts tagMessages): `path` names the tag.
  */
 export function messageFile(label: string, text: string, commit?: string): PatchFile {
-  return { ...(commit ? { commit } : {}), message: true, path: label, isNew: true, binary: false, runs: [{ start: 1, lines: text.split('\n') }] };
+  return { ...(commit ? { commit } : {}), message: true, path: label, isNew: true, binary: false, runs: [{ start: 1, text, count: lineCount(text) }] };
 }
 
-/** Parses a whole patch text at once. */
-export function parsePatch(text: string): PatchFile[] {
+/** Parses a whole patch at once. */
+export function parsePatch(text: Uint8Array | string): PatchFile[] {
   const files: PatchFile[] = [];
   const parser = new PatchParser((f) => files.push(f));
   parser.push(text);
@@ -189,10 +263,18 @@ export function parsePatch(text: string): PatchFile[] {
  * The added lines of a file as text, other lines blank, so detector line numbers are file line numbers.
  */
 export function sparseText(file: PatchFile): string {
-  const out: string[] = [];
+  const parts: string[] = [];
+  let lines = 0;
   for (const run of file.runs) {
-    while (out.length < run.start - 1) out.push('');
-    for (const line of run.lines) out.push(line); // not push(...lines): a 50 MB file exceeds the argument limit
+    const blank = run.start - 1 - lines;
+    if (blank > 0) {
+      parts.push('\n'.repeat(blank - 1)); // `blank` empty lines, once joined
+      lines += blank;
+    }
+    if (run.count > 0) {
+      parts.push(run.text);
+      lines += run.count;
+    }
   }
-  return out.join('\n');
+  return parts.join('\n');
 }

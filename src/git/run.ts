@@ -7,7 +7,8 @@
  * load, history must stream rather than buffer, and the few questions envseal asks need no more than
  * spawn.
  */
-import type { SpawnSyncReturns } from 'node:child_process';
+import type { ChildProcessByStdio, SpawnSyncReturns } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { EnvsealError, Code } from '../errors.js';
 import { displayPath } from '../io/files.js';
 
@@ -74,4 +75,133 @@ export function workTreeRoot(cwd: string): string {
 
 export function notARepository(cwd: string): EnvsealError {
   return new EnvsealError(Code.NOT_A_REPO, `${displayPath(cwd) || '.'} is not inside a git work tree`, 'Run it inside the repository (after `git init` or `git clone`).');
+}
+
+/** How far a GitSession reads ahead of its reader: git keeps working while envseal judges what came. */
+const READ_AHEAD = 16 * 1024 * 1024;
+
+/**
+ * A git process whose output is read as it comes, by line, by length or in whatever pieces arrive,
+ * with its stdin open for questions (`cat-file --batch`: one process for many blobs, where one per
+ * blob would cost a git start-up each). Output is taken from the pipe whenever the event loop runs,
+ * up to READ_AHEAD bytes before a read takes them, so git is not held up by a full pipe while the
+ * reader works.
+ */
+export class GitSession {
+  readonly #child: ChildProcessByStdio<Writable, Readable, Readable>;
+  readonly #exited: Promise<number | null>;
+  #failure: EnvsealError | undefined;
+  readonly #stderr: Buffer[] = [];
+  readonly #args: readonly string[];
+  readonly #cwd: string;
+  /** What git has said that no read has taken yet, and the reader waiting for more. */
+  #buffered: Buffer[] = [];
+  #size = 0;
+  #wake: (() => void) | undefined;
+  #ended = false;
+
+  constructor(cwd: string, args: readonly string[]) {
+    this.#cwd = cwd;
+    this.#args = args;
+    this.#child = childProcess().spawn('git', [...GIT_CONFIG, ...args], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.#child.stderr.on('data', (d: Buffer) => this.#stderr.push(d));
+    this.#child.stdout.on('data', (d: Buffer) => {
+      this.#buffered.push(d);
+      this.#size += d.length;
+      if (this.#size > READ_AHEAD) this.#child.stdout.pause();
+      this.#wake?.();
+    });
+    this.#child.stdout.on('end', () => {
+      this.#ended = true;
+      this.#wake?.();
+    });
+    this.#exited = new Promise((resolve) => {
+      this.#child.on('close', resolve);
+      this.#child.on('error', (e) => {
+        this.#failure = missing(e);
+        this.#ended = true;
+        this.#wake?.();
+        resolve(null);
+      });
+    });
+    // A write after git exited fails the next read instead (with git's own message).
+    this.#child.stdin.on('error', () => undefined);
+  }
+
+  write(text: string): void {
+    this.#child.stdin.write(text);
+  }
+
+  /** No more questions: git sees the end of its stdin. */
+  endInput(): void {
+    this.#child.stdin.end();
+  }
+
+  /** The next line git prints, without its newline. */
+  async readLine(): Promise<Buffer> {
+    for (;;) {
+      const nl = this.#peek().indexOf(10);
+      if (nl !== -1) return this.#take(nl + 1).subarray(0, nl);
+      await this.#more(true);
+    }
+  }
+
+  /** The next `length` bytes git prints. */
+  async read(length: number): Promise<Buffer> {
+    while (this.#size < length) await this.#more(true);
+    return this.#take(length);
+  }
+
+  /** The next piece of git's output as it arrived (waiting for one), undefined at the end of its output. */
+  async readSome(): Promise<Buffer | undefined> {
+    while (this.#size === 0) if (!(await this.#more(false))) return undefined;
+    const piece = this.#buffered.shift()!;
+    this.#taken(piece.length);
+    return piece;
+  }
+
+  /** Waits for git to exit; a non-zero exit is E_GIT. */
+  async close(): Promise<void> {
+    this.endInput();
+    const status = await this.#exited;
+    if (this.#failure) throw this.#failure;
+    if (status !== 0) throw gitFailed(this.#cwd, this.#args, Buffer.concat(this.#stderr).toString('utf8'));
+  }
+
+  /** Stops reading: git, if still writing, ends on a closed pipe as it would under `| head`. */
+  abandon(): void {
+    this.#child.stdout.destroy();
+    this.#child.stdin.destroy();
+  }
+
+  #peek(): Buffer {
+    if (this.#buffered.length > 1) this.#buffered = [Buffer.concat(this.#buffered)];
+    return this.#buffered[0] ?? Buffer.alloc(0);
+  }
+
+  #take(length: number): Buffer {
+    const all = this.#peek();
+    this.#buffered = length < all.length ? [all.subarray(length)] : [];
+    this.#taken(length);
+    return all.subarray(0, length);
+  }
+
+  #taken(length: number): void {
+    this.#size -= length;
+    if (this.#size <= READ_AHEAD && this.#child.stdout.isPaused()) this.#child.stdout.resume();
+  }
+
+  /** Waits for more output; at its end, false, or (when more was `needed`) the error git ended with. */
+  async #more(needed: boolean): Promise<boolean> {
+    if (this.#ended) {
+      const status = await this.#exited;
+      if (this.#failure) throw this.#failure;
+      if (status !== 0) throw gitFailed(this.#cwd, this.#args, Buffer.concat(this.#stderr).toString('utf8'));
+      if (needed) throw gitFailed(this.#cwd, this.#args, 'git ended its output early');
+      return false;
+    }
+    await new Promise<void>((resolve) => (this.#wake = resolve));
+    this.#wake = undefined;
+    return true;
+  }
 }

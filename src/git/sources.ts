@@ -7,23 +7,32 @@
  * (`envseal git setup`) must not run, and what is scanned must be the committed bytes.
  */
 import { type PatchFile, PatchParser, messageFile } from './patch.js';
-import { gitAsync, gitStream, gitSync, gitTry } from './run.js';
+import { GitSession, gitAsync, gitFailed, gitSync, gitTry } from './run.js';
 
 // A file git shows as binary (a NUL byte, or a .gitattributes `-diff` or `binary`) has no lines in the
-// patch: the guard reads its blob instead (indexBlob, commitBlob), which is also how a .gitattributes
+// patch: the guard reads its blob instead (indexBlob, BlobReader), which is also how a .gitattributes
 // that calls a text file binary cannot hide it.
 const DIFF_FLAGS = ['-U0', '--no-renames', '--no-textconv', '--no-ext-diff', '--no-color', '--diff-filter=AMT', '--src-prefix=a/', '--dst-prefix=b/'];
 
-/** A patch from git, parsed as it streams: one file at a time, so memory is bounded by the largest file. */
+/**
+ * A patch from git, parsed as it streams: one file at a time, so memory is bounded by the largest file
+ * (and GitSession's read-ahead).
+ */
 async function* patchFiles(cwd: string, args: readonly string[]): AsyncGenerator<PatchFile> {
   const queue: PatchFile[] = [];
   const parser = new PatchParser((file) => queue.push(file));
-  const decoder = new TextDecoder();
-  for await (const chunk of gitStream(cwd, args)) {
-    parser.push(decoder.decode(chunk, { stream: true }));
-    while (queue.length > 0) yield queue.shift()!;
+  const git = new GitSession(cwd, args);
+  git.endInput();
+  try {
+    for (let chunk = await git.readSome(); chunk !== undefined; chunk = await git.readSome()) {
+      parser.push(chunk);
+      while (queue.length > 0) yield queue.shift()!;
+      // A turn of the event loop, so git's output is taken from the pipe while the files are judged.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    git.abandon();
   }
-  parser.push(decoder.decode());
   parser.end();
   while (queue.length > 0) yield queue.shift()!;
 }
@@ -51,6 +60,44 @@ export function commitBlob(cwd: string, commit: string, path: string): Buffer {
   return gitSync(cwd, ['cat-file', 'blob', `${commit}:${path}`]);
 }
 
+const BATCH = ['cat-file', '--batch'];
+
+/**
+ * Blobs by id (PatchFile.blobs), through one `git cat-file --batch` started on the first read and
+ * kept for the whole scan: a history with thousands of binary changes starts one git, not thousands.
+ * A blob git does not have is E_GIT: a scan must not pass over content it could not read.
+ */
+export class BlobReader {
+  readonly #cwd: string;
+  #session: GitSession | undefined;
+  /** Answers arrive in the order of the questions: each read waits for the one before. */
+  #last: Promise<unknown> = Promise.resolve();
+
+  constructor(cwd: string) {
+    this.#cwd = cwd;
+  }
+
+  read(id: string): Promise<Buffer> {
+    const answer = this.#last.then(() => this.#ask(id));
+    this.#last = answer.catch(() => undefined);
+    return answer;
+  }
+
+  async close(): Promise<void> {
+    await this.#last;
+    await this.#session?.close();
+  }
+
+  async #ask(id: string): Promise<Buffer> {
+    this.#session ??= new GitSession(this.#cwd, BATCH);
+    this.#session.write(`${id}\n`);
+    const header = (await this.#session.readLine()).toString('utf8');
+    const size = Number(header.split(' ')[2]);
+    if (!Number.isInteger(size)) throw gitFailed(this.#cwd, BATCH, header); // "<id> missing"
+    return (await this.#session.read(size + 1)).subarray(0, size);
+  }
+}
+
 /**
  * The changes and messages of the commits selected by `revisions` (git rev-list arguments, e.g.
  * ['A..B'] or ['B', '--not', '--remotes=origin']), streamed one file at a time, newest commit first.
@@ -63,7 +110,8 @@ export function commitBlob(cwd: string, commit: string, path: string): Buffer {
  */
 export function commitChanges(cwd: string, revisions: readonly string[]): AsyncGenerator<PatchFile> {
   const merges = supportsRemergeDiff(cwd) ? '--remerge-diff' : '-m';
-  return patchFiles(cwd, ['log', '-p', '--format=%x00%H%x00%B%x00', merges, ...DIFF_FLAGS, ...revisions, '--']);
+  // Full blob ids: a binary file's blob is read by id, and the same change seen again is known as such.
+  return patchFiles(cwd, ['log', '-p', '--format=%x00%H%x00%B%x00', merges, '--full-index', ...DIFF_FLAGS, ...revisions, '--']);
 }
 
 let remergeDiff: boolean | undefined;
@@ -91,7 +139,7 @@ export function annotatedTags(cwd: string): string[] {
  */
 export function tagMessages(cwd: string, objects: readonly string[]): PatchFile[] {
   if (objects.length === 0) return [];
-  const out = gitSync(cwd, ['cat-file', '--batch'], `${objects.join('\n')}\n`);
+  const out = gitSync(cwd, BATCH, `${objects.join('\n')}\n`);
   const files: PatchFile[] = [];
   for (let at = 0; at < out.length; ) {
     const headerEnd = out.indexOf(10, at);

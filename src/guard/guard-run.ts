@@ -4,7 +4,7 @@
  * judge alike.
  */
 import { FINGERPRINT_KEY } from '../detect/fingerprint-key.js';
-import { commitBlob, workTreeOf } from '../git/sources.js';
+import { workTreeOf } from '../git/sources.js';
 import { findRepoRoot } from '../io/repo.js';
 import { compileMaskRules } from '../mask/rules.js';
 import { loadProjectConfig } from '../project-config.js';
@@ -35,11 +35,6 @@ export function guardRun(cwd: string, env: NodeJS.ProcessEnv, flags: { inlineAll
 /** What the guard knows of the team's secrets: from the given sealed files (repository-relative). */
 export function knowledgeFor(run: GuardRun, sealed: readonly string[]): GuardKnowledge {
   return gatherKnowledge(run.root, sealed, run.env, compileMaskRules(loadProjectConfig(run.root).mask.sensitive));
-}
-
-/** Options for changes read from commits: a binary file is read from the commit that made it. */
-export function historyOptions(run: GuardRun, options: CheckOptions): CheckOptions {
-  return { ...options, blobOf: (file) => (file.commit ? commitBlob(run.root, file.commit, file.path) : undefined) };
 }
 
 /** `nameRules`: file-name rules apply to what is staged, pushed or in history, not to files in a tree. */

@@ -7,11 +7,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Finding } from '../detect/types.js';
 import { ZERO_SHA, commitChanges, hasCommit, indexBlob, messageCleanupConfig, stagedChanges, tagMessages, trackedSealedFiles } from '../git/sources.js';
-import { MESSAGE_PATH, type PatchFile, messageFile as messageAsFile } from '../git/patch.js';
+import { MESSAGE_PATH, messageFile as messageAsFile } from '../git/patch.js';
 import { keptMessage } from './message.js';
 import { loadAllowList, applyAllowList } from './allow.js';
-import { type GuardRun, historyOptions, inspectOptions, knowledgeFor } from './guard-run.js';
+import { type GuardRun, inspectOptions, knowledgeFor } from './guard-run.js';
 import { type CheckOptions, checkFile } from './inspect.js';
+import { commitFindings } from './scan.js';
 import { plainNameFor } from '../env-files.js';
 import { readText } from '../io/files.js';
 
@@ -68,28 +69,17 @@ function pushRevisions(root: string, localSha: string, remoteSha: string | undef
 export async function prePushFindings(run: GuardRun, remote: string, refs: string): Promise<Finding[]> {
   const knowledge = knowledgeFor(run, await trackedSealedFiles(run.root));
   const allow = loadAllowList(run.root, run.baseline);
-  const options = historyOptions(run, inspectOptions(run, knowledge, true));
-  const findings: Finding[] = [];
-  const seen = new Set<string>();
-  const add = (file: PatchFile): void => {
-    if (allow.ignored(file.path)) return;
-    for (const finding of checkFile(file, options)) {
-      const key = `${finding.commit}:${finding.fingerprint}:${finding.line}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      findings.push(finding);
+  return commitFindings(run.root, inspectOptions(run, knowledge, true), allow, async (check) => {
+    const tags: string[] = [];
+    for (const line of refs.split('\n').filter((l) => l.trim() !== '')) {
+      const [localRef = '', localSha = '', , remoteSha] = line.trim().split(/\s+/);
+      if (!localSha) continue;
+      // An annotated tag carries a message of its own, pushed with it.
+      if (localRef.startsWith('refs/tags/') && !ZERO_SHA.test(localSha)) tags.push(localSha);
+      const revisions = pushRevisions(run.root, localSha, remoteSha, remote);
+      if (!revisions) continue;
+      for await (const file of commitChanges(run.root, revisions)) await check(file);
     }
-  };
-  const tags: string[] = [];
-  for (const line of refs.split('\n').filter((l) => l.trim() !== '')) {
-    const [localRef = '', localSha = '', , remoteSha] = line.trim().split(/\s+/);
-    if (!localSha) continue;
-    // An annotated tag carries a message of its own, pushed with it.
-    if (localRef.startsWith('refs/tags/') && !ZERO_SHA.test(localSha)) tags.push(localSha);
-    const revisions = pushRevisions(run.root, localSha, remoteSha, remote);
-    if (!revisions) continue;
-    for await (const file of commitChanges(run.root, revisions)) add(file);
-  }
-  for (const file of tagMessages(run.root, tags)) add(file);
-  return applyAllowList(findings, allow);
+    for (const file of tagMessages(run.root, tags)) await check(file);
+  });
 }

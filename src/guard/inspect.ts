@@ -22,7 +22,7 @@ import { VALUE_PREFIX, WrongKeyError, openSealed, parseSealedStructure } from '.
 import { isBinary, normalizeNewlines } from '../text.js';
 import { decodeUtf16Text, detectInBinary, isCoreDump } from '../detect/binary.js';
 import type { PatchFile } from '../git/patch.js';
-import { sparseText } from '../git/patch.js';
+import { lineCount, sparseText } from '../git/patch.js';
 import type { GuardKnowledge } from './knowledge.js';
 import { type NameVerdict, classifyName } from './file-names.js';
 
@@ -38,7 +38,7 @@ export interface CheckOptions {
    * sealed, for the staleness check (pre-commit only).
    */
   editedPlaintext?: (sealedFile: string) => string | undefined;
-  /** The whole new content of a file git shows as binary (its diff has no lines to read). */
+  /** The whole new content of a file git shows as binary (its diff has no lines to read), in the index. */
   blobOf?: (file: PatchFile) => Buffer | undefined;
 }
 
@@ -101,6 +101,60 @@ export function checkFile(file: PatchFile, options: CheckOptions): Finding[] {
   return findings;
 }
 
+/** How many changes CommitChecks remembers: enough for nearby repeats, bounded on any history. */
+const REMEMBERED_CHANGES = 50_000;
+
+/**
+ * The judgement of changes read from commits (history, a push), file after file as git shows them: a
+ * binary file is judged by its blob, read by id through `readBlob`. A change seen again (the same
+ * blobs before and after under the same path: a cherry-pick, a file reverted to an earlier version, an
+ * image committed again, a merge shown against each parent) is judged once and reported for every
+ * commit that makes it; within one commit a finding is reported once.
+ */
+export class CommitChecks {
+  readonly #options: CheckOptions;
+  readonly #readBlob: (id: string) => Promise<Buffer>;
+  /** Findings by change (path and blobs), as first found, oldest change first. */
+  readonly #judged = new Map<string, Finding[]>();
+  readonly #reported = new Set<string>();
+
+  constructor(options: CheckOptions, readBlob: (id: string) => Promise<Buffer>) {
+    this.#options = options;
+    this.#readBlob = readBlob;
+  }
+
+  /** The findings of `file` not already reported for its commit. */
+  async check(file: PatchFile): Promise<Finding[]> {
+    const change = file.blobs && `${file.path}\0${file.blobs.before}\0${file.blobs.after}`;
+    let findings = change === undefined ? undefined : this.#judged.get(change);
+    if (findings) {
+      findings = findings.map((finding) => inCommit(finding, file.commit));
+    } else {
+      findings = file.binary && file.blobs ? checkBytes(file.path, await this.#readBlob(file.blobs.after), this.#options, file.commit) : checkFile(file, this.#options);
+      if (change !== undefined) this.#remember(change, findings);
+    }
+    return findings.filter((finding) => {
+      const key = `${finding.commit}\0${finding.file}\0${finding.line}\0${finding.column}\0${finding.rule}`;
+      if (this.#reported.has(key)) return false;
+      this.#reported.add(key);
+      return true;
+    });
+  }
+
+  #remember(change: string, findings: Finding[]): void {
+    if (this.#judged.size >= REMEMBERED_CHANGES) this.#judged.delete(this.#judged.keys().next().value!);
+    this.#judged.set(change, findings);
+  }
+}
+
+/** A copy of `finding` made by `commit`: the secret and the lazily computed fingerprint come along. */
+function inCommit(finding: Finding, commit: string | undefined): Finding {
+  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(finding)) as Finding;
+  if (commit) copy.commit = commit;
+  else delete copy.commit;
+  return copy;
+}
+
 /**
  * A whole file's content (a file in a tree, or one git shows as binary). Text is judged line by line
  * like any change. Binary content is judged by its ELF header (a core dump) and searched for the keys
@@ -110,7 +164,9 @@ export function checkFile(file: PatchFile, options: CheckOptions): Finding[] {
 export function checkBytes(path: string, bytes: Buffer, options: CheckOptions, commit?: string): Finding[] {
   const binary = isBinary(bytes);
   const text = binary ? decodeUtf16Text(bytes) : bytes.toString('utf8');
-  const file: PatchFile = { path, isNew: true, binary: false, runs: [{ start: 1, lines: (text ?? '').split(/\r?\n/) }], ...(commit ? { commit } : {}) };
+  // Lines end at "\n" or "\r\n", as in a patch of the file.
+  const lf = text === undefined ? '' : text.includes('\r') ? text.replace(/\r\n/g, '\n') : text;
+  const file: PatchFile = { path, isNew: true, binary: false, runs: [{ start: 1, text: lf, count: lineCount(lf) }], ...(commit ? { commit } : {}) };
   const byName = nameFinding(file, options, bytes);
   if (byName) return [byName];
   const findings = text === undefined ? [] : checkFile(file, options);
@@ -216,10 +272,12 @@ function sealedFileFindings(file: PatchFile, text: string, options: CheckOptions
  */
 function envContentFindings(file: PatchFile, text: string, inlineAllow: boolean): Finding[] {
   if (isSourceCodeFile(file.path)) return [];
+  const entries = scanAssignments(text).filter((entry) => entry.envStyle);
+  // Most files have no three such lines: they are not split into lines at all.
+  if (entries.length < 3) return [];
   const all = text.split('\n');
   const meaningful = all.filter((line) => line.trim() !== '' && !line.trim().startsWith('#')).length;
-  const entries = scanAssignments(text).filter((entry) => entry.envStyle);
-  if (entries.length < 3 || entries.length < meaningful * 0.9) return [];
+  if (entries.length < meaningful * 0.9) return [];
   const secret = entries.find(({ name, value, index }) => {
     if (secretNameStrength(name) !== 'strong') return false;
     if (inlineAllow && (all[index]!.includes(ALLOW_MARKER) || (index > 0 && all[index - 1]!.includes(ALLOW_MARKER)))) return false;

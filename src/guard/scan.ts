@@ -9,13 +9,13 @@ import type { Finding } from '../detect/types.js';
 import { findRepoRoot } from '../io/repo.js';
 import { ioError } from '../io/files.js';
 import { walkFiles } from '../io/walk.js';
-import { annotatedTags, commitChanges, listFiles, tagMessages, workTreeOf } from '../git/sources.js';
+import { BlobReader, annotatedTags, commitChanges, listFiles, tagMessages, workTreeOf } from '../git/sources.js';
 import { SEALED_SUFFIX } from '../env-files.js';
 import type { PatchFile } from '../git/patch.js';
 import { findSealedFiles } from '../core/status.js';
 import { type AllowList, applyAllowList, loadAllowList } from './allow.js';
-import { type GuardRun, historyOptions, inspectOptions, knowledgeFor } from './guard-run.js';
-import { type CheckOptions, checkBytes, checkFile } from './inspect.js';
+import { type GuardRun, inspectOptions, knowledgeFor } from './guard-run.js';
+import { type CheckOptions, CommitChecks, checkBytes } from './inspect.js';
 
 /** The guard's knowledge for a scan: the sealed files of the whole work tree, tracked or not. */
 function scanOptions(run: GuardRun, nameRules: boolean): CheckOptions {
@@ -47,7 +47,7 @@ export function scanTree(run: GuardRun, cwd: string, paths: readonly string[], s
 
 /** `envseal scan --history[=RANGE]`: every commit of `revisions` (merges and messages too), file names included. */
 export function scanCommits(run: GuardRun, revisions: readonly string[], progress?: (files: number, commit: string | undefined) => void): Promise<Finding[]> {
-  return scanHistory(run.root, revisions, historyOptions(run, scanOptions(run, true)), loadAllowList(run.root, run.baseline), progress);
+  return scanHistory(run.root, revisions, scanOptions(run, true), loadAllowList(run.root, run.baseline), progress);
 }
 
 /**
@@ -102,24 +102,39 @@ export function scanWorkingTree(base: string, files: readonly string[], options:
   return applyAllowList(findings, allow);
 }
 
-export async function scanHistory(
+export function scanHistory(
   root: string,
   revisions: readonly string[],
   options: CheckOptions,
   allow: AllowList,
   progress?: (files: number, commit: string | undefined) => void,
 ): Promise<Finding[]> {
-  const findings: Finding[] = [];
   let files = 0;
-  const check = (file: PatchFile): void => {
-    if (allow.ignored(file.path)) return;
-    for (const finding of checkFile(file, options)) findings.push(finding);
-  };
-  for await (const file of commitChanges(root, revisions)) {
-    progress?.(++files, file.commit);
-    check(file);
+  return commitFindings(root, options, allow, async (check) => {
+    for await (const file of commitChanges(root, revisions)) {
+      progress?.(++files, file.commit);
+      await check(file);
+    }
+    // Every ref includes the tags, whose annotated messages are history too.
+    if (revisions.includes('--all')) for (const file of tagMessages(root, annotatedTags(root))) await check(file);
+  });
+}
+
+/**
+ * The findings of changes read from commits (history, a push): `feed` hands each file to `check`,
+ * which judges it (CommitChecks, binary blobs read through one git for the whole run) unless
+ * .envsealignore excludes it. The baseline applies at the end.
+ */
+export async function commitFindings(root: string, options: CheckOptions, allow: AllowList, feed: (check: (file: PatchFile) => Promise<void>) => Promise<void>): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const blobs = new BlobReader(root);
+  const checks = new CommitChecks(options, (id) => blobs.read(id));
+  try {
+    await feed(async (file) => {
+      if (!allow.ignored(file.path)) for (const finding of await checks.check(file)) findings.push(finding);
+    });
+  } finally {
+    await blobs.close();
   }
-  // Every ref includes the tags, whose annotated messages are history too.
-  if (revisions.includes('--all')) for (const file of tagMessages(root, annotatedTags(root))) check(file);
   return applyAllowList(findings, allow);
 }

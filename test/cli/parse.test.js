@@ -36,6 +36,12 @@ const CORPUS = [
   ['scan', 'src', 'docs', '--json'],
   ['scan', '--staged', '--sarif'],
   ['scan', '--history=origin/main..HEAD'],
+  ['scan', '--history'],
+  ['scan', '--history', '--json'],
+  ['scan', '--sarif', '--history'],
+  ['scan', '--history', 'main..HEAD'],
+  ['scan', '--history', '--', 'src'],
+  ['scan', '--history', '--history=v1..v2'],
   ['export', '--format', 'k8s', '--name', 'app', '--namespace', 'prod'],
   ['completion', '--shell', 'zsh'],
   ['completion', '--list', 'names', '--env', 'production'],
@@ -81,6 +87,7 @@ test('the fast parser declines what it cannot parse exactly, leaving it to yargs
     ['keygen', 'extra-positional'],
     ['completion', '--list', 'bogus'],
     ['completion', '--shell', 'fish'],
+    ['scan', '--history', '-'],
   ]) {
     assert.is(fastParse(argv), undefined, JSON.stringify(argv));
   }

@@ -23,7 +23,7 @@ test('added lines keep their line numbers; removed and context lines are not sca
   spawnSync('git', ['add', '.'], { cwd: dir });
   const [file] = parsePatch(stagedPatch(dir));
   assert.is(file.path, 'a.txt');
-  assert.equal(file.runs, [{ start: 2, lines: ['TWO'] }, { start: 5, lines: ['five', 'six'] }]);
+  assert.equal(file.runs, [{ start: 2, text: 'TWO', count: 1 }, { start: 5, text: 'five\nsix', count: 2 }]);
   assert.is(sparseText(file), '\nTWO\n\n\nfive\nsix');
 });
 
@@ -34,7 +34,7 @@ test('content that looks like patch syntax is content: "++ ", "diff --git", "@@"
   spawnSync('git', ['add', '.'], { cwd: dir });
   const files = parsePatch(stagedPatch(dir));
   assert.is(files.length, 1);
-  assert.equal(files[0].runs, [{ start: 1, lines: tricky.split('\n') }]);
+  assert.equal(files[0].runs, [{ start: 1, text: tricky, count: 6 }]);
   assert.is(files[0].isNew, true);
 });
 
@@ -47,15 +47,15 @@ test('file names with spaces, unicode, quotes and newlines; binary files are mar
   const files = parsePatch(stagedPatch(dir));
   assert.equal(files.map((f) => f.path).sort(), [...names, 'blob.bin'].sort());
   assert.is(files.find((f) => f.path === 'blob.bin').binary, true);
-  for (const name of names) assert.equal(files.find((f) => f.path === name).runs[0].lines, [`in ${JSON.stringify(name)}`]);
+  for (const name of names) assert.equal(files.find((f) => f.path === name).runs[0].text, `in ${JSON.stringify(name)}`);
 });
 
 test('commit boundaries from git log -p, and chunks split anywhere', () => {
   const text = '\0aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n\ndiff --git a/x b/x\n--- a/x\n+++ b/x\n@@ -0,0 +1,2 @@\n+one\n+two\n\0bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb\n\ndiff --git a/y b/y\n--- a/y\n+++ b/y\n@@ -3 +3 @@\n-old\n+new\n';
   const whole = parsePatch(text);
   assert.equal(whole.map((f) => [f.commit?.[0], f.path, f.runs]), [
-    ['a', 'x', [{ start: 1, lines: ['one', 'two'] }]],
-    ['b', 'y', [{ start: 3, lines: ['new'] }]],
+    ['a', 'x', [{ start: 1, text: 'one\ntwo', count: 2 }]],
+    ['b', 'y', [{ start: 3, text: 'new', count: 1 }]],
   ]);
   for (let size = 1; size < 12; size++) {
     const files = [];
@@ -83,6 +83,46 @@ test("log output with messages: each commit's message, as git wrote it, then its
     [sha1, 'f', false, 'added'],
     [sha2, MESSAGE_PATH, true, 'one line'],
   ]);
+});
+
+test('a line of megabytes, arriving in blocks of 64 KB, is one line; so is a character split between blocks', () => {
+  const long = `x${'ab12'.repeat(1_500_000)}é`;
+  const patch = Buffer.from(`\0${'c'.repeat(40)}\n\ndiff --git a/b.js b/b.js\nnew file mode 100644\n--- /dev/null\n+++ b/b.js\n@@ -0,0 +1,3 @@\n+${long}\n+é\n+end\n`);
+  const files = [];
+  const parser = new PatchParser((f) => files.push(f));
+  for (let i = 0; i < patch.length; i += 65536) parser.push(patch.subarray(i, i + 65536));
+  parser.end();
+  assert.is(files.length, 1);
+  assert.is(files[0].runs.length, 1);
+  assert.is(files[0].runs[0].count, 3);
+  assert.ok(files[0].runs[0].text === `${long}\né\nend`, 'the long line, then the two after it');
+  const split = Buffer.from('diff --git a/u b/u\n--- a/u\n+++ b/u\n@@ -0,0 +1 @@\n+ü✓\n');
+  for (let at = split.indexOf(0xc3); at < split.length - 2; at++) {
+    const [file] = (() => {
+      const out = [];
+      const p = new PatchParser((f) => out.push(f));
+      p.push(split.subarray(0, at));
+      p.push(split.subarray(at));
+      p.end();
+      return out;
+    })();
+    assert.is(sparseText(file), 'ü✓', `split at byte ${at}`);
+  }
+});
+
+test('with --full-index each file carries the blob ids before and after the change', () => {
+  const dir = gitRepo('envseal-patch-');
+  fs.writeFileSync(path.join(dir, 'a.txt'), 'one\n');
+  spawnSync('git', ['add', '.'], { cwd: dir });
+  spawnSync('git', ['commit', '-qm', 'x'], { cwd: dir });
+  fs.writeFileSync(path.join(dir, 'a.txt'), 'two\n');
+  fs.writeFileSync(path.join(dir, 'b.bin'), Buffer.from([0, 1, 2]));
+  spawnSync('git', ['add', '.'], { cwd: dir });
+  const blob = (spec) => spawnSync('git', ['rev-parse', spec], { cwd: dir, encoding: 'utf8' }).stdout.trim();
+  const files = parsePatch(spawnSync('git', [...FLAGS, '--full-index'], { cwd: dir }).stdout);
+  assert.equal(files.find((f) => f.path === 'a.txt').blobs, { before: blob('HEAD:a.txt'), after: blob(':a.txt') });
+  assert.equal(files.find((f) => f.path === 'b.bin').blobs, { before: '0'.repeat(40), after: blob(':b.bin') });
+  assert.is(parsePatch(stagedPatch(dir))[0].blobs, undefined, 'abbreviated ids are not kept');
 });
 
 test.run();

@@ -7,7 +7,7 @@ import { TeamSecretIndex } from '../../dist/detect/team-secrets.js';
 
 const knowledge = { teamSecrets: TeamSecretIndex.build([]), knownKeys: [], keysFor: () => undefined };
 const run = { root: '/nowhere', env: {}, inlineAllow: true };
-const patch = (path, text, extra = {}) => ({ path, isNew: true, binary: false, runs: [{ start: 1, lines: text.split('\n') }], ...extra });
+const patch = (path, text, extra = {}) => ({ path, isNew: true, binary: false, runs: [{ start: 1, text, count: text.split('\n').length }], ...extra });
 const rules = (path, text, nameRules = true) => checkFile(patch(path, text), inspectOptions(run, knowledge, nameRules)).map((f) => f.rule);
 
 test('a plaintext env file is blocked whole by its name, once', () => {
