@@ -7,7 +7,7 @@
  * (`envseal git setup`) must not run, and what is scanned must be the committed bytes.
  */
 import { type PatchFile, PatchParser, messageFile } from './patch.js';
-import { gitAsync, gitStream, gitSync, gitTry } from './run.js';
+import { gitRead, gitStream, gitSync, gitTry } from './run.js';
 
 // A file git shows as binary (a NUL byte, or a .gitattributes `-diff` or `binary`) has no lines in the
 // patch: the guard reads its blob instead (indexBlob, commitBlob), which is also how a .gitattributes
@@ -15,11 +15,11 @@ import { gitAsync, gitStream, gitSync, gitTry } from './run.js';
 const DIFF_FLAGS = ['-U0', '--no-renames', '--no-textconv', '--no-ext-diff', '--no-color', '--diff-filter=AMT', '--src-prefix=a/', '--dst-prefix=b/'];
 
 /** A patch from git, parsed as it streams: one file at a time, so memory is bounded by the largest file. */
-async function* patchFiles(cwd: string, args: readonly string[]): AsyncGenerator<PatchFile> {
+async function* patchFiles(chunks: AsyncIterable<Buffer>): AsyncGenerator<PatchFile> {
   const queue: PatchFile[] = [];
   const parser = new PatchParser((file) => queue.push(file));
   const decoder = new TextDecoder();
-  for await (const chunk of gitStream(cwd, args)) {
+  for await (const chunk of chunks) {
     parser.push(decoder.decode(chunk, { stream: true }));
     while (queue.length > 0) yield queue.shift()!;
   }
@@ -30,12 +30,12 @@ async function* patchFiles(cwd: string, args: readonly string[]): AsyncGenerator
 
 /** Files added or modified in the index (what a commit would record), with their added lines. */
 export function stagedChanges(cwd: string): AsyncGenerator<PatchFile> {
-  return patchFiles(cwd, ['diff', '--cached', ...DIFF_FLAGS]);
+  return patchFiles(gitRead(cwd, ['diff', '--cached', ...DIFF_FLAGS]));
 }
 
 /** Repository-relative paths of sealed files in the index: tracked ones and newly staged ones. */
 export async function trackedSealedFiles(cwd: string): Promise<string[]> {
-  return (await gitAsync(cwd, ['ls-files', '-z', '--', '*.encrypted']))
+  return gitSync(cwd, ['ls-files', '-z', '--', '*.encrypted'])
     .toString('utf8')
     .split('\0')
     .filter((p) => p !== '');
@@ -63,7 +63,7 @@ export function commitBlob(cwd: string, commit: string, path: string): Buffer {
  */
 export function commitChanges(cwd: string, revisions: readonly string[]): AsyncGenerator<PatchFile> {
   const merges = supportsRemergeDiff(cwd) ? '--remerge-diff' : '-m';
-  return patchFiles(cwd, ['log', '-p', '--format=%x00%H%x00%B%x00', merges, ...DIFF_FLAGS, ...revisions, '--']);
+  return patchFiles(gitStream(cwd, ['log', '-p', '--format=%x00%H%x00%B%x00', merges, ...DIFF_FLAGS, ...revisions, '--']));
 }
 
 let remergeDiff: boolean | undefined;
