@@ -53,8 +53,8 @@ function privateCacheDir() {
   if (!base || !path.isAbsolute(base)) return undefined;
   const dir = path.join(base, 'envseal');
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const stat = fs.lstatSync(dir);
+    // Made only when missing: every run would otherwise pay for a mkdir that finds it there.
+    const stat = fs.lstatSync(dir, { throwIfNoEntry: false }) ?? (fs.mkdirSync(dir, { recursive: true, mode: 0o700 }), fs.lstatSync(dir));
     return stat.isDirectory() && stat.uid === process.getuid() && (stat.mode & 0o022) === 0 ? dir : undefined;
   } catch {
     return undefined;

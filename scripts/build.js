@@ -20,11 +20,14 @@ if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 /** Built-ins required on first use, not when the bundle loads: a commit hook with nothing to decrypt never needs them. */
 const LAZY_BUILTINS = new Set(['node:crypto', 'node:tty']);
 
+/** A built-in's export names, as this Node has them (the types allow only names Node 20 has). */
+const exportNames = (builtin) => Object.keys(require(builtin)).filter((name) => /^[A-Za-z_$][\w$]*$/.test(name));
+
 /**
- * Each of Node's built-in modules is required once per bundle: left to itself, esbuild gives every
- * `import * as fs from 'node:fs'` of every module its own copy of fs's properties, about a millisecond
- * of the hook's start-up over twenty such imports. The lazy ones export getters that require the
- * module on first read (the names are read from this Node: the types only allow names it has).
+ * Each of Node's built-in modules is required once per bundle and its properties read where they are
+ * used: left to itself, esbuild gives every `import * as fs from 'node:fs'` of every module its own
+ * copy of fs's properties, a millisecond or two of the hook's start-up. A lazy built-in's exports
+ * are getters that require it on first read.
  */
 const builtinsOnce = {
   name: 'builtins-once',
@@ -34,12 +37,12 @@ const builtinsOnce = {
     );
     build.onResolve({ filter: /^lazy:node:/ }, (args) => ({ path: args.path.slice('lazy:'.length), namespace: 'lazy-builtin' }));
     build.onLoad({ filter: /.*/, namespace: 'builtin' }, (args) => ({
-      contents: `export * from ${JSON.stringify(LAZY_BUILTINS.has(args.path) ? `lazy:${args.path}` : args.path)};`,
+      contents: `export { ${exportNames(args.path).join(', ')} } from ${JSON.stringify(LAZY_BUILTINS.has(args.path) ? `lazy:${args.path}` : args.path)};`,
       loader: 'js',
     }));
     build.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
       contents:
-        `let loaded;\nfor (const name of ${JSON.stringify(Object.keys(require(args.path)))}) ` +
+        `let loaded;\nfor (const name of ${JSON.stringify(exportNames(args.path))}) ` +
         `Object.defineProperty(exports, name, { enumerable: true, get: () => (loaded ??= require(${JSON.stringify(args.path)}))[name] });\n`,
       loader: 'js',
     }));
@@ -63,11 +66,15 @@ for (const [entry, bundle] of [
     // Dependencies (yargs, ora, dotenv, ignore) stay in node_modules: they load only when a command needs them.
     packages: 'external',
     plugins: [builtinsOnce],
+    // A smaller file to read, and to hold in memory twice while V8 compiles it. Names are kept, so a
+    // stack trace (ENVSEAL_DEBUG=1) still names its functions.
+    minifyWhitespace: true,
+    minifySyntax: true,
     // Lazy `await import()` of envseal's own modules becomes a plain require inside the bundle, so a
     // command's module is only evaluated when it runs, without a second file to load.
     supported: { 'dynamic-import': false },
     // Code written as ESM reads import.meta.url (package-root.ts, createRequire); in the bundle it is the bundle's URL.
-    define: { 'import.meta.url': '__envsealImportMetaUrl' },
+    define: { 'import.meta.url': '__envsealImportMeta.url' },
     inject: [path.join(root, 'scripts/cjs-import-meta.js')],
     logLevel: 'warning',
   });

@@ -27,8 +27,9 @@ interface CompiledRule {
   /**
    * The same pattern, sticky and with the `d` flag, run again at a match only when the secret's
    * place in it is not plain: V8 computing `indices` for every match cost several times the match.
+   * Made the first time it is needed, which most runs of the hook never are.
    */
-  located: RegExp;
+  located?: RegExp;
   /** Indices into the set's keywords; empty when the rule always runs. */
   keywords: readonly number[];
   groups: readonly number[];
@@ -79,7 +80,6 @@ function compile(rules: readonly Rule[]): CompiledSet {
         [rule, ...(rule.variants ?? [])].map((form) => ({
           rule,
           regex: new RegExp(form.pattern.source, [...new Set(`${form.pattern.flags.replace(/[yd]/g, '')}g`)].join('')),
-          located: new RegExp(form.pattern.source, [...new Set(`${form.pattern.flags.replace(/[yd]/g, '')}yd`)].join('')),
           keywords: (form.keywords ?? []).map(keywordIndex),
           groups: form.secretGroup === undefined ? [0] : typeof form.secretGroup === 'number' ? [form.secretGroup] : form.secretGroup,
           kind: rule.kind ?? 'credential',
@@ -176,8 +176,10 @@ function secretStart(text: string, compiled: CompiledRule, match: RegExpExecArra
   const secret = match[group]!;
   const at = match[0].indexOf(secret);
   if (at !== -1 && match[0].indexOf(secret, at + 1) === -1) return match.index + at;
-  compiled.located.lastIndex = match.index;
-  return compiled.located.exec(text)!.indices![group]![0];
+  const { regex } = compiled;
+  const located = (compiled.located ??= new RegExp(regex.source, `${regex.flags.replace('g', '')}yd`));
+  located.lastIndex = match.index;
+  return located.exec(text)!.indices![group]![0];
 }
 
 /** Keeps, of overlapping candidates, the best ranked (then the earliest, then the longest). Result sorted by start. */

@@ -9,7 +9,7 @@
  * when it is not, which costs a pattern pass and never a finding. Keywords with non-ASCII characters
  * are searched for as before, on a lowercased copy.
  *
- * Until a text of AUTOMATON_FROM characters comes, the automaton is not built: each keyword is
+ * Until AUTOMATON_AFTER characters have been searched, the automaton is not built: each keyword is
  * searched for in a copy of the text read the way the automaton reads it, so both ways give the same
  * answer for every text (test/detect/engine.test.js checks it on generated ones).
  */
@@ -42,64 +42,76 @@ interface Automaton {
 }
 
 /**
- * Texts shorter than this are searched for each keyword in turn until the automaton exists: building
- * it costs a millisecond or two, more than a hundred searches of a commit message or a small file.
+ * How much text (in characters, over the process) is searched keyword by keyword before the automaton
+ * is built. Building it and the first passes of its loop, before V8 compiles that loop, cost about 3 ms,
+ * as much as searching half a megabyte of source for each keyword; a typical commit (100 KB) or a
+ * commit message never gets that far, a large commit or a scan soon does and then runs at the
+ * automaton's speed.
  */
-const AUTOMATON_FROM = 8 * 1024;
+const AUTOMATON_AFTER = 512 * 1024;
+
+const NON_ASCII = /[^\x00-\x7f]/;
 
 export class KeywordSet {
   #automaton: Automaton | undefined;
+  #searched = 0;
 
   private constructor(
-    /** The keywords, lowercase; those with non-ASCII characters are searched for on their own (`slow`). */
+    /** The keywords, lowercase. */
     private readonly keywords: readonly string[],
-    /** Keywords with non-ASCII characters, by index. */
-    private readonly slow: readonly { index: number; probe: Probe }[],
-    /** The shortest text the automaton is built for. */
-    private readonly automatonFrom: number,
+    /** Each keyword's probe (search.ts), by index. */
+    private readonly probes: readonly Probe[],
+    /** Keywords with non-ASCII characters, by index: the automaton does not read them. */
+    private readonly slow: readonly number[],
+    private readonly automatonAfter: number,
   ) {}
 
   /**
    * `keywords` must be lowercase. Index i of `present`'s answer is keywords[i]. The automaton is built
-   * for the first text of `automatonFrom` characters or more (tests choose 0 or Infinity to compare
-   * the two ways of answering), and answers for every text after it.
+   * once `automatonAfter` characters have been searched (tests choose 0 or Infinity to compare the
+   * two ways of answering), and answers every text from then on.
    */
-  static build(keywords: readonly string[], automatonFrom = AUTOMATON_FROM): KeywordSet {
-    const slow = keywords.flatMap((keyword, index) => (/[^\x00-\x7f]/.test(keyword) ? [{ index, probe: probeFor(keyword) }] : []));
-    return new KeywordSet(keywords, slow, automatonFrom);
+  static build(keywords: readonly string[], automatonAfter = AUTOMATON_AFTER): KeywordSet {
+    const slow = keywords.flatMap((keyword, index) => (NON_ASCII.test(keyword) ? [index] : []));
+    return new KeywordSet(keywords, keywords.map(probeFor), slow, automatonAfter);
   }
 
   /** For each keyword, whether `text` contains it, ignoring ASCII case. */
   present(text: string): Uint8Array {
     const found = new Uint8Array(this.keywords.length);
-    if (this.#automaton || text.length >= this.automatonFrom) {
+    this.#searched += text.length;
+    if (this.#automaton || this.#searched >= this.automatonAfter) {
       const { transitions, outputs } = (this.#automaton ??= buildAutomaton(this.keywords));
       const reached = run(transitions, outputs.length, text);
       for (let state = 0; state < reached.length; state++) {
         if (reached[state] === 1) for (const index of outputs[state]!) found[index] = 1;
       }
     } else {
-      // What the automaton reads: each character's low 7 bits, uppercase ASCII as lowercase.
-      const read = Buffer.from(text, 'latin1');
-      for (let i = 0; i < read.length; i++) {
-        const code = read[i]! & (ALPHABET - 1);
-        read[i] = code >= 65 && code <= 90 ? code + 32 : code;
-      }
-      const folded = read.toString('latin1');
+      const folded = NON_ASCII.test(text) ? readAsAutomaton(text) : text.toLowerCase();
       this.keywords.forEach((keyword, index) => {
-        if (keyword.length > 0 && folded.includes(keyword)) found[index] = 1;
+        if (keyword.length > 0 && indexOfProbe(folded, this.probes[index]!) !== -1) found[index] = 1;
       });
     }
     if (this.slow.length > 0) {
       const lower = text.toLowerCase();
-      for (const { index, probe } of this.slow) found[index] = indexOfProbe(lower, probe) === -1 ? 0 : 1;
+      for (const index of this.slow) found[index] = indexOfProbe(lower, this.probes[index]!) === -1 ? 0 : 1;
     }
     return found;
   }
 }
 
+/** The text as the automaton reads it: each character's low 7 bits, uppercase ASCII as lowercase (for ASCII text, its lowercase). */
+function readAsAutomaton(text: string): string {
+  const read = Buffer.from(text, 'latin1');
+  for (let i = 0; i < read.length; i++) {
+    const code = read[i]! & (ALPHABET - 1);
+    read[i] = code >= 65 && code <= 90 ? code + 32 : code;
+  }
+  return read.toString('latin1');
+}
+
 /**
- * Built once per process (the commit hook's, for its first large text), so the work done in JavaScript
+ * Built at most once per process, so the work done in JavaScript
  * is kept to one step per trie edge: a state's row of transitions starts as a native copy of its
  * failure state's row. Keywords with non-ASCII characters are left out (KeywordSet searches for them).
  */
@@ -107,7 +119,7 @@ function buildAutomaton(keywords: readonly string[]): Automaton {
   const edges: number[][] = [[]]; // per state: code, child, code, child...
   const outputs: number[][] = [[]];
   keywords.forEach((keyword, index) => {
-    if (keyword.length === 0 || /[^\x00-\x7f]/.test(keyword)) return;
+    if (keyword.length === 0 || NON_ASCII.test(keyword)) return;
     let state = 0;
     for (let i = 0; i < keyword.length; i++) {
       const code = keyword.charCodeAt(i);
