@@ -48,6 +48,22 @@ function clock(env: NodeJS.ProcessEnv): Date {
   return date;
 }
 
+let stderrReady = false;
+
+/**
+ * process.stderr, for messages and errors (report-error.ts writes there too), made on first use and
+ * set up once: messages nobody reads any more (`2>&1 | head` closed the pipe) must not turn the exit
+ * status into a crash's.
+ */
+export function messageStream(): NodeJS.WriteStream {
+  const { stderr } = process;
+  if (!stderrReady) {
+    stderr.on('error', () => undefined);
+    stderrReady = true;
+  }
+  return stderr;
+}
+
 /**
  * process.stdin, process.stdout and process.stderr are made on first use, and set up with them: a
  * terminal's or a pipe's stream costs milliseconds to make, and the commit hook, which reads nothing
@@ -56,14 +72,7 @@ function clock(env: NodeJS.ProcessEnv): Date {
 export function createContext(quiet = false): Context {
   const { env } = process;
   let stdout: NodeJS.WriteStream | undefined;
-  let stderr: NodeJS.WriteStream | undefined;
-  const err = (): NodeJS.WriteStream => {
-    if (stderr) return stderr;
-    stderr = process.stderr;
-    // Messages nobody reads any more (`2>&1 | head` closed the pipe) must not turn the status into a crash's.
-    stderr.on('error', () => undefined);
-    return stderr;
-  };
+  const err = messageStream;
   const out = (): NodeJS.WriteStream => {
     if (stdout) return stdout;
     const stream = (stdout = process.stdout);
