@@ -64,8 +64,8 @@ const SYNC_READ_LIMIT = 4 * 1024 * 1024;
 /**
  * git's stdout, like gitStream, for output that is usually small (the staged changes of a commit): one
  * synchronous read, which spares the commit hook the pipes, streams and event-loop turns of a spawn
- * (a few milliseconds of its start-up). Output beyond SYNC_READ_LIMIT is read again, streamed, so
- * memory stays bounded by the limit rather than by what git prints.
+ * (a few milliseconds of its start-up). When the output is larger than SYNC_READ_LIMIT, git runs again
+ * and its output is streamed, so what is held at once stays bounded as with gitStream.
  */
 export async function* gitRead(cwd: string, args: readonly string[]): AsyncGenerator<Buffer> {
   const result = childProcess().spawnSync('git', [...GIT_CONFIG, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: SYNC_READ_LIMIT });
