@@ -3,26 +3,29 @@
 // envseal's command line. The CLI is one CommonJS bundle (dist/cli.cjs: one file to load instead of
 // dozens of modules), and its compiled code is kept in a per-user V8 code cache, so every run after the
 // first skips compiling it. That is about a tenth of a commit hook's run (docs/ARCHITECTURE.md).
+// `hooks run`, which git runs on every commit, has a bundle of its own, dist/hook.cjs, a third of the
+// size; it hands any argv it does not take to the whole CLI.
 const fs = require('node:fs');
 const path = require('node:path');
 // SIGUSR1 would make Node open a debugger on 127.0.0.1:9229, where any local user could read the keys
 // and values this process holds. A listener, installed before anything is decrypted, keeps it closed
 // (`envseal run` passes SIGUSR1 on to its command); debug with `node --inspect` instead.
 process.on('SIGUSR1', () => {});
-const bundle = path.join(__dirname, '..', 'dist', 'cli.cjs');
 
-function load() {
+/** `name`'s bundle (dist/<name>.cjs): its exports, and `save` when its code cache is to be written. */
+function load(name) {
+  const bundle = path.join(__dirname, '..', 'dist', `${name}.cjs`);
   const Module = require('node:module');
   if (typeof Module.enableCompileCache === 'function') {
     Module.enableCompileCache(); // Node 22+: Node keeps the cache itself.
-    return { cli: require(bundle) };
+    return { exports: require(bundle) };
   }
   const dir = privateCacheDir();
-  if (!dir || process.env.ENVSEAL_NO_COMPILE_CACHE) return { cli: require(bundle) };
+  if (!dir || process.env.ENVSEAL_NO_COMPILE_CACHE) return { exports: require(bundle) };
   const vm = require('node:vm');
   const source = fs.readFileSync(bundle, 'utf8');
   const stat = fs.statSync(bundle);
-  const cacheFile = path.join(dir, `cli-${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}.v8`);
+  const cacheFile = path.join(dir, `${name}-${process.version}-${process.arch}-${stat.size}-${Math.floor(stat.mtimeMs)}.v8`);
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
@@ -37,7 +40,7 @@ function load() {
   const module = { exports: {} };
   script.runInThisContext()(module.exports, Module.createRequire(bundle), module, bundle, path.dirname(bundle));
   const save = cachedData === undefined || script.cachedDataRejected ? () => saveCache(script, cacheFile) : undefined;
-  return { cli: module.exports, save };
+  return { exports: module.exports, save };
 }
 
 /**
@@ -50,8 +53,8 @@ function privateCacheDir() {
   if (!base || !path.isAbsolute(base)) return undefined;
   const dir = path.join(base, 'envseal');
   try {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const stat = fs.lstatSync(dir);
+    // Made only when missing: every run would otherwise pay for a mkdir that finds it there.
+    const stat = fs.lstatSync(dir, { throwIfNoEntry: false }) ?? (fs.mkdirSync(dir, { recursive: true, mode: 0o700 }), fs.lstatSync(dir));
     return stat.isDirectory() && stat.uid === process.getuid() && (stat.mode & 0o022) === 0 ? dir : undefined;
   } catch {
     return undefined;
@@ -68,8 +71,17 @@ function saveCache(script, cacheFile) {
   }
 }
 
-const { cli, save } = load();
-cli.main(process.argv.slice(2)).then((code) => {
+async function main(argv) {
+  if (argv[0] === 'hooks' && argv[1] === 'run') {
+    const hook = load('hook');
+    const code = await hook.exports.main(argv);
+    if (code !== undefined) return { code, save: hook.save };
+  }
+  const cli = load('cli');
+  return { code: await cli.exports.main(argv), save: cli.save };
+}
+
+main(process.argv.slice(2)).then(({ code, save }) => {
   process.exitCode = code;
   save?.();
 });

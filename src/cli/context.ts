@@ -48,42 +48,74 @@ function clock(env: NodeJS.ProcessEnv): Date {
   return date;
 }
 
+let stderrReady = false;
+
+/**
+ * process.stderr, for messages and errors (report-error.ts writes there too), made on first use and
+ * set up once: messages nobody reads any more (`2>&1 | head` closed the pipe) must not turn the exit
+ * status into a crash's.
+ */
+export function messageStream(): NodeJS.WriteStream {
+  const { stderr } = process;
+  if (!stderrReady) {
+    stderr.on('error', () => undefined);
+    stderrReady = true;
+  }
+  return stderr;
+}
+
+/**
+ * process.stdin, process.stdout and process.stderr are made on first use, and set up with them: a
+ * terminal's or a pipe's stream costs milliseconds to make, and the commit hook, which reads nothing
+ * and prints nothing when it finds nothing, would pay for them on every commit.
+ */
 export function createContext(quiet = false): Context {
-  const { stdout, stderr, env } = process;
-  // `envseal ... | head` closes the pipe early: end quietly with the status a program killed by SIGPIPE
-  // has (Node ignores the signal itself), unless a command manages its output itself (run --mask).
-  stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (stdout.listenerCount('error') > 1) return;
-    if (e.code === 'EPIPE') process.exit(141);
-    // Output that cannot be written (a full disk behind `> file`) is an I/O failure, not a finding.
-    stderr.write(`envseal: error: cannot write to standard output (${e.code ?? e.message})\n`);
-    process.exit(ExitCode.io);
-  });
-  // Messages nobody reads any more (`2>&1 | head` closed the pipe) must not turn the status into a crash's.
-  stderr.on('error', () => undefined);
-  const color = usesColor(stderr, env);
+  const { env } = process;
+  let stdout: NodeJS.WriteStream | undefined;
+  const err = messageStream;
+  const out = (): NodeJS.WriteStream => {
+    if (stdout) return stdout;
+    const stream = (stdout = process.stdout);
+    // `envseal ... | head` closes the pipe early: end quietly with the status a program killed by SIGPIPE
+    // has (Node ignores the signal itself), unless a command manages its output itself (run --mask).
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (stream.listenerCount('error') > 1) return;
+      if (e.code === 'EPIPE') process.exit(141);
+      // Output that cannot be written (a full disk behind `> file`) is an I/O failure, not a finding.
+      err().write(`envseal: error: cannot write to standard output (${e.code ?? e.message})\n`);
+      process.exit(ExitCode.io);
+    });
+    return stream;
+  };
+  let color: boolean | undefined;
+  const colored = (): boolean => (color ??= usesColor(err(), env));
   return {
     cwd: process.cwd(),
     env,
     now: clock(env),
-    // process.stdin is made on first use, which costs the commit hook a stream it never reads.
     get stdin() {
       return process.stdin;
     },
-    stdout,
-    stderr,
+    get stdout() {
+      return out();
+    },
+    get stderr() {
+      return err();
+    },
     quiet,
-    color,
+    get color() {
+      return colored();
+    },
     get interactive() {
-      return Boolean(process.stdin.isTTY && stderr.isTTY);
+      return Boolean(process.stdin.isTTY && err().isTTY);
     },
     readStdin: async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
     },
-    out: (text) => void stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    info: (text) => void (quiet || stderr.write(`${text}\n`)),
-    warn: (text) => void stderr.write(`${color ? '\u001b[33mwarning:\u001b[0m' : 'warning:'} ${text}\n`),
+    out: (text) => void out().write(text.endsWith('\n') ? text : `${text}\n`),
+    info: (text) => void (quiet || err().write(`${text}\n`)),
+    warn: (text) => void err().write(`${colored() ? '\u001b[33mwarning:\u001b[0m' : 'warning:'} ${text}\n`),
   };
 }

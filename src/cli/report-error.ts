@@ -5,9 +5,9 @@
  */
 import { debugEnabled } from '../env-vars.js';
 import { EnvsealError, ExitCode } from '../errors.js';
-import { usesColor } from './context.js';
+import { messageStream, usesColor } from './context.js';
 
-export function reportError(error: unknown, stderr: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): number {
+export function reportError(error: unknown, stderr: NodeJS.WriteStream = messageStream(), env: NodeJS.ProcessEnv = process.env): number {
   const label = usesColor(stderr, env) ? '\u001b[31merror:\u001b[0m' : 'error:';
   if (error instanceof EnvsealError) {
     stderr.write(`envseal: ${label} ${error.message}\n`);

@@ -23,12 +23,15 @@ export const TEAM_SECRET_RULE = 'team-secret';
 
 interface CompiledRule {
   rule: Rule;
-  regex: RegExp;
+  /** The form's pattern as written; the expressions below are made from it the first time they run. */
+  pattern: RegExp;
+  /** The pattern, global: most rules never run in a hook (their keywords are absent), so most are never made. */
+  regex?: RegExp;
   /**
    * The same pattern, sticky and with the `d` flag, run again at a match only when the secret's
    * place in it is not plain: V8 computing `indices` for every match cost several times the match.
    */
-  located: RegExp;
+  located?: RegExp;
   /** Indices into the set's keywords; empty when the rule always runs. */
   keywords: readonly number[];
   groups: readonly number[];
@@ -78,8 +81,7 @@ function compile(rules: readonly Rule[]): CompiledSet {
       rules: rules.flatMap((rule) =>
         [rule, ...(rule.variants ?? [])].map((form) => ({
           rule,
-          regex: new RegExp(form.pattern.source, [...new Set(`${form.pattern.flags.replace(/[yd]/g, '')}g`)].join('')),
-          located: new RegExp(form.pattern.source, [...new Set(`${form.pattern.flags.replace(/[yd]/g, '')}yd`)].join('')),
+          pattern: form.pattern,
           keywords: (form.keywords ?? []).map(keywordIndex),
           groups: form.secretGroup === undefined ? [0] : typeof form.secretGroup === 'number' ? [form.secretGroup] : form.secretGroup,
           kind: rule.kind ?? 'credential',
@@ -90,6 +92,11 @@ function compile(rules: readonly Rule[]): CompiledSet {
     compiledSets.set(rules, compiled);
   }
   return compiled;
+}
+
+/** `pattern` with `flags` in place of its own g, y and d. */
+function withFlags(pattern: RegExp, flags: string): RegExp {
+  return new RegExp(pattern.source, `${pattern.flags.replace(/[gyd]/g, '')}${flags}`);
 }
 
 export function detect(text: string, options: DetectOptions): Finding[] {
@@ -135,7 +142,8 @@ function collectRuleMatches(
   once: MatchContext['once'],
   out: Candidate[],
 ): void {
-  const { rule, regex, groups } = compiled;
+  const { rule, groups } = compiled;
+  const regex = (compiled.regex ??= withFlags(compiled.pattern, 'g'));
   regex.lastIndex = 0;
   for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
     if (match[0].length === 0) regex.lastIndex++;
@@ -176,8 +184,9 @@ function secretStart(text: string, compiled: CompiledRule, match: RegExpExecArra
   const secret = match[group]!;
   const at = match[0].indexOf(secret);
   if (at !== -1 && match[0].indexOf(secret, at + 1) === -1) return match.index + at;
-  compiled.located.lastIndex = match.index;
-  return compiled.located.exec(text)!.indices![group]![0];
+  const located = (compiled.located ??= withFlags(compiled.pattern, 'yd'));
+  located.lastIndex = match.index;
+  return located.exec(text)!.indices![group]![0];
 }
 
 /** Keeps, of overlapping candidates, the best ranked (then the earliest, then the longest). Result sorted by start. */

@@ -8,6 +8,10 @@
  * Characters outside ASCII are read as their low 7 bits. That can only make a keyword look present
  * when it is not, which costs a pattern pass and never a finding. Keywords with non-ASCII characters
  * are searched for as before, on a lowercased copy.
+ *
+ * Until AUTOMATON_AFTER characters have been searched, the automaton is not built: each keyword is
+ * searched for in a copy of the text read the way the automaton reads it, so both ways give the same
+ * answer for every text (test/detect/engine.test.js checks it on generated ones).
  */
 import { type Probe, indexOfProbe, probeFor } from './search.js';
 
@@ -29,86 +33,133 @@ function run(transitions: Int32Array, states: number, text: string): Uint8Array 
   return reached;
 }
 
+/** The automaton over the ASCII keywords: per state and character the next state, and per state the keywords that end there. */
+interface Automaton {
+  /** Per state and character: the next state times ALPHABET, negated minus 1 when that state ends a keyword. */
+  transitions: Int32Array;
+  /** Per state: the keywords (indices) that end there. */
+  outputs: readonly (readonly number[])[];
+}
+
+/**
+ * How much text (in characters, over the process) is searched keyword by keyword before the automaton
+ * is built. Building it and the first passes of its loop, before V8 compiles that loop, cost about 3 ms,
+ * as much as searching half a megabyte of source for each keyword; a typical commit (100 KB) or a
+ * commit message never gets that far, a large commit or a scan soon does and then runs at the
+ * automaton's speed.
+ */
+const AUTOMATON_AFTER = 512 * 1024;
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
 export class KeywordSet {
+  #automaton: Automaton | undefined;
+  #searched = 0;
+
   private constructor(
-    /** Per state and character: the next state times ALPHABET, negated minus 1 when that state ends a keyword. */
-    private readonly transitions: Int32Array,
-    /** Per state: the keywords (indices) that end there. */
-    private readonly outputs: readonly (readonly number[])[],
-    private readonly count: number,
-    /** Keywords with non-ASCII characters, by index. */
-    private readonly slow: readonly { index: number; probe: Probe }[],
+    /** The keywords, lowercase. */
+    private readonly keywords: readonly string[],
+    /** Each keyword's probe (search.ts), by index. */
+    private readonly probes: readonly Probe[],
+    /** Keywords with non-ASCII characters, by index: the automaton does not read them. */
+    private readonly slow: readonly number[],
+    private readonly automatonAfter: number,
   ) {}
 
   /**
-   * `keywords` must be lowercase. Index i of `present`'s answer is keywords[i]. Built at every start
-   * of the CLI (the commit hook), so the work done in JavaScript is kept to one step per trie edge:
-   * a state's row of transitions starts as a native copy of its failure state's row.
+   * `keywords` must be lowercase. Index i of `present`'s answer is keywords[i]. The automaton is built
+   * once `automatonAfter` characters have been searched (tests choose 0 or Infinity to compare the
+   * two ways of answering), and answers every text from then on.
    */
-  static build(keywords: readonly string[]): KeywordSet {
-    const edges: number[][] = [[]]; // per state: code, child, code, child...
-    const outputs: number[][] = [[]];
-    const slow: { index: number; probe: Probe }[] = [];
-    keywords.forEach((keyword, index) => {
-      if (keyword.length === 0 || /[^\x00-\x7f]/.test(keyword)) {
-        if (keyword.length > 0) slow.push({ index, probe: probeFor(keyword) });
-        return;
-      }
-      let state = 0;
-      for (let i = 0; i < keyword.length; i++) {
-        const code = keyword.charCodeAt(i);
-        const out = edges[state]!;
-        let next = -1;
-        for (let e = 0; e < out.length; e += 2) if (out[e] === code) next = out[e + 1]!;
-        if (next === -1) {
-          next = edges.length;
-          edges.push([]);
-          outputs.push([]);
-          out.push(code, next);
-        }
-        state = next;
-      }
-      outputs[state]!.push(index);
-    });
-    // Entries are final from the start: a target state's code (times ALPHABET, negated minus 1 when a
-    // keyword ends there). Whether one does is known when the state is reached, since its failure
-    // state (the longest proper suffix that is a prefix of a keyword) is shallower and done.
-    const transitions = new Int32Array(edges.length * ALPHABET);
-    const failure = new Int32Array(edges.length);
-    const encode = (state: number): number => (outputs[state]!.length > 0 ? -(state * ALPHABET) - 1 : state * ALPHABET);
-    const decode = (entry: number): number => (entry < 0 ? -entry - 1 : entry) / ALPHABET;
-    const queue = [0];
-    for (let head = 0; head < queue.length; head++) {
-      const state = queue[head]!;
-      const fail = failure[state]!;
-      if (state !== 0) transitions.copyWithin(state * ALPHABET, fail * ALPHABET, (fail + 1) * ALPHABET);
-      const out = edges[state]!;
-      for (let e = 0; e < out.length; e += 2) {
-        const code = out[e]!;
-        const child = out[e + 1]!;
-        const childFail = state === 0 ? 0 : decode(transitions[fail * ALPHABET + code]!);
-        failure[child] = childFail;
-        for (const index of outputs[childFail]!) outputs[child]!.push(index);
-        transitions[state * ALPHABET + code] = encode(child);
-        queue.push(child);
-      }
-    }
-    // Uppercase letters go where their lowercase forms go.
-    for (let row = 0; row < transitions.length; row += ALPHABET) transitions.copyWithin(row + 65, row + 97, row + 123);
-    return new KeywordSet(transitions, outputs, keywords.length, slow);
+  static build(keywords: readonly string[], automatonAfter = AUTOMATON_AFTER): KeywordSet {
+    const slow = keywords.flatMap((keyword, index) => (NON_ASCII.test(keyword) ? [index] : []));
+    return new KeywordSet(keywords, keywords.map(probeFor), slow, automatonAfter);
   }
 
   /** For each keyword, whether `text` contains it, ignoring ASCII case. */
   present(text: string): Uint8Array {
-    const reached = run(this.transitions, this.outputs.length, text);
-    const found = new Uint8Array(this.count);
-    for (let state = 0; state < reached.length; state++) {
-      if (reached[state] === 1) for (const index of this.outputs[state]!) found[index] = 1;
+    const found = new Uint8Array(this.keywords.length);
+    this.#searched += text.length;
+    if (this.#automaton || this.#searched >= this.automatonAfter) {
+      const { transitions, outputs } = (this.#automaton ??= buildAutomaton(this.keywords));
+      const reached = run(transitions, outputs.length, text);
+      for (let state = 0; state < reached.length; state++) {
+        if (reached[state] === 1) for (const index of outputs[state]!) found[index] = 1;
+      }
+    } else {
+      const folded = NON_ASCII.test(text) ? readAsAutomaton(text) : text.toLowerCase();
+      this.keywords.forEach((keyword, index) => {
+        if (keyword.length > 0 && indexOfProbe(folded, this.probes[index]!) !== -1) found[index] = 1;
+      });
     }
     if (this.slow.length > 0) {
       const lower = text.toLowerCase();
-      for (const { index, probe } of this.slow) found[index] = indexOfProbe(lower, probe) === -1 ? 0 : 1;
+      for (const index of this.slow) found[index] = indexOfProbe(lower, this.probes[index]!) === -1 ? 0 : 1;
     }
     return found;
   }
+}
+
+/** The text as the automaton reads it: each character's low 7 bits, uppercase ASCII as lowercase (for ASCII text, its lowercase). */
+function readAsAutomaton(text: string): string {
+  const read = Buffer.from(text, 'latin1');
+  for (let i = 0; i < read.length; i++) {
+    const code = read[i]! & (ALPHABET - 1);
+    read[i] = code >= 65 && code <= 90 ? code + 32 : code;
+  }
+  return read.toString('latin1');
+}
+
+/**
+ * Built at most once per process, so the work done in JavaScript
+ * is kept to one step per trie edge: a state's row of transitions starts as a native copy of its
+ * failure state's row. Keywords with non-ASCII characters are left out (KeywordSet searches for them).
+ */
+function buildAutomaton(keywords: readonly string[]): Automaton {
+  const edges: number[][] = [[]]; // per state: code, child, code, child...
+  const outputs: number[][] = [[]];
+  keywords.forEach((keyword, index) => {
+    if (keyword.length === 0 || NON_ASCII.test(keyword)) return;
+    let state = 0;
+    for (let i = 0; i < keyword.length; i++) {
+      const code = keyword.charCodeAt(i);
+      const out = edges[state]!;
+      let next = -1;
+      for (let e = 0; e < out.length; e += 2) if (out[e] === code) next = out[e + 1]!;
+      if (next === -1) {
+        next = edges.length;
+        edges.push([]);
+        outputs.push([]);
+        out.push(code, next);
+      }
+      state = next;
+    }
+    outputs[state]!.push(index);
+  });
+  // Entries are final from the start: a target state's code (times ALPHABET, negated minus 1 when a
+  // keyword ends there). Whether one does is known when the state is reached, since its failure
+  // state (the longest proper suffix that is a prefix of a keyword) is shallower and done.
+  const transitions = new Int32Array(edges.length * ALPHABET);
+  const failure = new Int32Array(edges.length);
+  const encode = (state: number): number => (outputs[state]!.length > 0 ? -(state * ALPHABET) - 1 : state * ALPHABET);
+  const decode = (entry: number): number => (entry < 0 ? -entry - 1 : entry) / ALPHABET;
+  const queue = [0];
+  for (let head = 0; head < queue.length; head++) {
+    const state = queue[head]!;
+    const fail = failure[state]!;
+    if (state !== 0) transitions.copyWithin(state * ALPHABET, fail * ALPHABET, (fail + 1) * ALPHABET);
+    const out = edges[state]!;
+    for (let e = 0; e < out.length; e += 2) {
+      const code = out[e]!;
+      const child = out[e + 1]!;
+      const childFail = state === 0 ? 0 : decode(transitions[fail * ALPHABET + code]!);
+      failure[child] = childFail;
+      for (const index of outputs[childFail]!) outputs[child]!.push(index);
+      transitions[state * ALPHABET + code] = encode(child);
+      queue.push(child);
+    }
+  }
+  // Uppercase letters go where their lowercase forms go.
+  for (let row = 0; row < transitions.length; row += ALPHABET) transitions.copyWithin(row + 65, row + 97, row + 123);
+  return { transitions, outputs };
 }

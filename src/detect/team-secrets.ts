@@ -123,8 +123,9 @@ interface IndexEntry {
 const ENCODING_NOTE: Record<Encoding, string> = { raw: '', base64: ', base64-encoded', url: ', URL-encoded' };
 
 export class TeamSecretIndex {
-  readonly #key = randomBytes(32);
-  readonly #multiplier = randomInt(0x7fffffff) | 1;
+  /** Drawn with the first value indexed: an index of nothing (no sealed file opened) needs no node:crypto. */
+  #key: Buffer | undefined;
+  #multiplier = 1;
   /** multiplier^n for every form length, made when the index is built. */
   #powers = new Int32Array(0);
   /** Prefix hashes of the token being cut into candidates, reused from token to token. */
@@ -169,10 +170,14 @@ export class TeamSecretIndex {
   }
 
   #mac(form: string): string {
-    return createHmac('sha256', this.#key).update(form).digest('base64');
+    return createHmac('sha256', this.#key!).update(form).digest('base64');
   }
 
   #add(name: string, value: string): void {
+    if (this.#key === undefined) {
+      this.#key = randomBytes(32);
+      this.#multiplier = randomInt(0x7fffffff) | 1;
+    }
     this.#size++;
     for (const form of encodedForms(value)) {
       const mac = this.#mac(form.text);

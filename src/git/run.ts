@@ -46,13 +46,6 @@ export function gitSync(cwd: string, args: readonly string[], input?: string): B
   return result.stdout;
 }
 
-/** Like gitSync, without blocking: independent git commands can run side by side. */
-export async function gitAsync(cwd: string, args: readonly string[]): Promise<Buffer> {
-  const out: Buffer[] = [];
-  for await (const chunk of gitStream(cwd, args)) out.push(chunk);
-  return Buffer.concat(out);
-}
-
 /** git's stdout as it comes; throws after the last chunk when git fails. */
 export async function* gitStream(cwd: string, args: readonly string[]): AsyncGenerator<Buffer> {
   const child = childProcess().spawn('git', [...GIT_CONFIG, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -64,6 +57,26 @@ export async function* gitStream(cwd: string, args: readonly string[]): AsyncGen
   });
   for await (const chunk of child.stdout) yield chunk as Buffer;
   if ((await exited) !== 0) throw gitFailed(cwd, args, Buffer.concat(err).toString('utf8'));
+}
+
+/** The most git output read in one synchronous call; gitRead streams anything larger. */
+const SYNC_READ_LIMIT = 4 * 1024 * 1024;
+
+/**
+ * git's stdout, like gitStream, for output that is usually small (the staged changes of a commit): one
+ * synchronous read, which spares the commit hook the pipes, streams and event-loop turns of a spawn
+ * (a few milliseconds of its start-up). When the output is larger than SYNC_READ_LIMIT, git runs again
+ * and its output is streamed, so what is held at once stays bounded as with gitStream.
+ */
+export async function* gitRead(cwd: string, args: readonly string[]): AsyncGenerator<Buffer> {
+  const result = childProcess().spawnSync('git', [...GIT_CONFIG, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: SYNC_READ_LIMIT });
+  if ((result.error as NodeJS.ErrnoException | undefined)?.code === 'ENOBUFS') {
+    yield* gitStream(cwd, args);
+    return;
+  }
+  if (result.error) throw missing(result.error);
+  if (result.status !== 0) throw gitFailed(cwd, args, result.stderr.toString('utf8'));
+  yield result.stdout;
 }
 
 /** The work tree's root as git sees it (GIT_DIR and GIT_WORK_TREE included); E_NOT_A_REPO outside one. */

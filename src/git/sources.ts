@@ -7,7 +7,7 @@
  * (`envseal git setup`) must not run, and what is scanned must be the committed bytes.
  */
 import { type PatchFile, PatchParser, messageFile } from './patch.js';
-import { GitSession, gitAsync, gitFailed, gitSync, gitTry } from './run.js';
+import { GitSession, gitFailed, gitRead, gitSync, gitTry } from './run.js';
 
 // A file git shows as binary (a NUL byte, or a .gitattributes `-diff` or `binary`) has no lines in the
 // patch: the guard reads its blob instead (indexBlob, BlobReader), which is also how a .gitattributes
@@ -18,20 +18,12 @@ const DIFF_FLAGS = ['-U0', '--no-renames', '--no-textconv', '--no-ext-diff', '--
  * A patch from git, parsed as it streams: one file at a time, so memory is bounded by the largest file
  * (and GitSession's read-ahead).
  */
-async function* patchFiles(cwd: string, args: readonly string[]): AsyncGenerator<PatchFile> {
+async function* patchFiles(chunks: AsyncIterable<Buffer>): AsyncGenerator<PatchFile> {
   const queue: PatchFile[] = [];
   const parser = new PatchParser((file) => queue.push(file));
-  const git = new GitSession(cwd, args);
-  git.endInput();
-  try {
-    for (let chunk = await git.readSome(); chunk !== undefined; chunk = await git.readSome()) {
-      parser.push(chunk);
-      while (queue.length > 0) yield queue.shift()!;
-      // A turn of the event loop, so git's output is taken from the pipe while the files are judged.
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  } finally {
-    git.abandon();
+  for await (const chunk of chunks) {
+    parser.push(chunk);
+    while (queue.length > 0) yield queue.shift()!;
   }
   parser.end();
   while (queue.length > 0) yield queue.shift()!;
@@ -39,12 +31,12 @@ async function* patchFiles(cwd: string, args: readonly string[]): AsyncGenerator
 
 /** Files added or modified in the index (what a commit would record), with their added lines. */
 export function stagedChanges(cwd: string): AsyncGenerator<PatchFile> {
-  return patchFiles(cwd, ['diff', '--cached', ...DIFF_FLAGS]);
+  return patchFiles(gitRead(cwd, ['diff', '--cached', ...DIFF_FLAGS]));
 }
 
 /** Repository-relative paths of sealed files in the index: tracked ones and newly staged ones. */
 export async function trackedSealedFiles(cwd: string): Promise<string[]> {
-  return (await gitAsync(cwd, ['ls-files', '-z', '--', '*.encrypted']))
+  return gitSync(cwd, ['ls-files', '-z', '--', '*.encrypted'])
     .toString('utf8')
     .split('\0')
     .filter((p) => p !== '');
@@ -111,7 +103,21 @@ export class BlobReader {
 export function commitChanges(cwd: string, revisions: readonly string[]): AsyncGenerator<PatchFile> {
   const merges = supportsRemergeDiff(cwd) ? '--remerge-diff' : '-m';
   // Full blob ids: a binary file's blob is read by id, and the same change seen again is known as such.
-  return patchFiles(cwd, ['log', '-p', '--format=%x00%H%x00%B%x00', merges, '--full-index', ...DIFF_FLAGS, ...revisions, '--']);
+  return patchFiles(sessionOutput(cwd, ['log', '-p', '--format=%x00%H%x00%B%x00', merges, '--full-index', ...DIFF_FLAGS, ...revisions, '--']));
+}
+
+/** A long git output, read ahead of its reader (GitSession), with a turn of the event loop between chunks so git's output is taken from the pipe while the files are judged. */
+async function* sessionOutput(cwd: string, args: readonly string[]): AsyncGenerator<Buffer> {
+  const git = new GitSession(cwd, args);
+  git.endInput();
+  try {
+    for (let chunk = await git.readSome(); chunk !== undefined; chunk = await git.readSome()) {
+      yield chunk;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    git.abandon();
+  }
 }
 
 let remergeDiff: boolean | undefined;

@@ -8,6 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { ROOT, TEST_KEY, OTHER_KEY, assertNoSecrets } from '../helpers/cli.js';
 import { detect, formatJson, formatSarif, formatText, KNOWN_KEY_RULE } from '../../dist/detect/index.js';
 import { KeywordSet } from '../../dist/detect/keywords.js';
+import { builtinRules } from '../../dist/detect/rules.js';
+import fc from 'fast-check';
 
 const fingerprintKey = Buffer.alloc(32, 2);
 const scan = (text, options = {}) => detect(text, { file: 'src/app.js', fingerprintKey, ...options });
@@ -157,6 +159,32 @@ test('keywords: one pass finds every keyword, ignoring ASCII case, overlapping o
   // keyword present that is not (costing one pattern pass), never hide one that is.
   assert.equal([...set.present('\u016bey')], [1, 0, 0, 0, 0, 0]);
   assert.equal([...set.present('\u016b\u016bKey')], [1, 0, 0, 0, 0, 0]);
+});
+
+test('keywords: small texts, searched keyword by keyword, get the automaton\'s answer exactly', () => {
+  const ruleKeywords = [...new Set(builtinRules.flatMap((rule) => [rule, ...(rule.variants ?? [])]).flatMap((form) => form.keywords ?? []))];
+  // Case changes, and characters whose low 7 bits are a keyword's letters (\u016b reads as k, \u212a,
+  // the Kelvin sign, as * though it lowercases to k), other non-ASCII text, a surrogate pair.
+  const piece = fc.oneof(
+    fc.constantFrom(...ruleKeywords).chain((k) => fc.constantFrom(k, k.toUpperCase(), k[0].toUpperCase() + k.slice(1), k.slice(1), k.slice(0, -1))),
+    fc.constantFrom('\u016b', '\u212a', '\u00e9', 'K', 'é', 'İ', 'clé', '\ud83d\udd11', '=', '_', '-', ' ', '\n', 'ghp', 'sk', 'xoxb'),
+    fc.string({ maxLength: 6 }),
+  );
+  const text = fc.array(piece, { maxLength: 30 }).map((pieces) => pieces.join(''));
+  const keywords = fc.oneof(fc.constant(ruleKeywords), fc.array(fc.oneof(fc.constantFrom(...ruleKeywords), fc.constantFrom('clé', 'ké', 'k', 'key', '')), { minLength: 1, maxLength: 12 }));
+  fc.assert(
+    fc.property(keywords, fc.array(text, { minLength: 1, maxLength: 4 }), (words, texts) => {
+      const searched = KeywordSet.build(words, Infinity);
+      const automaton = KeywordSet.build(words, 0);
+      for (const t of texts) assert.equal([...searched.present(t)], [...automaton.present(t)], JSON.stringify(t));
+    }),
+    { numRuns: 300 },
+  );
+  // The default: the automaton is built once half a megabyte has been searched, and answers from then on.
+  const set = KeywordSet.build(['key', 'monkey']);
+  assert.equal([...set.present('MONKEY')], [1, 1]);
+  assert.equal([...set.present(`${' '.repeat(600_000)}key`)], [1, 0]);
+  assert.equal([...set.present('\u016bey')], [1, 0]);
 });
 
 test('rule variants: each form runs under its own keywords, with its own secret group, as one rule', () => {

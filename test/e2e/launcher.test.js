@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mode, run, tempDir } from '../helpers/cli.js';
+import { gitRepo, mode, run, tempDir, write } from '../helpers/cli.js';
 
 const cacheFiles = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.v8')) : []);
 
@@ -39,6 +39,31 @@ test('ENVSEAL_NO_COMPILE_CACHE turns the cache off', () => {
   const home = tempDir('envseal-cache-');
   assert.is(run(['keygen'], { env: { XDG_CACHE_HOME: home, ENVSEAL_NO_COMPILE_CACHE: '1' } }).code, 0);
   assert.equal(cacheFiles(path.join(home, 'envseal')), []);
+});
+
+test('hooks run loads the hook bundle, with a cache of its own; argv it does not take runs the whole CLI', () => {
+  const home = tempDir('envseal-cache-');
+  const env = { XDG_CACHE_HOME: home };
+  const dir = gitRepo('envseal-launcher-');
+  write(path.join(dir, 'app.js'), 'export const port = 3000;\n');
+  assert.is(run(['add', '--', 'app.js'], { cwd: dir, env }).code, 2, 'not a command: the whole CLI says so');
+  const bundles = () => cacheFiles(path.join(home, 'envseal')).map((f) => f.split('-')[0]).sort();
+  assert.equal(bundles(), ['cli']);
+  fs.rmSync(path.join(home, 'envseal'), { recursive: true });
+  const clean = run(['hooks', 'run', 'pre-commit'], { cwd: dir, env });
+  assert.is(clean.code, 0, clean.stderr);
+  assert.equal(bundles(), ['hook'], 'only the hook bundle ran');
+  // An option (the hook bundle takes none), a hook that does not exist, a missing hook name: the whole
+  // CLI answers, as it would without the hook bundle.
+  const optioned = run(['hooks', 'run', 'pre-commit', '--no-inline-allow'], { cwd: dir, env });
+  assert.is(optioned.code, 0, optioned.stderr);
+  assert.equal(bundles(), ['cli', 'hook']);
+  const unknown = run(['hooks', 'run', 'post-commit'], { cwd: dir, env });
+  assert.is(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown hook "post-commit"/);
+  const missing = run(['hooks', 'run'], { cwd: dir, env });
+  assert.is(missing.code, 2);
+  assert.match(missing.stderr, /non-option arguments/, 'the usage error comes from yargs');
 });
 
 test('--version answers without loading the parser', () => {
