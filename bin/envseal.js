@@ -12,6 +12,12 @@ const path = require('node:path');
 // (`envseal run` passes SIGUSR1 on to its command); debug with `node --inspect` instead.
 process.on('SIGUSR1', () => {});
 
+/**
+ * Caches kept at most, newest first: enough for every bundle of the few builds and Node versions one
+ * user runs in turn (a global install and a project's), while the builds of past upgrades go.
+ */
+const MAX_CACHES = 16;
+
 /** `name`'s bundle (dist/<name>.cjs): its exports, and `save` when its code cache is to be written. */
 function load(name) {
   const bundle = path.join(__dirname, '..', 'dist', `${name}.cjs`);
@@ -66,9 +72,20 @@ function saveCache(script, cacheFile) {
     const temp = `${cacheFile}.${process.pid}.tmp`;
     fs.writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(temp, cacheFile);
+    pruneCaches(path.dirname(cacheFile));
   } catch {
-    // a cache is an optimisation: failing to write one changes nothing
+    // a cache is an optimisation: failing to write or prune one changes nothing
   }
+}
+
+/** Runs only when a cache was written (once per build), so a run that uses one pays nothing for it. */
+function pruneCaches(dir) {
+  const caches = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.v8'))
+    .map((f) => ({ file: path.join(dir, f), mtime: fs.statSync(path.join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.mtime - a.mtime);
+  for (const { file } of caches.slice(MAX_CACHES)) fs.rmSync(file, { force: true });
 }
 
 async function main(argv) {

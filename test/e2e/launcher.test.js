@@ -26,6 +26,25 @@ test('the first run writes a private cache; later runs use it, including paths t
   assert.is(fs.statSync(path.join(dir, file)).mtimeMs, before, 'an accepted cache is not rewritten');
 });
 
+test('writing a cache prunes the oldest, past 16: past builds go, other files stay', () => {
+  const home = tempDir('envseal-cache-');
+  const dir = path.join(home, 'envseal');
+  fs.mkdirSync(dir, { mode: 0o700 });
+  for (let i = 0; i < 20; i++) {
+    const old = path.join(dir, `cli-v20.0.0-x64-1-${i}.v8`);
+    fs.writeFileSync(old, 'stale', { mode: 0o600 });
+    fs.utimesSync(old, 1_000_000 + i, 1_000_000 + i);
+  }
+  write(path.join(dir, 'notes.txt'), 'not a cache\n');
+  assert.is(run(['keygen'], { env: { XDG_CACHE_HOME: home } }).code, 0);
+  const left = cacheFiles(dir);
+  assert.is(left.length, 16);
+  assert.ok(left.some((f) => f.includes(`-${process.version}-`)), 'the new cache is kept');
+  assert.not.ok(left.includes('cli-v20.0.0-x64-1-4.v8'), 'the oldest went');
+  assert.ok(left.includes('cli-v20.0.0-x64-1-19.v8'), 'the newest old ones stay');
+  assert.ok(fs.existsSync(path.join(dir, 'notes.txt')));
+});
+
 test('a cache directory others can write to is never used', () => {
   const home = tempDir('envseal-cache-');
   const dir = path.join(home, 'envseal');
