@@ -394,18 +394,17 @@ function reusableTokens(previous: OpenedFile | undefined, key: MasterKey): Map<s
  * on first use: re-sealing under the same key reuses tokens and never needs it.
  */
 function keptDates(files: readonly OpenedFile[]): (name: string, value: string) => number | undefined {
-  let dates: Map<string, { value: string; seconds: number }> | undefined;
+  let dates: Map<string, { value: string; ms: number }> | undefined;
   return (name, value) => {
     if (!dates) {
       dates = new Map();
       for (const file of files) {
-        const latest = new Map<string, SealedEntry>();
-        for (const line of file.lines) if (line.kind === 'entry' && line.token !== '') latest.set(line.name, line);
-        for (const [n, line] of latest) if (!dates.has(n)) dates.set(n, { value: line.value, seconds: tokenTimestamp(line.token)! });
+        const values = latestValues(file.lines);
+        for (const [n, ms] of changeDates(file.lines)) if (!dates.has(n)) dates.set(n, { value: values.get(n)!, ms });
       }
     }
     const kept = dates.get(name);
-    return kept?.value === value ? kept.seconds : undefined;
+    return kept?.value === value ? kept.ms / 1000 : undefined;
   };
 }
 

@@ -46,19 +46,6 @@ export function gitSync(cwd: string, args: readonly string[], input?: string): B
   return result.stdout;
 }
 
-/** git's stdout as it comes; throws after the last chunk when git fails. */
-export async function* gitStream(cwd: string, args: readonly string[]): AsyncGenerator<Buffer> {
-  const child = childProcess().spawn('git', [...GIT_CONFIG, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-  const err: Buffer[] = [];
-  child.stderr.on('data', (d: Buffer) => err.push(d));
-  const exited = new Promise<number | null>((resolve, reject) => {
-    child.on('error', (e) => reject(missing(e)));
-    child.on('close', resolve);
-  });
-  for await (const chunk of child.stdout) yield chunk as Buffer;
-  if ((await exited) !== 0) throw gitFailed(cwd, args, Buffer.concat(err).toString('utf8'));
-}
-
 /** The most git output read in one synchronous call; gitRead streams anything larger. */
 const SYNC_READ_LIMIT = 4 * 1024 * 1024;
 
@@ -216,5 +203,23 @@ export class GitSession {
     await new Promise<void>((resolve) => (this.#wake = resolve));
     this.#wake = undefined;
     return true;
+  }
+}
+
+/**
+ * git's stdout as it comes, read ahead of its reader (GitSession); throws at the end when git fails.
+ * Between chunks the event loop turns once, so git's output is taken from the pipe while the reader
+ * judges what came (an async generator's own awaits are microtasks, which let no pipe be read).
+ */
+export async function* gitStream(cwd: string, args: readonly string[]): AsyncGenerator<Buffer> {
+  const git = new GitSession(cwd, args);
+  git.endInput();
+  try {
+    for (let chunk = await git.readSome(); chunk !== undefined; chunk = await git.readSome()) {
+      yield chunk;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    git.abandon();
   }
 }

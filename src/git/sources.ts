@@ -7,7 +7,7 @@
  * (`envseal git setup`) must not run, and what is scanned must be the committed bytes.
  */
 import { type PatchFile, PatchParser, messageFile } from './patch.js';
-import { GitSession, gitFailed, gitRead, gitSync, gitTry } from './run.js';
+import { GitSession, gitFailed, gitRead, gitStream, gitSync, gitTry } from './run.js';
 
 // A file git shows as binary (a NUL byte, or a .gitattributes `-diff` or `binary`) has no lines in the
 // patch: the guard reads its blob instead (indexBlob, BlobReader), which is also how a .gitattributes
@@ -103,21 +103,7 @@ export class BlobReader {
 export function commitChanges(cwd: string, revisions: readonly string[]): AsyncGenerator<PatchFile> {
   const merges = supportsRemergeDiff(cwd) ? '--remerge-diff' : '-m';
   // Full blob ids: a binary file's blob is read by id, and the same change seen again is known as such.
-  return patchFiles(sessionOutput(cwd, ['log', '-p', '--format=%x00%H%x00%B%x00', merges, '--full-index', ...DIFF_FLAGS, ...revisions, '--']));
-}
-
-/** A long git output, read ahead of its reader (GitSession), with a turn of the event loop between chunks so git's output is taken from the pipe while the files are judged. */
-async function* sessionOutput(cwd: string, args: readonly string[]): AsyncGenerator<Buffer> {
-  const git = new GitSession(cwd, args);
-  git.endInput();
-  try {
-    for (let chunk = await git.readSome(); chunk !== undefined; chunk = await git.readSome()) {
-      yield chunk;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  } finally {
-    git.abandon();
-  }
+  return patchFiles(gitStream(cwd, ['log', '-p', '--format=%x00%H%x00%B%x00', merges, '--full-index', ...DIFF_FLAGS, ...revisions, '--']));
 }
 
 let remergeDiff: boolean | undefined;

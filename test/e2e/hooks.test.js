@@ -212,6 +212,11 @@ commits('binary files, big files and odd file names', () => {
   const started = Date.now();
   assert.is(commit(dir, 'big').code, 0, 'a 50 MB clean file commits');
   assert.ok(Date.now() - started < 60_000);
+  // Past what the hook reads from git in one call (4 MB), the staged changes are streamed: nothing is missed.
+  stage(dir, 'big-tail.js', `${'const y = 2; // ordinary source, nothing secret\n'.repeat(120_000)}const key = "${FAKE.stripe}";\n`);
+  assertBlocked(commit(dir), /stripe/i, 'a secret after 5 MB of staged changes');
+  git(dir, 'reset', '-q');
+  fs.rmSync(path.join(dir, 'big-tail.js'));
   for (const name of ['with space.txt', 'ünïcödé ✓.txt', 'new\nline.txt']) {
     stage(dir, name, `key: ${FAKE.stripe}\n`);
     const r = commit(dir);
