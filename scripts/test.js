@@ -9,6 +9,7 @@
 // that needs an absent tool (test/helpers/tools.js) is reported as skipped with the reason; with
 // CI=true a skip fails the run too, since CI installs every such tool (.ci/run).
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -64,6 +65,16 @@ Function.prototype.bind = function (thisArg, ...args) {
   return bind.call(this, thisArg, ...args);
 };
 
+/*
+ * Every temp directory the tests and their child processes make (os.tmpdir() reads TMPDIR on each
+ * call) goes under one directory per run, removed at the end: a full run makes thousands, and they
+ * filled gigabytes of /tmp when each test was trusted to clean up. ENVSEAL_KEEP_TMP=1 keeps it.
+ */
+const runTmp = fs.mkdtempSync(path.join(os.tmpdir(), 'envseal-tests-'));
+// Traversable, as /tmp is: the permission tests run the CLI as another user in a directory under it.
+fs.chmodSync(runTmp, 0o711);
+process.env.TMPDIR = runTmp;
+
 globalThis.UVU_DEFER = 1;
 globalThis.ENVSEAL_TEST_SKIPS = [];
 await import('uvu');
@@ -117,5 +128,7 @@ if (skips.length > 0) {
 }
 const ms = Number(process.hrtime.bigint() - started) / 1e6;
 process.stdout.write(`\n  Total:     ${total + skipped}\n  Passed:    ${passed}\n  Skipped:   ${skipped}\n  Duration:  ${(ms / 1000).toFixed(1)} s\n\n`);
+if (process.env.ENVSEAL_KEEP_TMP === '1') process.stdout.write(`  Temp files kept in ${runTmp}\n\n`);
+else fs.rmSync(runTmp, { recursive: true, force: true, maxRetries: 3 });
 const ok = failures.length === 0 && notRun.length === 0 && !(ci && skips.length > 0) && files.length > 0;
 process.exitCode = ok ? 0 : 1;
