@@ -18,8 +18,10 @@ export interface Context {
   stdin: NodeJS.ReadStream;
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
-  /** Data output (stdout). */
+  /** Data output (stdout), a line: a newline is added when `text` lacks one. */
   out(text: string): void;
+  /** Data output (stdout) as it is. */
+  write(data: string | Uint8Array): void;
   /** A human message (stderr), suppressed by --quiet. */
   info(text: string): void;
   /** A warning (stderr), never suppressed. */
@@ -62,6 +64,43 @@ function mayBeTerminal(fd: number): boolean {
   }
 }
 
+function isFileOrPipe(fd: number): boolean {
+  try {
+    const stat = fs.fstatSync(fd);
+    return stat.isFile() || stat.isFIFO();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes all of `data` to fd 1, or returns what is left when the pipe would block (EAGAIN). Fails
+ * the way the stream's error handler does.
+ */
+function writeDirect(data: string | Uint8Array): Buffer | undefined {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += fs.writeSync(1, bytes, done, bytes.length - done);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') return bytes.subarray(done);
+      outputFailed(e as NodeJS.ErrnoException);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `envseal ... | head` closes the pipe early: end quietly with the status a program killed by SIGPIPE
+ * has (Node ignores the signal itself). Output that cannot be written (a full disk behind `> file`) is an I/O failure, not a finding.
+ */
+function outputFailed(e: NodeJS.ErrnoException): never {
+  if (e.code === 'EPIPE') process.exit(141);
+  messageStream().write(`envseal: error: cannot write to standard output (${e.code ?? e.message})\n`);
+  process.exit(ExitCode.io);
+}
+
 let stderrReady = false;
 
 /**
@@ -90,16 +129,30 @@ export function createContext(quiet = false): Context {
   const out = (): NodeJS.WriteStream => {
     if (stdout) return stdout;
     const stream = (stdout = process.stdout);
-    // `envseal ... | head` closes the pipe early: end quietly with the status a program killed by SIGPIPE
-    // has (Node ignores the signal itself), unless a command manages its output itself (run --mask).
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (stream.listenerCount('error') > 1) return;
-      if (e.code === 'EPIPE') process.exit(141);
-      // Output that cannot be written (a full disk behind `> file`) is an I/O failure, not a finding.
-      err().write(`envseal: error: cannot write to standard output (${e.code ?? e.message})\n`);
-      process.exit(ExitCode.io);
+      if (stream.listenerCount('error') > 1) return; // the command handles its output's errors itself (run --mask)
+      outputFailed(e);
     });
     return stream;
+  };
+  /*
+   * Data goes straight to a file or a pipe (what scripts and CI give: `decrypt --stdout | ...`, `get X
+   * > file`) with write(2), without process.stdout: making that stream loads Node's stream and net
+   * modules, about 3 ms of a decrypt. A terminal, or a pipe that would block (its other end set it
+   * non-blocking), gets the stream, which waits for it.
+   */
+  let direct: boolean | undefined;
+  const write = (data: string | Uint8Array): void => {
+    direct ??= process.platform !== 'win32' && isFileOrPipe(1);
+    if (!direct || stdout) {
+      out().write(data);
+      return;
+    }
+    const rest = writeDirect(data);
+    if (rest) {
+      direct = false;
+      out().write(rest);
+    }
   };
   let color: boolean | undefined;
   const colored = (): boolean => (color ??= usesColor(err(), env));
@@ -128,7 +181,8 @@ export function createContext(quiet = false): Context {
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
       return Buffer.concat(chunks);
     },
-    out: (text) => void out().write(text.endsWith('\n') ? text : `${text}\n`),
+    out: (text) => write(text.endsWith('\n') ? text : `${text}\n`),
+    write,
     info: (text) => void (quiet || err().write(`${text}\n`)),
     warn: (text) => void err().write(`${colored() ? '\u001b[33mwarning:\u001b[0m' : 'warning:'} ${text}\n`),
   };

@@ -131,6 +131,35 @@ test('output that cannot be written is an I/O error (exit 5), not a finding', ()
   assert.match(r.stderr, /cannot write to standard output/);
 });
 
+test('data written straight to a pipe or a file: all of it, or exit 141 when the reader goes away, with no message', () => {
+  const big = Array.from({ length: 3000 }, (_, i) => `NAME_${i}=${'v'.repeat(40)}${i}`).join('\n');
+  const dir = sealedProject(`${big}\n`);
+  const env = cleanEnv({ NODE: process.execPath, BIN });
+  const whole = spawnSync('bash', ['-c', '"$NODE" "$BIN" decrypt --stdout > out.env'], { cwd: dir, env, encoding: 'utf8' });
+  assert.is(whole.status, 0, whole.stderr);
+  assert.is(read(path.join(dir, 'out.env')), `${big}\n`);
+  const piped = spawnSync('bash', ['-c', '"$NODE" "$BIN" decrypt --stdout | cat'], { cwd: dir, env, encoding: 'utf8', maxBuffer: 1 << 24 });
+  assert.is(piped.stdout, `${big}\n`, 'through a pipe, past its 64 KB buffer');
+  const closed = spawnSync('bash', ['-c', '"$NODE" "$BIN" decrypt --stdout | head -c 10 >/dev/null; echo "${PIPESTATUS[0]}"'], { cwd: dir, env, encoding: 'utf8' });
+  assert.is(closed.stdout, '141\n');
+  assert.is(closed.stderr, '');
+  // A pipe whose writing end is non-blocking, read only once the writer has filled it: write(2) says
+  // EAGAIN, and the rest goes through Node's stream, which waits.
+  const nonBlocking = [
+    'import fcntl, os, subprocess, sys, time',
+    'r, w = os.pipe()',
+    'fcntl.fcntl(w, fcntl.F_SETFL, fcntl.fcntl(w, fcntl.F_GETFL) | os.O_NONBLOCK)',
+    'child = subprocess.Popen([os.environ["NODE"], os.environ["BIN"], "decrypt", "--stdout"], stdout=w)',
+    'os.close(w)',
+    'time.sleep(1)',
+    'data = b""',
+    'while chunk := os.read(r, 65536): data += chunk',
+    'sys.stdout.write(f"{child.wait()} {len(data)} {hash(data) == hash(open(\'.env\', \'rb\').read())}")',
+  ].join('\n');
+  const slow = spawnSync('python3', ['-c', nonBlocking], { cwd: dir, env, encoding: 'utf8' });
+  assert.is(slow.stdout, `0 ${big.length + 1} True`, slow.stderr);
+});
+
 test('the hook with a directory where .env should be, and a dangling hook symlink, end cleanly', () => {
   const dir = sealedProject();
   fs.rmSync(path.join(dir, '.env'));

@@ -10,7 +10,7 @@ export const completion = (table: CommandTable): Handler => async (args, context
       throw new EnvsealError(Code.USAGE, `--${args.env !== undefined ? 'env' : 'in'} is for --list names only`, 'Print the script with `envseal completion` (or `--shell zsh`).');
     }
     const { completionScript } = await import('../completion-script.js');
-    context.stdout.write(completionScript(args.shell === 'zsh' ? 'zsh' : 'bash', table));
+    context.write(completionScript(args.shell === 'zsh' ? 'zsh' : 'bash', table));
     return ExitCode.ok;
   }
   // The shell runs this at every Tab: an error here would print over the command line being typed,
@@ -22,6 +22,6 @@ export const completion = (table: CommandTable): Handler => async (args, context
   } catch {
     // nothing to offer
   }
-  if (names.length > 0) context.stdout.write(`${names.join('\n')}\n`);
+  if (names.length > 0) context.write(`${names.join('\n')}\n`);
   return ExitCode.ok;
 };

@@ -23,7 +23,7 @@ export const decrypt: Handler = async (args, context) => {
   warnIfPreviousKey(context, paths.input, result.keyIndex, result.fingerprint);
   if (result.legacy) context.warn(`note: ${displayPath(paths.input)} is a whole-file Fernet token, and \`decrypt --legacy\` is deprecated: \`envseal import --from fernet --in ${displayPath(paths.input)}\` converts it to a sealed file once.`);
   if (toStdout) {
-    context.stdout.write(result.plaintext);
+    context.write(result.plaintext);
   } else if (!result.written) {
     context.info(`${displayPath(paths.output)} is up to date with ${displayPath(paths.input)} (${plural(result.values, 'value')}).`);
   } else {

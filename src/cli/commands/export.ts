@@ -43,11 +43,11 @@ export const exportValues: Handler = async (args, context) => {
   const loaded = loadValues(args, context);
   const variables: ExportVariable[] = Object.entries(loaded.values).map(([name, value]) => ({ name, value, quote: loaded.quotes.get(name) ?? '', secrets: [] }));
   if (format === 'k8s') {
-    context.stdout.write(formatKubernetes(variables, target!));
+    context.write(formatKubernetes(variables, target!));
     return 0;
   }
   if (format !== 'github') {
-    context.stdout.write(FORMATTERS[format](variables));
+    context.write(FORMATTERS[format](variables));
     return 0;
   }
   const [{ classify }, { secretParts }] = await Promise.all([import('../../mask/rules.js'), import('../../mask/variables.js')]);
@@ -55,7 +55,7 @@ export const exportValues: Handler = async (args, context) => {
   for (const variable of variables) variable.secrets = secretParts(variable.value, classify(variable.name, variable.value, rules));
   const { masks, masked, tooShort, envFile } = formatGithub(variables);
   // Masks first: the runner must know the secrets before anything could print them.
-  context.stdout.write(masks);
+  context.write(masks);
   appendToGithubEnv(githubEnv!, envFile);
   context.info(`Added ${plural(variables.length, 'variable')} from ${displayPath(loaded.file)} to $GITHUB_ENV for the next steps (${masked.length} masked in logs).`);
   if (tooShort.length > 0) context.warn(`not masked: ${tooShort.join(', ')}: shorter than the 4 characters GitHub masks, so a step that prints them shows them. Use longer secrets.`);

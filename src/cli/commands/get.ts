@@ -18,7 +18,7 @@ export const get: Handler = async (args, context) => {
     );
   }
   const value = args.reveal ? loaded.values[name]! : maskVariables(loaded.values, await maskRulesFor(loaded)).find((v) => v.name === name)!.shown;
-  context.stdout.write(`${value}\n`);
+  context.write(`${value}\n`);
   return 0;
 };
 

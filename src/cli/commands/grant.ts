@@ -47,7 +47,7 @@ export const grant: Handler = async (args, context) => {
   if (made?.identity) {
     const variable = targets.length === 1 && typeof args.env === 'string' ? `ENVSEAL_IDENTITY_${args.env.toUpperCase()}` : 'ENVSEAL_IDENTITY';
     context.info(`New identity for ${name}, shown once: store it as a secret (e.g. ${variable} in CI).`);
-    context.stdout.write(`${made.identity}\n`);
+    context.write(`${made.identity}\n`);
   } else if (made?.file) context.info(`  The identity is in ${made.file} (mode 0600): store it as a secret, then delete the file.`);
   return ExitCode.ok;
 };
