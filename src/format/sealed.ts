@@ -10,7 +10,7 @@
  * The file is itself a dotenv file: metadata lines are comments, values are `fernet:` strings.
  */
 import { EnvsealError, Code, type ErrorCode } from '../errors.js';
-import { InvalidTokenError, decryptWithKeys, encrypt as fernetEncrypt, tokenTimestamp } from '../crypto/fernet.js';
+import { InvalidTokenError, decryptEach, decryptWithKeys, encrypt as fernetEncrypt, tokenTimestamp } from '../crypto/fernet.js';
 import type { MasterKey } from '../crypto/master-key.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { decodeUtf8, normalizeNewlines } from '../text.js';
@@ -274,28 +274,46 @@ export function openSealed(text: string, ring: KeyRing, label: string, options: 
   const structure = readContents(envelope, label);
   const records = structure.records;
   if (structure.earlierToken !== undefined) records.earlier = openEarlier(structure.earlierToken, key, label);
-  const lines = structure.body.map((line): SealedLine => {
-    if (line.kind !== 'entry') return line;
+  const tokens: string[] = [];
+  for (const line of structure.body) {
+    if (line.kind !== 'entry') continue;
     if (!line.value.startsWith(VALUE_PREFIX)) {
       throw integrity(Code.SEALED_PLAINTEXT, `${label} line ${line.line}: ${line.name} is not sealed (its value does not start with "fernet:")`, RESTORE_HINT);
     }
-    const token = line.value.slice(VALUE_PREFIX.length);
+    tokens.push(line.value.slice(VALUE_PREFIX.length));
+  }
+  const values = decryptValues(key, tokens, (index) => {
+    const line = structure.body.filter((l) => l.kind === 'entry')[index] as EnvEntry;
+    return `${label} line ${line.line} (${line.name})`;
+  });
+  let next = 0;
+  const lines = structure.body.map((line): SealedLine => {
+    if (line.kind !== 'entry') return line;
     // A literal, not a spread: V8 keeps spread objects with an extra property in dictionary mode,
     // four times the memory, which for a file of many names is most of what opening it costs.
     const { name, exported, quote, comment } = line;
-    return { kind: 'entry', name, value: decryptValue(key, token, `${label} line ${line.line} (${name})`), exported, quote, comment, line: line.line, token };
+    const token = tokens[next]!;
+    return { kind: 'entry', name, value: values[next++]!, exported, quote, comment, line: line.line, token };
   });
   return { lines, fingerprint: envelope.fingerprint, history: structure.history, keyIndex, legacy: false, records };
 }
 
-function decryptValue(key: MasterKey, token: string, where: string): string {
+/** The values of `tokens`, all sealed under `key`, as UTF-8 text; `where(i)` names token i's place for the error. */
+function decryptValues(key: MasterKey, tokens: readonly string[], where: (index: number) => string): string[] {
+  const values: string[] = [];
+  let failed: number | undefined;
   try {
-    const text = decodeUtf8(decryptWithKeys([key.fernet], token).plaintext);
-    if (text !== undefined) return text;
+    decryptEach(key.fernet, tokens, (index, plaintext) => {
+      const text = decodeUtf8(plaintext);
+      if (text === undefined) failed = index;
+      values.push(text ?? '');
+    });
   } catch (e) {
     if (!(e instanceof InvalidTokenError)) throw e;
+    failed = e.index;
   }
-  throw integrity(Code.SEALED_CORRUPT, `${where} holds a token that does not decrypt to UTF-8 text under the file's key`, RESTORE_HINT);
+  if (failed === undefined) return values;
+  throw integrity(Code.SEALED_CORRUPT, `${where(failed)} holds a token that does not decrypt to UTF-8 text under the file's key`, RESTORE_HINT);
 }
 
 function openLegacy(token: string, ring: KeyRing, label: string): OpenedFile {

@@ -8,7 +8,7 @@ import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:
 import fc from 'fast-check';
 import { ROOT } from '../helpers/cli.js';
 import { python } from '../helpers/python.js';
-import { FernetKey, InvalidTokenError, decrypt, decryptWithKeys, encrypt, decodeBase64Url } from '../../dist/crypto/fernet.js';
+import { FernetKey, InvalidTokenError, decrypt, decryptEach, decryptWithKeys, encrypt, decodeBase64Url } from '../../dist/crypto/fernet.js';
 import { needing } from '../helpers/tools.js';
 
 const withPython = needing(test, 'python3-cryptography');
@@ -150,6 +150,49 @@ test('property: decryption equals OpenSSL AES-128-CBC on any ciphertext under a 
       if (padded) assert.equal(ours(token(ivBuf, ciphertext)), Buffer.from(seed));
     }),
     { numRuns: 2000 },
+  );
+});
+
+/** decryptEach's plaintexts, copied, or the failing token's [index, reason]. */
+function openEach(key, tokens) {
+  const out = [];
+  try {
+    decryptEach(key, tokens, (index, plaintext) => out.push([index, Buffer.from(plaintext)]));
+  } catch (e) {
+    assert.instance(e, InvalidTokenError);
+    return [e.index, e.reason];
+  }
+  return out.map(([index, plaintext], i) => (assert.is(index, i), plaintext));
+}
+
+test('decryptEach: every spec vector, and each invalid one (without a TTL) refused for its reason, named by index', () => {
+  for (const v of vectors('verify.json')) assert.equal(openEach(FernetKey.fromString(v.secret), [v.token]), [Buffer.from(v.src)]);
+  for (const v of vectors('invalid.json').filter((c) => !/TTL|clock skew/.test(c.desc))) {
+    const key = FernetKey.fromString(v.secret);
+    const good = encrypt(key, 'fine');
+    let expected;
+    try {
+      decrypt(key, v.token);
+    } catch (e) {
+      expected = e.reason;
+    }
+    assert.equal(openEach(key, [good, good, v.token, good]), [2, expected], v.desc);
+  }
+});
+
+test('property: decryptEach opens what decryptWithKeys opens, across its batches, and names the first token that fails', () => {
+  const key = FernetKey.fromBytes(randomBytes(32));
+  const other = FernetKey.fromBytes(randomBytes(32));
+  fc.assert(
+    fc.property(fc.array(fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ minLength: 1000, maxLength: 30000 })), { maxLength: 60 }), fc.option(fc.nat()), (messages, bad) => {
+      const tokens = messages.map((m) => encrypt(key, Buffer.from(m)));
+      const wrong = bad === null || tokens.length === 0 ? undefined : bad % tokens.length;
+      if (wrong !== undefined) tokens[wrong] = encrypt(other, 'x');
+      const opened = openEach(key, tokens);
+      if (wrong === undefined) assert.equal(opened, tokens.map((t) => decryptWithKeys([key], t).plaintext));
+      else assert.equal(opened, [wrong, 'mac']);
+    }),
+    { numRuns: 200 },
   );
 });
 
