@@ -90,6 +90,18 @@ test('the MAC is HMAC-SHA256 over every byte above it under the file-mac sub-key
   assert.is.not(fileMac(other, signed), fileMac(key, signed));
 });
 
+test('a token the file MAC vouches for but that is no valid token, or no UTF-8, is refused naming its line', () => {
+  const remac = (text) => {
+    const signed = text.slice(0, text.lastIndexOf('#envseal:mac '));
+    return `${signed}#envseal:mac ${fileMac(key, signed)}\n`;
+  };
+  const debugLine = LINES.findIndex((l) => l.startsWith('DEBUG=')) + 1;
+  for (const token of [fernetEncrypt(other.fernet, 'x'), fernetEncrypt(key.fernet, Buffer.from([0xff, 0xfe])), `${fernetEncrypt(key.fernet, 'x').slice(0, -4)}!!!!`]) {
+    const forged = remac(SEALED.replace(/^DEBUG=fernet:\S+/m, `DEBUG=fernet:${token}`));
+    assert.throws(() => openSealed(forged, ring([key]), '.env.encrypted'), (e) => e.exitCode === 4 && e.message === `.env.encrypted line ${debugLine} (DEBUG) holds a token that does not decrypt to UTF-8 text under the file's key`);
+  }
+});
+
 test('the sealed file is a dotenv file listing the same names; each token is Fernet of exactly the value', () => {
   const parsed = dotenv.parse(SEALED);
   assert.equal(Object.keys(parsed), Object.keys(dotenv.parse(PLAIN)));
