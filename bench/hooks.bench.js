@@ -1,6 +1,6 @@
 // The pre-commit hook on a typical commit (10 files, ~100 KB) and a large one (2,000 files, ~50 MB), the
-// commit-msg hook on a short message, and scan throughput, beside git-secrets (Debian's git-secrets, AWS patterns registered) and secretlint
-// (recommended preset) on the same files. git-secrets and secretlint are skipped when not installed.
+// commit-msg hook on a short message, and scan throughput, beside git-secrets (Debian's git-secrets,
+// AWS patterns registered) and secretlint (recommended preset) on the same files. git-secrets and secretlint are skipped when not installed.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';

@@ -52,30 +52,33 @@ const builtinsOnce = {
 const { build } = require('esbuild');
 // dist/cli.cjs is the whole CLI; dist/hook.cjs only `hooks run`, which git runs on every commit, so it
 // leaves out the command table, the parsers and the other commands (src/cli/hook-main.ts).
-for (const [entry, bundle] of [
+const bundles = [
   ['dist/cli/main.js', 'dist/cli.cjs'],
   ['dist/cli/hook-main.js', 'dist/hook.cjs'],
-]) {
-  await build({
-    entryPoints: [path.join(root, entry)],
-    outfile: path.join(root, bundle),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    // Dependencies (yargs, ora, dotenv, ignore) stay in node_modules: they load only when a command needs them.
-    packages: 'external',
-    plugins: [builtinsOnce],
-    // A smaller file to read, and to hold in memory twice while V8 compiles it. Names are kept, so a
-    // stack trace (ENVSEAL_DEBUG=1) still names its functions.
-    minifyWhitespace: true,
-    minifySyntax: true,
-    // Lazy `await import()` of envseal's own modules becomes a plain require inside the bundle, so a
-    // command's module is only evaluated when it runs, without a second file to load.
-    supported: { 'dynamic-import': false },
-    // Code written as ESM reads import.meta.url (package-root.ts, createRequire); in the bundle it is the bundle's URL.
-    define: { 'import.meta.url': '__envsealImportMeta.url' },
-    inject: [path.join(root, 'scripts/cjs-import-meta.js')],
-    logLevel: 'warning',
-  });
-}
+];
+await Promise.all(
+  bundles.map(([entry, bundle]) =>
+    build({
+      entryPoints: [path.join(root, entry)],
+      outfile: path.join(root, bundle),
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      // Dependencies (yargs, ora, dotenv, ignore) stay in node_modules: they load only when a command needs them.
+      packages: 'external',
+      plugins: [builtinsOnce],
+      // A smaller file to read, and to hold in memory twice while V8 compiles it. Names are kept, so a
+      // stack trace (ENVSEAL_DEBUG=1) still names its functions.
+      minifyWhitespace: true,
+      minifySyntax: true,
+      // Lazy `await import()` of envseal's own modules becomes a plain require inside the bundle, so a
+      // command's module is only evaluated when it runs, without a second file to load.
+      supported: { 'dynamic-import': false },
+      // Code written as ESM reads import.meta.url (package-root.ts, createRequire); in the bundle it is the bundle's URL.
+      define: { 'import.meta.url': '__envsealImportMeta.url' },
+      inject: [path.join(root, 'scripts/cjs-import-meta.js')],
+      logLevel: 'warning',
+    }),
+  ),
+);

@@ -51,27 +51,26 @@ function clock(env: NodeJS.ProcessEnv): Date {
   return date;
 }
 
+/** What `fd` is, or undefined when it cannot be asked (closed). */
+function statOf(fd: number): fs.Stats | undefined {
+  try {
+    return fs.fstatSync(fd);
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * False when `fd` is surely no terminal (a pipe, a file, a socket: what CI and scripts give), found
  * with one fstat. Every command that resolves a key asks whether it may prompt, and answering from
  * process.stdin would make a stream for it (about 3 ms of a 1000-name decrypt into .env).
  */
-function mayBeTerminal(fd: number): boolean {
-  try {
-    return fs.fstatSync(fd).isCharacterDevice();
-  } catch {
-    return false;
-  }
-}
+const mayBeTerminal = (fd: number): boolean => statOf(fd)?.isCharacterDevice() ?? false;
 
-function isFileOrPipe(fd: number): boolean {
-  try {
-    const stat = fs.fstatSync(fd);
-    return stat.isFile() || stat.isFIFO();
-  } catch {
-    return false;
-  }
-}
+const isFileOrPipe = (fd: number): boolean => {
+  const stat = statOf(fd);
+  return stat !== undefined && (stat.isFile() || stat.isFIFO());
+};
 
 /**
  * Writes all of `data` to fd 1, or returns what is left when the pipe would block (EAGAIN). Fails
@@ -93,7 +92,8 @@ function writeDirect(data: string | Uint8Array): Buffer | undefined {
 
 /**
  * `envseal ... | head` closes the pipe early: end quietly with the status a program killed by SIGPIPE
- * has (Node ignores the signal itself). Output that cannot be written (a full disk behind `> file`) is an I/O failure, not a finding.
+ * has (Node ignores the signal itself). Output that cannot be written (a full disk behind `> file`)
+ * is an I/O failure, not a finding.
  */
 function outputFailed(e: NodeJS.ErrnoException): never {
   if (e.code === 'EPIPE') process.exit(141);

@@ -63,6 +63,8 @@ export class KeywordSet {
     private readonly probes: readonly Probe[],
     /** Keywords with non-ASCII characters, by index: the automaton does not read them. */
     private readonly slow: readonly number[],
+    /** The other (non-empty) keywords, by index: what the automaton, or the direct search, reads. */
+    private readonly ascii: readonly number[],
     private readonly automatonAfter: number,
   ) {}
 
@@ -73,7 +75,8 @@ export class KeywordSet {
    */
   static build(keywords: readonly string[], automatonAfter = AUTOMATON_AFTER): KeywordSet {
     const slow = keywords.flatMap((keyword, index) => (NON_ASCII.test(keyword) ? [index] : []));
-    return new KeywordSet(keywords, keywords.map(probeFor), slow, automatonAfter);
+    const ascii = keywords.flatMap((keyword, index) => (keyword.length > 0 && !NON_ASCII.test(keyword) ? [index] : []));
+    return new KeywordSet(keywords, keywords.map(probeFor), slow, ascii, automatonAfter);
   }
 
   /** For each keyword, whether `text` contains it, ignoring ASCII case. */
@@ -88,9 +91,7 @@ export class KeywordSet {
       }
     } else {
       const folded = NON_ASCII.test(text) ? readAsAutomaton(text) : text.toLowerCase();
-      this.keywords.forEach((keyword, index) => {
-        if (keyword.length > 0 && indexOfProbe(folded, this.probes[index]!) !== -1) found[index] = 1;
-      });
+      for (const index of this.ascii) if (indexOfProbe(folded, this.probes[index]!) !== -1) found[index] = 1;
     }
     if (this.slow.length > 0) {
       const lower = text.toLowerCase();

@@ -274,18 +274,14 @@ export function openSealed(text: string, ring: KeyRing, label: string, options: 
   const structure = readContents(envelope, label);
   const records = structure.records;
   if (structure.earlierToken !== undefined) records.earlier = openEarlier(structure.earlierToken, key, label);
-  const tokens: string[] = [];
-  for (const line of structure.body) {
-    if (line.kind !== 'entry') continue;
+  const entries = structure.body.filter((line): line is EnvEntry => line.kind === 'entry');
+  for (const line of entries) {
     if (!line.value.startsWith(VALUE_PREFIX)) {
       throw integrity(Code.SEALED_PLAINTEXT, `${label} line ${line.line}: ${line.name} is not sealed (its value does not start with "fernet:")`, RESTORE_HINT);
     }
-    tokens.push(line.value.slice(VALUE_PREFIX.length));
   }
-  const values = decryptValues(key, tokens, (index) => {
-    const line = structure.body.filter((l) => l.kind === 'entry')[index] as EnvEntry;
-    return `${label} line ${line.line} (${line.name})`;
-  });
+  const tokens = entries.map((line) => line.value.slice(VALUE_PREFIX.length));
+  const values = decryptValues(key, tokens, (index) => `${label} line ${entries[index]!.line} (${entries[index]!.name})`);
   let next = 0;
   const lines = structure.body.map((line): SealedLine => {
     if (line.kind !== 'entry') return line;
@@ -305,12 +301,13 @@ function decryptValues(key: MasterKey, tokens: readonly string[], where: (index:
   try {
     decryptEach(key.fernet, tokens, (index, plaintext) => {
       const text = decodeUtf8(plaintext);
-      if (text === undefined) failed = index;
+      if (text === undefined) failed ??= index;
       values.push(text ?? '');
     });
   } catch (e) {
     if (!(e instanceof InvalidTokenError)) throw e;
-    failed = e.index;
+    // Tokens reach the callback only once their whole batch verified: an earlier failure is earlier.
+    failed ??= e.index;
   }
   if (failed === undefined) return values;
   throw integrity(Code.SEALED_CORRUPT, `${where(failed)} holds a token that does not decrypt to UTF-8 text under the file's key`, RESTORE_HINT);

@@ -163,6 +163,11 @@ export class GitSession {
   /** Waits for git to exit; a non-zero exit is E_GIT. */
   async close(): Promise<void> {
     this.endInput();
+    await this.#exitedWell();
+  }
+
+  /** Waits for git to exit; throws what it failed with. */
+  async #exitedWell(): Promise<void> {
     const status = await this.#exited;
     if (this.#failure) throw this.#failure;
     if (status !== 0) throw gitFailed(this.#cwd, this.#args, Buffer.concat(this.#stderr).toString('utf8'));
@@ -194,9 +199,7 @@ export class GitSession {
   /** Waits for more output; at its end, false, or (when more was `needed`) the error git ended with. */
   async #more(needed: boolean): Promise<boolean> {
     if (this.#ended) {
-      const status = await this.#exited;
-      if (this.#failure) throw this.#failure;
-      if (status !== 0) throw gitFailed(this.#cwd, this.#args, Buffer.concat(this.#stderr).toString('utf8'));
+      await this.#exitedWell();
       if (needed) throw gitFailed(this.#cwd, this.#args, 'git ended its output early');
       return false;
     }

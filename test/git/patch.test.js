@@ -10,17 +10,23 @@ import { gitRepo } from '../helpers/cli.js';
 
 const FLAGS = ['-c', 'core.quotePath=false', 'diff', '--cached', '-U0', '--no-renames', '--no-textconv', '--no-ext-diff', '--no-color', '--diff-filter=AMT', '--src-prefix=a/', '--dst-prefix=b/'];
 
+/** A repository where `before` (file name to content) is committed, then `after` is staged. */
+function stagedOver(before, after) {
+  const dir = gitRepo('envseal-patch-');
+  for (const [name, content] of Object.entries(before)) fs.writeFileSync(path.join(dir, name), content);
+  spawnSync('git', ['add', '.'], { cwd: dir });
+  spawnSync('git', ['commit', '-qm', 'x'], { cwd: dir });
+  for (const [name, content] of Object.entries(after)) fs.writeFileSync(path.join(dir, name), content);
+  spawnSync('git', ['add', '.'], { cwd: dir });
+  return dir;
+}
+
 function stagedPatch(dir) {
   return spawnSync('git', FLAGS, { cwd: dir, encoding: 'utf8' }).stdout;
 }
 
 test('added lines keep their line numbers; removed and context lines are not scanned', () => {
-  const dir = gitRepo('envseal-patch-');
-  fs.writeFileSync(path.join(dir, 'a.txt'), 'one\ntwo\nthree\nfour\n');
-  spawnSync('git', ['add', '.'], { cwd: dir });
-  spawnSync('git', ['commit', '-qm', 'x'], { cwd: dir });
-  fs.writeFileSync(path.join(dir, 'a.txt'), 'one\nTWO\nthree\nfour\nfive\nsix\n');
-  spawnSync('git', ['add', '.'], { cwd: dir });
+  const dir = stagedOver({ 'a.txt': 'one\ntwo\nthree\nfour\n' }, { 'a.txt': 'one\nTWO\nthree\nfour\nfive\nsix\n' });
   const [file] = parsePatch(stagedPatch(dir));
   assert.is(file.path, 'a.txt');
   assert.equal(file.runs, [{ start: 2, text: 'TWO', count: 1 }, { start: 5, text: 'five\nsix', count: 2 }]);
@@ -111,13 +117,7 @@ test('a line of megabytes, arriving in blocks of 64 KB, is one line; so is a cha
 });
 
 test('with --full-index each file carries the blob ids before and after the change', () => {
-  const dir = gitRepo('envseal-patch-');
-  fs.writeFileSync(path.join(dir, 'a.txt'), 'one\n');
-  spawnSync('git', ['add', '.'], { cwd: dir });
-  spawnSync('git', ['commit', '-qm', 'x'], { cwd: dir });
-  fs.writeFileSync(path.join(dir, 'a.txt'), 'two\n');
-  fs.writeFileSync(path.join(dir, 'b.bin'), Buffer.from([0, 1, 2]));
-  spawnSync('git', ['add', '.'], { cwd: dir });
+  const dir = stagedOver({ 'a.txt': 'one\n' }, { 'a.txt': 'two\n', 'b.bin': Buffer.from([0, 1, 2]) });
   const blob = (spec) => spawnSync('git', ['rev-parse', spec], { cwd: dir, encoding: 'utf8' }).stdout.trim();
   const files = parsePatch(spawnSync('git', [...FLAGS, '--full-index'], { cwd: dir }).stdout);
   assert.equal(files.find((f) => f.path === 'a.txt').blobs, { before: blob('HEAD:a.txt'), after: blob(':a.txt') });
