@@ -102,7 +102,7 @@ function secretDenseFile(i) {
   ].join('\n');
 }
 
-const INPUTS = [
+export const INPUTS = [
   ['typical source, file by file', 'typical', typicalSource],
   ['lines of the base64 alphabet', 'alphabet.js', (size) => repeated(size, (i) => `const keyStr${i} = "${B64}=";\n`)],
   [
@@ -129,7 +129,7 @@ const teamSecrets = TeamSecretIndex.build(Array.from({ length: 40 }, (_, i) => (
  * The detector's throughput in MB/s on `input` (a text, or files), with two known keys and a team
  * index as the hooks run it: the best of several rounds of about 1 MB each.
  */
-function engineMBs(input, file) {
+export function engineMBs(input, file) {
   const files = typeof input === 'string' ? [{ file, text: input }] : input;
   const size = files.reduce((sum, f) => sum + f.text.length, 0);
   const repeat = Math.max(1, Math.round((1024 * KB) / size));

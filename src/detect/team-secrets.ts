@@ -4,7 +4,8 @@
  *
  * The index never keeps a plaintext. It holds, for each encoded form of each value, an HMAC-SHA256
  * under a key drawn at random for this process (so the hashes mean nothing outside it), a 32-bit
- * seeded hash of the form as a cheap first filter, and the set of form lengths. Scanning cuts the
+ * seeded hash of the form as a cheap first filter, the set of form lengths, and a 14-bit seeded hash of
+ * each form's first and of its last two characters. Scanning cuts the
  * text into candidates (tokens, sub-tokens, assignment values), and only candidates of an indexed
  * length whose quick hash is known get an HMAC.
  *
@@ -96,13 +97,10 @@ function quickHash(text: string, start: number, end: number, multiplier: number)
   return hash;
 }
 
-/** Character classes while cutting text into candidates: tokens end at wide delimiters, sub-tokens also at narrow ones. */
-const NARROW = 1;
-const WIDE = 2;
-const CLASS = new Uint8Array(128);
-for (const c of ' \t\r\n\f\v"\'`,;<>()[]{}|\\') CLASS[c.charCodeAt(0)] = WIDE;
-for (const c of '=:@/?&#') CLASS[c.charCodeAt(0)] = NARROW;
-for (let c = 0; c < 32; c++) CLASS[c] = WIDE;
+/** Where text is cut into tokens: whitespace, quotes, brackets, `,` `;` `|` `\\` and control characters. */
+const DELIMITER = new Uint8Array(128);
+for (const c of ' \t\r\n\f\v"\'`,;<>()[]{}|\\') DELIMITER[c.charCodeAt(0)] = 1;
+for (let c = 0; c < 32; c++) DELIMITER[c] = 1;
 
 /** Letters and digits; everything else (punctuation, and any non-ASCII character) can decorate or join a value. */
 function isAlphanumeric(code: number): boolean {
@@ -112,8 +110,14 @@ function isAlphanumeric(code: number): boolean {
 /** The mask of the quick hashes' bits kept in TeamSecretIndex's one-read filter. */
 const QUICK_BITS = 0xfffff;
 
-/** How many punctuation characters around a value are tried off (`**S**`, `“S”.`, `$S`). */
-const DECORATION = 4;
+/**
+ * The two characters at `at`, hashed into PAIR_BITS bits by the index's multiplier. As weak a secret
+ * as the quick hashes: whoever reads the process's memory has the multiplier and the HMAC key too.
+ */
+function pairAt(text: string, at: number, multiplier: number): number {
+  return Math.imul((text.charCodeAt(at) << 16) | text.charCodeAt(at + 1), multiplier) >>> (32 - PAIR_BITS);
+}
+const PAIR_BITS = 14;
 
 interface IndexEntry {
   names: string[];
@@ -128,12 +132,21 @@ export class TeamSecretIndex {
   #multiplier = 1;
   /** multiplier^n for every form length, made when the index is built. */
   #powers = new Int32Array(0);
-  /** Prefix hashes of the token being cut into candidates, reused from token to token. */
+  /** Prefix hashes of the token being cut into candidates and the bounds found in it, reused from token to token. */
   #prefix = new Int32Array(256);
+  #opens = new Int32Array(256);
+  #closes = new Int32Array(256);
+  /** The token's closes marked by their offset in it, cleared after each token. */
+  #closeAt = new Uint8Array(256);
+  /** The distinct form lengths, ascending. */
+  #lengthList = new Int32Array(0);
   readonly #entries = new Map<string, IndexEntry>();
   readonly #quick = new Set<number>();
   /** The quick hashes' low 20 bits, one byte each: most candidates are turned away by one array read. */
   readonly #quickBits = new Uint8Array(QUICK_BITS + 1);
+  /** Every form's first two and last two characters, by pairAt: most tokens hold no candidate that begins and ends like a form. */
+  readonly #firstPairs = new Uint8Array(1 << PAIR_BITS);
+  readonly #lastPairs = new Uint8Array(1 << PAIR_BITS);
   /** Indexed by form length; a URL-encoded value can be 9 times as long as the value (3 bytes, 3 characters each). */
   readonly #lengths = new Uint8Array(MAX_LENGTH * 9 + 1);
   #minLength = Infinity;
@@ -154,6 +167,9 @@ export class TeamSecretIndex {
       for (const plain of indexable) index.#add(name, plain);
     }
     forgetLastMatch();
+    const lengthList: number[] = [];
+    for (let n = index.#minLength; n <= index.#maxLength; n++) if (index.#lengths[n] === 1) lengthList.push(n);
+    index.#lengthList = Int32Array.from(lengthList);
     index.#powers = new Int32Array(index.#maxLength + 1);
     for (let n = 0, power = 1; n <= index.#maxLength; n++, power = Math.imul(power, index.#multiplier)) index.#powers[n] = power;
     return index;
@@ -191,6 +207,8 @@ export class TeamSecretIndex {
       this.#quick.add(hash);
       this.#quickBits[hash & QUICK_BITS] = 1;
       this.#lengths[form.text.length] = 1;
+      this.#firstPairs[pairAt(form.text, 0, this.#multiplier)] = 1;
+      this.#lastPairs[pairAt(form.text, form.text.length - 2, this.#multiplier)] = 1;
       this.#minLength = Math.min(this.#minLength, form.text.length);
       this.#maxLength = Math.max(this.#maxLength, form.text.length);
       if (/[\s"'`,;<>()[\]{}|\\]/.test(form.text)) this.#wholeValues = true;
@@ -220,17 +238,17 @@ export class TeamSecretIndex {
     return matches.sort((a, b) => a.start - b.start);
   }
 
-  /** Tokens between wide delimiters (whitespace, quotes, brackets, `,` `;`), each cut into candidates by #scanToken. */
+  /** Tokens between delimiters, each cut into candidates by #scanToken. */
   #scanTokens(text: string, confirm: (start: number, end: number) => void): void {
     // The hot loop of team scanning: a token shorter than every form holds none, and costs no call.
     const min = this.#minLength;
-    const classes = CLASS;
+    const delimiter = DELIMITER;
     let tokenStart = 0;
     const end = text.length;
     for (let i = 0; i <= end; i++) {
       if (i < end) {
         const code = text.charCodeAt(i);
-        if (code >= 128 || classes[code] !== WIDE) continue;
+        if (code >= 128 || delimiter[code] === 0) continue;
       }
       if (i - tokenStart >= min) this.#scanToken(text, tokenStart, i, confirm);
       tokenStart = i + 1;
@@ -238,54 +256,70 @@ export class TeamSecretIndex {
   }
 
   /**
-   * The candidates of one token: the token; its sub-tokens between narrow delimiters (`= : @ / ? & #`);
-   * each of those with up to DECORATION punctuation characters taken off either end (`The password
-   * is S.`, `“S”`, `**S**`, `$S`); and the part after or before any punctuation inside, so a value
-   * joined to a word (`prefix_S`, `S-old`) is found too. Every candidate is hashed in constant time
-   * from the token's prefix hashes, and only an indexed length with a known hash gets an HMAC.
+   * The candidates of one token: every span that begins at the token's start or after a character
+   * that is no letter or digit, and ends at its end or before such a character. So a value is found
+   * decorated (`The password is S.`, `“S”`, `**S**`, `$S`), joined to words (`prefix_S-old`) and
+   * inside a URL or query (`?sig=S&t=1`), whatever punctuation it holds itself. Bounds whose two
+   * characters no form begins or ends with are dropped in the one read that finds them; the spans
+   * between those left are hashed in constant time from the token's prefix hashes, and only an
+   * indexed length with a known hash gets an HMAC.
    */
   #scanToken(text: string, start: number, end: number, confirm: (start: number, end: number) => void): void {
     const length = end - start;
-    if (this.#prefix.length <= length) this.#prefix = new Int32Array(2 * length + 1);
-    const prefix = this.#prefix;
+    if (this.#opens.length <= length) {
+      this.#opens = new Int32Array(2 * length + 2);
+      this.#closes = new Int32Array(2 * length + 2);
+      this.#prefix = new Int32Array(2 * length + 2);
+      this.#closeAt = new Uint8Array(2 * length + 2);
+    }
+    const opens = this.#opens;
+    const closes = this.#closes;
+    const first = this.#firstPairs;
+    const last = this.#lastPairs;
     const multiplier = this.#multiplier;
+    let openCount = 0;
+    let closeCount = 0;
+    if (first[pairAt(text, start, multiplier)] === 1) opens[openCount++] = start;
+    for (let i = start; i < end; i++) {
+      if (isAlphanumeric(text.charCodeAt(i))) continue;
+      if (i - 2 >= start && last[pairAt(text, i - 2, multiplier)] === 1) closes[closeCount++] = i;
+      if (i + 2 < end && first[pairAt(text, i + 1, multiplier)] === 1) opens[openCount++] = i + 1;
+    }
+    if (last[pairAt(text, end - 2, multiplier)] === 1) closes[closeCount++] = end;
+    if (openCount === 0 || closeCount === 0) return;
+    const prefix = this.#prefix;
     prefix[0] = 0;
     for (let i = 0; i < length; i++) prefix[i + 1] = (Math.imul(prefix[i]!, multiplier) + text.charCodeAt(start + i)) | 0;
-    this.#trimmed(text, start, start, end, confirm);
-    // The token's trimmed ends, for the joined parts.
-    let head = start;
-    while (head < end && head - start < DECORATION && !isAlphanumeric(text.charCodeAt(head))) head++;
-    let tail = end;
-    while (tail > head && end - tail < DECORATION && !isAlphanumeric(text.charCodeAt(tail - 1))) tail--;
-    let narrowStart = start;
-    for (let i = start; i < end; i++) {
-      const code = text.charCodeAt(i);
-      if (isAlphanumeric(code)) continue;
-      // Joined: from after this character to the token's (trimmed) end, from its start to before it.
-      if (i + 1 > head) for (let to = end; to >= tail; to--) this.#check(start, i + 1, to, confirm);
-      if (i < tail) for (let from = start; from <= head; from++) this.#check(start, from, i, confirm);
-      if (code < 128 && CLASS[code] === NARROW) {
-        if (i > narrowStart) this.#trimmed(text, start, narrowStart, i, confirm);
-        narrowStart = i + 1;
+    // Both bounds ascend, so the closes in reach of an open form a window that only moves forward.
+    // Each open tries the closes in its window or the indexed lengths, whichever are fewer: a token
+    // made of nothing but bounds costs the number of lengths per character, not the window.
+    const lengths = this.#lengths;
+    const lengthList = this.#lengthList;
+    const min = this.#minLength;
+    const max = this.#maxLength;
+    const closeAt = this.#closeAt;
+    for (let c = 0; c < closeCount; c++) closeAt[closes[c]! - start] = 1;
+    let low = 0;
+    let high = 0;
+    for (let o = 0; o < openCount; o++) {
+      const from = opens[o]!;
+      while (low < closeCount && closes[low]! - from < min) low++;
+      if (high < low) high = low;
+      while (high < closeCount && closes[high]! - from <= max) high++;
+      if (high - low <= lengthList.length) {
+        for (let c = low; c < high; c++) if (lengths[closes[c]! - from] === 1) this.#check(start, from, closes[c]!, confirm);
+      } else {
+        for (let l = 0; l < lengthList.length && from + lengthList[l]! <= end; l++) {
+          if (closeAt[from + lengthList[l]! - start] === 1) this.#check(start, from, from + lengthList[l]!, confirm);
+        }
       }
     }
-    if (narrowStart > start) this.#trimmed(text, start, narrowStart, end, confirm);
-  }
-
-  /** [from, to) with 0 to DECORATION punctuation characters off each end, inside the token starting at `token`. */
-  #trimmed(text: string, token: number, from: number, to: number, confirm: (start: number, end: number) => void): void {
-    for (let head = from; head < to && (head === from || (head - from <= DECORATION && !isAlphanumeric(text.charCodeAt(head - 1)))); head++) {
-      for (let tail = to; tail > head && (tail === to || (to - tail <= DECORATION && !isAlphanumeric(text.charCodeAt(tail)))); tail--) {
-        this.#check(token, head, tail, confirm);
-      }
-    }
+    for (let c = 0; c < closeCount; c++) closeAt[closes[c]! - start] = 0;
   }
 
   /** A candidate [from, to) of the token starting at `token`, whose prefix hashes are in #prefix. */
   #check(token: number, from: number, to: number, confirm: (start: number, end: number) => void): void {
-    const n = to - from;
-    if (n <= 0 || n > this.#maxLength || this.#lengths[n] === 0) return;
-    const hash = (this.#prefix[to - token]! - Math.imul(this.#prefix[from - token]!, this.#powers[n]!)) | 0;
+    const hash = (this.#prefix[to - token]! - Math.imul(this.#prefix[from - token]!, this.#powers[to - from]!)) | 0;
     if (this.#quickBits[hash & QUICK_BITS] === 1 && this.#quick.has(hash)) confirm(from, to);
   }
 

@@ -8,9 +8,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
 import { check } from 'recheck';
 import { ROOT } from '../helpers/cli.js';
-import { builtinRules, detect } from '../../dist/detect/index.js';
+import { builtinRules, detect, TeamSecretIndex } from '../../dist/detect/index.js';
 import { PLACEHOLDER } from '../../dist/detect/not-secrets.js';
 
 /**
@@ -206,6 +207,20 @@ test('the inputs that were super-linear are read once and judged as before', () 
   assert.equal(rules(`token = "<A${'b'.repeat(400)}"`, 'app.cfg'), []);
   assert.equal(rules(`{"kty":"oct","k":"${'A'.repeat(30)}",`.repeat(5000), 'jwks.json'), []);
   assert.equal(rules(`a=`.repeat(100_000), 'x.txt'), []);
+});
+
+test('the team index reads a token made of nothing but candidate bounds once per indexed length, not per window', () => {
+  // Values that begin and end with `!!` make every character of a run of `!` both a start and an
+  // end; trying every end in reach of every start (4,000 characters) would take billions of steps.
+  const letters = (n) => Array.from(randomBytes(n), (byte) => 'abcdefghijklmnopqrstuvwxyzXYZ0123456789'[byte % 39]).join('');
+  const values = [12, 50, 300, 1000, 4000].map((n, i) => ({ name: `V${i}`, value: `!!${letters(n)}!!` }));
+  const index = TeamSecretIndex.build(values);
+  assert.is(index.size, values.length);
+  for (const text of ['!'.repeat(1 << 20), '!a'.repeat(1 << 19), `x=${'!!'.repeat(1 << 19)}`]) {
+    assert.equal(index.find(text), []);
+    const planted = `${text.slice(0, 1000)}!${values[4].value}!${text.slice(0, 1000)}`;
+    assert.equal(index.find(planted).map((m) => planted.slice(m.start, m.end)), [values[4].value]);
+  }
 });
 
 test.run();

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import * as util from 'node:util';
 import * as v8 from 'node:v8';
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { assertNoSecrets } from '../helpers/cli.js';
 import { detect, TeamSecretIndex, TEAM_SECRET_RULE } from '../../dist/detect/index.js';
 
@@ -133,6 +134,29 @@ test('found next to punctuation, in quotes of any script, and joined to a word',
   const dotted = `${random(6)}.${random(6)}!`;
   const withDots = TeamSecretIndex.build([{ name: 'API_SECRET', value: dotted }]);
   assert.equal(scan(`x **${dotted}** y`, withDots).map((f) => f.secret), [dotted]);
+});
+
+test('property: a value is found wherever it is pasted, among many indexed values and in any surroundings', () => {
+  // The scan turns tokens away by the first and last characters of the indexed forms before hashing
+  // them: random values, decorations and neighbours exercise that filter's every path.
+  const piece = fc.stringMatching(/^[A-Za-z0-9]{3,8}$/);
+  const value = fc.tuple(piece, fc.constantFrom('', '-', '.', '_', '/', '+', '!', '='), piece).map(([a, join, b]) => `${a}${join}${b}${b.length}X`);
+  const decoration = fc.constantFrom('', '.', '**', '"', "'", '$', '(', ')', '\u201c', '\u201d', '...', '!');
+  const joined = fc.constantFrom('', 'prefix_', 'key=', 'pw:', 'https://u:');
+  const after = fc.constantFrom('', '-old', '@host', '&next=/', ';x=1');
+  fc.assert(
+    fc.property(fc.array(value, { minLength: 1, maxLength: 30 }), fc.nat(), decoration, decoration, joined, after, (values, which, before, behind, head, tail) => {
+      const index = TeamSecretIndex.build(values.map((v, i) => ({ name: `V${i}`, value: v })));
+      const target = values[which % values.length];
+      if (index.size < values.length) return; // a value too plain to index (only letters and a joiner)
+      const text = `lorem ${before}${head}${target}${tail}${behind} ipsum`;
+      assert.ok(
+        index.find(text).some((m) => text.slice(m.start, m.end) === target),
+        JSON.stringify({ text: text.replace(target, '<S>'), shape: target.replace(/[A-Za-z0-9]/g, 'x') }),
+      );
+    }),
+    { numRuns: 500 },
+  );
 });
 
 test('a value in the shape of an identifier with a random part is indexed (tok_9f8e...)', () => {
