@@ -74,3 +74,18 @@ export function characterClasses(text: string): CharacterClasses {
   }
   return classes;
 }
+
+/** A value's character classes and entropy, each computed once however many checks read them. */
+export class ValueShape {
+  readonly classes: CharacterClasses;
+  #entropy = -1;
+
+  constructor(readonly value: string) {
+    this.classes = characterClasses(value);
+  }
+
+  get entropy(): number {
+    if (this.#entropy < 0) this.#entropy = shannonEntropy(this.value);
+    return this.#entropy;
+  }
+}

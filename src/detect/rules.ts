@@ -8,7 +8,7 @@
  */
 import { decodeBech32 } from '../age/encoding.js';
 import { decodeBase64Url } from '../crypto/fernet.js';
-import { characterClasses, shannonEntropy } from './entropy.js';
+import { characterClasses, shannonEntropy, ValueShape } from './entropy.js';
 import { isCredentialName, nameWords, secretNameStrength, type NameStrength } from '../secret-names.js';
 import { isSourceCodeFile } from './source-files.js';
 import { isDocumentedPassword, isHashShape, isKubesealCiphertext, isLabelledDigest, isPlaceholderOrReference, isUuid } from './not-secrets.js';
@@ -721,7 +721,7 @@ const authorizationHeader: Rule = {
       const basic = basicCredentials(credential);
       return basic !== undefined && basic.password.length >= 4 && !isDocumentedPassword(basic.password) && !isPlaceholderOrReference(basic.password);
     }
-    return looksGenerated(credential, 'weak');
+    return looksGenerated(new ValueShape(credential), 'weak');
   },
 };
 
@@ -878,14 +878,14 @@ const SYMBOLS = /[^A-Za-z0-9\-_./:]+/g;
  * weak one (key, token) 16+ and a digit or very high entropy. Both need two character classes
  * (lowercase, uppercase, digits, symbols), so lowercase slugs and words never count.
  */
-function looksGenerated(value: string, strength: Exclude<NameStrength, 'none'>): boolean {
-  const classes = characterClasses(value);
+function looksGenerated(shape: ValueShape, strength: Exclude<NameStrength, 'none'>): boolean {
+  const { value, classes } = shape;
   // Letters only (camelCase words, "fakeAwsSecret") need the length and entropy of real random text.
   const lettersOnly = classes.digit === 0 && classes.other === 0;
   const minLength = strength === 'strong' && !lettersOnly ? 10 : 16;
   const minEntropy = lettersOnly ? (strength === 'strong' ? 3.8 : 4.2) : strength === 'strong' ? 3.3 : classes.digit > 0 ? 3.6 : 4.2;
   // Length and entropy first: they turn away most values, and cost less than the word patterns.
-  if (value.length < minLength || shannonEntropy(value) < minEntropy) return false;
+  if (value.length < minLength || shape.entropy < minEntropy) return false;
   const kinds = Number(classes.lower > 0) + Number(classes.upper > 0) + Number(classes.digit > 0) + Number(SYMBOL.test(value));
   // Words decorated with symbols ("##invalid-password##", "geheim$parole") are words.
   const words = value.replace(SYMBOLS, '');
@@ -898,10 +898,10 @@ function looksGenerated(value: string, strength: Exclude<NameStrength, 'none'>):
  * Lower than looksGenerated's bar, so only under a password's own name (whose tutorial and default
  * values are turned away before).
  */
-function looksChosen(value: string): boolean {
+function looksChosen(shape: ValueShape): boolean {
+  const { value, classes } = shape;
   // Some variety too: "aaaaaaaaaaaa1" mixes two kinds of character and is no password.
-  if (value.length < 8 || value.length > 64 || shannonEntropy(value) < 2.5) return false;
-  const classes = characterClasses(value);
+  if (value.length < 8 || value.length > 64 || shape.entropy < 2.5) return false;
   const kinds = Number(classes.lower > 0) + Number(classes.upper > 0) + Number(classes.digit > 0) + Number(classes.other > 0);
   return kinds >= 3 || (kinds === 2 && value.length >= 12 && classes.lower + classes.upper < value.length);
 }
@@ -960,7 +960,10 @@ function validateGeneric(secret: string, context: MatchContext): boolean {
   if (strength === 'none' || hashed) return false;
   const idShaped = isUuid(secret) || isHashShape(secret);
   if (passwordName && isDocumentedPassword(secret)) return false;
-  if (!idShaped && !looksGenerated(secret, strength) && !(passwordName && looksChosen(secret))) return false;
+  if (!idShaped) {
+    const shape = new ValueShape(secret);
+    if (!looksGenerated(shape, strength) && !(passwordName && looksChosen(shape))) return false;
+  }
   if (match[5] !== undefined) {
     // Unquoted: in source code that is an expression (process.env.X, os.getenv("X"), someVariable).
     if (isSourceCodeFile(file) || MEMBER_ACCESS.test(secret) || IDENTIFIER.test(secret)) return false;
