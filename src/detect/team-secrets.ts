@@ -97,14 +97,21 @@ function quickHash(text: string, start: number, end: number, multiplier: number)
   return hash;
 }
 
-/** Where text is cut into tokens: whitespace, quotes, brackets, `,` `;` `|` `\\` and control characters. */
-const DELIMITER = new Uint8Array(128);
-for (const c of ' \t\r\n\f\v"\'`,;<>()[]{}|\\') DELIMITER[c.charCodeAt(0)] = 1;
-for (let c = 0; c < 32; c++) DELIMITER[c] = 1;
+/**
+ * What each ASCII character is while cutting text into candidates. Tokens end at delimiters
+ * (whitespace, quotes, brackets, `,` `;` `|` `\\` and control characters); inside a token, a value
+ * begins and ends next to punctuation: anything but a letter or digit, non-ASCII characters included.
+ */
+const ALPHANUMERIC = 0;
+const PUNCTUATION = 1;
+const DELIMITER = 2;
+const KIND = new Uint8Array(128).fill(PUNCTUATION);
+for (let c = 0; c < 128; c++) if (/[A-Za-z0-9]/.test(String.fromCharCode(c))) KIND[c] = ALPHANUMERIC;
+for (const c of ' \t\r\n\f\v"\'`,;<>()[]{}|\\') KIND[c.charCodeAt(0)] = DELIMITER;
+for (let c = 0; c < 32; c++) KIND[c] = DELIMITER;
 
-/** Letters and digits; everything else (punctuation, and any non-ASCII character) can decorate or join a value. */
 function isAlphanumeric(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+  return code < 128 && KIND[code] === ALPHANUMERIC;
 }
 
 /** The mask of the quick hashes' bits kept in TeamSecretIndex's one-read filter. */
@@ -242,16 +249,28 @@ export class TeamSecretIndex {
   #scanTokens(text: string, confirm: (start: number, end: number) => void): void {
     // The hot loop of team scanning: a token shorter than every form holds none, and costs no call.
     const min = this.#minLength;
-    const delimiter = DELIMITER;
+    const kinds = KIND;
     let tokenStart = 0;
+    // Most long tokens are words, identifiers or random text with no punctuation inside: those hold
+    // one candidate, the whole token, which two reads of the pair filters answer.
+    let punctuated = false;
     const end = text.length;
     for (let i = 0; i <= end; i++) {
       if (i < end) {
         const code = text.charCodeAt(i);
-        if (code >= 128 || delimiter[code] === 0) continue;
+        const kind = code < 128 ? kinds[code] : PUNCTUATION;
+        if (kind === ALPHANUMERIC) continue;
+        if (kind === PUNCTUATION) {
+          punctuated = true;
+          continue;
+        }
       }
-      if (i - tokenStart >= min) this.#scanToken(text, tokenStart, i, confirm);
+      if (i - tokenStart >= min) {
+        if (punctuated) this.#scanToken(text, tokenStart, i, confirm);
+        else this.#scanWord(text, tokenStart, i, confirm);
+      }
       tokenStart = i + 1;
+      punctuated = false;
     }
   }
 
@@ -315,6 +334,16 @@ export class TeamSecretIndex {
       }
     }
     for (let c = 0; c < closeCount; c++) closeAt[closes[c]! - start] = 0;
+  }
+
+  /** A token of letters and digits only, whose one candidate is itself. */
+  #scanWord(text: string, start: number, end: number, confirm: (start: number, end: number) => void): void {
+    const multiplier = this.#multiplier;
+    const length = end - start;
+    if (this.#lengths[length] === 1 && this.#firstPairs[pairAt(text, start, multiplier)] === 1 && this.#lastPairs[pairAt(text, end - 2, multiplier)] === 1) {
+      const hash = quickHash(text, start, end, multiplier);
+      if (this.#quickBits[hash & QUICK_BITS] === 1 && this.#quick.has(hash)) confirm(start, end);
+    }
   }
 
   /** A candidate [from, to) of the token starting at `token`, whose prefix hashes are in #prefix. */
