@@ -54,6 +54,17 @@ interface Candidate {
   description: string;
   /** Lower wins when candidates overlap. */
   rank: number;
+  /** Filters not yet run: a generic candidate is judged only if no better one overlaps it (see resolveOverlaps). */
+  pending: Pending | undefined;
+}
+
+interface Pending {
+  compiled: CompiledRule;
+  match: RegExpExecArray;
+  secret: string;
+  file: string;
+  text: string;
+  once: MatchContext['once'];
 }
 
 /** Kinds the detector itself produces (file kinds come from the guard's file rules). */
@@ -78,6 +89,7 @@ function compile(rules: readonly Rule[]): CompiledSet {
       return known === -1 ? keywords.push(lower) - 1 : known;
     };
     compiled = {
+      // Generic rules last, stably: detect() defers their checks by what the others found.
       rules: rules.flatMap((rule) =>
         [rule, ...(rule.variants ?? [])].map((form) => ({
           rule,
@@ -86,7 +98,7 @@ function compile(rules: readonly Rule[]): CompiledSet {
           groups: form.secretGroup === undefined ? [0] : typeof form.secretGroup === 'number' ? [form.secretGroup] : form.secretGroup,
           kind: rule.kind ?? 'credential',
         })),
-      ),
+      ).sort((a, b) => Number(a.kind === 'generic') - Number(b.kind === 'generic')),
       keywords: keywords.length > 0 ? KeywordSet.build(keywords) : undefined,
     };
     compiledSets.set(rules, compiled);
@@ -102,27 +114,56 @@ function withFlags(pattern: RegExp, flags: string): RegExp {
 export function detect(text: string, options: DetectOptions): Finding[] {
   if (isBinary(text)) return [];
   const candidates: Candidate[] = [];
-  const set = compile(options.rules ?? builtinRules);
-  const present = set.keywords?.present(text);
-  const hasMetaLines = text.includes('#envseal:');
-  const once = textFacts();
-  for (const compiled of set.rules) {
-    if (compiled.keywords.length > 0 && !compiled.keywords.some((index) => present![index] === 1)) continue;
-    collectRuleMatches(text, options.file, compiled, hasMetaLines, once, candidates);
-  }
   if (options.knownKeys && options.knownKeys.length > 0) {
     for (const match of findKnownKeys(text, options.knownKeys)) {
       const which = match.keyIndex === 0 ? 'current' : 'previous';
-      candidates.push({ ...match, anchor: match.start, rule: KNOWN_KEY_RULE, kind: 'master-key', description: `envseal master key (the ${which} key)`, rank: EXACT_RANK });
+      candidates.push({ ...match, anchor: match.start, rule: KNOWN_KEY_RULE, kind: 'master-key', description: `envseal master key (the ${which} key)`, rank: EXACT_RANK, pending: undefined });
     }
   }
   if (options.teamSecrets) {
     for (const match of options.teamSecrets.find(text)) {
-      candidates.push({ ...match, anchor: match.start, rule: TEAM_SECRET_RULE, kind: 'team-secret', rank: RANK['team-secret'] });
+      candidates.push({ ...match, anchor: match.start, rule: TEAM_SECRET_RULE, kind: 'team-secret', rank: RANK['team-secret'], pending: undefined });
     }
+  }
+  const set = compile(options.rules ?? builtinRules);
+  const present = set.keywords?.present(text);
+  const hasMetaLines = text.includes('#envseal:');
+  const once = textFacts();
+  // The generic rules run last (compile orders them so), when every better candidate is known.
+  let covered: Coverage | undefined;
+  for (const compiled of set.rules) {
+    if (compiled.keywords.length > 0 && !compiled.keywords.some((index) => present![index] === 1)) continue;
+    if (compiled.kind === 'generic') covered ??= new Coverage(candidates);
+    collectRuleMatches(text, options.file, compiled, hasMetaLines, once, covered, candidates);
   }
   if (candidates.length === 0) return [];
   return toFindings(text, resolveOverlaps(candidates), options);
+}
+
+/** Whether a span overlaps any of a set of candidates: their spans by start, with the furthest end reached so far. */
+class Coverage {
+  readonly #starts: Int32Array;
+  readonly #reach: Int32Array;
+
+  constructor(candidates: readonly Candidate[]) {
+    const sorted = [...candidates].sort((a, b) => a.start - b.start);
+    this.#starts = Int32Array.from(sorted, (c) => c.start);
+    this.#reach = new Int32Array(sorted.length);
+    let reach = 0;
+    sorted.forEach((c, i) => (this.#reach[i] = reach = Math.max(reach, c.end)));
+  }
+
+  overlaps(start: number, end: number): boolean {
+    // The last span starting before `end`: some span up to it ends after `start` exactly when the reach does.
+    let low = 0;
+    let high = this.#starts.length;
+    while (low < high) {
+      const middle = (low + high) >> 1;
+      if (this.#starts[middle]! < end) low = middle + 1;
+      else high = middle;
+    }
+    return low > 0 && this.#reach[low - 1]! > start;
+  }
 }
 
 /** MatchContext.once for one detect() call. */
@@ -140,6 +181,7 @@ function collectRuleMatches(
   compiled: CompiledRule,
   hasMetaLines: boolean,
   once: MatchContext['once'],
+  covered: Coverage | undefined,
   out: Candidate[],
 ): void {
   const { rule, groups } = compiled;
@@ -155,17 +197,27 @@ function collectRuleMatches(
     const end = start + secret.length;
     const anchor = hasNewline(text, match.index, start) ? match.index : start;
     if (hasMetaLines && isEnvsealMetaLine(text, text.lastIndexOf('\n', anchor - 1) + 1)) continue;
-    // Cheapest first, the placeholder patterns last: in secret-dense text most candidates are turned
-    // away, and the order decides what that costs.
-    if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) continue;
-    if (isSealedData(secret) || isSequentialFiller(secret) || isDocumentedExample(secret) || isPublicKeyData(secret) || isPublishableKey(secret)) {
-      continue;
-    }
-    if (rule.allowlist?.some((pattern) => pattern.test(secret))) continue;
-    if (rule.validate && !rule.validate(secret, { text, match, start, end, file, once })) continue;
-    if (isPlaceholderOrReference(secret)) continue;
-    out.push({ start, end, anchor, rule: rule.id, kind: compiled.kind, description: rule.description, rank: RANK[compiled.kind] });
+    const checks: Pending = { compiled, match, secret, file, text, once };
+    // The generic rule's checks cost the most, and its candidates are the ones most often covered by
+    // a better one (`GITHUB_TOKEN=ghp_...`): those are judged only if that one is dropped and they
+    // would be kept (resolveOverlaps).
+    const deferred = covered !== undefined && covered.overlaps(start, end);
+    if (!deferred && !passes(checks, start, end)) continue;
+    out.push({ start, end, anchor, rule: rule.id, kind: compiled.kind, description: rule.description, rank: RANK[compiled.kind], pending: deferred ? checks : undefined });
   }
+}
+
+/** Whether a rule's match survives the filters every candidate goes through, and the rule's own. */
+function passes({ compiled: { rule }, match, secret, file, text, once }: Pending, start: number, end: number): boolean {
+  // Cheapest first, the placeholder patterns last: in secret-dense text most candidates are turned
+  // away, and the order decides what that costs.
+  if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
+  if (isSealedData(secret) || isSequentialFiller(secret) || isDocumentedExample(secret) || isPublicKeyData(secret) || isPublishableKey(secret)) {
+    return false;
+  }
+  if (rule.allowlist?.some((pattern) => pattern.test(secret))) return false;
+  if (rule.validate && !rule.validate(secret, { text, match, start, end, file, once })) return false;
+  return !isPlaceholderOrReference(secret);
 }
 
 /** Whether text[from, to) holds a line break (empty when `to` is before `from`). */
@@ -205,6 +257,10 @@ function resolveOverlaps(candidates: Candidate[]): Candidate[] {
     const before = kept[low - 1];
     const after = kept[low];
     if ((before && before.end > candidate.start) || (after && after.start < candidate.end)) continue;
+    if (candidate.pending) {
+      if (!passes(candidate.pending, candidate.start, candidate.end)) continue;
+      candidate.pending = undefined;
+    }
     kept.splice(low, 0, candidate);
   }
   return kept;

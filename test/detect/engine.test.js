@@ -98,6 +98,31 @@ test('overlapping rules report one finding, the most specific', () => {
   assert.equal(findings.map((f) => [f.rule, f.line]), [['github-token', 1], ['github-token', 2]]);
 });
 
+test('a generic candidate covered by a better one is judged only when that one is dropped', () => {
+  // A token format spanning [0, 64) over the master key at [10, 54), and a generic match at [61, 81)
+  // overlapping the format's span but not the key: the key drops the format, so the generic match
+  // is judged and kept. Without the key the format stands, and the generic check never runs.
+  const calls = [];
+  const format = { id: 'wide-format', description: 'a wide token', pattern: /WIDE\S{60}/ };
+  const generic = {
+    id: 'wide-generic',
+    description: 'a generic value',
+    kind: 'generic',
+    pattern: /(?<=\S{50})GEN\S{17}/,
+    validate: (secret) => calls.push(secret) > 0,
+  };
+  const text = `WIDE:-----${TEST_KEY}q7Zp2LmGEN${'y'.repeat(17)}`;
+  assert.is(text.indexOf(TEST_KEY), 10);
+  const rules = [generic, format];
+  const withKey = detect(text, { file: 'a.txt', fingerprintKey, rules, knownKeys: [TEST_KEY] });
+  assert.equal(withKey.map((f) => f.rule), [KNOWN_KEY_RULE, 'wide-generic']);
+  assert.is(calls.length, 1);
+  calls.length = 0;
+  const withoutKey = detect(text, { file: 'a.txt', fingerprintKey, rules });
+  assert.equal(withoutKey.map((f) => f.rule), ['wide-format']);
+  assert.is(calls.length, 0, 'the covered generic candidate was never judged');
+});
+
 test('excerpts mask every secret on the line, cut long lines, and neutralise control characters', () => {
   const a = githubToken();
   const b = `sk_live_${random(40)}`;
