@@ -71,8 +71,19 @@ function jsonForms(secret: string): string[] {
 function urlForms(secret: string): string[] {
   const component = encodeURIComponent(secret);
   const strict = component.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const encoded = [component, new URLSearchParams([['', secret]]).toString().slice(1), strict, strict.replace(/%20/g, '+'), strict.replace(/%2F/g, '/')];
-  return encoded.flatMap((text) => [text, text.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase())]);
+  // Most of these coincide (no space, no slash, none of !'()*): each distinct one is lowercased once.
+  const encoded = new Set([component, new URLSearchParams([['', secret]]).toString().slice(1), strict, strict.replace(/%20/g, '+'), strict.replace(/%2F/g, '/')]);
+  const forms: string[] = [];
+  for (const text of encoded) {
+    forms.push(text);
+    if (text.includes('%')) forms.push(text.replace(/%[0-9A-F]{2}/g, (hex) => hex.toLowerCase()));
+  }
+  return forms;
+}
+
+/** Standard base64 in the URL-safe alphabet (padding kept). */
+function base64Url(base64: string): string {
+  return base64.includes('+') || base64.includes('/') ? base64.replace(/\+/g, '-').replace(/\//g, '_') : base64;
 }
 
 /** Characters every JSON and URL encoder above leaves as they are: a secret made of them is its own JSON and URL form. */
@@ -86,16 +97,17 @@ export function secretForms(secret: string): string[] {
   for (const line of secretLines(secret, MIN_SECRET_LINE)) forms.add(line);
   const bytes = Buffer.from(secret, 'utf8');
   const standard = bytes.toString('base64');
-  const urlSafe = standard.replace(/\+/g, '-').replace(/\//g, '_');
+  const urlSafe = base64Url(standard);
   for (const whole of [standard, urlSafe]) forms.add(whole).add(whole.replace(/=+$/, ''));
-  for (const alphabet of ['base64', 'base64url'] as const) {
-    for (let offset = 0; offset < 3; offset++) {
-      // Base64 characters that depend on the secret's bytes alone when it starts `offset` bytes into a
-      // 3-byte group: skip those mixed with preceding bytes, and the partial one at the end.
-      const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString(alphabet);
-      const fragment = encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
-      if (offset === 0 || fragment.length >= MIN_FRAGMENT_LENGTH) forms.add(fragment);
-    }
+  // The secret after 0, 1 and 2 bytes of a 3-byte group: one buffer, read from three places.
+  const shifted = Buffer.alloc(bytes.length + 2);
+  bytes.copy(shifted, 2);
+  for (let offset = 0; offset < 3; offset++) {
+    // Base64 characters that depend on the secret's bytes alone when it starts `offset` bytes into a
+    // 3-byte group: skip those mixed with preceding bytes, and the partial one at the end.
+    const encoded = offset === 0 ? standard : shifted.toString('base64', 2 - offset);
+    const fragment = encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
+    if (offset === 0 || fragment.length >= MIN_FRAGMENT_LENGTH) forms.add(fragment).add(base64Url(fragment));
   }
   return [...forms];
 }
