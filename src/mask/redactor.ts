@@ -120,8 +120,15 @@ interface Compiled {
   replacements: Buffer[];
 }
 
-function compile(values: readonly string[]): Compiled {
-  const secrets = [...new Set(values.filter((v) => hasCodePoints(v, MIN_SECRET_LENGTH)))];
+/** `subjects`: the only texts the redactor will read, when known (see redactorForTexts). */
+function compile(values: readonly string[], subjects?: readonly string[]): Compiled {
+  let secrets = [...new Set(values.filter((v) => hasCodePoints(v, MIN_SECRET_LENGTH)))];
+  if (subjects) {
+    // Then the secrets in the kept characters of those secrets' masked forms: they decide whether
+    // a secret is replaced by its masked form or by FULL_MASK.
+    const direct = touching(secrets, subjects);
+    secrets = touching(secrets, [...subjects, ...direct.map(mask)]);
+  }
   const patterns = new PatternList();
   const owner: number[] = [];
   secrets.forEach((secret, index) => {
@@ -239,8 +246,41 @@ class Scanner {
  * is first used, so `run --mask` spends nothing on masking before the command prints anything.
  */
 export function createRedactor(values: readonly string[] | (() => readonly string[])): Redactor {
+  return redactorOf(() => compile(typeof values === 'function' ? values() : values));
+}
+
+/**
+ * A redactor that will only be asked to redact `subjects` (what `get` prints of one value): built
+ * from just the secrets that can change them, so it costs their forms, not an automaton of every
+ * secret's. It redacts `subjects` exactly as createRedactor(values) does.
+ */
+export function redactorForTexts(values: readonly string[], subjects: readonly string[]): Pick<Redactor, 'redact'> {
+  return redactorOf(() => compile(values, subjects));
+}
+
+/**
+ * The secrets of `secrets` a redactor of `subjects` can need: those with a form in one of them, or
+ * a form that one of them ends with the start of (end() hides such a start).
+ */
+function touching(secrets: readonly string[], subjects: readonly string[]): string[] {
+  // A start end() hides is at least MIN_FRAGMENT_LENGTH bytes, so at least 3 UTF-16 units.
+  const heads = new Set<string>();
+  for (const text of subjects) for (let i = 0; i + 3 <= text.length; i++) heads.add(text.slice(i, i + 3));
+  const endsWithStartOf = (text: string, form: string): boolean => {
+    for (let i = Math.max(0, text.length - form.length + 1); i + 3 <= text.length; i++) {
+      const tail = text.slice(i);
+      if (form.startsWith(tail) && Buffer.byteLength(tail) >= MIN_FRAGMENT_LENGTH) return true;
+    }
+    return false;
+  };
+  const needed = (form: string): boolean =>
+    form.length >= MIN_SECRET_LENGTH && subjects.some((text) => text.includes(form) || (heads.has(form.slice(0, 3)) && endsWithStartOf(text, form)));
+  return secrets.filter((secret) => secretForms(secret).some(needed));
+}
+
+function redactorOf(build: () => Compiled): Redactor {
   let compiled: Compiled | undefined;
-  const ready = (): Compiled => (compiled ??= compile(typeof values === 'function' ? values() : values));
+  const ready = (): Compiled => (compiled ??= build());
   return {
     redact(text) {
       const scanner = new Scanner(ready());

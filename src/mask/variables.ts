@@ -5,7 +5,7 @@
  */
 import { FULL_MASK, mask } from './mask.js';
 import { type MaskRules, type Sensitivity, classify } from './rules.js';
-import { createRedactor } from './redactor.js';
+import { type Redactor, createRedactor, redactorForTexts } from './redactor.js';
 
 export interface MaskedVariable {
   name: string;
@@ -36,30 +36,40 @@ export function sensitiveValues(values: Readonly<Record<string, string>>, rules:
   return Object.entries(values).flatMap(([name, value]) => secretParts(value, classify(name, value, rules)));
 }
 
-export function maskVariables(values: Readonly<Record<string, string>>, rules: MaskRules): MaskedVariable[] {
+/**
+ * Each variable with what to print of it. `only` names the one variable wanted (`get`): the others
+ * are still read for their secrets, but the redactor is built from just those that can show in it.
+ */
+export function maskVariables(values: Readonly<Record<string, string>>, rules: MaskRules, only?: string): MaskedVariable[] {
   const classified = Object.entries(values).map(([name, value]) => ({ name, value, sensitivity: classify(name, value, rules) }));
-  const redactor = createRedactor(classified.flatMap(({ value, sensitivity }) => secretParts(value, sensitivity)));
+  const secrets = classified.flatMap(({ value, sensitivity }) => secretParts(value, sensitivity));
+  if (only === undefined) {
+    const redactor = createRedactor(secrets);
+    return classified.map(({ name, value, sensitivity }) => ({ name, value, sensitivity, shown: shownOf({ name, value, sensitivity }, redactor) }));
+  }
+  const wanted = classified.filter(({ name }) => name === only);
+  // What printing them asks a redactor to read, learnt from a redactor that changes nothing.
+  const subjects: string[] = [];
+  for (const variable of wanted) shownOf(variable, { redact: (text) => (subjects.push(text), text) });
+  const redactor = redactorForTexts(secrets, subjects);
+  return wanted.map(({ name, value, sensitivity }) => ({ name, value, sensitivity, shown: shownOf({ name, value, sensitivity }, redactor) }));
+}
+
+/** What to print of one variable without --reveal. */
+function shownOf({ value, sensitivity }: Omit<MaskedVariable, 'shown'>, redactor: Pick<Redactor, 'redact'>): string {
   const masked = (secret: string): string => {
     const form = mask(secret);
     return redactor.redact(form) === form ? form : FULL_MASK;
   };
-  return classified.map(({ name, value, sensitivity }) => {
-    let shown: string;
-    if (sensitivity.kind === 'secret') {
-      shown = value === '' ? '' : masked(value);
-    } else if (sensitivity.kind === 'embedded') {
-      let cursor = 0;
-      const parts: string[] = [];
-      for (const [start, end] of sensitivity.spans) {
-        parts.push(redactor.redact(value.slice(cursor, start)), masked(value.slice(start, end)));
-        cursor = end;
-      }
-      shown = parts.join('') + redactor.redact(value.slice(cursor));
-    } else {
-      shown = redactor.redact(value);
-    }
-    return { name, value, sensitivity, shown };
-  });
+  if (sensitivity.kind === 'secret') return value === '' ? '' : masked(value);
+  if (sensitivity.kind === 'public') return redactor.redact(value);
+  let cursor = 0;
+  const parts: string[] = [];
+  for (const [start, end] of sensitivity.spans) {
+    parts.push(redactor.redact(value.slice(cursor, start)), masked(value.slice(start, end)));
+    cursor = end;
+  }
+  return parts.join('') + redactor.redact(value.slice(cursor));
 }
 
 function decodePercent(text: string): string | undefined {

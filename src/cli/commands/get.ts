@@ -17,7 +17,7 @@ export const get: Handler = async (args, context) => {
       near ? `Names are case-sensitive: did you mean ${near}?` : `${showCommand(args)} lists the names it holds.`,
     );
   }
-  const value = args.reveal ? loaded.values[name]! : maskVariables(loaded.values, await maskRulesFor(loaded)).find((v) => v.name === name)!.shown;
+  const value = args.reveal ? loaded.values[name]! : maskVariables(loaded.values, await maskRulesFor(loaded), name)[0]!.shown;
   context.write(`${value}\n`);
   return 0;
 };
