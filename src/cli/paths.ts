@@ -1,9 +1,8 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { SEALED_SUFFIX, envNameOf, plainFileName, plainNameFor, sealedFileName } from '../env-files.js';
 import type { KeyOptions } from '../core/open.js';
-import { sealedFilesIn } from '../core/status.js';
+import { sealedFilesIn } from '../core/sealed-files.js';
 import { EnvsealError, Code } from '../errors.js';
 import type { Args } from './handler.js';
 import type { Context } from './context.js';
@@ -58,7 +57,7 @@ export function editTempRoot(context: Context): string {
   } catch {
     // not there: fall back to the system temp directory
   }
-  return os.tmpdir();
+  return process.getBuiltinModule('node:os').tmpdir();
 }
 
 /** `~/x` as a shell would expand it, for a path passed quoted. */

@@ -6,7 +6,7 @@
  * yargs alone costs ~80 ms to load here, as much as Node's own start-up, and the hook and `run` are on
  * every commit and deploy (docs/ARCHITECTURE.md).
  */
-import { HOOK_NAMES } from '../guard/install.js';
+import { HOOK_NAMES } from '../guard/hook-names.js';
 import type { CommandSpec, OptionSpec } from './command-spec.js';
 
 export type { Completes, CommandSpec, CommandTable, OptionSpec, PositionalSpec } from './command-spec.js';

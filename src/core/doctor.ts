@@ -22,7 +22,8 @@ import type { ChangeSummary } from './changes.js';
 import { DOCKERIGNORE_RULES, GITATTRIBUTES_RULES, GITIGNORE_RULES, buildsImages, missingRules, rulesToAppend } from './init.js';
 import type { KeyOptions } from './open.js';
 import { BAD_RECIPIENT_HELP, accessCover, judgeRecipients, recipientsFileFor } from './recipients.js';
-import { DEFAULT_MAX_AGE_DAYS, type FileStatus, fileStatuses, projectFiles, sealedFilesAmong } from './status.js';
+import { DEFAULT_MAX_AGE_DAYS, type FileStatus, fileStatuses } from './status.js';
+import { projectFiles, sealedFilesAmong } from './sealed-files.js';
 
 /**
  * ok: as it should be. warn: works, but leaks or costs something (exit 0 unless --strict). problem:

@@ -16,7 +16,7 @@ import { displayPath, readText } from '../io/files.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { type KeyStore, keyStoreOf, resolveKeyRing } from '../keys/key-sources.js';
 import { type RotateRequest, type RotateResult, lockRotation, rotateLocked } from './rotate.js';
-import { findSealedFiles } from './status.js';
+import { findSealedFiles } from './sealed-files.js';
 
 export interface SharedGroup {
   store: KeyStore;

@@ -12,7 +12,6 @@ import { SEALED_SUFFIX, envNameOf, plainNameFor } from '../env-files.js';
 import { parseEnv } from '../format/envfile.js';
 import { type HistoryEntry, type OpenedFile, changeDates, isLegacySealed, legacyError, openSealed, parseSealedStructure } from '../format/sealed.js';
 import { displayPath, exists, readText } from '../io/files.js';
-import { walkFiles } from '../io/walk.js';
 import type { KeyRing } from '../keys/key-ring.js';
 import { tryResolveKeyRing } from '../keys/key-sources.js';
 import { findRecipientsFile, readRecipients } from '../keys/recipients-store.js';
@@ -259,49 +258,6 @@ function leftovers(file: string): string[] {
     return fs.readdirSync(dir).filter((name) => name.startsWith(prefix) && name.endsWith('.tmp')).map((name) => path.join(dir, name));
   } catch {
     return [];
-  }
-}
-
-/** The files under `dir` envseal looks at for environments: not inside node_modules, .git or other dot-directories. */
-export function projectFiles(dir: string): string[] {
-  return walkFiles(dir, (name) => name === 'node_modules' || name.startsWith('.'));
-}
-
-/** Sealed files under `dir`. */
-export function findSealedFiles(dir: string): string[] {
-  return sealedFilesAmong(projectFiles(dir));
-}
-
-export function sealedFilesAmong(files: readonly string[]): string[] {
-  return files.filter((file) => file.endsWith(SEALED_SUFFIX) && isSealedFile(file)).sort();
-}
-
-/** The sealed files directly in `dir`, one per environment (`--all-envs`). */
-export function sealedFilesIn(dir: string): string[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  return names.filter((name) => name.startsWith('.env') && name.endsWith(SEALED_SUFFIX)).map((name) => path.join(dir, name)).filter(isSealedFile).sort();
-}
-
-/** True for an unreadable or odd *.encrypted too (a FIFO, opened without waiting): its status then says why. */
-function isSealedFile(file: string): boolean {
-  let fd: number;
-  try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
-  } catch {
-    return true;
-  }
-  try {
-    if (!fs.fstatSync(fd).isFile()) return true;
-    const head = Buffer.alloc(12);
-    fs.readSync(fd, head, 0, 12, 0);
-    return head.toString('latin1').startsWith('#envseal:v') || head.toString('latin1').startsWith('gAAAAA');
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

@@ -10,7 +10,8 @@ import { EnvsealError, Code } from '../errors.js';
 import { hooksPaths } from '../git/config.js';
 import { workTreeRoot } from '../git/run.js';
 import { displayPath, exists } from '../io/files.js';
-import { HOOK_NAMES, type HookLocation, type HookName, type HookState, PRE_COMMIT_CONFIG, hookStates, locateHooks } from './install.js';
+import { type HookLocation, type HookState, PRE_COMMIT_CONFIG, hookStates, locateHooks } from './install.js';
+import { HOOK_NAMES, type HookName } from './hook-names.js';
 import { type ProbeResult, probeHooks } from './probe.js';
 
 export interface DoctorReport {

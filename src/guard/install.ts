@@ -18,10 +18,9 @@ import { displayPath, ioError, writeFileAtomic } from '../io/files.js';
 import { packageRoot } from '../package-root.js';
 import { hooksPaths } from '../git/config.js';
 import { workTreeRoot } from '../git/run.js';
+import { HOOK_NAMES, type HookName } from './hook-names.js';
 
 /** pre-merge-commit checks `git merge` as pre-commit checks `git commit` (a merge after conflicts runs pre-commit). */
-export const HOOK_NAMES = ['pre-commit', 'pre-merge-commit', 'commit-msg', 'pre-push'] as const;
-export type HookName = (typeof HOOK_NAMES)[number];
 export type Flavour = 'husky' | 'git' | 'lefthook';
 
 const SHIM_MARKER = '# envseal git hook:';

@@ -11,7 +11,8 @@ import * as path from 'node:path';
 import { HOOK_PROBE_VARIABLE } from '../env-vars.js';
 import { printable } from '../detect/printable.js';
 import { gitTry } from '../git/run.js';
-import { HOOK_NAMES, type HookLocation, type HookName } from './install.js';
+import type { HookLocation } from './install.js';
+import { HOOK_NAMES, type HookName } from './hook-names.js';
 
 export interface ProbeResult {
   hook: HookName;

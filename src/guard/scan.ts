@@ -12,7 +12,7 @@ import { walkFiles } from '../io/walk.js';
 import { BlobReader, annotatedTags, commitChanges, listFiles, tagMessages, workTreeOf } from '../git/sources.js';
 import { SEALED_SUFFIX } from '../env-files.js';
 import type { PatchFile } from '../git/patch.js';
-import { findSealedFiles } from '../core/status.js';
+import { findSealedFiles } from '../core/sealed-files.js';
 import { type AllowList, applyAllowList, loadAllowList } from './allow.js';
 import { type GuardRun, inspectOptions, knowledgeFor } from './guard-run.js';
 import { type CheckOptions, CommitChecks, checkBytes } from './inspect.js';

@@ -1,7 +1,7 @@
 import { plural } from '../render.js';
 import { decryptFile } from '../../core/decrypt.js';
 import { audited } from '../audit.js';
-import { warnIfPreviousKey } from '../load-values.js';
+import { warnIfPreviousKey } from '../previous-key.js';
 import { displayPath } from '../../io/files.js';
 import { decryptPaths, keyOptions } from '../paths.js';
 import type { Handler } from '../handler.js';
