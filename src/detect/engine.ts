@@ -112,6 +112,21 @@ function withFlags(pattern: RegExp, flags: string): RegExp {
 }
 
 export function detect(text: string, options: DetectOptions): Finding[] {
+  const kept = keptCandidates(text, options);
+  return kept.length === 0 ? [] : toFindings(text, kept, options);
+}
+
+/**
+ * Where detect() finds secrets in `text`, as [start, end) spans sorted by start, without making
+ * findings (lines, columns, excerpts): what masking asks of every value it classifies. Inline allow
+ * comments do not apply: they excuse a commit, not a value printed.
+ */
+export function secretSpans(text: string, options: Omit<DetectOptions, 'fingerprintKey' | 'inlineAllow'>): Array<[number, number]> {
+  return keptCandidates(text, options).map(({ start, end }): [number, number] => [start, end]);
+}
+
+/** The candidates detect() reports, before allow comments. */
+function keptCandidates(text: string, options: Omit<DetectOptions, 'fingerprintKey' | 'inlineAllow'>): Candidate[] {
   if (isBinary(text)) return [];
   const candidates: Candidate[] = [];
   if (options.knownKeys && options.knownKeys.length > 0) {
@@ -136,8 +151,7 @@ export function detect(text: string, options: DetectOptions): Finding[] {
     if (compiled.kind === 'generic') covered ??= new Coverage(candidates);
     collectRuleMatches(text, options.file, compiled, hasMetaLines, once, covered, candidates);
   }
-  if (candidates.length === 0) return [];
-  return toFindings(text, resolveOverlaps(candidates), options);
+  return candidates.length === 0 ? candidates : resolveOverlaps(candidates);
 }
 
 /** Whether a span overlaps any of a set of candidates: their spans by start, with the furthest end reached so far. */

@@ -25,7 +25,7 @@
  * The rules err towards masking: a false positive hides a harmless value, a false negative leaks one.
  */
 
-import { detect } from '../detect/engine.js';
+import { secretSpans } from '../detect/engine.js';
 import { shannonEntropy } from '../detect/entropy.js';
 import { isSensitiveName } from '../secret-names.js';
 import { nameGlob } from '../name-glob.js';
@@ -124,9 +124,6 @@ export function embeddedPasswordSpans(value: string): Array<[number, number]> {
   return disjoint(spans);
 }
 
-/** The detector's fingerprints are not used here, only where it finds secrets: any fixed key will do. */
-const FINGERPRINT_KEY = Buffer.alloc(32);
-
 /**
  * Stripe test-mode keys: the guard lets them be committed (they move no money and fill test suites),
  * but they still open the team's test account, so output does not show them.
@@ -141,15 +138,7 @@ const TEST_MODE_KEY = /\b[sr]k_test_[A-Za-z0-9]{16,}/g;
 export function keyMaterialSpans(value: string): Array<[number, number]> {
   if (value === '') return [];
   const testKeys = [...value.matchAll(TEST_MODE_KEY)].map((m): [number, number] => [m.index, m.index + m[0].length]);
-  const lineStarts = [0];
-  for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) lineStarts.push(i + 1);
-  const spans = detect(value, { file: '', fingerprintKey: FINGERPRINT_KEY, inlineAllow: false }).flatMap((finding): Array<[number, number]> => {
-    // A finding is placed at its line and column, where its secret starts (or, for a match that
-    // begins on an earlier line than its secret, where the match starts: the secret follows).
-    const start = value.indexOf(finding.secret, lineStarts[finding.line - 1]! + finding.column - 1);
-    return start < 0 ? [] : [[start, start + finding.secret.length]];
-  });
-  return disjoint([...spans, ...testKeys]);
+  return disjoint([...secretSpans(value, { file: '' }), ...testKeys]);
 }
 
 /** Sorted, overlapping spans merged. */

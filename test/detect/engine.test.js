@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { ROOT, TEST_KEY, OTHER_KEY, assertNoSecrets } from '../helpers/cli.js';
 import { detect, formatJson, formatSarif, formatText, KNOWN_KEY_RULE } from '../../dist/detect/index.js';
 import { KeywordSet } from '../../dist/detect/keywords.js';
+import { secretSpans } from '../../dist/detect/engine.js';
 import { builtinRules } from '../../dist/detect/rules.js';
 import fc from 'fast-check';
 
@@ -17,6 +18,26 @@ const scan = (text, options = {}) => detect(text, { file: 'src/app.js', fingerpr
 const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const random = (length) => Array.from(randomBytes(length), (byte) => B62[byte % 62]).join('');
 const githubToken = () => `ghp_${random(36)}`;
+
+test('secretSpans finds what detect finds, without inline allows, as spans of the text', () => {
+  const dir = path.join(ROOT, 'test/fixtures/detect/rules');
+  let compared = 0;
+  for (const name of fs.readdirSync(dir).filter((n) => n.endsWith('.json'))) {
+    const entry = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8'));
+    for (const sample of [...entry.positives, ...entry.negatives]) {
+      const text = Array.isArray(sample.text) ? sample.text.join('\n') : sample.text;
+      const secrets = scan(text, { file: sample.file, inlineAllow: false }).map((f) => f.secret).sort();
+      const spans = secretSpans(text, { file: sample.file });
+      assert.equal(spans.map(([start, end]) => text.slice(start, end)).sort(), secrets, `${entry.rule}: ${sample.name}`);
+      assert.ok(spans.every(([start], i) => i === 0 || spans[i - 1][1] <= start), 'sorted and disjoint');
+      compared += secrets.length;
+    }
+  }
+  assert.ok(compared > 100, `only ${compared} findings compared`);
+  const allowed = 'token = "ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8" // envseal:allow';
+  assert.is(scan(allowed).length, 0);
+  assert.is(secretSpans(allowed, { file: 'src/app.js' }).length, 1);
+});
 
 test('fingerprints: rule, file and a keyed hash of the secret, unchanged when lines move', () => {
   const token = githubToken();
