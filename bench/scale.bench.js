@@ -3,13 +3,14 @@
 // smaller (linear is ×10) and its peak memory beyond Node's own against the sealed file's size; re-encrypting beside a
 // fresh encrypt of the same file (it must be cheaper: "up to date", nothing re-sealed); `get` beside
 // `dotenvx get` at 1k names; and `run --mask` passing a log of 256 MB at 30, 1,000 and 10,000 names,
-// beside the same run without --mask; and `show` with one secret value of 1 MB and with three (3.3 MB).
+// beside the same run without --mask, and its start-up (a command printing one line at once) paired with
+// that run's; and `show` with one secret value of 1 MB and with three (3.3 MB).
 // BENCH_SCALE_MAX (default 100000) caps the number of names.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DOTENVX, ENVSEAL, envFile, envsealEnv, measure, measureWithFloor, tempDir } from './lib.js';
+import { DOTENVX, ENVSEAL, envFile, envsealEnv, measure, measurePair, measureWithFloor, tempDir } from './lib.js';
 
 export const title = 'scale';
 
@@ -109,6 +110,10 @@ export function cases() {
     const plain = measure('sh', ['-c', through(false), process.execPath, ENVSEAL], { cwd: dir, env, runs: 3 });
     const rate = (bytes / 1e6 / (masked.median / 1000)).toFixed(0);
     rows.push({ operation: `run --mask -- cat (${mb(LOG_BYTES)} log), ${label(names)} names: ${rate} MB/s`, envseal: masked, peer: { name: 'run -- cat, no --mask', ...plain } });
+    // Start-up: a command that prints one line at once, so every value is classified and the
+    // automaton built before it shows; paired with the same run without --mask.
+    const [first, withoutMask] = measurePair([process.execPath, [ENVSEAL, 'run', '--mask', '--', 'echo', 'ready']], [process.execPath, [ENVSEAL, 'run', '--', 'echo', 'ready']], { cwd: dir, env });
+    rows.push({ operation: `run --mask -- echo, ${label(names)} names: start-up ${first.ratio.toFixed(2)}× the run without --mask`, envseal: first, peer: { name: 'run -- echo, no --mask', ...withoutMask } });
     fs.rmSync(dir, { recursive: true, force: true });
   }
   return rows;
