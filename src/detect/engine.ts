@@ -147,11 +147,17 @@ function keptCandidates(text: string, options: Omit<DetectOptions, 'fingerprintK
   // The generic rules run last (compile orders them so), when every better candidate is known.
   let covered: Coverage | undefined;
   for (const compiled of set.rules) {
-    if (compiled.keywords.length > 0 && !compiled.keywords.some((index) => present![index] === 1)) continue;
+    if (compiled.keywords.length > 0 && !anyPresent(compiled.keywords, present!)) continue;
     if (compiled.kind === 'generic') covered ??= new Coverage(candidates);
     collectRuleMatches(text, options.file, compiled, hasMetaLines, once, covered, candidates);
   }
   return candidates.length === 0 ? candidates : resolveOverlaps(candidates);
+}
+
+/** Whether any of `keywords` (indices) is present: a loop, since a closure per rule and call is garbage for every value masking classifies. */
+function anyPresent(keywords: readonly number[], present: Uint8Array): boolean {
+  for (const index of keywords) if (present[index] === 1) return true;
+  return false;
 }
 
 /** Whether a span overlaps any of a set of candidates: their spans by start, with the furthest end reached so far. */

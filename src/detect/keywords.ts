@@ -55,6 +55,8 @@ const NON_ASCII = /[^\x00-\x7f]/;
 export class KeywordSet {
   #automaton: Automaton | undefined;
   #searched = 0;
+  /** Per keyword, the characters it holds (characterSet), four words each. */
+  readonly #characters: Int32Array;
 
   private constructor(
     /** The keywords, lowercase. */
@@ -66,7 +68,10 @@ export class KeywordSet {
     /** The other (non-empty) keywords, by index: what the automaton, or the direct search, reads. */
     private readonly ascii: readonly number[],
     private readonly automatonAfter: number,
-  ) {}
+  ) {
+    this.#characters = new Int32Array(keywords.length * 4);
+    keywords.forEach((keyword, index) => this.#characters.set(characterSet(keyword), index * 4));
+  }
 
   /**
    * `keywords` must be lowercase. Index i of `present`'s answer is keywords[i]. The automaton is built
@@ -91,7 +96,19 @@ export class KeywordSet {
       }
     } else {
       const folded = NON_ASCII.test(text) ? readAsAutomaton(text) : text.toLowerCase();
-      for (const index of this.ascii) if (indexOfProbe(folded, this.probes[index]!) !== -1) found[index] = 1;
+      if (folded.length <= SHORT_TEXT) {
+        // A short text (a value masking classifies) holds few of the characters: a keyword with one
+        // it lacks is not searched for.
+        const has = characterSet(folded);
+        const needs = this.#characters;
+        for (const index of this.ascii) {
+          const at = index * 4;
+          if ((needs[at]! & ~has[0]!) | (needs[at + 1]! & ~has[1]!) | (needs[at + 2]! & ~has[2]!) | (needs[at + 3]! & ~has[3]!)) continue;
+          if (indexOfProbe(folded, this.probes[index]!) !== -1) found[index] = 1;
+        }
+      } else {
+        for (const index of this.ascii) if (indexOfProbe(folded, this.probes[index]!) !== -1) found[index] = 1;
+      }
     }
     if (this.slow.length > 0) {
       const lower = text.toLowerCase();
@@ -99,6 +116,19 @@ export class KeywordSet {
     }
     return found;
   }
+}
+
+/** Texts up to this length are searched only for the keywords whose characters they all hold. */
+const SHORT_TEXT = 512;
+
+/** The ASCII characters of `text` (low 7 bits), as a 128-bit set in four words. */
+function characterSet(text: string): Int32Array {
+  const set = new Int32Array(4);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i) & (ALPHABET - 1);
+    set[code >> 5]! |= 1 << (code & 31);
+  }
+  return set;
 }
 
 /** The text as the automaton reads it: each character's low 7 bits, uppercase ASCII as lowercase (for ASCII text, its lowercase). */
