@@ -144,9 +144,12 @@ export function isPublicKeyData(value: string): boolean {
   return PUBLIC_KEY_DER.test(value) || SSH_PUBLIC_KEY.test(value);
 }
 
-/** Stripe publishable keys: public by design, embedded in web pages. */
+/**
+ * Keys public by design, embedded in web pages: Stripe publishable keys, Supabase publishable keys
+ * and New Relic browser keys.
+ */
 export function isPublishableKey(value: string): boolean {
-  return /^pk_(?:test|live)_/.test(value);
+  return /^(?:pk_(?:test|live)_|sb_publishable_|NRJS-)/.test(value);
 }
 
 /**

@@ -688,6 +688,187 @@ const mailgunApiKey: Rule = {
   entropy: 3,
 };
 
+/*
+ * Tokens known by a prefix their vendors publish, in a fixed alphabet and length. The look-arounds
+ * keep a longer run of the same alphabet (an identifier, another token) from matching in part.
+ */
+
+const dockerHubToken: Rule = {
+  id: 'docker-hub-token',
+  description: 'Docker Hub personal or organization access token',
+  // dckr_pat_ (personal) or dckr_oat_ (organization) + 27 url-safe base64 characters.
+  pattern: /(?<![\w-])(dckr_(?:pat|oat)_[A-Za-z0-9_-]{27})(?![\w-])/,
+  keywords: ['dckr_'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const pulumiToken: Rule = {
+  id: 'pulumi-access-token',
+  description: 'Pulumi access token',
+  // pul- + 40 hex.
+  pattern: /(?<![\w-])(pul-[a-f0-9]{40})(?![\w-])/,
+  keywords: ['pul-'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+const planetScaleToken: Rule = {
+  id: 'planetscale-token',
+  description: 'PlanetScale service token, database password or OAuth token',
+  // pscale_tkn_, pscale_pw_ or pscale_oauth_ + 32 to 64 url-safe characters.
+  pattern: /(?<![\w-])(pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{32,64})(?![\w.-])/,
+  keywords: ['pscale_'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const supabaseKey: Rule = {
+  id: 'supabase-key',
+  description: 'Supabase personal access token or secret API key',
+  // Personal access tokens: sbp_ + 40 hex. Secret API keys: sb_secret_ + url-safe base64 (the
+  // sb_publishable_ keys beside them are public).
+  pattern: /(?<![\w-])(sbp_[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{24,64})(?![\w-])/,
+  keywords: ['sbp_', 'sb_secret_'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+const contentfulToken: Rule = {
+  id: 'contentful-token',
+  description: 'Contentful personal access token',
+  // CFPAT- + 43 url-safe base64 characters.
+  pattern: /(?<![\w-])(CFPAT-[A-Za-z0-9_-]{43})(?![\w-])/,
+  keywords: ['cfpat-'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const brevoKey: Rule = {
+  id: 'brevo-api-key',
+  description: 'Brevo (Sendinblue) API or SMTP key',
+  // xkeysib- (API) or xsmtpsib- (SMTP relay) + 64 hex + - + 16 letters and digits.
+  pattern: /(?<![\w-])(x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16})(?![\w-])/,
+  keywords: ['xkeysib-', 'xsmtpsib-'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+const shippoToken: Rule = {
+  id: 'shippo-api-token',
+  description: 'Shippo API token (live or test)',
+  // shippo_live_ or shippo_test_ + 40 hex.
+  pattern: /(?<![\w-])(shippo_(?:live|test)_[a-f0-9]{40})(?![\w-])/,
+  keywords: ['shippo_'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+const rubyGemsKey: Rule = {
+  id: 'rubygems-api-key',
+  description: 'RubyGems API key',
+  // rubygems_ + 48 hex.
+  pattern: /(?<![\w-])(rubygems_[a-f0-9]{48})(?![\w-])/,
+  keywords: ['rubygems_'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+const prefectKey: Rule = {
+  id: 'prefect-api-key',
+  description: 'Prefect Cloud API key',
+  // pnu_ + 36 letters and digits.
+  pattern: /(?<![\w-])(pnu_[A-Za-z0-9]{36})(?![\w-])/,
+  keywords: ['pnu_'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const sonarToken: Rule = {
+  id: 'sonarqube-token',
+  description: 'SonarQube or SonarCloud user, project or analysis token',
+  // squ_ (user), sqp_ (project analysis) or sqa_ (global analysis) + 40 hex.
+  pattern: /(?<![\w-])(sq[upa]_[a-f0-9]{40})(?![\w-])/,
+  keywords: ['squ_', 'sqp_', 'sqa_'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+const tailscaleKey: Rule = {
+  id: 'tailscale-key',
+  description: 'Tailscale auth key, API access token or OAuth client secret',
+  // tskey-<kind>- + the key's id + - + its secret, both letters and digits.
+  pattern: /(?<![\w-])(tskey-(?:auth|api|client|scim|webhook)-[A-Za-z0-9]{6,24}-[A-Za-z0-9]{20,48})(?![\w-])/,
+  keywords: ['tskey-'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const googleOAuthSecret: Rule = {
+  id: 'google-oauth-secret',
+  description: 'Google OAuth client secret or access token',
+  // Client secrets: GOCSPX- + 28 url-safe characters. Access tokens: ya29. + url-safe characters.
+  pattern: /(?<![\w-])(GOCSPX-[A-Za-z0-9_-]{28}|ya29\.[A-Za-z0-9_-]{30,2048})(?![\w-])/,
+  keywords: ['gocspx-', 'ya29.'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const newRelicKey: Rule = {
+  id: 'new-relic-key',
+  description: 'New Relic user API key or insert key',
+  // User keys: NRAK- + 27 upper-case letters and digits. Insert keys: NRII- + 32 url-safe characters.
+  pattern: /(?<![\w-])(NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{32})(?![\w-])/,
+  keywords: ['nrak-', 'nrii-'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const dynatraceToken: Rule = {
+  id: 'dynatrace-token',
+  description: 'Dynatrace API token',
+  // dt0c01. + a 24-character public id + . + a 64-character secret, upper-case letters and digits.
+  pattern: /(?<![\w.-])(dt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64})(?![\w.-])/,
+  keywords: ['dt0c01.'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const terraformToken: Rule = {
+  id: 'terraform-cloud-token',
+  description: 'HCP Terraform (Terraform Cloud) or Terraform Enterprise API token',
+  // 14 letters and digits, .atlasv1., and 60 to 70 url-safe base64 characters.
+  pattern: /\.atlasv1\.(?<=(?<![\w.-])([A-Za-z0-9]{14}\.atlasv1\.))([A-Za-z0-9_=-]{60,70})(?![\w=-])/,
+  keywords: ['.atlasv1.'],
+  secretGroup: 2,
+  entropy: 3.5,
+};
+
+const atlassianToken: Rule = {
+  id: 'atlassian-api-token',
+  description: 'Atlassian (Jira, Confluence, Bitbucket) API token',
+  // ATATT3 + about 180 url-safe base64 characters, ending in = and an 8-hex checksum.
+  pattern: /(?<![\w+/-])(ATATT3[A-Za-z0-9_-]{150,250}=[A-F0-9]{8})(?![\w=-])/,
+  keywords: ['atatt3'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const aiProviderKey: Rule = {
+  id: 'ai-provider-api-key',
+  description: 'Groq, Replicate, Perplexity or xAI API key',
+  // Groq: gsk_ + 52; Replicate: r8_ + 37; Perplexity: pplx- + 48; xAI: xai- + 80; letters and digits.
+  pattern: /(?<![\w-])(gsk_[A-Za-z0-9]{52}|r8_[A-Za-z0-9]{37}|pplx-[A-Za-z0-9]{48}|xai-[A-Za-z0-9]{80})(?![\w-])/,
+  keywords: ['gsk_', 'r8_', 'pplx-', 'xai-'],
+  secretGroup: 1,
+  entropy: 3.5,
+  // Random keys mix cases and digits; an identifier that happens to follow a prefix rarely does.
+  validate: (key) => {
+    const classes = characterClasses(key.slice(key.search(/[_-]/) + 1));
+    return classes.upper > 0 && classes.lower > 0 && classes.digit > 0;
+  },
+};
+
 const facebookAccessToken: Rule = {
   id: 'facebook-access-token',
   description: 'Facebook (Meta Graph API) access token',
@@ -1069,6 +1250,23 @@ export const builtinRules: readonly Rule[] = Object.freeze([
   alibabaAccessKey,
   mailgunApiKey,
   facebookAccessToken,
+  dockerHubToken,
+  pulumiToken,
+  planetScaleToken,
+  supabaseKey,
+  contentfulToken,
+  brevoKey,
+  shippoToken,
+  rubyGemsKey,
+  prefectKey,
+  sonarToken,
+  tailscaleKey,
+  googleOAuthSecret,
+  newRelicKey,
+  dynatraceToken,
+  terraformToken,
+  atlassianToken,
+  aiProviderKey,
   jwt,
   jwkPrivateKey,
   ethereumKey,
