@@ -145,11 +145,11 @@ export function isPublicKeyData(value: string): boolean {
 }
 
 /**
- * Keys public by design, embedded in web pages: Stripe publishable keys, Supabase publishable keys
- * and New Relic browser keys.
+ * Keys public by design, embedded in web pages: Stripe publishable keys, Supabase publishable keys,
+ * New Relic browser keys and Mapbox public tokens.
  */
 export function isPublishableKey(value: string): boolean {
-  return /^(?:pk_(?:test|live)_|sb_publishable_|NRJS-)/.test(value);
+  return /^(?:pk_(?:test|live)_|sb_publishable_|NRJS-|pk\.eyJ)/.test(value);
 }
 
 /**

@@ -869,6 +869,129 @@ const aiProviderKey: Rule = {
   },
 };
 
+const squareToken: Rule = {
+  id: 'square-token',
+  description: 'Square personal access token or OAuth application secret',
+  // Personal access tokens: sq0atp- + 22 url-safe characters; application secrets: sq0csp- + 43.
+  pattern: /(?<![\w-])(sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43})(?![\w-])/,
+  keywords: ['sq0atp-', 'sq0csp-'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const braintreeToken: Rule = {
+  id: 'braintree-access-token',
+  description: 'PayPal Braintree access token',
+  // access_token$<environment>$<16-character merchant id>$<32 hex>.
+  pattern: /(?<![\w$])(access_token\$(?:production|sandbox)\$[a-z0-9]{16}\$[a-f0-9]{32})(?![\w$])/,
+  keywords: ['access_token$'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+const plaidToken: Rule = {
+  id: 'plaid-access-token',
+  description: 'Plaid access token',
+  // access-<environment>- + a UUID.
+  pattern: /(?<![\w-])(access-(?:sandbox|development|production)-[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})(?![\w-])/,
+  keywords: ['access-sandbox-', 'access-development-', 'access-production-'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+const onePasswordToken: Rule = {
+  id: '1password-service-account-token',
+  description: '1Password service account token',
+  // ops_ + base64 of a JSON object (so eyJ...).
+  pattern: /(?<![\w-])(ops_eyJ[A-Za-z0-9+/_-]{100,2000}={0,2})(?![\w+/=-])/,
+  keywords: ['ops_eyj'],
+  secretGroup: 1,
+  entropy: 4,
+};
+
+const netlifyToken: Rule = {
+  id: 'netlify-token',
+  description: 'Netlify personal access token',
+  // nfp_ + 36 letters and digits.
+  pattern: /(?<![\w-])(nfp_[A-Za-z0-9]{36})(?![\w-])/,
+  keywords: ['nfp_'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const tencentSecretId: Rule = {
+  id: 'tencent-cloud-secret-id',
+  description: 'Tencent Cloud API SecretId',
+  // AKID + 32 letters and digits (the SecretKey beside it has no prefix: the generic rule's).
+  pattern: /(?<![A-Za-z0-9])(AKID[A-Za-z0-9]{32})(?![A-Za-z0-9])/,
+  keywords: ['akid'],
+  secretGroup: 1,
+  entropy: 3.5,
+  validate: (id) => {
+    const classes = characterClasses(id.slice(4));
+    return classes.upper > 0 && classes.lower > 0 && classes.digit > 0;
+  },
+};
+
+const zapierWebhook: Rule = {
+  id: 'zapier-webhook',
+  description: 'Zapier catch hook URL',
+  // hooks.zapier.com/hooks/catch/<account>/<hook id>: whoever has the URL can trigger the Zap.
+  pattern: /hooks\.zapier\.com\/hooks\/catch\/(\d{4,12}\/[a-z0-9]{5,12})/,
+  keywords: ['hooks.zapier.com'],
+  secretGroup: 1,
+};
+
+const firebaseServerKey: Rule = {
+  id: 'firebase-cloud-messaging-key',
+  description: 'Firebase Cloud Messaging legacy server key',
+  // AAAA + 7 url-safe characters + :APA91b + about 134 url-safe characters.
+  pattern: /(?<![\w-])(AAAA[A-Za-z0-9_-]{7}:APA91b[A-Za-z0-9_-]{120,160})(?![\w-])/,
+  keywords: [':apa91b'],
+  secretGroup: 1,
+  entropy: 4,
+};
+
+const mapboxSecretToken: Rule = {
+  id: 'mapbox-secret-token',
+  description: 'Mapbox secret access token',
+  // sk. + base64url JSON (eyJ...) + . + its signature; the pk. tokens are public.
+  pattern: /(?<![\w.-])(sk\.eyJ[A-Za-z0-9_-]{20,300}\.[A-Za-z0-9_-]{20,64})(?![\w.-])/,
+  keywords: ['sk.eyj'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const easyPostKey: Rule = {
+  id: 'easypost-api-key',
+  description: 'EasyPost production or test API key',
+  // EZAK (production) or EZTK (test) + 54 letters and digits.
+  pattern: /(?<![A-Za-z0-9])(EZ[AT]K[A-Za-z0-9]{54})(?![A-Za-z0-9])/,
+  keywords: ['ezak', 'eztk'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
+const flutterwaveKey: Rule = {
+  id: 'flutterwave-secret-key',
+  description: 'Flutterwave secret key',
+  // FLWSECK- (live) or FLWSECK_TEST- + 32 hex + -X.
+  pattern: /(?<![\w-])(FLWSECK(?:_TEST)?-[a-f0-9]{32}-X)(?![\w-])/,
+  keywords: ['flwseck'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+const jfrogApiKey: Rule = {
+  id: 'jfrog-api-key',
+  description: 'JFrog Artifactory API key',
+  // AKCp + 69 letters and digits.
+  pattern: /(?<![A-Za-z0-9])(AKCp[A-Za-z0-9]{69})(?![A-Za-z0-9])/,
+  keywords: ['akcp'],
+  secretGroup: 1,
+  entropy: 3.5,
+};
+
 const facebookAccessToken: Rule = {
   id: 'facebook-access-token',
   description: 'Facebook (Meta Graph API) access token',
@@ -1267,6 +1390,18 @@ export const builtinRules: readonly Rule[] = Object.freeze([
   terraformToken,
   atlassianToken,
   aiProviderKey,
+  squareToken,
+  braintreeToken,
+  plaidToken,
+  onePasswordToken,
+  netlifyToken,
+  tencentSecretId,
+  zapierWebhook,
+  firebaseServerKey,
+  mapboxSecretToken,
+  easyPostKey,
+  flutterwaveKey,
+  jfrogApiKey,
   jwt,
   jwkPrivateKey,
   ethereumKey,
