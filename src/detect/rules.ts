@@ -940,6 +940,11 @@ const zapierWebhook: Rule = {
   pattern: /hooks\.zapier\.com\/hooks\/catch\/(\d{4,12}\/[a-z0-9]{5,12})/,
   keywords: ['hooks.zapier.com'],
   secretGroup: 1,
+  // Hook ids are random letters and digits; documentation writes `123456/abcdef`.
+  validate: (path) => {
+    const classes = characterClasses(path.slice(path.indexOf('/') + 1));
+    return classes.lower > 0 && classes.digit > 0;
+  },
 };
 
 const firebaseServerKey: Rule = {
