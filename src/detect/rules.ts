@@ -816,11 +816,21 @@ const googleOAuthSecret: Rule = {
 
 const newRelicKey: Rule = {
   id: 'new-relic-key',
-  description: 'New Relic user API key or insert key',
+  description: 'New Relic user API key, insert key or license key',
   // User keys: NRAK- + 27 upper-case letters and digits. Insert keys: NRII- + 32 url-safe characters.
   pattern: /(?<![\w-])(NRAK-[A-Z0-9]{27}|NRII-[A-Za-z0-9_-]{32})(?![\w-])/,
   keywords: ['nrak-', 'nrii-'],
   secretGroup: 1,
+  variants: [
+    // License (ingest) keys: 40 characters, of which the current ones end in NRAL after 36 hex, the
+    // first six a region (eu01xx) for accounts outside the US. Anchored on the suffix, the rest looked
+    // back for. The older keys, 40 hex with no suffix, are the generic rule's under their name.
+    {
+      pattern: /NRAL(?![A-Za-z0-9])(?<=(?<![A-Za-z0-9])((?:[a-z]{2}\d{2}xx[a-f0-9]{30}|[a-f0-9]{36})NRAL))/,
+      keywords: ['nral'],
+      secretGroup: 1,
+    },
+  ],
   entropy: 3.5,
 };
 
@@ -846,20 +856,29 @@ const terraformToken: Rule = {
 
 const atlassianToken: Rule = {
   id: 'atlassian-api-token',
-  description: 'Atlassian (Jira, Confluence, Bitbucket) API token',
+  description: 'Atlassian (Jira, Confluence, Bitbucket) API token or Bitbucket app password',
   // ATATT3 + about 180 url-safe base64 characters, ending in = and an 8-hex checksum.
   pattern: /(?<![\w+/-])(ATATT3[A-Za-z0-9_-]{150,250}=[A-F0-9]{8})(?![\w=-])/,
   keywords: ['atatt3'],
   secretGroup: 1,
+  // Bitbucket app passwords of the current form: ATBB + 32 letters and digits.
+  variants: [{ pattern: /(?<![A-Za-z0-9])(ATBB[A-Za-z0-9]{32})(?![A-Za-z0-9])/, keywords: ['atbb'], secretGroup: 1 }],
   entropy: 3.5,
+  // Random characters mix cases and digits; ATBB before a run of words (a constant's name) does not.
+  validate: (token) => {
+    if (token.startsWith('ATATT3')) return true;
+    const classes = characterClasses(token.slice(4));
+    return classes.upper > 0 && classes.lower > 0 && classes.digit > 0;
+  },
 };
 
 const aiProviderKey: Rule = {
   id: 'ai-provider-api-key',
-  description: 'Groq, Replicate, Perplexity or xAI API key',
+  description: 'Groq, Replicate, Perplexity, xAI or Pinecone API key',
   // Groq: gsk_ + 52; Replicate: r8_ + 37; Perplexity: pplx- + 48; xAI: xai- + 80; letters and digits.
-  pattern: /(?<![\w-])(gsk_[A-Za-z0-9]{52}|r8_[A-Za-z0-9]{37}|pplx-[A-Za-z0-9]{48}|xai-[A-Za-z0-9]{80})(?![\w-])/,
-  keywords: ['gsk_', 'r8_', 'pplx-', 'xai-'],
+  // Pinecone: pcsk_ + the key's short id + _ + its secret.
+  pattern: /(?<![\w-])(gsk_[A-Za-z0-9]{52}|r8_[A-Za-z0-9]{37}|pplx-[A-Za-z0-9]{48}|xai-[A-Za-z0-9]{80}|pcsk_[A-Za-z0-9]{4,10}_[A-Za-z0-9]{50,80})(?![\w-])/,
+  keywords: ['gsk_', 'r8_', 'pplx-', 'xai-', 'pcsk_'],
   secretGroup: 1,
   entropy: 3.5,
   // Random keys mix cases and digits; an identifier that happens to follow a prefix rarely does.
@@ -871,12 +890,23 @@ const aiProviderKey: Rule = {
 
 const squareToken: Rule = {
   id: 'square-token',
-  description: 'Square personal access token or OAuth application secret',
+  description: 'Square access token or OAuth application secret',
   // Personal access tokens: sq0atp- + 22 url-safe characters; application secrets: sq0csp- + 43.
   pattern: /(?<![\w-])(sq0atp-[A-Za-z0-9_-]{22}|sq0csp-[A-Za-z0-9_-]{43})(?![\w-])/,
   keywords: ['sq0atp-', 'sq0csp-'],
   secretGroup: 1,
+  // Access tokens of the current form (personal, OAuth, production or sandbox): EAAA + 60 url-safe
+  // characters, 64 in all. Facebook's tokens also start EAA but run to 100 characters and more.
+  variants: [{ pattern: /(?<![\w-])(EAAA[A-Za-z0-9_-]{60})(?![\w-])/, keywords: ['eaaa'], secretGroup: 1 }],
   entropy: 3.5,
+  // Random characters mix cases and digits; base64 of binary data that starts EAAA (a little-endian
+  // 16) runs on with more zero bytes (AAAA).
+  validate: (token) => {
+    if (!token.startsWith('EAAA')) return true;
+    const rest = token.slice(4);
+    const classes = characterClasses(rest);
+    return classes.upper > 0 && classes.lower > 0 && classes.digit > 0 && !rest.includes('AAAA');
+  },
 };
 
 const braintreeToken: Rule = {
