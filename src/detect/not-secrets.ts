@@ -90,7 +90,8 @@ function isAlphanumeric(code: number): boolean {
 /**
  * Credentials published on purpose (AWS's documented example key id ending in EXAMPLE and its secret
  * key, jwt.io's sample token, the Azure storage emulator's account key, Hardhat's first test account,
- * the OAuth RFCs' examples, Stripe's sample test key), and anything that says it is an example.
+ * the OAuth RFCs' examples, Stripe's sample test key, X's and Typeform's sample tokens), and anything
+ * that says it is an example.
  */
 const DOCUMENTED_EXAMPLES: ReadonlySet<string> = new Set([
   'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c',
@@ -112,6 +113,10 @@ const DOCUMENTED_EXAMPLES: ReadonlySet<string> = new Set([
   // Stripe's published test-mode sample key, and the UUID every tutorial and RFC-style example uses.
   'sk_test_4eC39HqLyjWDarjtT1zdp7dc',
   '123e4567-e89b-12d3-a456-426614174000',
+  // The decommissioned bearer token of X's (Twitter's) developer documentation, and the sample token
+  // of Typeform's, both copied into tutorials and client libraries' docs.
+  'AAAAAAAAAAAAAAAAAAAAAMLheAAAAAAA0%2BuSeid%2BULvsea4JtiGRiSDSJSI%3DEUifiRBkKG5E2XzMDjRfl76ZC9Ub0wnz4XsNiRVBChTYbJcE3F',
+  'tfp_943af478d3ff3d4d760020c11af102b79c440513',
 ]);
 
 export function isDocumentedExample(value: string): boolean {

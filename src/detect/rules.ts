@@ -1027,6 +1027,97 @@ const jfrogApiKey: Rule = {
   entropy: 3.5,
 };
 
+const UUID_PATTERN = String.raw`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`;
+
+const herokuApiKey: Rule = {
+  id: 'heroku-api-key',
+  description: 'Heroku API key or OAuth token',
+  // Current keys and tokens: HRKU- + 60 url-safe base64 characters. HRKU- before a UUID is seen too,
+  // and nothing else has that shape.
+  pattern: new RegExp(String.raw`(?<![\w-])(HRKU-(?:[A-Za-z0-9_-]{60}|${UUID_PATTERN}))(?![\w-])`),
+  keywords: ['hrku-'],
+  secretGroup: 1,
+  variants: [
+    // Before, keys and tokens were bare UUIDs, a credential only by the name they are given: one ending
+    // in api key or token (HEROKU_APP_ID and `heroku authorizations:revoke <id>` hold ids), followed by
+    // the UUID with only assignment or fallback punctuation between (`= "`, `: `, `", "` of
+    // `os.getenv("HEROKU_API_KEY", "...")`, ` || '` of `process.env.HEROKU_API_KEY || '...'`, `:-`).
+    {
+      pattern: new RegExp(String.raw`heroku[\w.-]{0,30}?(?:api[_.-]?key|token)s?(?!\w)[ \t"'\x60,|?:=)\]>-]{1,12}(${UUID_PATTERN})(?![\w-])`, 'i'),
+      keywords: ['heroku'],
+      secretGroup: 1,
+    },
+  ],
+  entropy: 3,
+  validate: (token) => {
+    if (!token.startsWith('HRKU-') || token.length !== 65) return true;
+    const classes = characterClasses(token.slice(5));
+    return classes.upper > 0 && classes.lower > 0 && classes.digit > 0;
+  },
+};
+
+/** `%2B`, `%2F`, `%3D` back to `+`, `/`, `=`: how bearer tokens are written in URLs and often copied. */
+function percentDecodeBase64(text: string): string {
+  return text.replace(/%2B/gi, '+').replace(/%2F/gi, '/').replace(/%3D/gi, '=');
+}
+
+const twitterBearerToken: Rule = {
+  id: 'twitter-bearer-token',
+  description: 'Twitter / X app-only bearer token',
+  // Base64 of binary that starts with 15 zero bytes or more (20 A's), percent-encoded (%2B %2F %3D)
+  // as the developer portal and the token endpoint give it or decoded, ending in its padding =, then
+  // 40 to 60 letters and digits.
+  pattern: /(?<![A-Za-z0-9%+/])(AAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%+/]{20,120}?(?:%3D|=)[A-Za-z0-9]{40,60})(?![A-Za-z0-9%+/=])/,
+  keywords: ['aaaaaaaaaaaaaaaaaaaa'],
+  secretGroup: 1,
+  validate: (token) => {
+    const decoded = percentDecodeBase64(token);
+    const padding = decoded.indexOf('=');
+    const head = decoded.slice(0, padding + 1);
+    const tail = decoded.slice(padding + 1);
+    // The head is whole base64 (its length a multiple of 4), and more than zero bytes.
+    if (head.length % 4 !== 0 || !/^[A-Za-z0-9+/]+=$/.test(head) || head.replace(/^A+/, '').length < 12) return false;
+    const classes = characterClasses(tail);
+    return classes.upper > 0 && classes.lower > 0 && classes.digit > 0 && shannonEntropy(tail) >= 4;
+  },
+};
+
+const typeformToken: Rule = {
+  id: 'typeform-token',
+  description: 'Typeform personal access token',
+  // tfp_ + a long run of random url-safe characters (Typeform's documentation shows 40 hex).
+  pattern: /(?<![\w-])(tfp_[A-Za-z0-9_-]{40,80})(?![\w-])/,
+  keywords: ['tfp_'],
+  secretGroup: 1,
+  entropy: 3.5,
+  // Random characters: hex, or both cases and digits; a long snake_case name after tfp_ is neither.
+  validate: (token) => {
+    const rest = token.slice(4);
+    const classes = characterClasses(rest);
+    return /^[0-9a-f]+$/.test(rest) ? classes.digit > 0 && classes.lower > 0 : classes.upper > 0 && classes.lower > 0 && classes.digit > 0;
+  },
+};
+
+const clojarsToken: Rule = {
+  id: 'clojars-deploy-token',
+  description: 'Clojars deploy token',
+  // CLOJARS_ + 60 lowercase hex (30 random bytes), as Clojars generates and checks them.
+  pattern: /(?<![\w-])(CLOJARS_[a-f0-9]{60})(?![\w-])/,
+  keywords: ['clojars_'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
+const readmeApiKey: Rule = {
+  id: 'readme-api-key',
+  description: 'ReadMe API key',
+  // rdme_ + 70 lowercase letters and digits.
+  pattern: /(?<![\w-])(rdme_[a-z0-9]{70})(?![\w-])/,
+  keywords: ['rdme_'],
+  secretGroup: 1,
+  entropy: 3,
+};
+
 const facebookAccessToken: Rule = {
   id: 'facebook-access-token',
   description: 'Facebook (Meta Graph API) access token',
@@ -1437,6 +1528,11 @@ export const builtinRules: readonly Rule[] = Object.freeze([
   easyPostKey,
   flutterwaveKey,
   jfrogApiKey,
+  herokuApiKey,
+  twitterBearerToken,
+  typeformToken,
+  clojarsToken,
+  readmeApiKey,
   jwt,
   jwkPrivateKey,
   ethereumKey,

@@ -307,9 +307,12 @@ test('generic: punctuation in generated values; placeholders only when written w
 
 test('generic: UUIDs and hex digests are secrets only under credential names', () => {
   const uuid = crypto.randomUUID();
-  for (const line of [`export HEROKU_API_KEY=${uuid}`, `password: ${uuid}`, `SNYK_TOKEN=${uuid}`, `POSTMARK_SERVER_TOKEN=${uuid}`]) {
+  for (const line of [`export CIRCLE_TOKEN=${uuid}`, `password: ${uuid}`, `SNYK_TOKEN=${uuid}`, `POSTMARK_SERVER_TOKEN=${uuid}`]) {
     assert.equal(rules(line, '.env'), ['generic-secret'], line);
   }
+  // Under Heroku's name, Heroku's own rule reports it (it also finds it as a fallback in code).
+  assert.equal(rules(`export HEROKU_API_KEY=${uuid}`, '.env'), ['heroku-api-key']);
+  assert.equal(rules(`key = os.getenv("HEROKU_API_KEY", "${uuid}")`, 'app.py'), ['heroku-api-key']);
   for (const line of [`session_id: ${uuid}`, `idempotency_key: ${uuid}`, `key: ${uuid}`, `next_page_token: ${uuid}`]) assert.equal(rules(line, 'a.yml'), [], line);
   for (const line of [`DD_APP_KEY=${hex(40)}`, `ALGOLIA_ADMIN_KEY=${hex(32)}`, `license_key: ${hex(40)}`, `GITHUB_TOKEN=${hex(40)}`]) {
     assert.equal(rules(line, '.env'), ['generic-secret'], line);
