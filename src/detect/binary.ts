@@ -10,7 +10,8 @@
  *    keys and values included.
  */
 import { detect } from './engine.js';
-import type { DetectOptions, Finding, Rule } from './types.js';
+import type { SecretFinding } from './finding.js';
+import type { DetectOptions, Rule } from './types.js';
 
 export type BinaryEncoding = 'UTF-8' | 'UTF-16LE' | 'UTF-16BE';
 
@@ -112,23 +113,19 @@ const NO_RULES: readonly Rule[] = [];
  * string is also most of a UTF-16BE one at the other alignment). Inline allow comments do not apply:
  * binary content has no comments, only bytes that may spell one.
  */
-export function detectInBinary(bytes: Uint8Array, options: DetectOptions): Finding[] {
+export function detectInBinary(bytes: Uint8Array, options: DetectOptions): SecretFinding[] {
   const hasKeys = (options.knownKeys?.length ?? 0) > 0;
   const hasValues = (options.teamSecrets?.size ?? 0) > 0;
   if (!hasKeys && !hasValues) return [];
-  const findings: Finding[] = [];
+  const findings: SecretFinding[] = [];
   const seen = new Set<string>();
   for (const view of binaryViews(bytes)) {
     for (const finding of detect(view.text, { ...options, rules: NO_RULES, inlineAllow: false })) {
       if (seen.has(finding.fingerprint)) continue;
       seen.add(finding.fingerprint);
-      findings.push(described(finding, `${finding.description}, in binary content as ${view.encoding}`));
+      findings.push(finding.with({ description: `${finding.description}, in binary content as ${view.encoding}` }));
     }
   }
   return findings;
 }
 
-/** The same finding with another description, its secret kept out of enumeration as detect() keeps it. */
-function described(finding: Finding, description: string): Finding {
-  return Object.defineProperty({ ...finding, description }, 'secret', { value: finding.secret, enumerable: false }) as Finding;
-}

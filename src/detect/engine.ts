@@ -7,16 +7,16 @@
  * excerpts are computed only for what survives the filters, once per line.
  * bench/detect-throughput.js measures it.
  */
-import { createHmac } from 'node:crypto';
 import { findKnownKeys } from './known-keys.js';
 import { isDocumentedExample, isEnvsealMetaLine, isPlaceholderOrReference, isPublicKeyData, isSealedData, isPublishableKey, isSequentialFiller } from './not-secrets.js';
 import { builtinRules } from './rules.js';
 import { shannonEntropy } from './entropy.js';
 import { printable } from './printable.js';
 import { KeywordSet } from './keywords.js';
+import { SecretFinding } from './finding.js';
 import { ALLOW_MARKER } from './allow-marker.js';
 import { isBinary } from '../text.js';
-import type { DetectOptions, FileFindingKind, Finding, FindingKind, MatchContext, Rule } from './types.js';
+import type { DetectOptions, FileFindingKind, FindingKind, MatchContext, Rule } from './types.js';
 
 export const KNOWN_KEY_RULE = 'envseal-master-key-exact';
 export const TEAM_SECRET_RULE = 'team-secret';
@@ -59,7 +59,7 @@ interface Candidate {
 }
 
 interface Pending {
-  compiled: CompiledRule;
+  rule: Rule;
   match: RegExpExecArray;
   secret: string;
   file: string;
@@ -111,7 +111,7 @@ function withFlags(pattern: RegExp, flags: string): RegExp {
   return new RegExp(pattern.source, `${pattern.flags.replace(/[gyd]/g, '')}${flags}`);
 }
 
-export function detect(text: string, options: DetectOptions): Finding[] {
+export function detect(text: string, options: DetectOptions): SecretFinding[] {
   const kept = keptCandidates(text, options);
   return kept.length === 0 ? [] : toFindings(text, kept, options);
 }
@@ -217,18 +217,18 @@ function collectRuleMatches(
     const end = start + secret.length;
     const anchor = hasNewline(text, match.index, start) ? match.index : start;
     if (hasMetaLines && isEnvsealMetaLine(text, text.lastIndexOf('\n', anchor - 1) + 1)) continue;
-    const checks: Pending = { compiled, match, secret, file, text, once };
     // The generic rule's checks cost the most, and its candidates are the ones most often covered by
     // a better one (`GITHUB_TOKEN=ghp_...`): those are judged only if that one is dropped and they
     // would be kept (resolveOverlaps).
     const deferred = covered !== undefined && covered.overlaps(start, end);
-    if (!deferred && !passes(checks, start, end)) continue;
-    out.push({ start, end, anchor, rule: rule.id, kind: compiled.kind, description: rule.description, rank: RANK[compiled.kind], pending: deferred ? checks : undefined });
+    if (!deferred && !passes(rule, match, secret, file, text, once, start, end)) continue;
+    const pending = deferred ? { rule, match, secret, file, text, once } : undefined;
+    out.push({ start, end, anchor, rule: rule.id, kind: compiled.kind, description: rule.description, rank: RANK[compiled.kind], pending });
   }
 }
 
 /** Whether a rule's match survives the filters every candidate goes through, and the rule's own. */
-function passes({ compiled: { rule }, match, secret, file, text, once }: Pending, start: number, end: number): boolean {
+function passes(rule: Rule, match: RegExpExecArray, secret: string, file: string, text: string, once: MatchContext['once'], start: number, end: number): boolean {
   // Cheapest first, the placeholder patterns last: in secret-dense text most candidates are turned
   // away, and the order decides what that costs.
   if (rule.entropy !== undefined && shannonEntropy(secret) < rule.entropy) return false;
@@ -264,31 +264,67 @@ function secretStart(text: string, compiled: CompiledRule, match: RegExpExecArra
 /** Keeps, of overlapping candidates, the best ranked (then the earliest, then the longest). Result sorted by start. */
 function resolveOverlaps(candidates: Candidate[]): Candidate[] {
   candidates.sort((a, b) => a.rank - b.rank || a.start - b.start || b.end - a.end);
-  const kept: Candidate[] = [];
+  // Rank by rank: a candidate is checked against the better ranks' kept spans (sorted by start and
+  // disjoint, so only the neighbours can overlap) and against the last one kept of its own rank,
+  // which ends furthest. Each rank's are merged in once it is done: inserting them one by one into
+  // one array would move half of it each time (quadratic in a secret-dense file).
+  let kept: Candidate[] = [];
+  let group: Candidate[] = [];
+  let rank = candidates[0]!.rank;
   for (const candidate of candidates) {
-    // kept is sorted by start and its spans are disjoint, so only the neighbours can overlap.
-    let low = 0;
-    let high = kept.length;
-    while (low < high) {
-      const middle = (low + high) >> 1;
-      if (kept[middle]!.start < candidate.start) low = middle + 1;
-      else high = middle;
+    if (candidate.rank !== rank) {
+      kept = mergeByStart(kept, group);
+      group = [];
+      rank = candidate.rank;
     }
-    const before = kept[low - 1];
-    const after = kept[low];
-    if ((before && before.end > candidate.start) || (after && after.start < candidate.end)) continue;
+    const previous = group[group.length - 1];
+    if ((previous && overlapsLater(previous, candidate)) || overlapsAny(kept, candidate)) continue;
     if (candidate.pending) {
-      if (!passes(candidate.pending, candidate.start, candidate.end)) continue;
+      const { rule, match, secret, file, text, once } = candidate.pending;
+      if (!passes(rule, match, secret, file, text, once, candidate.start, candidate.end)) continue;
       candidate.pending = undefined;
     }
-    kept.splice(low, 0, candidate);
+    group.push(candidate);
   }
-  return kept;
+  return mergeByStart(kept, group);
 }
 
-function toFindings(text: string, spans: Candidate[], options: DetectOptions): Finding[] {
+/** Whether `later`, which starts where `span` does or after, overlaps it (an empty span overlaps what starts with it). */
+function overlapsLater(span: Candidate, later: Candidate): boolean {
+  return span.start < later.start ? span.end > later.start : later.end > later.start;
+}
+
+/** Whether `candidate` overlaps any of `kept`, disjoint spans sorted by start. */
+function overlapsAny(kept: readonly Candidate[], candidate: Candidate): boolean {
+  let low = 0;
+  let high = kept.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    if (kept[middle]!.start < candidate.start) low = middle + 1;
+    else high = middle;
+  }
+  const before = kept[low - 1];
+  const after = kept[low];
+  return (before !== undefined && before.end > candidate.start) || (after !== undefined && after.start < candidate.end);
+}
+
+/** Two lists sorted by start, as one; at the same start, `b`'s first. */
+function mergeByStart(a: Candidate[], b: Candidate[]): Candidate[] {
+  if (a.length === 0) return b;
+  if (b.length === 0) return a;
+  const merged: Candidate[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) merged.push(a[i]!.start < b[j]!.start ? a[i++]! : b[j++]!);
+  while (i < a.length) merged.push(a[i++]!);
+  while (j < b.length) merged.push(b[j++]!);
+  return merged;
+}
+
+function toFindings(text: string, spans: Candidate[], options: DetectOptions): SecretFinding[] {
   const inlineAllow = options.inlineAllow ?? true;
-  const findings: Finding[] = [];
+  const { fingerprintKey, file } = options;
+  const findings: SecretFinding[] = [];
   const byAnchor = [...spans].sort((a, b) => a.anchor - b.anchor);
   // Lines by walking newlines forward once; a line's end and its allow comment are looked up once,
   // however many findings it holds (a minified file can hold thousands on one line).
@@ -311,25 +347,16 @@ function toFindings(text: string, spans: Candidate[], options: DetectOptions): F
     }
     // A known master key is never allowed inline: no comment makes committing it safe.
     if (allowed && span.rule !== KNOWN_KEY_RULE) continue;
-    const secret = text.slice(span.start, span.end);
-    const { fingerprintKey, file } = options;
-    let fingerprint: string | undefined;
-    const finding = {
+    const fields = {
       file,
       line,
       column: span.anchor - lineStart + 1,
       rule: span.rule,
       kind: span.kind,
       description: span.description,
-      // Computed when first read (a baseline, JSON, SARIF): an HMAC costs more than the rest of a
-      // finding, and text reports of secret-dense files never read it.
-      get fingerprint() {
-        return (fingerprint ??= `${span.rule}:${file}:${createHmac('sha256', fingerprintKey).update(secret).digest('hex').slice(0, 16)}`);
-      },
       maskedExcerpt: maskedExcerpt(text, spans, span, lineStart, lineEnd),
-    } as Finding;
-    Object.defineProperty(finding, 'secret', { value: secret, enumerable: false });
-    findings.push(finding);
+    };
+    findings.push(new SecretFinding(fields, text.slice(span.start, span.end), fingerprintKey));
   }
   return findings;
 }
@@ -370,12 +397,13 @@ function maskedExcerpt(text: string, spans: readonly Candidate[], current: Candi
   let position = windowStart;
   for (let i = low; i < spans.length && spans[i]!.start < windowEnd; i++) {
     const span = spans[i]!;
-    excerpt += printable(text.slice(position, Math.max(position, span.start)));
+    excerpt += text.slice(position, Math.max(position, span.start));
     if (span === current) focus = excerpt.length;
-    excerpt += span.start >= windowStart ? printable(maskSecret(text.slice(span.start, span.end))) : '****';
+    excerpt += span.start >= windowStart ? maskSecret(text.slice(span.start, span.end)) : '****';
     position = Math.min(span.end, windowEnd);
   }
-  excerpt += printable(text.slice(position, windowEnd));
+  // printable() replaces character for character, so `focus` still points at the current secret.
+  excerpt = printable(excerpt + text.slice(position, windowEnd));
   const indent = excerpt.length - excerpt.trimStart().length;
   excerpt = excerpt.trim();
   focus = Math.max(0, focus - indent);

@@ -25,16 +25,17 @@ export function shannonEntropy(text: string): number {
     asciiCounts.fill(0);
     return entropyOfCounts(countAll(text).values(), length);
   }
-  let bits = 0;
+  // -Σ p·log2 p with p = count/length is log2(length) - Σ count·log2(count) / length, whose terms
+  // vanish for characters seen once: most of a random value's, so most logarithms are never taken.
+  let weighted = 0;
   for (let i = 0; i < length; i++) {
     const code = text.charCodeAt(i);
     const count = asciiCounts[code]!;
-    if (count === 0) continue;
-    const p = count / length;
-    bits -= p * Math.log2(p);
+    if (count > 1) weighted += count * Math.log2(count);
     asciiCounts[code] = 0;
   }
-  return bits;
+  // Rounding could leave a hair below zero for a single repeated character.
+  return Math.max(0, Math.log2(length) - weighted / length);
 }
 
 function countAll(text: string): Map<number, number> {
@@ -47,12 +48,9 @@ function countAll(text: string): Map<number, number> {
 }
 
 function entropyOfCounts(counts: Iterable<number>, length: number): number {
-  let bits = 0;
-  for (const count of counts) {
-    const p = count / length;
-    bits -= p * Math.log2(p);
-  }
-  return bits;
+  let weighted = 0;
+  for (const count of counts) if (count > 1) weighted += count * Math.log2(count);
+  return Math.max(0, Math.log2(length) - weighted / length);
 }
 
 export interface CharacterClasses {

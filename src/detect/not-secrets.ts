@@ -57,7 +57,19 @@ const BRACKETED_NAME = /<(?:(?=[a-z_ .:-]*[a-z]{3})[a-z][a-z_ .:-]{2,}|(?=[A-Z_ 
 const VARIABLE_REFERENCE = /^\$[A-Za-z_]\w*$|^\$(?=[A-Z0-9_]*[A-Z])[A-Z_][A-Z0-9_]{2,}(?![A-Za-z0-9_])/;
 
 export function isPlaceholderOrReference(value: string): boolean {
-  return PLACEHOLDER.test(value) || BRACKETED_NAME.test(value) || VARIABLE_REFERENCE.test(value);
+  return (mayBePlaceholder(value) && PLACEHOLDER.test(value)) || (value.includes('<') && BRACKETED_NAME.test(value)) || (value.charCodeAt(0) === 36 && VARIABLE_REFERENCE.test(value));
+}
+
+/**
+ * What every form of PLACEHOLDER needs: a `y` first (`your_`), an `e` last (`_here`), one of its
+ * punctuation characters, or three letters of one of its words in any case (`ang` of change, `lac`
+ * of replace and placeholder, `act` of redacted, `umm` of dummy, `xxx`). Random values, the most
+ * common candidates, rarely have any, and this pattern's few forms cost a fraction of the two dozen.
+ */
+const PLACEHOLDER_NEEDS = /[<&*#.${%\u2026]|a(?:ng|ct)|lac|umm|xxx/i;
+
+function mayBePlaceholder(value: string): boolean {
+  return (value.charCodeAt(0) | 32) === 121 || (value.charCodeAt(value.length - 1) | 32) === 101 || PLACEHOLDER_NEEDS.test(value);
 }
 
 /** How many characters in alphabet order (`abcdefg`, `0123456`, `ZYXWVUT`) make a value a filler. */
@@ -72,13 +84,24 @@ const SEQUENCE_RUN = 7;
 export function isSequentialFiller(value: string): boolean {
   let up = 1;
   let down = 1;
+  let previous = value.charCodeAt(0);
   for (let i = 1; i < value.length; i++) {
     const code = value.charCodeAt(i);
-    const step = code - value.charCodeAt(i - 1);
+    const step = code - previous;
+    previous = code;
     // Classes are contiguous ranges: a step of one stays in the class unless it crosses a boundary.
-    up = step === 1 && isAlphanumeric(code) && code !== 48 && code !== 65 && code !== 97 ? up + 1 : 1;
-    down = step === -1 && isAlphanumeric(code) && code !== 57 && code !== 90 && code !== 122 ? down + 1 : 1;
-    if (up >= SEQUENCE_RUN || down >= SEQUENCE_RUN) return true;
+    if (step === 1) {
+      up = isAlphanumeric(code) && code !== 48 && code !== 65 && code !== 97 ? up + 1 : 1;
+      down = 1;
+      if (up >= SEQUENCE_RUN) return true;
+    } else if (step === -1) {
+      down = isAlphanumeric(code) && code !== 57 && code !== 90 && code !== 122 ? down + 1 : 1;
+      up = 1;
+      if (down >= SEQUENCE_RUN) return true;
+    } else {
+      up = 1;
+      down = 1;
+    }
   }
   return false;
 }

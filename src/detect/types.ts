@@ -88,8 +88,8 @@ export interface Finding {
   /** Set by callers scanning git history or staged blobs; the engine never sets it. */
   commit?: string;
   /**
-   * The matched secret, for in-memory use only (comparing, re-checking). It is a non-enumerable
-   * property, so JSON.stringify, util.inspect and object spread leave it out.
+   * The matched secret, for in-memory use only (comparing, re-checking). It is no own property (a
+   * getter of a private field, finding.ts), so JSON.stringify, util.inspect and object spread leave it out.
    */
   readonly secret: string;
 }

@@ -16,7 +16,8 @@ import { characterClasses } from '../detect/entropy.js';
 import { FINGERPRINT_KEY } from '../detect/fingerprint-key.js';
 import { ALLOW_MARKER } from '../detect/allow-marker.js';
 import { createHmac } from 'node:crypto';
-import type { DetectOptions, Finding, FindingKind } from '../detect/types.js';
+import type { DetectOptions, FindingKind } from '../detect/types.js';
+import { SecretFinding } from '../detect/finding.js';
 import { parseEnv, scanAssignments, toRecord } from '../format/envfile.js';
 import { VALUE_PREFIX, WrongKeyError, openSealed, parseSealedStructure } from '../format/sealed.js';
 import { isBinary, normalizeNewlines } from '../text.js';
@@ -47,10 +48,9 @@ export interface CheckOptions {
  * fingerprint includes a keyed hash of the file's added content, so a baseline that accepts an old
  * committed .env does not accept the next one (or a key file) under the same name.
  */
-export function fileFinding(file: string, rule: string, kind: FindingKind, description: string, content: string | Uint8Array, line = 1, commit?: string): Finding {
+export function fileFinding(file: string, rule: string, kind: FindingKind, description: string, content: string | Uint8Array, line = 1, commit?: string): SecretFinding {
   const hash = createHmac('sha256', FINGERPRINT_KEY).update(content).digest('hex').slice(0, 16);
-  const finding = { file, line, column: 1, rule, kind, description, fingerprint: `${rule}:${file}:${hash}`, maskedExcerpt: '', ...(commit ? { commit } : {}) };
-  return Object.defineProperty(finding, 'secret', { value: '', enumerable: false }) as Finding;
+  return new SecretFinding({ file, line, column: 1, rule, kind, description, maskedExcerpt: '', commit: commit || undefined }, '', `${rule}:${file}:${hash}`);
 }
 
 const NAME_RULES: Partial<Record<NonNullable<NameVerdict>, { rule: string; kind: FindingKind; description: string }>> = {
@@ -62,7 +62,7 @@ const NAME_RULES: Partial<Record<NonNullable<NameVerdict>, { rule: string; kind:
   'lock-file': { rule: 'lock-file', kind: 'env-file', description: "envseal lock file: it is local state, and a committed one stalls every clone's next write" },
 };
 
-function nameFinding(file: PatchFile, options: CheckOptions, content: string | Uint8Array): Finding | undefined {
+function nameFinding(file: PatchFile, options: CheckOptions, content: string | Uint8Array): SecretFinding | undefined {
   const verdict = options.nameRules ? classifyName(file.path) : undefined;
   // dotenvx's committed form (every value its ciphertext) is a sealed file, not plaintext; the detector still reads it.
   if (verdict === 'plaintext-env-file' && typeof content === 'string' && isDotenvxSealed(content)) return undefined;
@@ -70,7 +70,7 @@ function nameFinding(file: PatchFile, options: CheckOptions, content: string | U
   return byName && fileFinding(file.path, byName.rule, byName.kind, byName.description, content, 1, file.commit);
 }
 
-export function checkFile(file: PatchFile, options: CheckOptions): Finding[] {
+export function checkFile(file: PatchFile, options: CheckOptions): SecretFinding[] {
   if (file.binary) {
     const bytes = options.blobOf?.(file);
     if (bytes) return checkBytes(file.path, bytes, options, file.commit);
@@ -78,7 +78,7 @@ export function checkFile(file: PatchFile, options: CheckOptions): Finding[] {
     return byName ? [byName] : [];
   }
   const text = sparseText(file);
-  const findings: Finding[] = [];
+  const findings: SecretFinding[] = [];
   // A message (a commit's, a tag's) has no name and no format of its own: only the detector judges it.
   if (!file.message) {
     // A file blocked by its name is blocked whole: listing each of its values again would only be noise.
@@ -115,7 +115,7 @@ export class CommitChecks {
   readonly #options: CheckOptions;
   readonly #readBlob: (id: string) => Promise<Buffer>;
   /** Findings by change (path and blobs), as first found, oldest change first. */
-  readonly #judged = new Map<string, Finding[]>();
+  readonly #judged = new Map<string, SecretFinding[]>();
   readonly #reported = new Set<string>();
 
   constructor(options: CheckOptions, readBlob: (id: string) => Promise<Buffer>) {
@@ -124,11 +124,11 @@ export class CommitChecks {
   }
 
   /** The findings of `file` not already reported for its commit. */
-  async check(file: PatchFile): Promise<Finding[]> {
+  async check(file: PatchFile): Promise<SecretFinding[]> {
     const change = file.blobs && `${file.path}\0${file.blobs.before}\0${file.blobs.after}`;
     let findings = change === undefined ? undefined : this.#judged.get(change);
     if (findings) {
-      findings = findings.map((finding) => inCommit(finding, file.commit));
+      findings = findings.map((finding) => finding.with({ commit: file.commit || undefined }));
     } else {
       findings = file.binary && file.blobs ? checkBytes(file.path, await this.#readBlob(file.blobs.after), this.#options, file.commit) : checkFile(file, this.#options);
       if (change !== undefined) this.#remember(change, findings);
@@ -141,18 +141,10 @@ export class CommitChecks {
     });
   }
 
-  #remember(change: string, findings: Finding[]): void {
+  #remember(change: string, findings: SecretFinding[]): void {
     if (this.#judged.size >= REMEMBERED_CHANGES) this.#judged.delete(this.#judged.keys().next().value!);
     this.#judged.set(change, findings);
   }
-}
-
-/** A copy of `finding` made by `commit`: the secret and the lazily computed fingerprint come along. */
-function inCommit(finding: Finding, commit: string | undefined): Finding {
-  const copy = Object.defineProperties({}, Object.getOwnPropertyDescriptors(finding)) as Finding;
-  if (commit) copy.commit = commit;
-  else delete copy.commit;
-  return copy;
 }
 
 /**
@@ -161,7 +153,7 @@ function inCommit(finding: Finding, commit: string | undefined): Finding {
  * and team values it may hold; when it also reads as UTF-16 text, that text meets every rule too (the
  * search still runs: text that decodes as UTF-16 can carry a UTF-8 secret the decoding garbles).
  */
-export function checkBytes(path: string, bytes: Buffer, options: CheckOptions, commit?: string): Finding[] {
+export function checkBytes(path: string, bytes: Buffer, options: CheckOptions, commit?: string): SecretFinding[] {
   const binary = isBinary(bytes);
   const text = binary ? decodeUtf16Text(bytes) : bytes.toString('utf8');
   // Lines end at "\n" or "\r\n", as in a patch of the file.
@@ -190,8 +182,8 @@ export function checkBytes(path: string, bytes: Buffer, options: CheckOptions, c
  * MAC verifies under a key this machine holds for the sealed file beside it (a forged grant fails).
  * Its age= payloads are random by design, so the detector judges only lines that are not records.
  */
-function recipientsFileFindings(file: PatchFile, text: string, options: CheckOptions): Finding[] {
-  const findings: Finding[] = [];
+function recipientsFileFindings(file: PatchFile, text: string, options: CheckOptions): SecretFinding[] {
+  const findings: SecretFinding[] = [];
   const sealed = `${file.path.slice(0, -'.recipients'.length)}${SEALED_SUFFIX}`;
   const ring = options.knowledge.keysFor(sealed);
   const others: string[] = [];
@@ -229,8 +221,8 @@ function parsesAsRecipient(text: string): boolean {
 }
 
 /** Plaintext values added to a sealed file (hand edits): every value must be `fernet:`. */
-function sealedFileFindings(file: PatchFile, text: string, options: CheckOptions): Finding[] {
-  const findings: Finding[] = [];
+function sealedFileFindings(file: PatchFile, text: string, options: CheckOptions): SecretFinding[] {
+  const findings: SecretFinding[] = [];
   const lines = text.split('\n');
   for (const { name, value, index } of scanAssignments(text)) {
     if (!value.startsWith(VALUE_PREFIX)) {
@@ -270,7 +262,7 @@ function sealedFileFindings(file: PatchFile, text: string, options: CheckOptions
  * name that clearly holds a secret (PASSWORD, SECRET, API_KEY...) that is no placeholder, no
  * documented example and no phrase.
  */
-function envContentFindings(file: PatchFile, text: string, inlineAllow: boolean): Finding[] {
+function envContentFindings(file: PatchFile, text: string, inlineAllow: boolean): SecretFinding[] {
   if (isSourceCodeFile(file.path)) return [];
   const entries = scanAssignments(text).filter((entry) => entry.envStyle);
   // Most files have no three such lines: they are not split into lines at all.
