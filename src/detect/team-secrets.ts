@@ -110,10 +110,6 @@ for (let c = 0; c < 128; c++) if (/[A-Za-z0-9]/.test(String.fromCharCode(c))) KI
 for (const c of ' \t\r\n\f\v"\'`,;<>()[]{}|\\') KIND[c.charCodeAt(0)] = DELIMITER;
 for (let c = 0; c < 32; c++) KIND[c] = DELIMITER;
 
-function isAlphanumeric(code: number): boolean {
-  return code < 128 && KIND[code] === ALPHANUMERIC;
-}
-
 /** The mask of the quick hashes' bits kept in TeamSecretIndex's one-read filter. */
 const QUICK_BITS = 0xfffff;
 
@@ -143,6 +139,8 @@ export class TeamSecretIndex {
   #prefix = new Int32Array(256);
   #opens = new Int32Array(256);
   #closes = new Int32Array(256);
+  /** The places of the current token's punctuation (see #scanTokens). */
+  #marks = new Int32Array(256);
   /** The token's closes marked by their offset in it, cleared after each token. */
   #closeAt = new Uint8Array(256);
   /** The distinct form lengths, ascending. */
@@ -251,9 +249,11 @@ export class TeamSecretIndex {
     const min = this.#minLength;
     const kinds = KIND;
     let tokenStart = 0;
-    // Most long tokens are words, identifiers or random text with no punctuation inside: those hold
-    // one candidate, the whole token, which two reads of the pair filters answer.
-    let punctuated = false;
+    // Where the token's punctuation is, so that cutting it into candidates reads those places only.
+    // Most long tokens are words, identifiers or random text with none: those hold one candidate,
+    // the whole token, which two reads of the pair filters answer.
+    let marks: Int32Array = this.#marks;
+    let markCount = 0;
     const end = text.length;
     for (let i = 0; i <= end; i++) {
       if (i < end) {
@@ -261,16 +261,17 @@ export class TeamSecretIndex {
         const kind = code < 128 ? kinds[code] : PUNCTUATION;
         if (kind === ALPHANUMERIC) continue;
         if (kind === PUNCTUATION) {
-          punctuated = true;
+          if (markCount === marks.length) marks = this.#moreMarks();
+          marks[markCount++] = i;
           continue;
         }
       }
       if (i - tokenStart >= min) {
-        if (punctuated) this.#scanToken(text, tokenStart, i, confirm);
+        if (markCount > 0) this.#scanToken(text, tokenStart, i, markCount, confirm);
         else this.#scanWord(text, tokenStart, i, confirm);
       }
       tokenStart = i + 1;
-      punctuated = false;
+      markCount = 0;
     }
   }
 
@@ -281,9 +282,10 @@ export class TeamSecretIndex {
    * inside a URL or query (`?sig=S&t=1`), whatever punctuation it holds itself. Bounds whose two
    * characters no form begins or ends with are dropped in the one read that finds them; the spans
    * between those left are hashed in constant time from the token's prefix hashes, and only an
-   * indexed length with a known hash gets an HMAC.
+   * indexed length with a known hash gets an HMAC. The token's `markCount` punctuation characters
+   * are in #marks.
    */
-  #scanToken(text: string, start: number, end: number, confirm: (start: number, end: number) => void): void {
+  #scanToken(text: string, start: number, end: number, markCount: number, confirm: (start: number, end: number) => void): void {
     const length = end - start;
     if (this.#opens.length <= length) {
       this.#opens = new Int32Array(2 * length + 2);
@@ -293,14 +295,15 @@ export class TeamSecretIndex {
     }
     const opens = this.#opens;
     const closes = this.#closes;
+    const marks = this.#marks;
     const first = this.#firstPairs;
     const last = this.#lastPairs;
     const multiplier = this.#multiplier;
     let openCount = 0;
     let closeCount = 0;
     if (first[pairAt(text, start, multiplier)] === 1) opens[openCount++] = start;
-    for (let i = start; i < end; i++) {
-      if (isAlphanumeric(text.charCodeAt(i))) continue;
+    for (let m = 0; m < markCount; m++) {
+      const i = marks[m]!;
       if (i - 2 >= start && last[pairAt(text, i - 2, multiplier)] === 1) closes[closeCount++] = i;
       if (i + 2 < end && first[pairAt(text, i + 1, multiplier)] === 1) opens[openCount++] = i + 1;
     }
@@ -334,6 +337,12 @@ export class TeamSecretIndex {
       }
     }
     for (let c = 0; c < closeCount; c++) closeAt[closes[c]! - start] = 0;
+  }
+
+  #moreMarks(): Int32Array {
+    const marks = new Int32Array(2 * this.#marks.length);
+    marks.set(this.#marks);
+    return (this.#marks = marks);
   }
 
   /** A token of letters and digits only, whose one candidate is itself. */

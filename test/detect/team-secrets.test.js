@@ -125,6 +125,8 @@ test('found next to punctuation, in quotes of any script, and joined to a word',
     `${value}-old`,
     `(see: "${value}"...)`,
     `key=x;pw=${value}.`,
+    // Deep in one token holding thousands of punctuation characters, before it and after it.
+    `${'a.'.repeat(3000)}${value}${'/b'.repeat(3000)}`,
   ]) {
     const findings = scan(text, index);
     assert.is(findings.length, 1, text.replace(value, '<S>'));
