@@ -267,8 +267,9 @@ export class TeamSecretIndex {
         }
       }
       if (i - tokenStart >= min) {
-        if (markCount > 0) this.#scanToken(text, tokenStart, i, markCount, confirm);
-        else this.#scanWord(text, tokenStart, i, confirm);
+        // One call site, to a function too large to inline: inlining the small #scanWord here made
+        // V8 compile this loop two and a half times slower, in a process that had scanned varied text.
+        this.#scanToken(text, tokenStart, i, markCount, confirm);
       }
       tokenStart = i + 1;
       markCount = 0;
@@ -283,9 +284,10 @@ export class TeamSecretIndex {
    * characters no form begins or ends with are dropped in the one read that finds them; the spans
    * between those left are hashed in constant time from the token's prefix hashes, and only an
    * indexed length with a known hash gets an HMAC. The token's `markCount` punctuation characters
-   * are in #marks.
+   * are in #marks; a token with none is a word (#scanWord).
    */
   #scanToken(text: string, start: number, end: number, markCount: number, confirm: (start: number, end: number) => void): void {
+    if (markCount === 0) return this.#scanWord(text, start, end, confirm);
     const length = end - start;
     if (this.#opens.length <= length) {
       this.#opens = new Int32Array(2 * length + 2);
