@@ -39,10 +39,14 @@ export class CommandStartError extends EnvsealError {
       notFound ? Code.COMMAND_NOT_FOUND : Code.COMMAND_NOT_EXECUTABLE,
       notFound
         ? `command not found: ${command}`
-        : `cannot run ${command} (${errno ?? 'unknown error'})`,
+        : errno === 'E2BIG'
+          ? `cannot run ${command}: its environment and arguments are more than the system starts a program with (E2BIG)`
+          : `cannot run ${command} (${errno ?? 'unknown error'})`,
       notFound
         ? 'Check the spelling and your PATH; for a shell built-in or a pipeline use: envseal run -- sh -c \'...\''
-        : `Check that ${command} is an executable file (chmod +x) and that its interpreter exists.`,
+        : errno === 'E2BIG'
+          ? 'run passes every value as an environment variable, and the kernel limits their size (on Linux 128 KB a variable, about 2 MB in all): seal fewer or smaller values per file, or have the program read the sealed file itself with config().'
+          : `Check that ${command} is an executable file (chmod +x) and that its interpreter exists.`,
     );
     this.shellStatus = notFound ? 127 : 126;
   }
@@ -59,10 +63,17 @@ export function runChild(request: RunRequest): Promise<ChildOutcome> {
       if (problem) return reject(new CommandStartError(request.command, problem));
     }
     const [file, argv] = merged ? ['/bin/sh', ['-c', 'exec "$@" 2>&1', 'sh', request.command, ...request.args]] : [request.command, [...request.args]];
-    const child = spawn(file, argv, {
-      env: request.env,
-      stdio: redactor ? ['inherit', 'pipe', merged ? 'ignore' : 'pipe'] : 'inherit',
-    });
+    let child;
+    try {
+      child = spawn(file, argv, {
+        env: request.env,
+        stdio: redactor ? ['inherit', 'pipe', merged ? 'ignore' : 'pipe'] : 'inherit',
+      });
+    } catch (error) {
+      // Some refusals come before any process exists, thrown rather than emitted (E2BIG: too large an environment).
+      const { code } = error as NodeJS.ErrnoException;
+      return reject(typeof code === 'string' ? new CommandStartError(request.command, code) : error);
+    }
     // The child stays in envseal's process group: in a group of its own it would be stopped (SIGTTIN)
     // as soon as it read from the terminal. So Ctrl-C reaches it directly, and forwarding that SIGINT
     // too would make it a double Ctrl-C, which many servers take as "force quit now".

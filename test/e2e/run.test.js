@@ -166,6 +166,20 @@ status('a command that cannot be started: 127 when not found, 126 when not execu
   assert.match(denied.stderr, /cannot run \.\/not-executable\.sh \(EACCES\)/);
 });
 
+status('an environment larger than the system starts a program with is exit 126 with what to do, not a crash', () => {
+  const dir = project();
+  // Linux takes at most 128 KB in one variable (MAX_ARG_STRLEN).
+  const big = 'x'.repeat(200 * 1024);
+  assert.is(run(['set', 'HUGE_BLOB'], { cwd: dir, env: KEY_ENV, input: big }).code, 0);
+  for (const mask of [[], ['--mask']]) {
+    const r = run(['run', ...mask, '--', process.execPath, '-e', '0'], { cwd: dir, env: KEY_ENV });
+    assert.is(r.code, 126, r.stderr);
+    assert.match(r.stderr, /cannot run .*: its environment and arguments are more than the system starts a program with \(E2BIG\)/);
+    assert.match(r.stderr, /fix: .*config\(\)/);
+    assert.not.ok(r.stderr.includes('xxxxxxxx'));
+  }
+});
+
 status('run without a command is a usage error', () => {
   const dir = project();
   assert.is(run(['run'], { cwd: dir, env: KEY_ENV }).code, 2);

@@ -12,7 +12,8 @@ import { displayPath } from '../../io/files.js';
  * signal (its handlers removed first), so the parent shell sees "terminated by SIGTERM", not a number;
  * for a signal that does not end a Node process (SIGPIPE is ignored, SIGUSR1 is kept from opening the
  * debugger) the shell's convention 128+n is used.
- * A command that cannot be started exits 127 (not found) or 126 (not executable), as in a shell.
+ * A command that cannot be started exits 127 (not found) or 126 (not executable, or an environment too
+ * large for the system to start it with), as in a shell.
  */
 export const run: Handler = async (args, context) => {
   const [command, ...commandArgs] = (args.command as string[] | undefined) ?? [];
