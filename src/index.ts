@@ -52,14 +52,15 @@ export interface ConfigResult {
  * beside it. Throws EnvsealError (with `exitCode` and `hint`).
  */
 export function load(options: LoadOptions = {}): Record<string, string> {
-  return loadWithEdits(options).values;
+  return loadWithEdits(options, false).values;
 }
 
-function loadWithEdits(options: LoadOptions): LoadedValues {
+function loadWithEdits(options: LoadOptions, unsealedEdits: boolean): LoadedValues {
   const input = path.resolve(options.path ?? sealedFileName(options.env));
   return loadSealedValues({
     input,
     env: process.env,
+    unsealedEdits,
     ...(options.env ? { envName: options.env } : {}),
     ...(options.keyFile ? { keyFile: path.resolve(options.keyFile) } : {}),
   });
@@ -75,7 +76,7 @@ function loadWithEdits(options: LoadOptions): LoadedValues {
 export function config(options: ConfigOptions = {}): ConfigResult {
   const target = options.processEnv ?? process.env;
   try {
-    const loaded = loadWithEdits(options);
+    const loaded = loadWithEdits(options, !options.quiet);
     const parsed = loaded.values;
     for (const [name, value] of Object.entries(parsed)) {
       if (options.override || !Object.hasOwn(target, name)) target[name] = value;

@@ -20,7 +20,7 @@ export const run: Handler = async (args, context) => {
   if (!command) {
     throw new EnvsealError(Code.USAGE_RUN, 'run needs a command to run', 'Put it after --, e.g. envseal run -- node server.js');
   }
-  const loaded = loadValues(args, context);
+  const loaded = loadValues(args, context, { unsealedEdits: true });
   if (loaded.unsealedEdits.length > 0) {
     const plain = displayPath(plainNameFor(loaded.file));
     context.warn(`${plain} has edits that were never sealed (${loaded.unsealedEdits.join(', ')}); the command gets the sealed values. Run \`envseal encrypt\` to seal them.`);

@@ -11,7 +11,7 @@ const printable = (text: string): string =>
   text.replace(/[\u0000-\u001f\u007f]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 export const show: Handler = async (args, context) => {
-  const loaded = loadValues(args, context);
+  const loaded = loadValues(args, context, { changeDates: Boolean(args.ages) });
   const reveal = Boolean(args.reveal);
   const ages = args.ages ? await agesOf(loaded, context.now) : undefined;
   const variables = maskVariables(loaded.values, await maskRulesFor(loaded)).map((v) => {
