@@ -423,23 +423,35 @@ class Builder {
 
   /**
    * Removes from the range the patterns `depth` bytes long (they end at `state`, which becomes a
-   * terminal for the first of them) and returns the new end of the range.
+   * terminal for the first of them) and returns the new end of the range. Where the others start
+   * goes into `#at` and the shortest one's length into `shortest`: walk() needs both, and reading
+   * them in the same pass saves one over every range (a fifth of the build's loops, run cold).
    */
   dropEnded(lo: number, hi: number, depth: number, state: number): number {
     const { order, starts } = this;
+    const at = this.#at;
     let first = -1;
     let kept = lo;
+    let shortest = Infinity;
     for (let i = lo; i < hi; i++) {
       const p = order[i]!;
-      if (starts[p + 1]! - starts[p]! === depth) {
+      const start = starts[p]!;
+      const length = starts[p + 1]! - start;
+      if (length === depth) {
         if (first < 0 || p < first) first = p;
       } else {
+        at[kept - lo] = start;
+        if (length < shortest) shortest = length;
         order[kept++] = p;
       }
     }
     if (first >= 0) this.#terminal(state, first);
+    this.shortest = shortest;
     return kept;
   }
+
+  /** The length of the shortest pattern the last dropEnded() kept. */
+  shortest = 0;
 
   #terminal(state: number, pattern: number): void {
     this.flags[state]! |= TERMINAL;
@@ -469,7 +481,7 @@ class Builder {
           this.stop = count === 0 ? state : this.chain(this.order[lo]!, depth, state);
           return false;
         }
-        nextEnd = this.#load(lo, count);
+        nextEnd = this.shortest;
       }
       const byte = bytes[at[0]! + depth]!;
       let i = 1;
@@ -485,19 +497,6 @@ class Builder {
       state++;
       depth++;
     }
-  }
-
-  /** Where each pattern of `order[lo..lo+count)` starts, into `#at`; returns the shortest length. */
-  #load(lo: number, count: number): number {
-    const { starts, order } = this;
-    const at = this.#at;
-    let shortest = Infinity;
-    for (let i = 0; i < count; i++) {
-      const p = order[lo + i]!;
-      at[i] = starts[p]!;
-      shortest = Math.min(shortest, starts[p + 1]! - starts[p]!);
-    }
-    return shortest;
   }
 
   /** The rest of one pattern from `depth`, as states numbered on from `state`; returns the last one. */

@@ -25,7 +25,8 @@ export function secretParts(value: string, sensitivity: Sensitivity): string[] {
   for (const [start, end] of sensitivity.spans) {
     const part = value.slice(start, end);
     parts.add(part);
-    const decoded = decodePercent(part);
+    // Without a % decoding gives the part back: not worth a call and a try per span.
+    const decoded = part.includes('%') ? decodePercent(part) : undefined;
     if (decoded !== undefined) parts.add(decoded);
   }
   return [...parts];
