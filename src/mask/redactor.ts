@@ -98,10 +98,13 @@ const UNESCAPED = /^[A-Za-z0-9_.-]*$/;
 
 /** Every form of `secret` to look for. */
 export function secretForms(secret: string): string[] {
-  const forms = new Set(UNESCAPED.test(secret) ? [secret] : [secret, ...jsonForms(secret), ...urlForms(secret)]);
+  // An array, not a Set: a secret has a dozen forms at most, and hashing each of them cost more than
+  // comparing it with the few before (masking lists the forms of every secret of a file at start-up).
+  const forms = [secret];
+  if (!UNESCAPED.test(secret)) for (const form of [...jsonForms(secret), ...urlForms(secret)]) add(forms, form);
   // A multi-line secret printed with other line endings, or line by line (indented in YAML, in a log).
-  if (secret.includes('\n')) forms.add(secret.replace(/\r?\n/g, '\r\n'));
-  for (const line of secretLines(secret, MIN_SECRET_LINE)) forms.add(line);
+  if (secret.includes('\n')) add(forms, secret.replace(/\r?\n/g, '\r\n'));
+  for (const line of secretLines(secret, MIN_SECRET_LINE)) add(forms, line);
   // The secret after 0, 1 and 2 bytes of a 3-byte group: one buffer, read from three places.
   const length = Buffer.byteLength(secret, 'utf8');
   const shifted = Buffer.allocUnsafe(length + 2);
@@ -109,15 +112,26 @@ export function secretForms(secret: string): string[] {
   shifted.write(secret, 2, 'utf8');
   const standard = shifted.toString('base64', 2);
   const urlSafe = base64Url(standard);
-  for (const whole of [standard, urlSafe]) forms.add(whole).add(unpadded(whole));
+  for (const whole of [standard, urlSafe]) {
+    add(forms, whole);
+    add(forms, unpadded(whole));
+  }
   for (let offset = 0; offset < 3; offset++) {
     // Base64 characters that depend on the secret's bytes alone when it starts `offset` bytes into a
     // 3-byte group: skip those mixed with preceding bytes, and the partial one at the end.
     const encoded = offset === 0 ? standard : shifted.toString('base64', 2 - offset);
     const fragment = encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + length)) / 6));
-    if (offset === 0 || fragment.length >= MIN_FRAGMENT_LENGTH) forms.add(fragment).add(base64Url(fragment));
+    if (offset === 0 || fragment.length >= MIN_FRAGMENT_LENGTH) {
+      add(forms, fragment);
+      add(forms, base64Url(fragment));
+    }
   }
-  return [...forms];
+  return forms;
+}
+
+/** Adds `form` to `forms` unless it is there already. */
+function add(forms: string[], form: string): void {
+  if (!forms.includes(form)) forms.push(form);
 }
 
 interface Compiled {

@@ -143,9 +143,13 @@ const TEST_MODE_KEY = /\b[sr]k_test_[A-Za-z0-9]{16,}/g;
  */
 export function keyMaterialSpans(value: string): Array<[number, number]> {
   if (value === '') return [];
-  const testKeys = value.includes('k_test_') ? [...value.matchAll(TEST_MODE_KEY)].map((m): [number, number] => [m.index, m.index + m[0].length]) : [];
-  return disjoint([...secretSpans(value, { file: '' }), ...testKeys]);
+  const spans = secretSpans(value, VALUE_ALONE);
+  if (value.includes('k_test_')) for (const m of value.matchAll(TEST_MODE_KEY)) spans.push([m.index, m.index + m[0].length]);
+  return disjoint(spans);
 }
+
+/** The detector's options for a value read outside any file: one object, as every value is classified. */
+const VALUE_ALONE = { file: '' };
 
 /** Sorted, overlapping spans merged. */
 function disjoint(spans: Array<[number, number]>): Array<[number, number]> {
