@@ -152,7 +152,7 @@ export function keyMaterialSpans(value: string): Array<[number, number]> {
 const VALUE_ALONE = { file: '' };
 
 /** Sorted, overlapping spans merged. */
-function disjoint(spans: Array<readonly [number, number]>): Array<[number, number]> {
+function disjoint(spans: Array<[number, number]>): Array<[number, number]> {
   // Nearly every value has no span or one: classifying a file of 10k values called this 30k times.
   if (spans.length === 0) return [];
   if (spans.length === 1) return [[spans[0]![0], spans[0]![1]]];
@@ -172,9 +172,8 @@ function coversValue(spans: Spans, value: string): boolean {
   return spans.length === 1 && spans[0]![0] <= start && spans[0]![1] >= value.trimEnd().length;
 }
 
-/** `materialOf`: keyMaterialSpans, or the same remembered for values seen before (see variables.ts). */
-export function classify(name: string, value: string, rules: MaskRules, materialOf: (value: string) => Spans = keyMaterialSpans): Sensitivity {
-  const material = materialOf(value);
+export function classify(name: string, value: string, rules: MaskRules): Sensitivity {
+  const material = keyMaterialSpans(value);
   const passwords = embeddedPasswordSpans(value);
   const spans = passwords.length === 0 ? material : material.length === 0 ? passwords : disjoint([...material, ...passwords]);
   if (rules.configured.some((re) => re.test(name))) return { kind: 'secret', reason: 'config', spans };

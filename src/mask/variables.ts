@@ -4,7 +4,7 @@
  * secret of the set, not even another variable's (PORT=3000 beside PIN=3000 shows `****`).
  */
 import { FULL_MASK, mask } from './mask.js';
-import { type MaskRules, type Sensitivity, type Spans, classify, keyMaterialSpans } from './rules.js';
+import { type MaskRules, type Sensitivity, classify } from './rules.js';
 import { type Redactor, createRedactor, redactorForTexts } from './redactor.js';
 
 export interface MaskedVariable {
@@ -35,23 +35,9 @@ export function secretParts(value: string, sensitivity: Sensitivity): string[] {
 /** Every secret among `values`, for a redactor. */
 export function sensitiveValues(values: Readonly<Record<string, string>>, rules: MaskRules): string[] {
   const secrets: string[] = [];
-  const materialOf = rememberedMaterial();
   // A loop, not flatMap: no array per value (run --mask classifies every value before the first output).
-  for (const name of Object.keys(values)) for (const part of secretParts(values[name]!, classify(name, values[name]!, rules, materialOf))) secrets.push(part);
+  for (const name of Object.keys(values)) for (const part of secretParts(values[name]!, classify(name, values[name]!, rules))) secrets.push(part);
   return secrets;
-}
-
-/**
- * keyMaterialSpans, each value's remembered for one set of variables: a value often recurs under
- * many names (true, 3000, localhost), and the detector run over each value is most of classifying.
- */
-function rememberedMaterial(): (value: string) => Spans {
-  const known = new Map<string, Spans>();
-  return (value) => {
-    let spans = known.get(value);
-    if (spans === undefined) known.set(value, (spans = keyMaterialSpans(value)));
-    return spans;
-  };
 }
 
 /**
@@ -59,8 +45,7 @@ function rememberedMaterial(): (value: string) => Spans {
  * are still read for their secrets, but the redactor is built from just those that can show in it.
  */
 export function maskVariables(values: Readonly<Record<string, string>>, rules: MaskRules, only?: string): MaskedVariable[] {
-  const materialOf = rememberedMaterial();
-  const classified = Object.entries(values).map(([name, value]) => ({ name, value, sensitivity: classify(name, value, rules, materialOf) }));
+  const classified = Object.entries(values).map(([name, value]) => ({ name, value, sensitivity: classify(name, value, rules) }));
   const secrets = classified.flatMap(({ value, sensitivity }) => secretParts(value, sensitivity));
   if (only === undefined) {
     const redactor = createRedactor(secrets);
