@@ -103,10 +103,15 @@ export function isCredentialName(name: string): boolean {
   return words.some((word) => CREDENTIAL_WORDS.has(word)) || (words.length >= 2 && ['key', 'token'].includes(words[words.length - 1]!));
 }
 
+const LOWER = /[a-z]/;
+
 export function nameWords(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/(?<![A-Z])([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+  // Without a lower-case letter (most environment variables) there is no camelCase boundary to mark:
+  // digits and underscores split the words anyway. Masking asks this of every name it classifies.
+  const marked = LOWER.test(name)
+    ? name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/(?<![A-Z])([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+    : name;
+  return marked
     .toLowerCase()
     .split(/[^a-z]+/)
     .filter((word) => word.length > 0);

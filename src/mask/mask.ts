@@ -17,6 +17,9 @@ const UNPRINTABLE = /[\s\p{C}]/u;
 
 export function mask(value: string): string {
   if (!hasCodePoints(value, MIN_LENGTH_TO_KEEP)) return FULL_MASK;
+  // Most secrets begin and end in printable ASCII, where every UTF-16 unit is a code point: no
+  // splitting into code points and no Unicode expression (a redactor masks every secret it holds).
+  if (printableAsciiEnds(value)) return `${value.slice(0, KEEP)}…${value.slice(-KEEP)}`;
   // A code point is one or two UTF-16 units: the first and last 4 lie within 8 units of each end.
   const head = Array.from(value.slice(0, 2 * KEEP)).slice(0, KEEP).join('');
   const tail = Array.from(value.slice(-2 * KEEP)).slice(-KEEP).join('');
@@ -30,4 +33,14 @@ export function hasCodePoints(text: string, count: number): boolean {
   let points = 0;
   for (const _ of text) if (++points >= count) return true;
   return false;
+}
+
+/** Whether the first and last KEEP units of `value` are all printable ASCII other than space. */
+function printableAsciiEnds(value: string): boolean {
+  for (let i = 0; i < KEEP; i++) {
+    const head = value.charCodeAt(i);
+    const tail = value.charCodeAt(value.length - 1 - i);
+    if (head <= 0x20 || head >= 0x7f || tail <= 0x20 || tail >= 0x7f) return false;
+  }
+  return true;
 }

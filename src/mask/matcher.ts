@@ -8,9 +8,11 @@
  * that ends at the current input position, which is exactly how much input a streaming caller must
  * hold back.
  *
- * The automaton is built once, in time linear in the patterns' bytes, and lives in typed arrays only
- * (no object or Map entry per state, so no limit but memory): 2 bytes per state, and 4 more for the
- * failure link of each state a scan has reached (links are computed then: see #link):
+ * The automaton is built in time linear in the patterns' bytes, and lives in typed arrays only (no
+ * object or Map entry per state, so no limit but memory): 2 bytes per state, and 4 more for the
+ * failure link of each state a scan has reached (links are computed then: see #link). Past the dense
+ * rows, the states of patterns sharing their first bytes are built when a scan first enters them
+ * (see #enter), so a scan that meets few of the patterns' beginnings builds little of it:
  *  - The shallowest states (the root, every state one byte deep and, unless there are too many, every
  *    state two bytes deep) have a row of 256 transitions each with the failure links already followed:
  *    most input bytes are read in these states, at one array lookup per byte.
@@ -75,25 +77,39 @@ export class PatternMatcher {
   readonly #fail: Int32Array;
   readonly #next: Uint8Array;
   readonly #flags: Uint8Array;
+  /**
+   * Groups of patterns sharing their first bytes up to a state deeper than the dense rows, built when
+   * a scan first enters one (see #enter): their range of the builder's order, depth, dense parent and
+   * the byte leading there, 5 entries each; and the state each group starts at once built, or -1.
+   */
+  readonly #groups: Int32Array;
+  /** Trap state of group g: #trapBase + g. */
+  readonly #trapBase: number;
+  readonly #groupHead: Int32Array;
+  #builder: Builder | undefined;
+  #unbuilt: number;
+  #nextState: number;
+  readonly #built = { branchState: new Ints(), branchSlots: new Ints(), slotByte: new Ints(), slotChild: new Ints(), head: new Ints(), depth: new Ints(), parent: new Ints(), byte: new Ints(), linked: new Ints() };
+  // Views of #built and of the builder's terminals, made anew after each group is built.
   /** States with several children, ascending, and where their slots start (one more entry at the end). */
-  readonly #branchState: Int32Array;
-  readonly #branchSlots: Int32Array;
+  #branchState!: Int32Array;
+  #branchSlots!: Int32Array;
   /** Per slot, sorted by byte within a state: the byte and the child it leads to. */
-  readonly #slotByte: Uint8Array;
-  readonly #slotChild: Int32Array;
+  #slotByte!: Int32Array;
+  #slotChild!: Int32Array;
   /**
    * Runs of consecutively numbered states, ascending: first state and its depth (for depth()), the
    * head's parent and the byte leading to it, and how many of its states are linked so far.
    */
-  readonly #runHead: Int32Array;
-  readonly #runDepth: Int32Array;
-  readonly #runParent: Int32Array;
-  readonly #runByte: Int32Array;
-  readonly #runLinked: Int32Array;
+  #runHead!: Int32Array;
+  #runDepth!: Int32Array;
+  #runParent!: Int32Array;
+  #runByte!: Int32Array;
+  #runLinked!: Int32Array;
   readonly #pending = new Ints();
   /** States where a pattern ends, ascending, and the pattern (the first of equal ones). */
-  readonly #terminalState: Int32Array;
-  readonly #terminalPattern: Int32Array;
+  #terminalState!: Int32Array;
+  #terminalPattern!: Int32Array;
   /** For a state with an output: the next state on its failure chain where a pattern ends. */
   readonly #outLink = new IntMap();
 
@@ -121,29 +137,32 @@ export class PatternMatcher {
     const denseStates = denseLevels === 2 ? 1 + depthOne + depthTwo : 1 + depthOne;
     // Every other state is the first occurrence of some pattern byte at its position.
     const states = denseStates + bytes.length;
+    // Past them, one state per group of patterns not built yet (see #enter), none linked.
+    this.#trapBase = states;
     this.#denseStates = denseStates;
     this.#dense = new Int32Array(denseStates * 256).fill(-1);
     this.#denseDepth = new Uint8Array(denseStates);
     this.#fail = new Int32Array(states);
     this.#next = new Uint8Array(states);
-    this.#flags = new Uint8Array(states);
+    this.#flags = new Uint8Array(states + patterns);
 
     const build = new Builder(bytes, starts, order, this.#flags, this.#next);
-    const terminals = build.terminals;
 
     // The dense levels, breadth first, so states are numbered by depth and a parent before its child.
     const denseParent = new Int32Array(denseStates);
     const denseByte = new Uint8Array(denseStates);
-    const groups = [0, patterns, 0]; // range of `order`, state
+    const levels = [0, patterns, 0]; // range of `order`, state
     let nextDense = 1;
-    const chainGroups: number[] = []; // range, depth, parent state, byte, slot (-1: the parent is dense)
-    for (let g = 0; g < groups.length; g += 3) {
-      const state = groups[g + 2]!;
+    const groups = new Ints();
+    for (let g = 0; g < levels.length; g += 3) {
+      const state = levels[g + 2]!;
       const depth = this.#denseDepth[state]!;
-      const hi = build.dropEnded(groups[g]!, groups[g + 1]!, depth, state);
-      build.partition(groups[g]!, hi, depth, (lo, end, byte) => {
+      const hi = build.dropEnded(levels[g]!, levels[g + 1]!, depth, state);
+      build.partition(levels[g]!, hi, depth, (lo, end, byte) => {
         if (depth + 1 > denseLevels) {
-          chainGroups.push(lo, end, depth + 1, state, byte, -1);
+          // Not built yet: the transition leads to the group's trap state.
+          this.#dense[state * 256 + byte] = this.#trapBase + groups.length / 5;
+          for (const value of [lo, end, depth + 1, state, byte]) groups.push(value);
           return;
         }
         const child = nextDense++;
@@ -151,18 +170,54 @@ export class PatternMatcher {
         this.#denseDepth[child] = depth + 1;
         denseParent[child] = state;
         denseByte[child] = byte;
-        groups.push(lo, end, child);
+        levels.push(lo, end, child);
       });
     }
+    this.#groups = groups.array();
+    this.#unbuilt = groups.length / 5;
+    this.#groupHead = new Int32Array(this.#unbuilt).fill(-1);
+    this.#builder = this.#unbuilt > 0 ? build : undefined;
+    this.#nextState = denseStates;
+    this.#built.branchSlots.push(0);
+    this.#views(build);
 
-    // The other states, one run of consecutive numbers per group, depth first (so little is pending).
-    const runs = { head: new Ints(), depth: new Ints(), parent: new Ints(), byte: new Ints() };
-    const branchState = new Ints();
-    const branchSlots = new Ints();
-    const slotByte = new Ints();
-    const slotChild = new Ints();
-    const pending = chainGroups; // taken from the end
-    let nextState = denseStates;
+    // Dense rows, shallowest first, get the transitions they lack from their failure state's row
+    // (a transition to a group not built yet included: it is the same group's).
+    const dense = this.#dense;
+    for (let state = 0; state < denseStates; state++) {
+      const row = state * 256;
+      const fail = state === 0 ? 0 : this.#denseDepth[state] === 1 ? 0 : dense[this.#fail[denseParent[state]!]! * 256 + denseByte[state]!]!;
+      this.#fail[state] = fail;
+      this.#flags[state]! |= LINKED;
+      this.#linkOutput(state, fail);
+      for (let b = 0; b < 256; b++) if (dense[row + b] === -1) dense[row + b] = state === 0 ? 0 : dense[fail * 256 + b]!;
+    }
+  }
+
+  /**
+   * The state a transition to trap state `trap` stands for: its group's first state, the group
+   * built first if need be. Groups are built when a scan first enters them, not with the automaton:
+   * a command's first line meets a few of them, and building them all (the patterns of every secret
+   * of a file, byte by byte, in code not yet optimised) was a fifth of what `run --mask` added to
+   * a plain run's start-up at 10,000 values. A trap is never linked, so the scan's check for unlinked states catches it at
+   * no cost per byte; the dense transition that led to it is then pointed at the group itself.
+   */
+  #enter(trap: number, denseIndex: number): number {
+    const group = trap - this.#trapBase;
+    let head = this.#groupHead[group]!;
+    if (head < 0) head = this.#build(group);
+    if (denseIndex >= 0) this.#dense[denseIndex] = head;
+    return head;
+  }
+
+  /** Builds one group's states, one run of consecutive numbers per part, depth first (so little is pending); returns its first state. */
+  #build(group: number): number {
+    const build = this.#builder!;
+    const { branchState, branchSlots, slotByte, slotChild, head: runHead, depth: runDepth, parent: runParent, byte: runByte, linked } = this.#built;
+    const g = group * 5;
+    const pending = [this.#groups[g]!, this.#groups[g + 1]!, this.#groups[g + 2]!, this.#groups[g + 3]!, this.#groups[g + 4]!, -1]; // range, depth, parent state, byte, slot (-1: the group's head)
+    branchSlots.length--; // the end of the last branch's slots, put back below
+    let nextState = this.#nextState;
     while (pending.length > 0) {
       const slot = pending.pop()!;
       const byte = pending.pop()!;
@@ -171,7 +226,7 @@ export class PatternMatcher {
       const hi = pending.pop()!;
       const lo = pending.pop()!;
       const head = nextState;
-      if (slot < 0) this.#dense[parent * 256 + byte] = head;
+      if (slot < 0) this.#groupHead[group] = head;
       else slotChild.set(slot, head);
       let state = head;
       if (build.walk(lo, hi, depth, head)) {
@@ -188,36 +243,34 @@ export class PatternMatcher {
       } else {
         state = build.stop;
       }
-      runs.head.push(head);
-      runs.depth.push(depth);
-      runs.parent.push(parent);
-      runs.byte.push(byte);
+      runHead.push(head);
+      runDepth.push(depth);
+      runParent.push(parent);
+      runByte.push(byte);
+      linked.push(0);
       nextState = state + 1;
     }
     branchSlots.push(slotByte.length);
-    this.#branchState = branchState.array();
-    this.#branchSlots = branchSlots.array();
-    this.#slotByte = Uint8Array.from(slotByte.array());
-    this.#slotChild = slotChild.array();
-    this.#runHead = runs.head.array();
-    this.#runDepth = runs.depth.array();
-    this.#terminalState = terminals.state.array();
-    this.#terminalPattern = terminals.pattern.array();
+    this.#nextState = nextState;
+    this.#views(build);
+    // The patterns' bytes are kept only while some group still needs them.
+    if (--this.#unbuilt === 0) this.#builder = undefined;
+    return this.#groupHead[group]!;
+  }
 
-    this.#runParent = runs.parent.array();
-    this.#runByte = runs.byte.array();
-    this.#runLinked = new Int32Array(this.#runHead.length);
-
-    // Dense rows, shallowest first, get the transitions they lack from their failure state's row.
-    const dense = this.#dense;
-    for (let state = 0; state < denseStates; state++) {
-      const row = state * 256;
-      const fail = state === 0 ? 0 : this.#denseDepth[state] === 1 ? 0 : dense[this.#fail[denseParent[state]!]! * 256 + denseByte[state]!]!;
-      this.#fail[state] = fail;
-      this.#flags[state]! |= LINKED;
-      this.#linkOutput(state, fail);
-      for (let b = 0; b < 256; b++) if (dense[row + b]! < 0) dense[row + b] = state === 0 ? 0 : dense[fail * 256 + b]!;
-    }
+  #views(build: Builder): void {
+    const built = this.#built;
+    this.#branchState = built.branchState.array();
+    this.#branchSlots = built.branchSlots.array();
+    this.#slotByte = built.slotByte.array();
+    this.#slotChild = built.slotChild.array();
+    this.#runHead = built.head.array();
+    this.#runDepth = built.depth.array();
+    this.#runParent = built.parent.array();
+    this.#runByte = built.byte.array();
+    this.#runLinked = built.linked.array();
+    this.#terminalState = build.terminals.state.array();
+    this.#terminalPattern = build.terminals.pattern.array();
   }
 
   /**
@@ -232,8 +285,9 @@ export class PatternMatcher {
    * linked in order, so memory is read in order.
    */
   #link(target: number): void {
-    const runHead = this.#runHead;
-    const runLinked = this.#runLinked;
+    // Views: building a group (see #enter) makes them anew.
+    let runHead = this.#runHead;
+    let runLinked = this.#runLinked;
     const dense = this.#dense;
     const denseStates = this.#denseStates;
     const failOf = this.#fail;
@@ -267,6 +321,11 @@ export class PatternMatcher {
       for (;;) {
         if (x < denseStates) {
           fail = dense[x * 256 + byte]!;
+          if (fail >= this.#trapBase) {
+            fail = this.#enter(fail, x * 256 + byte);
+            runHead = this.#runHead;
+            runLinked = this.#runLinked;
+          }
           break;
         }
         const f = flags[x]!;
@@ -355,14 +414,26 @@ export class PatternMatcher {
     const length = input.length;
     for (let i = 0; i < length; i++) {
       const byte = input[i]!;
+      const from = state;
       state = state < denseStates ? dense[state * 256 + byte]! : this.#step(state, byte);
       let f = flags[state]!;
       if ((f & LINKED) === 0) {
-        this.#link(state);
+        state = this.#arrive(state, from, byte);
         f = flags[state]!;
       }
       if (f & OUTPUT) onMatch(this.firstMatch(state), i + 1);
     }
+    return state;
+  }
+
+  /** `state`, reached from `from` by `byte`, linked; or, for a trap, the state it stands for, linked. */
+  #arrive(state: number, from: number, byte: number): number {
+    if (state >= this.#trapBase) {
+      // From a deeper state the trap was read from its failure chain's dense row, not from's own.
+      state = this.#enter(state, from < this.#denseStates ? from * 256 + byte : -1);
+      if (this.#flags[state]! & LINKED) return state;
+    }
+    this.#link(state);
     return state;
   }
 
@@ -423,23 +494,35 @@ class Builder {
 
   /**
    * Removes from the range the patterns `depth` bytes long (they end at `state`, which becomes a
-   * terminal for the first of them) and returns the new end of the range.
+   * terminal for the first of them) and returns the new end of the range. Where the others start
+   * goes into `#at` and the shortest one's length into `shortest`: walk() needs both, and reading
+   * them in the same pass saves one over every range (a fifth of the build's loops, run cold).
    */
   dropEnded(lo: number, hi: number, depth: number, state: number): number {
     const { order, starts } = this;
+    const at = this.#at;
     let first = -1;
     let kept = lo;
+    let shortest = Infinity;
     for (let i = lo; i < hi; i++) {
       const p = order[i]!;
-      if (starts[p + 1]! - starts[p]! === depth) {
+      const start = starts[p]!;
+      const length = starts[p + 1]! - start;
+      if (length === depth) {
         if (first < 0 || p < first) first = p;
       } else {
+        at[kept - lo] = start;
+        if (length < shortest) shortest = length;
         order[kept++] = p;
       }
     }
     if (first >= 0) this.#terminal(state, first);
+    this.shortest = shortest;
     return kept;
   }
+
+  /** The length of the shortest pattern the last dropEnded() kept. */
+  shortest = 0;
 
   #terminal(state: number, pattern: number): void {
     this.flags[state]! |= TERMINAL;
@@ -469,7 +552,7 @@ class Builder {
           this.stop = count === 0 ? state : this.chain(this.order[lo]!, depth, state);
           return false;
         }
-        nextEnd = this.#load(lo, count);
+        nextEnd = this.shortest;
       }
       const byte = bytes[at[0]! + depth]!;
       let i = 1;
@@ -485,19 +568,6 @@ class Builder {
       state++;
       depth++;
     }
-  }
-
-  /** Where each pattern of `order[lo..lo+count)` starts, into `#at`; returns the shortest length. */
-  #load(lo: number, count: number): number {
-    const { starts, order } = this;
-    const at = this.#at;
-    let shortest = Infinity;
-    for (let i = 0; i < count; i++) {
-      const p = order[lo + i]!;
-      at[i] = starts[p]!;
-      shortest = Math.min(shortest, starts[p + 1]! - starts[p]!);
-    }
-    return shortest;
   }
 
   /** The rest of one pattern from `depth`, as states numbered on from `state`; returns the last one. */

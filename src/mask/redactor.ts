@@ -86,38 +86,62 @@ function base64Url(base64: string): string {
   return base64.includes('+') || base64.includes('/') ? base64.replace(/\+/g, '-').replace(/\//g, '_') : base64;
 }
 
+/** Base64 without its padding. */
+function unpadded(base64: string): string {
+  let end = base64.length;
+  while (end > 0 && base64.charCodeAt(end - 1) === 0x3d) end--;
+  return end === base64.length ? base64 : base64.slice(0, end);
+}
+
 /** Characters every JSON and URL encoder above leaves as they are: a secret made of them is its own JSON and URL form. */
 const UNESCAPED = /^[A-Za-z0-9_.-]*$/;
 
 /** Every form of `secret` to look for. */
 export function secretForms(secret: string): string[] {
-  const forms = new Set(UNESCAPED.test(secret) ? [secret] : [secret, ...jsonForms(secret), ...urlForms(secret)]);
+  // An array, not a Set: a secret has a dozen forms at most, and hashing each of them cost more than
+  // comparing it with the few before (masking lists the forms of every secret of a file at start-up).
+  const forms = [secret];
+  if (!UNESCAPED.test(secret)) for (const form of [...jsonForms(secret), ...urlForms(secret)]) add(forms, form);
   // A multi-line secret printed with other line endings, or line by line (indented in YAML, in a log).
-  if (secret.includes('\n')) forms.add(secret.replace(/\r?\n/g, '\r\n'));
-  for (const line of secretLines(secret, MIN_SECRET_LINE)) forms.add(line);
-  const bytes = Buffer.from(secret, 'utf8');
-  const standard = bytes.toString('base64');
-  const urlSafe = base64Url(standard);
-  for (const whole of [standard, urlSafe]) forms.add(whole).add(whole.replace(/=+$/, ''));
+  if (secret.includes('\n')) add(forms, secret.replace(/\r?\n/g, '\r\n'));
+  for (const line of secretLines(secret, MIN_SECRET_LINE)) add(forms, line);
   // The secret after 0, 1 and 2 bytes of a 3-byte group: one buffer, read from three places.
-  const shifted = Buffer.alloc(bytes.length + 2);
-  bytes.copy(shifted, 2);
+  const length = Buffer.byteLength(secret, 'utf8');
+  const shifted = Buffer.allocUnsafe(length + 2);
+  shifted[0] = shifted[1] = 0;
+  shifted.write(secret, 2, 'utf8');
+  const standard = shifted.toString('base64', 2);
+  const urlSafe = base64Url(standard);
+  for (const whole of [standard, urlSafe]) {
+    add(forms, whole);
+    add(forms, unpadded(whole));
+  }
   for (let offset = 0; offset < 3; offset++) {
     // Base64 characters that depend on the secret's bytes alone when it starts `offset` bytes into a
     // 3-byte group: skip those mixed with preceding bytes, and the partial one at the end.
     const encoded = offset === 0 ? standard : shifted.toString('base64', 2 - offset);
-    const fragment = encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + bytes.length)) / 6));
-    if (offset === 0 || fragment.length >= MIN_FRAGMENT_LENGTH) forms.add(fragment).add(base64Url(fragment));
+    const fragment = encoded.slice(Math.ceil((8 * offset) / 6), Math.floor((8 * (offset + length)) / 6));
+    if (offset === 0 || fragment.length >= MIN_FRAGMENT_LENGTH) {
+      add(forms, fragment);
+      add(forms, base64Url(fragment));
+    }
   }
-  return [...forms];
+  return forms;
+}
+
+/** Adds `form` to `forms` unless it is there already. */
+function add(forms: string[], form: string): void {
+  if (!forms.includes(form)) forms.push(form);
 }
 
 interface Compiled {
   matcher: PatternMatcher;
   /** For each pattern, the index of the replacement to write. */
   replacementOf: Int32Array;
-  /** One per secret, then FULL_MASK. */
-  replacements: Buffer[];
+  /** The masked form of secret `index`, or FULL_MASK when `index` is `cutShort`. */
+  replacement(index: number): Buffer;
+  /** The replacement hiding the start of a secret a stream ended in. */
+  cutShort: number;
 }
 
 /** `subjects`: the only texts the redactor will read, when known (see redactorForTexts). */
@@ -139,18 +163,25 @@ function compile(values: readonly string[], subjects?: readonly string[]): Compi
     }
   });
   const matcher = new PatternMatcher(patterns.packed());
-  const replacements = secrets.map((secret) => Buffer.from(mask(secret), 'utf8'));
-  // The kept characters of one secret's masked form could spell out another, shorter secret.
+  const fullMask = Buffer.from(FULL_MASK, 'utf8');
+  // Made when first written, not before the first output: most secrets never show in it, and
+  // masking each and scanning its masked form cost a tenth of the build at 10,000 values.
+  const replacements = new Array<Buffer | undefined>(secrets.length);
   let spells = false;
   const found = (): void => void (spells = true);
-  for (const [i, replacement] of replacements.entries()) {
-    spells = false;
-    matcher.scan(0, replacement, found);
-    if (spells) replacements[i] = Buffer.from(FULL_MASK, 'utf8');
-  }
-  // Last: what hides the start of a secret the stream ended in.
-  replacements.push(Buffer.from(FULL_MASK, 'utf8'));
-  return { matcher, replacementOf: Int32Array.from(owner), replacements };
+  const replacement = (index: number): Buffer => {
+    if (index === secrets.length) return fullMask;
+    let made = replacements[index];
+    if (made === undefined) {
+      made = Buffer.from(mask(secrets[index]!), 'utf8');
+      // The kept characters of one secret's masked form could spell out another, shorter secret.
+      spells = false;
+      matcher.scan(0, made, found);
+      replacements[index] = made = spells ? fullMask : made;
+    }
+    return made;
+  };
+  return { matcher, replacementOf: Int32Array.from(owner), replacement, cutShort: secrets.length };
 }
 
 /** A run of input hidden behind one replacement: overlapping matches merged, the longest one naming it. */
@@ -199,7 +230,7 @@ class Scanner {
   /** The end of the stream: everything left, with what is hidden replaced. */
   end(): Buffer {
     const started = this.#compiled.matcher.depth(this.#state);
-    if (started >= MIN_FRAGMENT_LENGTH) this.#hide(this.#position - started, this.#position, this.#compiled.replacements.length - 1, started);
+    if (started >= MIN_FRAGMENT_LENGTH) this.#hide(this.#position - started, this.#position, this.#compiled.cutShort, started);
     const rest = this.#release(this.#pending, this.#position);
     this.#state = 0;
     return rest;
@@ -226,7 +257,7 @@ class Scanner {
     let cursor = base;
     while (this.#hidden.length > 0 && this.#hidden[0]!.end <= limit) {
       const run = this.#hidden.shift()!;
-      pieces.push(input.subarray(cursor - base, run.start - base), this.#compiled.replacements[run.replacement]!);
+      pieces.push(input.subarray(cursor - base, run.start - base), this.#compiled.replacement(run.replacement));
       cursor = run.end;
     }
     const plainEnd = this.#hidden.length > 0 ? Math.min(this.#hidden[0]!.start, limit) : limit;

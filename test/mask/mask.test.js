@@ -49,4 +49,19 @@ test('property: the rule counted in code points, whatever mix of one- and two-un
   );
 });
 
+test('property: the ends of the ASCII range, kept when printable (! and ~), **** for space, DEL and controls', () => {
+  const reference = (value) => {
+    const chars = Array.from(value);
+    if (chars.length < 32) return FULL_MASK;
+    const [head, tail] = [chars.slice(0, 4).join(''), chars.slice(-4).join('')];
+    return /[\s\p{C}]/u.test(head + tail) ? FULL_MASK : `${head}…${tail}`;
+  };
+  fc.assert(
+    fc.property(fc.string({ unit: fc.constantFrom('!', '~', 'a', ' ', '\x7f', '\x1f', '\x80', '\u00a0'), minLength: 30, maxLength: 40 }), (value) => {
+      assert.is(mask(value), reference(value));
+    }),
+    { numRuns: 2000 },
+  );
+});
+
 test.run();

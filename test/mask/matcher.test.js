@@ -115,6 +115,22 @@ test('property: any bytes, long patterns sharing prefixes with one another', () 
   );
 });
 
+test('property: one automaton scanning text after text agrees with a naive search for each (parts of it are built as scans first reach them)', () => {
+  fc.assert(
+    fc.property(fc.array(letters(9), { minLength: 1, maxLength: 60 }), fc.array(letters(40), { minLength: 1, maxLength: 6 }), fc.array(fc.nat(), { maxLength: 4 }), (patterns, texts, seeds) => {
+      const matcher = matcherOf(patterns);
+      for (const text of texts) {
+        const input = bytesOf(text);
+        const chunks = cut(input, seeds);
+        const { matches, depths } = scanned(matcher, chunks);
+        assert.equal(matches, naiveMatches(patterns, input));
+        assert.is(depths.at(-1), naiveDepth(patterns, input));
+      }
+    }),
+    { numRuns: RUNS },
+  );
+});
+
 test('many patterns: past the dense rows, states with many children and long shared prefixes', () => {
   // More than 4096 two-byte prefixes: only the first level keeps dense rows.
   const patterns = [];
