@@ -70,7 +70,7 @@ export const ERRORS = {
   HOOK_CHAINED_EXISTS: [usage, 'a hook and its chained copy both exist'],
   NOT_A_REPO: [usage, 'not inside a git work tree'],
   COMMAND_NOT_FOUND: [usage, '`run`: the command was not found (envseal exits 127)'],
-  COMMAND_NOT_EXECUTABLE: [usage, '`run`: the command cannot be executed (envseal exits 126)'],
+  COMMAND_NOT_EXECUTABLE: [usage, '`run`: the command cannot be executed, or the system refuses to start it with so large an environment (E2BIG; envseal exits 126)'],
   DOTENVX_CIPHERTEXT: [usage, '`encrypt` was given dotenvx ciphertexts (encrypted:…) as values; `envseal import --from dotenvx` reads them'],
   // Findings.
   NAME_NOT_FOUND: [findings, '`get`: the name is not in the sealed file'],
