@@ -18,19 +18,27 @@ import { type Probe, indexOfProbe, probeFor } from './search.js';
 const ALPHABET = 128;
 const SHIFT = 7;
 
-/** The automaton's pass: which states that end keywords the text reaches (their keywords are read after it). */
-function run(transitions: Int32Array, states: number, text: string): Uint8Array {
-  const reached = new Uint8Array(states);
+/**
+ * The automaton's pass: the states ending keywords that the text reaches, each once, in `ends`
+ * (their keywords are read after it); `seen` is all zero before and after. A list, not a flag per
+ * state read back whole: masking asks about thousands of short values, and reading a flag for each
+ * of the automaton's states cost more than reading the value.
+ */
+function run(transitions: Int32Array, seen: Uint8Array, text: string, ends: number[]): void {
   const length = text.length;
   let state = 0;
   for (let i = 0; i < length; i++) {
     state = transitions[state | (text.charCodeAt(i) & (ALPHABET - 1))]!;
     if (state < 0) {
       state = -state - 1;
-      reached[state >> SHIFT] = 1;
+      const end = state >> SHIFT;
+      if (seen[end] === 0) {
+        seen[end] = 1;
+        ends.push(end);
+      }
     }
   }
-  return reached;
+  for (const end of ends) seen[end] = 0;
 }
 
 /** The automaton over the ASCII keywords: per state and character the next state, and per state the keywords that end there. */
@@ -39,6 +47,8 @@ interface Automaton {
   transitions: Int32Array;
   /** Per state: the keywords (indices) that end there. */
   outputs: readonly (readonly number[])[];
+  /** One flag per state, all zero between passes (run). */
+  seen: Uint8Array;
 }
 
 /**
@@ -54,9 +64,9 @@ const NON_ASCII = /[^\x00-\x7f]/;
 
 export class KeywordSet {
   #automaton: Automaton | undefined;
+  #pairs: PairIndex | undefined;
+  #found: Uint8Array | undefined;
   #searched = 0;
-  /** Per keyword, the characters it holds (characterSet), four words each. */
-  readonly #characters: Int32Array;
 
   private constructor(
     /** The keywords, lowercase. */
@@ -68,10 +78,7 @@ export class KeywordSet {
     /** The other (non-empty) keywords, by index: what the automaton, or the direct search, reads. */
     private readonly ascii: readonly number[],
     private readonly automatonAfter: number,
-  ) {
-    this.#characters = new Int32Array(keywords.length * 4);
-    keywords.forEach((keyword, index) => this.#characters.set(characterSet(keyword), index * 4));
-  }
+  ) {}
 
   /**
    * `keywords` must be lowercase. Index i of `present`'s answer is keywords[i]. The automaton is built
@@ -84,31 +91,24 @@ export class KeywordSet {
     return new KeywordSet(keywords, keywords.map(probeFor), slow, ascii, automatonAfter);
   }
 
-  /** For each keyword, whether `text` contains it, ignoring ASCII case. */
+  /**
+   * For each keyword, whether `text` contains it, ignoring ASCII case. The same array answers every
+   * call, overwritten by the next: making one per call was most of the cost of asking about a short
+   * value (a typed array's own memory, allocated outside V8's heap).
+   */
   present(text: string): Uint8Array {
-    const found = new Uint8Array(this.keywords.length);
+    const found = (this.#found ??= new Uint8Array(this.keywords.length));
+    found.fill(0);
     this.#searched += text.length;
     if (this.#automaton || this.#searched >= this.automatonAfter) {
-      const { transitions, outputs } = (this.#automaton ??= buildAutomaton(this.keywords));
-      const reached = run(transitions, outputs.length, text);
-      for (let state = 0; state < reached.length; state++) {
-        if (reached[state] === 1) for (const index of outputs[state]!) found[index] = 1;
-      }
+      const { transitions, outputs, seen } = (this.#automaton ??= buildAutomaton(this.keywords));
+      const ends: number[] = [];
+      run(transitions, seen, text, ends);
+      for (const end of ends) for (const index of outputs[end]!) found[index] = 1;
     } else {
       const folded = NON_ASCII.test(text) ? readAsAutomaton(text) : text.toLowerCase();
-      if (folded.length <= SHORT_TEXT) {
-        // A short text (a value masking classifies) holds few of the characters: a keyword with one
-        // it lacks is not searched for.
-        const has = characterSet(folded);
-        const needs = this.#characters;
-        for (const index of this.ascii) {
-          const at = index * 4;
-          if ((needs[at]! & ~has[0]!) | (needs[at + 1]! & ~has[1]!) | (needs[at + 2]! & ~has[2]!) | (needs[at + 3]! & ~has[3]!)) continue;
-          if (indexOfProbe(folded, this.probes[index]!) !== -1) found[index] = 1;
-        }
-      } else {
-        for (const index of this.ascii) if (indexOfProbe(folded, this.probes[index]!) !== -1) found[index] = 1;
-      }
+      if (folded.length <= SHORT_TEXT) this.#searchShort(folded, found);
+      else for (const index of this.ascii) if (indexOfProbe(folded, this.probes[index]!) !== -1) found[index] = 1;
     }
     if (this.slow.length > 0) {
       const lower = text.toLowerCase();
@@ -116,20 +116,54 @@ export class KeywordSet {
     }
     return found;
   }
-}
 
-/** Texts up to this length are searched only for the keywords whose characters they all hold. */
-const SHORT_TEXT = 512;
-
-/** The ASCII characters of `text` (low 7 bits), as a 128-bit set in four words. */
-function characterSet(text: string): Int32Array {
-  const set = new Int32Array(4);
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i) & (ALPHABET - 1);
-    set[code >> 5]! |= 1 << (code & 31);
+  /**
+   * Which ASCII keywords `folded`, a short text read as the automaton reads it, holds: at each of
+   * its positions only the keywords that start with the two characters there are compared. Trying
+   * every keyword, even filtered by the characters it needs, cost more than reading the text, and
+   * masking asks this of every value it classifies.
+   */
+  #searchShort(folded: string, found: Uint8Array): void {
+    const { heads, next, singles } = (this.#pairs ??= pairIndex(this.keywords, this.ascii));
+    for (const index of singles) if (folded.includes(this.keywords[index]!)) found[index] = 1;
+    for (let i = 0; i + 1 < folded.length; i++) {
+      const pair = ((folded.charCodeAt(i) & (ALPHABET - 1)) << SHIFT) | (folded.charCodeAt(i + 1) & (ALPHABET - 1));
+      for (let entry = heads[pair]!; entry !== 0; entry = next[entry - 1]!) {
+        if (found[entry - 1] === 0 && folded.startsWith(this.keywords[entry - 1]!, i)) found[entry - 1] = 1;
+      }
+    }
   }
-  return set;
 }
+
+/** The ASCII keywords by their first two characters, as chains: 1 + a keyword's index, 0 ending a chain. */
+interface PairIndex {
+  /** Per pair of characters (the first's code << SHIFT | the second's), the chain's first entry. */
+  heads: Int32Array;
+  /** Per keyword, the next entry of its chain. */
+  next: Int32Array;
+  /** Keywords of one character. */
+  singles: number[];
+}
+
+function pairIndex(keywords: readonly string[], ascii: readonly number[]): PairIndex {
+  const heads = new Int32Array(ALPHABET * ALPHABET);
+  const next = new Int32Array(keywords.length);
+  const singles: number[] = [];
+  for (const index of ascii) {
+    const keyword = keywords[index]!;
+    if (keyword.length === 1) {
+      singles.push(index);
+      continue;
+    }
+    const pair = (keyword.charCodeAt(0) << SHIFT) | keyword.charCodeAt(1);
+    next[index] = heads[pair]!;
+    heads[pair] = index + 1;
+  }
+  return { heads, next, singles };
+}
+
+/** Texts up to this length, until the automaton is built, are searched position by position (#searchShort). */
+const SHORT_TEXT = 512;
 
 /** The text as the automaton reads it: each character's low 7 bits, uppercase ASCII as lowercase (for ASCII text, its lowercase). */
 function readAsAutomaton(text: string): string {
@@ -192,5 +226,5 @@ function buildAutomaton(keywords: readonly string[]): Automaton {
   }
   // Uppercase letters go where their lowercase forms go.
   for (let row = 0; row < transitions.length; row += ALPHABET) transitions.copyWithin(row + 65, row + 97, row + 123);
-  return { transitions, outputs };
+  return { transitions, outputs, seen: new Uint8Array(edges.length) };
 }
