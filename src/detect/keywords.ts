@@ -65,7 +65,9 @@ const NON_ASCII = /[^\x00-\x7f]/;
 export class KeywordSet {
   #automaton: Automaton | undefined;
   #pairs: PairIndex | undefined;
-  #found: Uint8Array | undefined;
+  /** What the last search found: flags by keyword, and the same as a list (which clears the flags again). */
+  #flags: Uint8Array | undefined;
+  readonly #found: number[] = [];
   #searched = 0;
 
   private constructor(
@@ -97,24 +99,45 @@ export class KeywordSet {
    * value (a typed array's own memory, allocated outside V8's heap).
    */
   present(text: string): Uint8Array {
-    const found = (this.#found ??= new Uint8Array(this.keywords.length));
-    found.fill(0);
+    this.#search(text);
+    return this.#flags!;
+  }
+
+  /**
+   * The keywords (indices) `text` contains, ignoring ASCII case, in no order: what present() flags,
+   * without reading a flag per keyword. The same array answers every call, overwritten by the next.
+   */
+  found(text: string): readonly number[] {
+    return this.#search(text);
+  }
+
+  #search(text: string): number[] {
+    const flags = (this.#flags ??= new Uint8Array(this.keywords.length));
+    const found = this.#found;
+    for (const index of found) flags[index] = 0;
+    found.length = 0;
     this.#searched += text.length;
     if (this.#automaton || this.#searched >= this.automatonAfter) {
       const { transitions, outputs, seen } = (this.#automaton ??= buildAutomaton(this.keywords));
       const ends: number[] = [];
       run(transitions, seen, text, ends);
-      for (const end of ends) for (const index of outputs[end]!) found[index] = 1;
+      for (const end of ends) for (const index of outputs[end]!) this.#hit(index);
     } else {
       const folded = NON_ASCII.test(text) ? readAsAutomaton(text) : text.toLowerCase();
-      if (folded.length <= SHORT_TEXT) this.#searchShort(folded, found);
-      else for (const index of this.ascii) if (indexOfProbe(folded, this.probes[index]!) !== -1) found[index] = 1;
+      if (folded.length <= SHORT_TEXT) this.#searchShort(folded);
+      else for (const index of this.ascii) if (indexOfProbe(folded, this.probes[index]!) !== -1) this.#hit(index);
     }
     if (this.slow.length > 0) {
       const lower = text.toLowerCase();
-      for (const index of this.slow) found[index] = indexOfProbe(lower, this.probes[index]!) === -1 ? 0 : 1;
+      for (const index of this.slow) if (indexOfProbe(lower, this.probes[index]!) !== -1) this.#hit(index);
     }
     return found;
+  }
+
+  #hit(index: number): void {
+    if (this.#flags![index] === 1) return;
+    this.#flags![index] = 1;
+    this.#found.push(index);
   }
 
   /**
@@ -123,13 +146,14 @@ export class KeywordSet {
    * every keyword, even filtered by the characters it needs, cost more than reading the text, and
    * masking asks this of every value it classifies.
    */
-  #searchShort(folded: string, found: Uint8Array): void {
+  #searchShort(folded: string): void {
     const { heads, next, singles } = (this.#pairs ??= pairIndex(this.keywords, this.ascii));
-    for (const index of singles) if (folded.includes(this.keywords[index]!)) found[index] = 1;
+    const flags = this.#flags!;
+    for (const index of singles) if (folded.includes(this.keywords[index]!)) this.#hit(index);
     for (let i = 0; i + 1 < folded.length; i++) {
       const pair = ((folded.charCodeAt(i) & (ALPHABET - 1)) << SHIFT) | (folded.charCodeAt(i + 1) & (ALPHABET - 1));
       for (let entry = heads[pair]!; entry !== 0; entry = next[entry - 1]!) {
-        if (found[entry - 1] === 0 && folded.startsWith(this.keywords[entry - 1]!, i)) found[entry - 1] = 1;
+        if (flags[entry - 1] === 0 && folded.startsWith(this.keywords[entry - 1]!, i)) this.#hit(entry - 1);
       }
     }
   }
