@@ -199,8 +199,9 @@ export class PatternMatcher {
    * built first if need be. Groups are built when a scan first enters them, not with the automaton:
    * a command's first line meets a few of them, and building them all (the patterns of every secret
    * of a file, byte by byte, in code not yet optimised) was a fifth of what `run --mask` added to
-   * a plain run's start-up at 10,000 values. A trap is never linked, so the scan's check for unlinked states catches it at
-   * no cost per byte; the dense transition that led to it is then pointed at the group itself.
+   * a plain run's start-up at 10,000 values. A trap is never linked, so the scan's check for
+   * unlinked states catches it at no cost per byte; the dense transition that led to it is then
+   * pointed at the group itself.
    */
   #enter(trap: number, denseIndex: number): number {
     const group = trap - this.#trapBase;
