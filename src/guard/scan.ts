@@ -12,14 +12,22 @@ import { walkFiles } from '../io/walk.js';
 import { BlobReader, annotatedTags, commitChanges, listFiles, tagMessages, workTreeOf } from '../git/sources.js';
 import { SEALED_SUFFIX } from '../env-files.js';
 import type { PatchFile } from '../git/patch.js';
-import { findSealedFiles } from '../core/sealed-files.js';
+import { sealedFilesAmong } from '../core/sealed-files.js';
 import { type AllowList, applyAllowList, loadAllowList } from './allow.js';
 import { type GuardRun, inspectOptions, knowledgeFor } from './guard-run.js';
 import { type CheckOptions, CommitChecks, checkBytes } from './inspect.js';
 
 /** The guard's knowledge for a scan: the sealed files of the whole work tree, tracked or not. */
 function scanOptions(run: GuardRun, nameRules: boolean): CheckOptions {
-  return inspectOptions(run, knowledgeFor(run, relativeTo(run.root, findSealedFiles(run.root))), nameRules);
+  return inspectOptions(run, knowledgeFor(run, relativeTo(run.root, repositorySealedFiles(run.root))), nameRules);
+}
+
+/**
+ * A repository's sealed files as git lists them (tracked, and untracked ones not ignored): one
+ * reading of the index, where walking the work tree was a sixth of a scan's time.
+ */
+function repositorySealedFiles(root: string): string[] {
+  return sealedFilesAmong(listFiles(root, [`*${SEALED_SUFFIX}`]).map((file) => path.join(root, file)));
 }
 
 const relativeTo = (base: string, files: readonly string[]): string[] => files.map((f) => path.relative(base, f));
@@ -36,7 +44,7 @@ export const STDIN_PATH = '(stdin)';
 export function scanTree(run: GuardRun, cwd: string, paths: readonly string[], stdin?: Buffer): Finding[] {
   const listing = workingTreeFiles(cwd, stdin && paths.length === 0 ? [] : paths, stdin === undefined);
   const sealed = listing.repository
-    ? findSealedFiles(listing.repository)
+    ? repositorySealedFiles(listing.repository)
     : [...listing.files, ...safeList(cwd)].filter((file) => file.endsWith(SEALED_SUFFIX));
   const options = inspectOptions(run, knowledgeFor(run, [...new Set(relativeTo(run.root, sealed))]), false);
   const allow = loadAllowList(run.root, run.baseline);
