@@ -47,52 +47,69 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function formatShell(variables: readonly ExportVariable[]): string {
-  return joinLines(
-    variables.map(({ name, value }) => {
-      if (!SHELL_NAME.test(name)) {
-        throw cannotCarry('shell', name, 'a shell variable name has only letters, digits and "_"', 'Rename the variable, or use --format json or dotenv.');
-      }
-      assertEnvironmentValue(name, value);
-      return `export ${name}=${shellQuote(value)}`;
-    }),
-  );
+/**
+ * A format with one line per variable: `check` throws, naming the variable, when the format cannot
+ * carry it; `line` is its line.
+ */
+export interface LineFormat {
+  check(variable: ExportVariable): void;
+  line(variable: ExportVariable): string;
 }
+
+/** Lines per piece of output (formatLines). */
+const PIECE = 2048;
+
+/**
+ * A line format's output, in pieces to write one after the other. Every variable is checked before
+ * the first piece, so one the format cannot carry leaves no output at all; the output is never made
+ * whole: at 100k names, the lines, their text and its bytes at once were 28 MB of export's peak.
+ */
+export function* formatLines(format: LineFormat, variables: readonly ExportVariable[]): Generator<string> {
+  for (const variable of variables) format.check(variable);
+  for (let from = 0; from < variables.length; from += PIECE) yield joinLines(variables.slice(from, from + PIECE).map(format.line));
+}
+
+export const shellFormat: LineFormat = {
+  check: ({ name, value }) => {
+    if (!SHELL_NAME.test(name)) {
+      throw cannotCarry('shell', name, 'a shell variable name has only letters, digits and "_"', 'Rename the variable, or use --format json or dotenv.');
+    }
+    assertEnvironmentValue(name, value);
+  },
+  line: ({ name, value }) => `export ${name}=${shellQuote(value)}`,
+};
 
 export function formatJson(variables: readonly ExportVariable[]): string {
   return `${JSON.stringify(Object.fromEntries(variables.map(({ name, value }) => [name, value])), null, 2)}\n`;
 }
 
-export function formatDotenv(variables: readonly ExportVariable[]): string {
-  return joinLines(
-    variables.map(({ name, value, quote }) => {
-      const rendered = renderValue(value, quote);
-      if (rendered === undefined) {
-        throw new EnvsealError(Code.ENV_UNREPRESENTABLE, `the value of ${name} cannot be written as a dotenv value`, 'Use --format json, `envseal run`, or the library to load it.');
-      }
-      return renderEntry({ name, exported: false, comment: '' }, rendered);
-    }),
-  );
-}
+export const dotenvFormat: LineFormat = {
+  check: ({ name, value, quote }) => {
+    if (renderValue(value, quote) === undefined) {
+      throw new EnvsealError(Code.ENV_UNREPRESENTABLE, `the value of ${name} cannot be written as a dotenv value`, 'Use --format json, `envseal run`, or the library to load it.');
+    }
+  },
+  line: ({ name, value, quote }) => renderEntry({ name, exported: false, comment: '' }, renderValue(value, quote)!),
+};
 
 /** Docker reads env files with Go's bufio.Scanner, whose default limit is 64 KiB per line. */
 const DOCKER_MAX_LINE_BYTES = 64 * 1024 - 1;
 
-export function formatDocker(variables: readonly ExportVariable[]): string {
-  const fix = (name: string): string => `Pass it through the environment instead: \`envseal run -- docker run -e ${name} ...\`, or use another --format.`;
-  return joinLines(
-    variables.map(({ name, value }) => {
-      assertEnvironmentValue(name, value);
-      if (/[\n\r]/.test(value)) throw cannotCarry('docker', name, 'its value spans several lines, and a docker env file has no quoting', fix(name));
-      if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0])) {
-        throw cannotCarry('docker', name, 'its value is wrapped in quotes, which recent Docker versions strip and older ones keep', fix(name));
-      }
-      const line = `${name}=${value}`;
-      if (Buffer.byteLength(line) > DOCKER_MAX_LINE_BYTES) throw cannotCarry('docker', name, 'its line is longer than Docker reads (64 KiB)', fix(name));
-      return line;
-    }),
-  );
-}
+const dockerFix = (name: string): string => `Pass it through the environment instead: \`envseal run -- docker run -e ${name} ...\`, or use another --format.`;
+
+export const dockerFormat: LineFormat = {
+  check: ({ name, value }) => {
+    assertEnvironmentValue(name, value);
+    if (/[\n\r]/.test(value)) throw cannotCarry('docker', name, 'its value spans several lines, and a docker env file has no quoting', dockerFix(name));
+    if (value.length >= 2 && (value[0] === '"' || value[0] === "'") && value.endsWith(value[0])) {
+      throw cannotCarry('docker', name, 'its value is wrapped in quotes, which recent Docker versions strip and older ones keep', dockerFix(name));
+    }
+    if (Buffer.byteLength(name) + 1 + Buffer.byteLength(value) > DOCKER_MAX_LINE_BYTES) {
+      throw cannotCarry('docker', name, 'its line is longer than Docker reads (64 KiB)', dockerFix(name));
+    }
+  },
+  line: ({ name, value }) => `${name}=${value}`,
+};
 
 export interface GithubExport {
   /** `::add-mask::` commands, for stdout, where the runner reads them. */

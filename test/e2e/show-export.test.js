@@ -180,6 +180,19 @@ exporting('shell: a name that is not a shell identifier is refused (exit 2), nam
   assert.is(r.stdout, '');
 });
 
+exporting('a variable the format cannot carry, however far down, leaves no output at all: every one is checked before the first line is written', () => {
+  const many = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`NAME_${i}`, `value ${i}`]));
+  for (const [format, last, refusal] of [
+    ['shell', { 'app.port': '1' }, /--format shell cannot carry app\.port/],
+    ['docker', { NOTE: 'two\nlines' }, /--format docker cannot carry NOTE/],
+  ]) {
+    const r = exported(project({ ...many, ...last, LAST: 'x' }), format);
+    assert.is(r.code, 2, r.stderr);
+    assert.match(r.stderr, refusal);
+    assert.is(r.stdout, '');
+  }
+});
+
 exporting('shell is the default format', () => {
   const dir = project({ PORT: '3000' });
   assert.is(ok(run(['export'], { cwd: dir, env: KEY_ENV })), "export PORT='3000'\n");

@@ -1,15 +1,28 @@
 import { EnvsealError, Code } from '../../errors.js';
-import { type ExportFormat, type ExportVariable, type KubernetesTarget, appendToGithubEnv, formatDocker, formatDotenv, formatGithub, formatJson, formatKubernetes, formatShell, validateKubernetesTarget } from '../../core/export.js';
+import {
+  type ExportFormat,
+  type ExportVariable,
+  type KubernetesTarget,
+  type LineFormat,
+  appendToGithubEnv,
+  dockerFormat,
+  dotenvFormat,
+  formatGithub,
+  formatJson,
+  formatKubernetes,
+  formatLines,
+  shellFormat,
+  validateKubernetesTarget,
+} from '../../core/export.js';
 import { displayPath } from '../../io/files.js';
 import { plural } from '../render.js';
 import { loadValues, maskRulesFor } from '../load-values.js';
 import type { Args, Handler } from '../handler.js';
 
-const FORMATTERS: Record<Exclude<ExportFormat, 'github' | 'k8s'>, (variables: readonly ExportVariable[]) => string> = {
-  shell: formatShell,
-  json: formatJson,
-  dotenv: formatDotenv,
-  docker: formatDocker,
+const LINE_FORMATS: Record<Exclude<ExportFormat, 'github' | 'k8s' | 'json'>, LineFormat> = {
+  shell: shellFormat,
+  dotenv: dotenvFormat,
+  docker: dockerFormat,
 };
 
 /** --name and --namespace, which only --format k8s takes (and it needs --name). */
@@ -46,8 +59,12 @@ export const exportValues: Handler = async (args, context) => {
     context.write(formatKubernetes(variables, target!));
     return 0;
   }
+  if (format === 'json') {
+    context.write(formatJson(variables));
+    return 0;
+  }
   if (format !== 'github') {
-    context.write(FORMATTERS[format](variables));
+    for (const piece of formatLines(LINE_FORMATS[format], variables)) context.write(piece);
     return 0;
   }
   const [{ classify }, { secretParts }] = await Promise.all([import('../../mask/rules.js'), import('../../mask/variables.js')]);
