@@ -4,7 +4,7 @@
 // dozens of modules), and its compiled code is kept in a per-user V8 code cache, so every run after the
 // first skips compiling it. That is about a tenth of a commit hook's run (docs/ARCHITECTURE.md).
 // `hooks run`, which git runs on every commit, has a bundle of its own, dist/hook.cjs, a third of the
-// size; it hands any argv it does not take to the whole CLI.
+// size, and so has `decrypt`, dist/data.cjs; each hands any argv it does not take to the whole CLI.
 const fs = require('node:fs');
 const path = require('node:path');
 // SIGUSR1 would make Node open a debugger on 127.0.0.1:9229, where any local user could read the keys
@@ -89,10 +89,12 @@ function pruneCaches(dir) {
 }
 
 async function main(argv) {
-  if (argv[0] === 'hooks' && argv[1] === 'run') {
-    const hook = load('hook');
-    const code = await hook.exports.main(argv);
-    if (code !== undefined) return { code, save: hook.save };
+  // A bundle of its own for what runs most (its entry says which argv it takes; undefined: not this one).
+  const own = argv[0] === 'hooks' && argv[1] === 'run' ? 'hook' : argv[0] === 'decrypt' ? 'data' : undefined;
+  if (own) {
+    const bundle = load(own);
+    const code = await bundle.exports.main(argv);
+    if (code !== undefined) return { code, save: bundle.save };
   }
   const cli = load('cli');
   return { code: await cli.exports.main(argv), save: cli.save };

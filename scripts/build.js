@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm run build`: compile src/ with tsc into dist/ (the library, its types, and the modules tests
-// import), then bundle the CLI into one CommonJS file, dist/cli.cjs, and `hooks run` alone into a
-// smaller one, dist/hook.cjs; bin/envseal.js loads either through a V8 code cache. One file to read and
-// compile is what keeps the commit hook near Node's own start-up (docs/ARCHITECTURE.md, "One bundle,
-// compiled once").
+// import), then bundle the CLI into one CommonJS file, dist/cli.cjs, `hooks run` alone into a smaller
+// one, dist/hook.cjs, and `decrypt` alone into dist/data.cjs; bin/envseal.js loads each through a V8
+// code cache. One file to read and compile is what keeps the commit hook near Node's own start-up
+// (docs/ARCHITECTURE.md, "One bundle, compiled once").
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,15 +49,31 @@ const builtinsOnce = {
   },
 };
 
+/**
+ * For dist/data.cjs: the command table's loaders of every command but decrypt stay references to
+ * modules outside the bundle. Its entry (src/cli/data-main.ts) runs decrypt only, so they are never
+ * called, and the bundle holds a quarter of the CLI.
+ */
+const onlyDataCommands = {
+  name: 'only-data-commands',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/commands\// }, (args) =>
+      args.kind === 'dynamic-import' && args.path !== './commands/decrypt.js' ? { path: args.path, external: true } : undefined,
+    );
+  },
+};
+
 const { build } = require('esbuild');
 // dist/cli.cjs is the whole CLI; dist/hook.cjs only `hooks run`, which git runs on every commit, so it
-// leaves out the command table, the parsers and the other commands (src/cli/hook-main.ts).
+// leaves out the command table, the parsers and the other commands (src/cli/hook-main.ts); dist/data.cjs
+// only `decrypt`, which CI and deploy scripts run first (src/cli/data-main.ts).
 const bundles = [
-  ['dist/cli/main.js', 'dist/cli.cjs'],
-  ['dist/cli/hook-main.js', 'dist/hook.cjs'],
+  ['dist/cli/main.js', 'dist/cli.cjs', []],
+  ['dist/cli/hook-main.js', 'dist/hook.cjs', []],
+  ['dist/cli/data-main.js', 'dist/data.cjs', [onlyDataCommands]],
 ];
 await Promise.all(
-  bundles.map(([entry, bundle]) =>
+  bundles.map(([entry, bundle, plugins]) =>
     build({
       entryPoints: [path.join(root, entry)],
       outfile: path.join(root, bundle),
@@ -67,7 +83,7 @@ await Promise.all(
       target: 'node20',
       // Dependencies (yargs, ora, dotenv, ignore) stay in node_modules: they load only when a command needs them.
       packages: 'external',
-      plugins: [builtinsOnce],
+      plugins: [builtinsOnce, ...plugins],
       // A smaller file to read, and to hold in memory twice while V8 compiles it. Names are kept, so a
       // stack trace (ENVSEAL_DEBUG=1) still names its functions.
       minifyWhitespace: true,

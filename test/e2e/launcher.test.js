@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { gitRepo, mode, run, tempDir, write } from '../helpers/cli.js';
+import { TEST_KEY, gitRepo, mode, run, tempDir, write } from '../helpers/cli.js';
 
 const cacheFiles = (dir) => (fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.v8')) : []);
 
@@ -83,6 +83,29 @@ test('hooks run loads the hook bundle, with a cache of its own; argv it does not
   const missing = run(['hooks', 'run'], { cwd: dir, env });
   assert.is(missing.code, 2);
   assert.match(missing.stderr, /non-option arguments/, 'the usage error comes from yargs');
+});
+
+test('decrypt loads the data bundle, with a cache of its own; argv it does not take runs the whole CLI', () => {
+  const home = tempDir('envseal-cache-');
+  const dir = tempDir('envseal-launcher-');
+  fs.mkdirSync(path.join(dir, '.git'));
+  write(path.join(dir, '.env'), 'PORT=3000\n');
+  const env = { XDG_CACHE_HOME: home, ENVSEAL_MASTER_KEY: TEST_KEY };
+  assert.is(run(['encrypt', '-q'], { cwd: dir, env }).code, 0);
+  const bundles = () => cacheFiles(path.join(home, 'envseal')).map((f) => f.split('-')[0]).sort();
+  fs.rmSync(path.join(home, 'envseal'), { recursive: true });
+  const opened = run(['decrypt', '--stdout'], { cwd: dir, env });
+  assert.is(opened.code, 0, opened.stderr);
+  assert.is(opened.stdout, 'PORT=3000\n');
+  assert.equal(bundles(), ['data'], 'only the data bundle ran');
+  // --help and a usage error: the whole CLI answers, as it would without the data bundle.
+  const help = run(['decrypt', '--help'], { cwd: dir, env });
+  assert.is(help.code, 0, help.stderr);
+  assert.match(help.stdout, /Examples:/);
+  assert.equal(bundles(), ['cli', 'data']);
+  const bogus = run(['decrypt', '--bogus'], { cwd: dir, env });
+  assert.is(bogus.code, 2);
+  assert.match(bogus.stderr, /bogus/);
 });
 
 test('--version answers without loading the parser', () => {

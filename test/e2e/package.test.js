@@ -26,7 +26,7 @@ test.before(() => {
   const [info] = JSON.parse(pack.stdout);
   tarball = path.join(packDir, info.filename);
   const files = info.files.map((f) => f.path);
-  assert.ok(['bin/envseal.js', 'dist/cli.cjs', 'dist/hook.cjs', 'hooks/pre-commit'].every((f) => files.includes(f)), 'ships what runs');
+  assert.ok(['bin/envseal.js', 'dist/cli.cjs', 'dist/hook.cjs', 'dist/data.cjs', 'hooks/pre-commit'].every((f) => files.includes(f)), 'ships what runs');
   assert.not.ok(files.some((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('bench/')), 'ships nothing else');
 
   project = tempDir('envseal-consumer-');
