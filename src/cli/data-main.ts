@@ -9,12 +9,10 @@ import { fastParse } from './fast.js';
 import { reportError } from './report-error.js';
 import { runCommand } from './run-command.js';
 
-/** The commands this bundle holds (scripts/build.js leaves every other command's module out). */
-export const DATA_COMMANDS: readonly string[] = ['decrypt'];
-
 export async function main(argv: readonly string[]): Promise<number | undefined> {
-  const fast = DATA_COMMANDS.includes(argv[0] ?? '') ? fastParse(argv) : undefined;
-  if (!fast || !DATA_COMMANDS.includes(fast.spec.path.join(' '))) return undefined;
+  const fast = fastParse(argv);
+  // The only command whose module this bundle holds (scripts/build.js leaves the others out).
+  if (fast?.spec.path.join(' ') !== 'decrypt') return undefined;
   try {
     return await runCommand(fast.spec, fast.args);
   } catch (error) {

@@ -35,21 +35,23 @@ export class CommandStartError extends EnvsealError {
   readonly shellStatus: 126 | 127;
   constructor(command: string, errno: string | undefined) {
     const notFound = errno === 'ENOENT';
-    super(
-      notFound ? Code.COMMAND_NOT_FOUND : Code.COMMAND_NOT_EXECUTABLE,
-      notFound
-        ? `command not found: ${command}`
-        : errno === 'E2BIG'
-          ? `cannot run ${command}: its environment and arguments are more than the system starts a program with (E2BIG)`
-          : `cannot run ${command} (${errno ?? 'unknown error'})`,
-      notFound
-        ? 'Check the spelling and your PATH; for a shell built-in or a pipeline use: envseal run -- sh -c \'...\''
-        : errno === 'E2BIG'
-          ? 'run passes every value as an environment variable, and the kernel limits their size (on Linux 128 KB a variable, about 2 MB in all): seal fewer or smaller values per file, or have the program read the sealed file itself with config().'
-          : `Check that ${command} is an executable file (chmod +x) and that its interpreter exists.`,
-    );
+    super(notFound ? Code.COMMAND_NOT_FOUND : Code.COMMAND_NOT_EXECUTABLE, ...startFailure(command, errno));
     this.shellStatus = notFound ? 127 : 126;
   }
+}
+
+/** What failed to start `command`, and the fix, by spawn's errno. */
+function startFailure(command: string, errno: string | undefined): [message: string, hint: string] {
+  if (errno === 'ENOENT') {
+    return [`command not found: ${command}`, 'Check the spelling and your PATH; for a shell built-in or a pipeline use: envseal run -- sh -c \'...\''];
+  }
+  if (errno === 'E2BIG') {
+    return [
+      `cannot run ${command}: its environment and arguments are more than the system starts a program with (E2BIG)`,
+      'run passes every value as an environment variable, and the kernel limits their size (on Linux 128 KB a variable, about 2 MB in all): seal fewer or smaller values per file, or have the program read the sealed file itself with config().',
+    ];
+  }
+  return [`cannot run ${command} (${errno ?? 'unknown error'})`, `Check that ${command} is an executable file (chmod +x) and that its interpreter exists.`];
 }
 
 export function runChild(request: RunRequest): Promise<ChildOutcome> {

@@ -17,7 +17,7 @@ import { type AllowList, applyAllowList, loadAllowList } from './allow.js';
 import { type GuardRun, inspectOptions, knowledgeFor } from './guard-run.js';
 import { type CheckOptions, CommitChecks, checkBytes } from './inspect.js';
 
-/** The guard's knowledge for a scan: the sealed files of the whole work tree, tracked or not. */
+/** The guard's knowledge for a scan: the sealed files of the whole repository (repositorySealedFiles). */
 function scanOptions(run: GuardRun, nameRules: boolean): CheckOptions {
   return inspectOptions(run, knowledgeFor(run, relativeTo(run.root, repositorySealedFiles(run.root))), nameRules);
 }

@@ -6,6 +6,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { assertNoSecrets, gitRepo, read, run, tempDir, write } from '../helpers/cli.js';
 
 const API = 'sk-api-Zq4Rm8Tn2Wb6Yc1K';
@@ -145,6 +146,21 @@ mono('an interrupted revoke is finished by running it again: no new key, the rev
   const nothing = run(['revoke', 'bob', '--in', 'apps/web/.env.encrypted'], { cwd: root, env: alice.env });
   assert.is(nothing.code, 2, nothing.output);
   assert.match(nothing.stderr, /already revoked/);
+});
+
+mono('scan knows the values of every sealed file git lists, a dot-directory\'s too, without the plaintext beside it', () => {
+  const { root } = monorepo();
+  const deploy = path.join(root, '.deploy');
+  const DEPLOY = 'sk-dep-Qw3Er5Ty7Ui9Op1A';
+  write(path.join(deploy, '.env'), `DEPLOY_SECRET=${DEPLOY}\n`);
+  ok(run(['encrypt'], { cwd: deploy }));
+  fs.rmSync(path.join(deploy, '.env'));
+  assert.is(spawnSync('git', ['add', '.deploy/.env.encrypted'], { cwd: root }).status, 0);
+  write(path.join(root, 'notes.md'), `the deploy token is ${DEPLOY}\n`);
+  const r = run(['scan'], { cwd: root });
+  assert.is(r.code, 1, r.output);
+  assert.match(r.output, /notes\.md:1:\d+\s+team-secret\s+value of DEPLOY_SECRET/);
+  assertNoSecrets(r.output, [DEPLOY]);
 });
 
 mono.run();
